@@ -1,0 +1,19 @@
+// Unit tests sit beside the code they test (src/**/*.spec.ts); e2e tests drive the real app
+// on a real database (test/**/*.e2e-spec.ts). Type checking is `npm run typecheck`'s job, so
+// ts-jest only transpiles here.
+const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
+
+module.exports = {
+  projects: [
+    { displayName: 'unit', testEnvironment: 'node', roots: ['<rootDir>/src'], testRegex: '\\.spec\\.ts$', transform },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test'],
+      testRegex: '\\.e2e-spec\\.ts$',
+      transform,
+    },
+  ],
+  maxWorkers: 2,
+  testTimeout: 60000,
+};

@@ -1,0 +1,94 @@
+/**
+ * Every error a feature raises on purpose has a code. `errorStatus` maps each code to its
+ * HTTP status in one exhaustive switch, so adding a code without deciding its status fails
+ * the type check.
+ */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'INVALID_REFERENCE'
+  | 'ROUTE_NOT_FOUND'
+  | 'ORGANISATION_NOT_FOUND'
+  | 'CORE_SERVICE_NOT_FOUND'
+  | 'INSPECTION_NOT_FOUND'
+  | 'FINDING_NOT_FOUND'
+  | 'ACTION_NOT_FOUND'
+  | 'EVIDENCE_NOT_FOUND'
+  | 'USER_NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'VERSION_CONFLICT'
+  | 'INVALID_STATUS_TRANSITION'
+  | 'ACTION_CLOSED'
+  | 'COMPLETION_NEEDS_FULL_PROGRESS'
+  | 'ASSURANCE_NEEDS_ACCEPTED_EVIDENCE'
+  | 'ASSURER_IS_OWNER'
+  | 'REVIEWER_IS_AUTHOR'
+  | 'EVIDENCE_ALREADY_REVIEWED'
+  | 'DUE_DATE_UNCHANGED'
+  | 'FINDINGS_FROM_DIFFERENT_ORGANISATIONS'
+  | 'USER_INACTIVE'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'MALFORMED_BODY'
+  | 'DATABASE_UNAVAILABLE'
+  | 'INTERNAL_ERROR';
+
+export interface FieldProblem {
+  field: string;
+  reason: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly errors?: FieldProblem[],
+  ) {
+    super(message);
+  }
+}
+
+export function errorStatus(code: ErrorCode): number {
+  switch (code) {
+    case 'VALIDATION_FAILED':
+    case 'MALFORMED_BODY':
+      return 400;
+    case 'ROUTE_NOT_FOUND':
+    case 'ORGANISATION_NOT_FOUND':
+    case 'CORE_SERVICE_NOT_FOUND':
+    case 'INSPECTION_NOT_FOUND':
+    case 'FINDING_NOT_FOUND':
+    case 'ACTION_NOT_FOUND':
+    case 'EVIDENCE_NOT_FOUND':
+    case 'USER_NOT_FOUND':
+      return 404;
+    case 'ALREADY_EXISTS':
+    case 'VERSION_CONFLICT':
+    case 'INVALID_STATUS_TRANSITION':
+    case 'ACTION_CLOSED':
+    case 'EVIDENCE_ALREADY_REVIEWED':
+      return 409;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'INVALID_REFERENCE':
+    case 'COMPLETION_NEEDS_FULL_PROGRESS':
+    case 'ASSURANCE_NEEDS_ACCEPTED_EVIDENCE':
+    case 'ASSURER_IS_OWNER':
+    case 'REVIEWER_IS_AUTHOR':
+    case 'DUE_DATE_UNCHANGED':
+    case 'FINDINGS_FROM_DIFFERENT_ORGANISATIONS':
+    case 'USER_INACTIVE':
+      return 422;
+    case 'DATABASE_UNAVAILABLE':
+      return 503;
+    case 'INTERNAL_ERROR':
+      return 500;
+  }
+}
+
+/** A body field names something that does not exist (an unknown owner, finding, ...). */
+export function invalidReference(field: string, reason: string): AppError {
+  return new AppError('INVALID_REFERENCE', `${field}: ${reason}`, [{ field, reason }]);
+}
+
+export function validationFailed(field: string, reason: string): AppError {
+  return new AppError('VALIDATION_FAILED', 'The request is not valid', [{ field, reason }]);
+}

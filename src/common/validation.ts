@@ -1,0 +1,26 @@
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { AppError, FieldProblem } from './app-error';
+
+/** Flattens class-validator's tree into one `{ field, reason }` per problem, with paths. */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldProblem[] {
+  return errors.flatMap((error) => {
+    const field = parent
+      ? /^\d+$/.test(error.property)
+        ? `${parent}[${error.property}]`
+        : `${parent}.${error.property}`
+      : error.property;
+    const own = Object.values(error.constraints ?? {}).map((reason) => ({ field, reason }));
+    return [...own, ...flattenValidationErrors(error.children ?? [], field)];
+  });
+}
+
+/** The one global pipe: unknown fields are refused, bodies become typed DTOs. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) =>
+      new AppError('VALIDATION_FAILED', 'The request is not valid', flattenValidationErrors(errors)),
+  });
+}

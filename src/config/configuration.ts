@@ -1,0 +1,48 @@
+import path from 'node:path';
+
+export interface AppConfig {
+  port: number;
+  /** SQLite file, used when DATABASE_URL is not set. */
+  sqlitePath: string;
+  /** A postgres:// URL selects PostgreSQL. */
+  databaseUrl?: string;
+  /** Load the demo data set into an empty database at start. */
+  demoData: boolean;
+}
+
+export class ConfigError extends Error {}
+
+const BOOLEAN_WORDS: Record<string, boolean> = {
+  true: true, on: true, yes: true, '1': true,
+  false: false, off: false, no: false, '0': false,
+};
+
+/**
+ * Reads and checks the environment once, at start. Every default lets `npm start` run with
+ * no environment at all; every bad value stops the app with a message naming the variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535; got "${env.PORT}"`);
+  }
+
+  const sqlitePath = env.SQLITE_PATH || path.join('database', 'tracker.sqlite');
+
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/[^\s]+$/.test(databaseUrl)) {
+    throw new ConfigError(
+      'DATABASE_URL must be a postgres:// or postgresql:// URL (leave it unset for SQLite)',
+    );
+  }
+
+  const demoWord = (env.DEMO_DATA ?? 'true').trim().toLowerCase();
+  const demoData = BOOLEAN_WORDS[demoWord];
+  if (demoData === undefined) {
+    throw new ConfigError(`DEMO_DATA must be true or false; got "${env.DEMO_DATA}"`);
+  }
+
+  return { port, sqlitePath, databaseUrl, demoData };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

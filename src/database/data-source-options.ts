@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../database/migrations';
+import type { AppConfig } from '../config/configuration';
+import { ENTITIES } from './entities';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+/**
+ * The one description of the database, shared by the app, the command line and the tests.
+ * SQLite by default; PostgreSQL when DATABASE_URL is set. Never `synchronize`: the schema
+ * comes from migrations only.
+ */
+export function dataSourceOptions(config: Pick<AppConfig, 'sqlitePath' | 'databaseUrl'>): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: false,
+    synchronize: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    logging: ['error' as const],
+  };
+  if (config.databaseUrl) {
+    return {
+      ...common,
+      type: 'postgres',
+      url: config.databaseUrl,
+      // Fail fast rather than hang when PostgreSQL is unreachable.
+      connectTimeoutMS: 5000,
+      extra: { max: 10, connectionTimeoutMillis: 5000 },
+    };
+  }
+  if (config.sqlitePath !== ':memory:') {
+    fs.mkdirSync(path.dirname(path.resolve(config.sqlitePath)), { recursive: true });
+  }
+  return {
+    ...common,
+    type: 'sqlite',
+    database: config.sqlitePath,
+    // WAL lets readers proceed while a write commits; the timeout waits out another process's lock.
+    enableWAL: config.sqlitePath !== ':memory:',
+    busyTimeout: 10000,
+    // TypeORM's SQLite driver turns foreign keys on for every connection.
+  };
+}

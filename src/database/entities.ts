@@ -1,0 +1,23 @@
+import { Action } from '../actions/action.entity';
+import { DueDateChange } from '../actions/due-date-change.entity';
+import { Evidence } from '../actions/evidence.entity';
+import { ProgressUpdate } from '../actions/progress-update.entity';
+import { CoreService } from '../core-services/core-service.entity';
+import { Rating } from '../core-services/rating.entity';
+import { Finding } from '../findings/finding.entity';
+import { Inspection } from '../inspections/inspection.entity';
+import { Organisation } from '../organisations/organisation.entity';
+import { User } from '../users/user.entity';
+
+export const ENTITIES = [
+  User,
+  Organisation,
+  CoreService,
+  Rating,
+  Inspection,
+  Finding,
+  Action,
+  ProgressUpdate,
+  DueDateChange,
+  Evidence,
+];

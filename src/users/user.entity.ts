@@ -1,0 +1,17 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { TimestampColumn } from '../database/columns';
+
+export const USER_ROLES = ['admin', 'quality_lead', 'executive', 'owner', 'viewer'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+// "user" is a reserved word in PostgreSQL.
+@Entity('app_user')
+export class User {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: 'varchar', length: 200 }) name: string;
+  @Column({ type: 'varchar', length: 254, unique: true }) email: string;
+  @Column({ type: 'varchar', length: 20 }) role: UserRole;
+  @Column({ type: 'boolean' }) active: boolean;
+  @TimestampColumn() createdAt: string;
+  @TimestampColumn() updatedAt: string;
+}

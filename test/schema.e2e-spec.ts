@@ -1,0 +1,37 @@
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../src/database/data-source-options';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+describe('database schema', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataSource = new DataSource(dataSourceOptions(db));
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  it('matches the entities exactly once the migrations have run', async () => {
+    // What `synchronize` would do to make the tables fit the entities: nothing, if they agree.
+    const pending = await dataSource.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((query) => query.query)).toEqual([]);
+  });
+
+  it('undoes every migration cleanly', async () => {
+    for (let i = 0; i < dataSource.migrations.length; i++) await dataSource.undoLastMigration();
+    const tables = await dataSource.query(
+      dataSource.options.type === 'postgres'
+        ? "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'"
+        : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('migrations', 'sqlite_sequence')",
+    );
+    expect(tables).toEqual([]);
+    await dataSource.runMigrations();
+  });
+});
