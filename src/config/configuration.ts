@@ -2,6 +2,8 @@ import path from 'node:path';
 
 export interface AppConfig {
   port: number;
+  /** Address to listen on; 127.0.0.1 unless told otherwise (0.0.0.0 behind a load balancer). */
+  host: string;
   /** SQLite file, used when DATABASE_URL is not set. */
   sqlitePath: string;
   /** A postgres:// URL selects PostgreSQL. */
@@ -27,6 +29,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`PORT must be a whole number from 0 to 65535; got "${env.PORT}"`);
   }
 
+  const host = env.HOST || '127.0.0.1';
+  if (!/^[A-Za-z0-9.:-]+$/.test(host)) {
+    throw new ConfigError(`HOST must be an address or host name; got "${env.HOST}"`);
+  }
+
   const sqlitePath = env.SQLITE_PATH || path.join('database', 'tracker.sqlite');
 
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -42,7 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`DEMO_DATA must be true or false; got "${env.DEMO_DATA}"`);
   }
 
-  return { port, sqlitePath, databaseUrl, demoData };
+  return { port, host, sqlitePath, databaseUrl, demoData };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { types as pgTypes } from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../database/migrations';
 import type { AppConfig } from '../config/configuration';
@@ -21,6 +22,9 @@ export function dataSourceOptions(config: Pick<AppConfig, 'sqlitePath' | 'databa
     logging: ['error' as const],
   };
   if (config.databaseUrl) {
+    // Calendar dates stay 'YYYY-MM-DD' text and counts plain numbers in raw queries, as on SQLite.
+    pgTypes.setTypeParser(pgTypes.builtins.DATE, (value) => value);
+    pgTypes.setTypeParser(pgTypes.builtins.INT8, (value) => Number(value));
     return {
       ...common,
       type: 'postgres',

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ActionFactsRepository } from './action-facts.repository';
+import { Action } from './action.entity';
+import { ActionsController } from './actions.controller';
+import { ActionsService } from './actions.service';
+import { DueDateChange } from './due-date-change.entity';
+import { Evidence } from './evidence.entity';
+import { EvidenceService } from './evidence.service';
+import { ProgressUpdate } from './progress-update.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Action, ProgressUpdate, DueDateChange, Evidence])],
+  controllers: [ActionsController],
+  providers: [ActionsService, EvidenceService, ActionFactsRepository],
+  exports: [ActionsService],
+})
+export class ActionsModule {}

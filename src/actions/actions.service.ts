@@ -1,0 +1,279 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
+import { AppError, validationFailed } from '../common/app-error';
+import { nowTimestamp, todayDate } from '../common/dates';
+import { Page } from '../common/pagination';
+import { checkVersion } from '../common/sql';
+import { Transactions } from '../database/transactions';
+import { FindingsService } from '../findings/findings.service';
+import { UsersService } from '../users/users.service';
+import { ActionFactsRepository } from './action-facts.repository';
+import { applyProgressUpdate, checkAssurance, checkTransition, OPEN_STATUSES } from './action-rules';
+import { Action, ActionStatus } from './action.entity';
+import { ActionDto, DueDateChangeDto, ListActionsQueryDto, ProgressUpdateDto } from './dto/action-read.dto';
+import {
+  AssignActionDto,
+  AssureActionDto,
+  CancelActionDto,
+  ChangeDueDateDto,
+  CreateActionDto,
+  PostProgressDto,
+  UpdateActionDto,
+} from './dto/action-write.dto';
+import { toActionDto, toDueDateChangeDto, toProgressUpdateDto } from './dto/action.mapper';
+import { DueDateChange } from './due-date-change.entity';
+import { Evidence } from './evidence.entity';
+import { ProgressUpdate } from './progress-update.entity';
+
+const ACTION_RELATIONS = { owner: true, executiveLead: true, assuredBy: true, findings: true } as const;
+
+@Injectable()
+export class ActionsService {
+  constructor(
+    @InjectRepository(Action) private readonly actions: Repository<Action>,
+    @InjectRepository(ProgressUpdate) private readonly progressUpdates: Repository<ProgressUpdate>,
+    @InjectRepository(DueDateChange) private readonly dueDateChanges: Repository<DueDateChange>,
+    private readonly facts: ActionFactsRepository,
+    private readonly transactions: Transactions,
+  ) {}
+
+  async list(query: ListActionsQueryDto): Promise<Page<ActionDto>> {
+    const asOf = query.asOf ?? todayDate();
+    const { rows, total } = await this.facts.findPage(query, asOf);
+    const ids = rows.map((row) => Number(row.id));
+    const actions = ids.length ? await this.actions.find({ where: { id: In(ids) }, relations: ACTION_RELATIONS }) : [];
+    const byId = new Map(actions.map((action) => [action.id, action]));
+    return {
+      items: rows.map((row) => toActionDto(byId.get(Number(row.id))!, row, asOf)),
+      total,
+      limit: query.limit,
+      offset: query.offset,
+    };
+  }
+
+  async get(id: number, asOf = todayDate()): Promise<ActionDto> {
+    const action = await this.actions.findOne({ where: { id }, relations: ACTION_RELATIONS });
+    if (!action) throw notFound(id);
+    const row = await this.facts.findOne(id, asOf);
+    if (!row) throw new AppError('ACTION_NOT_FOUND', `Action ${id} did not exist on ${asOf}`);
+    return toActionDto(action, row, asOf);
+  }
+
+  async create(dto: CreateActionDto): Promise<ActionDto> {
+    const id = await this.transactions.run(async (manager) => {
+      const findings = await FindingsService.requireAll(manager, dto.findingIds);
+      if (dto.ownerId) await UsersService.requireActive(manager, dto.ownerId, 'ownerId');
+      if (dto.executiveLeadId) await UsersService.requireActive(manager, dto.executiveLeadId, 'executiveLeadId');
+      const now = nowTimestamp();
+      const saved = await manager.save(
+        manager.create(Action, {
+          organisationId: findings[0].organisationId,
+          reference: dto.reference?.trim() ?? null,
+          title: dto.title.trim(),
+          description: dto.description ?? null,
+          successMeasure: dto.successMeasure ?? null,
+          ownerId: dto.ownerId ?? null,
+          executiveLeadId: dto.executiveLeadId ?? null,
+          startDate: dto.startDate ?? null,
+          dueDate: dto.dueDate,
+          originalDueDate: dto.dueDate,
+          progress: 0,
+          status: 'NOT_STARTED',
+          cancellationReason: null,
+          assuredById: null,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      );
+      await manager.createQueryBuilder().relation(Action, 'findings').of(saved.id).add(findings.map((f) => f.id));
+      return saved.id;
+    });
+    return this.get(id);
+  }
+
+  async update(id: number, dto: UpdateActionDto, ifMatch?: number): Promise<ActionDto> {
+    return this.write(id, dto.version ?? ifMatch, async (manager, action) => {
+      const { version: _version, findingIds, ...fields } = dto;
+      if (fields.startDate !== undefined && fields.startDate > action.dueDate) {
+        throw validationFailed('startDate', `must not be after the due date (${action.dueDate})`);
+      }
+      if (findingIds) {
+        const findings = await FindingsService.requireAll(manager, findingIds);
+        if (findings[0].organisationId !== action.organisationId) {
+          throw validationFailed('findingIds', "findings must belong to the action's organisation");
+        }
+        const current = await manager.createQueryBuilder().relation(Action, 'findings').of(id).loadMany<{ id: number }>();
+        const wanted = findings.map((f) => f.id);
+        await manager
+          .createQueryBuilder()
+          .relation(Action, 'findings')
+          .of(id)
+          .addAndRemove(
+            wanted.filter((f) => !current.some((c) => c.id === f)),
+            current.map((c) => c.id).filter((c) => !wanted.includes(c)),
+          );
+      }
+      return { ...fields, ...(fields.title ? { title: fields.title.trim() } : {}) };
+    });
+  }
+
+  async assign(id: number, dto: AssignActionDto, ifMatch?: number): Promise<ActionDto> {
+    if (dto.ownerId === undefined && dto.executiveLeadId === undefined) {
+      throw validationFailed('ownerId', 'name an ownerId, an executiveLeadId, or both');
+    }
+    return this.write(id, dto.version ?? ifMatch, async (manager) => {
+      const changes: Partial<Action> = {};
+      if (dto.ownerId !== undefined) {
+        changes.ownerId = (await UsersService.requireActive(manager, dto.ownerId, 'ownerId')).id;
+      }
+      if (dto.executiveLeadId !== undefined) {
+        changes.executiveLeadId = (await UsersService.requireActive(manager, dto.executiveLeadId, 'executiveLeadId')).id;
+      }
+      return changes;
+    });
+  }
+
+  async postProgress(id: number, dto: PostProgressDto, ifMatch?: number): Promise<ActionDto> {
+    return this.write(id, dto.version ?? ifMatch, async (manager, action, now) => {
+      await UsersService.requireActive(manager, dto.authorId, 'authorId');
+      const outcome = applyProgressUpdate(action, { progress: dto.progress, status: dto.status });
+      await this.recordHistory(manager, action, now, {
+        authorId: dto.authorId,
+        note: dto.note,
+        progress: outcome.progress,
+        statusTo: outcome.statusTo,
+        offTrack: dto.offTrack ?? false,
+      });
+      return {
+        progress: outcome.progress,
+        ...(outcome.statusTo ? { status: outcome.statusTo } : {}),
+        ...(outcome.statusTo === 'IN_PROGRESS' && action.status === 'ASSURED' ? { assuredById: null } : {}),
+      };
+    });
+  }
+
+  async changeDueDate(id: number, dto: ChangeDueDateDto, ifMatch?: number): Promise<ActionDto> {
+    return this.write(id, dto.version ?? ifMatch, async (manager, action, now) => {
+      if (!OPEN_STATUSES.includes(action.status)) {
+        throw new AppError('ACTION_CLOSED', `This action is ${action.status}; its due date no longer moves`);
+      }
+      await UsersService.requireActive(manager, dto.changedById, 'changedById');
+      if (dto.dueDate === action.dueDate) {
+        throw new AppError('DUE_DATE_UNCHANGED', `The action is already due on ${dto.dueDate}`, [
+          { field: 'dueDate', reason: 'same as the current due date' },
+        ]);
+      }
+      if (action.startDate && dto.dueDate < action.startDate) {
+        throw validationFailed('dueDate', `must not be before startDate (${action.startDate})`);
+      }
+      await manager.insert(DueDateChange, {
+        actionId: id,
+        previousDueDate: action.dueDate,
+        newDueDate: dto.dueDate,
+        reason: dto.reason.trim(),
+        changedById: dto.changedById,
+        createdAt: now,
+      });
+      return { dueDate: dto.dueDate };
+    });
+  }
+
+  async assure(id: number, dto: AssureActionDto, ifMatch?: number): Promise<ActionDto> {
+    return this.write(id, dto.version ?? ifMatch, async (manager, action, now) => {
+      await UsersService.requireActive(manager, dto.assurerId, 'assurerId');
+      const acceptedEvidence = await manager.countBy(Evidence, { actionId: id, reviewState: 'ACCEPTED' });
+      checkAssurance({ status: action.status, ownerId: action.ownerId, assurerId: dto.assurerId, acceptedEvidence });
+      await this.recordHistory(manager, action, now, {
+        authorId: dto.assurerId,
+        note: dto.note ?? 'Assured',
+        progress: 100,
+        statusTo: 'ASSURED',
+        offTrack: false,
+      });
+      return { status: 'ASSURED', assuredById: dto.assurerId };
+    });
+  }
+
+  async cancel(id: number, dto: CancelActionDto, ifMatch?: number): Promise<ActionDto> {
+    return this.write(id, dto.version ?? ifMatch, async (manager, action, now) => {
+      checkTransition(action.status, 'CANCELLED');
+      await UsersService.requireActive(manager, dto.cancelledById, 'cancelledById');
+      await this.recordHistory(manager, action, now, {
+        authorId: dto.cancelledById,
+        note: dto.reason,
+        progress: action.progress,
+        statusTo: 'CANCELLED',
+        offTrack: false,
+      });
+      return { status: 'CANCELLED', cancellationReason: dto.reason.trim() };
+    });
+  }
+
+  async history(id: number): Promise<ProgressUpdateDto[]> {
+    await this.requireExists(id);
+    const rows = await this.progressUpdates.find({
+      where: { actionId: id },
+      relations: { author: true },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return rows.map(toProgressUpdateDto);
+  }
+
+  async dueDateHistory(id: number): Promise<DueDateChangeDto[]> {
+    await this.requireExists(id);
+    const rows = await this.dueDateChanges.find({
+      where: { actionId: id },
+      relations: { changedBy: true },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return rows.map(toDueDateChangeDto);
+  }
+
+  async requireExists(id: number): Promise<void> {
+    if (!(await this.actions.existsBy({ id }))) throw notFound(id);
+  }
+
+  /**
+   * The shape of every write to an action: lock it, check the version the caller read, apply
+   * the change, bump the version, all in one transaction; then answer with the new state.
+   */
+  private async write(
+    id: number,
+    expectedVersion: number | undefined,
+    change: (manager: EntityManager, action: Action, now: string) => Promise<Partial<Action>>,
+  ): Promise<ActionDto> {
+    await this.transactions.run(async (manager) => {
+      const action = await this.transactions.findForUpdate(manager, Action, id);
+      if (!action) throw notFound(id);
+      checkVersion('action', action.version, expectedVersion);
+      const now = nowTimestamp();
+      const changes = await change(manager, action, now);
+      await manager.update(Action, { id }, { ...changes, version: action.version + 1, updatedAt: now });
+    });
+    return this.get(id);
+  }
+
+  private async recordHistory(
+    manager: EntityManager,
+    action: Action,
+    now: string,
+    entry: { authorId: number; note: string; progress: number; statusTo: ActionStatus | null; offTrack: boolean },
+  ): Promise<void> {
+    await manager.insert(ProgressUpdate, {
+      actionId: action.id,
+      createdAt: now,
+      authorId: entry.authorId,
+      note: entry.note.trim(),
+      progress: entry.progress,
+      statusFrom: entry.statusTo ? action.status : null,
+      statusTo: entry.statusTo,
+      offTrack: entry.offTrack,
+    });
+  }
+}
+
+function notFound(id: number): AppError {
+  return new AppError('ACTION_NOT_FOUND', `No action ${id}`);
+}

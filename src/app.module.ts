@@ -1,0 +1,45 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ActionsModule } from './actions/actions.module';
+import { createValidationPipe } from './common/validation';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { ConfigModule } from './config/config.module';
+import { AppConfig } from './config/configuration';
+import { CoreServicesModule } from './core-services/core-services.module';
+import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
+import { FindingsModule } from './findings/findings.module';
+import { HealthController } from './health/health.controller';
+import { InspectionsModule } from './inspections/inspections.module';
+import { OrganisationsModule } from './organisations/organisations.module';
+import { ReferenceController } from './reference/reference.controller';
+import { UsersModule } from './users/users.module';
+
+/**
+ * The whole app. The pipe and filter are providers, not `app.use...` calls, so the tests,
+ * which build this same module, get exactly the behaviour production has.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config?: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        UsersModule,
+        OrganisationsModule,
+        CoreServicesModule,
+        InspectionsModule,
+        FindingsModule,
+        ActionsModule,
+        DemoModule,
+      ],
+      controllers: [HealthController, ReferenceController],
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,77 @@
+import { applyDecorators } from '@nestjs/common';
+import {
+  IsIn,
+  IsNotEmpty,
+  IsString,
+  MaxLength,
+  registerDecorator,
+  ValidationArguments,
+  ValidationOptions,
+} from 'class-validator';
+import { isIsoDate } from './dates';
+
+/** An enum check whose message names the value that was refused. */
+export function IsOneOf(values: readonly (string | number)[], options: ValidationOptions = {}) {
+  return IsIn(values as (string | number)[], {
+    ...options,
+    message: (args: ValidationArguments) =>
+      `${args.property} ${JSON.stringify(args.value)} is not one of: ${values.join(', ')}`,
+  });
+}
+
+/** A non-blank string of bounded length: the usual text field. */
+export function IsText(maxLength: number) {
+  return applyDecorators(
+    IsString(),
+    IsNotEmpty({ message: (args: ValidationArguments) => `${args.property} must not be empty` }),
+    MaxLength(maxLength, {
+      message: (args: ValidationArguments) =>
+        `${args.property} must be at most ${maxLength} characters (got ${String(args.value).length})`,
+    }),
+  );
+}
+
+/** A real calendar date written `YYYY-MM-DD`. */
+export function IsCalendarDate(options: ValidationOptions = {}) {
+  return function (object: object, propertyName: string) {
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: object.constructor,
+      propertyName,
+      options: {
+        ...options,
+        message: (args: ValidationArguments) =>
+          `${args.property} must be a real date written YYYY-MM-DD; got ${JSON.stringify(args.value)}`,
+      },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && isIsoDate(value),
+      },
+    });
+  };
+}
+
+/** This date must not be before the one in `otherProperty` (when both are given). */
+export function IsNotBefore(otherProperty: string, options: ValidationOptions = {}) {
+  return function (object: object, propertyName: string) {
+    registerDecorator({
+      name: 'isNotBefore',
+      target: object.constructor,
+      propertyName,
+      constraints: [otherProperty],
+      options: {
+        ...options,
+        message: (args: ValidationArguments) =>
+          `${args.property} must not be before ${otherProperty} (${String(
+            (args.object as Record<string, unknown>)[otherProperty],
+          )})`,
+      },
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) => {
+          const other = (args.object as Record<string, unknown>)[otherProperty];
+          if (typeof value !== 'string' || typeof other !== 'string') return true;
+          return value >= other;
+        },
+      },
+    });
+  };
+}

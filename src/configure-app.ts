@@ -1,0 +1,44 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { NextFunction, Request, Response } from 'express';
+import { ErrorCode, errorStatus } from './common/app-error';
+import { ErrorBodyDto } from './common/error-body';
+
+/** Bodies above this are refused before parsing; fields have their own, smaller limits. */
+export const BODY_LIMIT = '5mb';
+
+/**
+ * What main.ts and the tests both apply to the Nest app: body parsing with a size limit and
+ * errors in the house shape, and the OpenAPI document.
+ */
+export function configureApp(app: INestApplication): void {
+  app.use(express.json({ limit: BODY_LIMIT }));
+  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT }));
+  // Body-parser errors happen before Nest routes the request, so they are shaped here.
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (!error) return next();
+    const type = (error as { type?: string }).type;
+    const code: ErrorCode = type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : 'MALFORMED_BODY';
+    const message =
+      code === 'PAYLOAD_TOO_LARGE'
+        ? `The request body is larger than ${BODY_LIMIT}`
+        : 'The request body is not valid JSON';
+    const body: ErrorBodyDto = { statusCode: errorStatus(code), code, message };
+    res.status(body.statusCode).json(body);
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('CQC Action Tracker API')
+      .setDescription(
+        'Findings from CQC inspections, the actions that address them, their progress, evidence and assurance, ' +
+          'and the delivery status derived from that history. Every error has the body { statusCode, code, message, errors? }.',
+      )
+      .setVersion('1')
+      .build(),
+    { extraModels: [ErrorBodyDto] },
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}
+

@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { AppError, invalidReference, validationFailed } from '../common/app-error';
+import { nowTimestamp } from '../common/dates';
+import { Page } from '../common/pagination';
+import { canonicalCoreServiceName } from '../cqc/core-services';
+import { Transactions } from '../database/transactions';
+import { OrganisationsService } from '../organisations/organisations.service';
+import { CoreService } from './core-service.entity';
+import {
+  CoreServiceDto,
+  CreateCoreServiceDto,
+  ListCoreServicesQueryDto,
+  toCoreServiceDto,
+  UpdateCoreServiceDto,
+} from './dto/core-service.dto';
+import { RatingInputDto } from './dto/rating.dto';
+import { RatingsService } from './ratings.service';
+
+@Injectable()
+export class CoreServicesService {
+  constructor(
+    @InjectRepository(CoreService) private readonly coreServices: Repository<CoreService>,
+    private readonly ratings: RatingsService,
+    private readonly transactions: Transactions,
+  ) {}
+
+  async list(query: ListCoreServicesQueryDto): Promise<Page<CoreServiceDto>> {
+    const qb = this.coreServices.createQueryBuilder('cs');
+    if (query.organisationId) qb.andWhere('cs.organisation_id = :org', { org: query.organisationId });
+    if (query.reinspectionBefore) {
+      qb.andWhere('cs.reinspection_date <= :before', { before: query.reinspectionBefore });
+    }
+    if (query.custom !== undefined) qb.andWhere('cs.custom = :custom', { custom: query.custom });
+    if (query.q) qb.andWhere('LOWER(cs.name) LIKE :like', { like: `%${query.q.toLowerCase()}%` });
+    const [rows, total] = await qb
+      .orderBy('cs.name', 'ASC')
+      .addOrderBy('cs.id', 'ASC')
+      .take(query.limit)
+      .skip(query.offset)
+      .getManyAndCount();
+    const grids = await this.ratings.gridsByCoreService(rows.map((row) => row.id));
+    return {
+      items: rows.map((row) => toCoreServiceDto(row, grids.get(row.id)!)),
+      total,
+      limit: query.limit,
+      offset: query.offset,
+    };
+  }
+
+  async get(id: number): Promise<CoreServiceDto> {
+    const service = await this.coreServices.findOneBy({ id });
+    if (!service) throw notFound(id);
+    const grids = await this.ratings.gridsByCoreService([id]);
+    return toCoreServiceDto(service, grids.get(id)!);
+  }
+
+  async create(dto: CreateCoreServiceDto): Promise<CoreServiceDto> {
+    const id = await this.transactions.run(async (manager) => {
+      await OrganisationsService.require(manager, dto.organisationId);
+      const { name, custom } = canonicalCoreServiceName(dto.name);
+      await this.assertNameFree(manager, dto.organisationId, name);
+      const now = nowTimestamp();
+      const saved = await manager.save(
+        manager.create(CoreService, {
+          organisationId: dto.organisationId,
+          name,
+          custom,
+          reinspectionDate: dto.reinspectionDate ?? null,
+          reinspectionWindowEnd: dto.reinspectionWindowEnd ?? null,
+          reinspectionConfirmed: dto.reinspectionConfirmed ?? false,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      );
+      await this.ratings.add(manager, dto.organisationId, saved.id, dto.ratings ?? []);
+      return saved.id;
+    });
+    return this.get(id);
+  }
+
+  async update(id: number, dto: UpdateCoreServiceDto): Promise<CoreServiceDto> {
+    await this.transactions.run(async (manager) => {
+      const service = await manager.findOneBy(CoreService, { id });
+      if (!service) throw notFound(id);
+      if (dto.name !== undefined) {
+        const { name, custom } = canonicalCoreServiceName(dto.name);
+        if (name !== service.name) await this.assertNameFree(manager, service.organisationId, name);
+        Object.assign(service, { name, custom });
+      }
+      if (dto.reinspectionDate !== undefined) service.reinspectionDate = dto.reinspectionDate;
+      if (dto.reinspectionWindowEnd !== undefined) service.reinspectionWindowEnd = dto.reinspectionWindowEnd;
+      if (dto.reinspectionConfirmed !== undefined) service.reinspectionConfirmed = dto.reinspectionConfirmed;
+      if (service.reinspectionWindowEnd && service.reinspectionDate && service.reinspectionWindowEnd < service.reinspectionDate) {
+        throw validationFailed('reinspectionWindowEnd', `must not be before reinspectionDate (${service.reinspectionDate})`);
+      }
+      service.updatedAt = nowTimestamp();
+      await manager.save(service);
+    });
+    return this.get(id);
+  }
+
+  async addRatings(id: number, ratings: RatingInputDto[]): Promise<CoreServiceDto> {
+    await this.transactions.run(async (manager) => {
+      const service = await manager.findOneBy(CoreService, { id });
+      if (!service) throw notFound(id);
+      await this.ratings.add(manager, service.organisationId, id, ratings);
+    });
+    return this.get(id);
+  }
+
+  /** A core service named in a body field must exist and belong to the organisation. */
+  static async requireIn(
+    manager: EntityManager,
+    organisationId: number,
+    id: number,
+    field = 'coreServiceId',
+  ): Promise<CoreService> {
+    const service = await manager.findOneBy(CoreService, { id });
+    if (!service) throw invalidReference(field, `no core service ${id}`);
+    if (service.organisationId !== organisationId) {
+      throw invalidReference(field, `core service ${id} belongs to another organisation`);
+    }
+    return service;
+  }
+
+  private async assertNameFree(manager: EntityManager, organisationId: number, name: string): Promise<void> {
+    if (await manager.existsBy(CoreService, { organisationId, name })) {
+      throw new AppError('ALREADY_EXISTS', `This organisation already has the core service "${name}"`, [
+        { field: 'name', reason: 'already exists for this organisation' },
+      ]);
+    }
+  }
+}
+
+function notFound(id: number): AppError {
+  return new AppError('CORE_SERVICE_NOT_FOUND', `No core service ${id}`);
+}

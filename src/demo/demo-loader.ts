@@ -1,0 +1,360 @@
+import { DataSource, EntityManager } from 'typeorm';
+import demoJson from '../../database/demo/demo.json';
+import { applyProgressUpdate, checkAssurance, checkEvidenceReview, checkTransition } from '../actions/action-rules';
+import { Action, ActionStatus } from '../actions/action.entity';
+import { DueDateChange } from '../actions/due-date-change.entity';
+import { Evidence } from '../actions/evidence.entity';
+import { ProgressUpdate } from '../actions/progress-update.entity';
+import { addDays, nowTimestamp, timestampDaysBefore } from '../common/dates';
+import { CoreService } from '../core-services/core-service.entity';
+import { Rating } from '../core-services/rating.entity';
+import { canonicalCoreServiceName } from '../cqc/core-services';
+import { RATING_SCOPES, RatingScope } from '../cqc/key-questions';
+import { normaliseRating } from '../cqc/ratings';
+import { Finding } from '../findings/finding.entity';
+import { Inspection } from '../inspections/inspection.entity';
+import { Organisation } from '../organisations/organisation.entity';
+import { User } from '../users/user.entity';
+import { DemoAction, DemoData, DemoOrganisation, DemoRatings } from './demo-data';
+
+export const DEMO_DATA = demoJson as unknown as DemoData;
+
+/** Tables in the order rows can be deleted without breaking a foreign key. */
+const TABLES_CHILD_FIRST = [
+  'evidence',
+  'due_date_change',
+  'progress_update',
+  'action_finding',
+  'action',
+  'finding',
+  'inspection_core_service',
+  'inspection',
+  'rating',
+  'core_service',
+  'organisation',
+  'app_user',
+];
+
+export interface DemoSummary {
+  users: number;
+  organisations: number;
+  findings: number;
+  actions: number;
+}
+
+/**
+ * Loads the demo set in one transaction, dating every action relative to `now`. Status
+ * changes go through the same rule functions the API uses, so the demo cannot hold a state
+ * the app would refuse.
+ */
+export async function loadDemoData(
+  manager: EntityManager,
+  data: DemoData = DEMO_DATA,
+  now = nowTimestamp(),
+): Promise<DemoSummary> {
+  const loader = new DemoLoader(manager, now);
+  await loader.users(data.users);
+  for (const organisation of data.organisations) await loader.organisation(organisation);
+  return {
+    users: data.users.length,
+    organisations: data.organisations.length,
+    findings: data.organisations.reduce((n, o) => n + o.findings.length, 0),
+    actions: data.organisations.reduce((n, o) => n + o.actions.length, 0),
+  };
+}
+
+/** Empties every table, then loads the demo set: what `npm run seed` does. */
+export async function resetToDemoData(dataSource: DataSource): Promise<DemoSummary> {
+  return dataSource.transaction(async (manager) => {
+    for (const table of TABLES_CHILD_FIRST) await manager.query(`DELETE FROM ${table}`);
+    return loadDemoData(manager);
+  });
+}
+
+export async function isDatabaseEmpty(dataSource: DataSource): Promise<boolean> {
+  return (await dataSource.getRepository(Organisation).count()) === 0 && (await dataSource.getRepository(User).count()) === 0;
+}
+
+class DemoLoader {
+  private readonly userIds = new Map<string, number>();
+  private readonly today: string;
+
+  constructor(
+    private readonly manager: EntityManager,
+    private readonly now: string,
+  ) {
+    this.today = now.slice(0, 10);
+  }
+
+  async users(users: DemoData['users']): Promise<void> {
+    const createdAt = this.ago(200);
+    for (const user of users) {
+      const saved = await this.manager.save(
+        this.manager.create(User, { name: user.name, email: user.email, role: user.role, active: true, createdAt, updatedAt: createdAt }),
+      );
+      this.userIds.set(user.key, saved.id);
+    }
+  }
+
+  async organisation(data: DemoOrganisation): Promise<void> {
+    const createdAt = this.ago(150);
+    const organisation = await this.manager.save(
+      this.manager.create(Organisation, {
+        name: data.name,
+        odsCode: data.odsCode,
+        cqcProviderId: data.cqcProviderId,
+        kind: data.kind,
+        createdAt,
+        updatedAt: createdAt,
+      }),
+    );
+    await this.ratings(organisation.id, null, data.ratings);
+
+    const coreServiceIds = new Map<string, number>();
+    for (const service of data.coreServices) {
+      const { name, custom } = canonicalCoreServiceName(service.name);
+      const saved = await this.manager.save(
+        this.manager.create(CoreService, {
+          organisationId: organisation.id,
+          name,
+          custom,
+          reinspectionDate: service.reinspectionInDays === undefined ? null : addDays(this.today, service.reinspectionInDays),
+          reinspectionWindowEnd: null,
+          reinspectionConfirmed: service.reinspectionConfirmed ?? false,
+          createdAt,
+          updatedAt: createdAt,
+        }),
+      );
+      coreServiceIds.set(service.key, saved.id);
+      await this.ratings(organisation.id, saved.id, service.ratings);
+    }
+
+    const inspectionIds = new Map<string, number>();
+    for (const inspection of data.inspections) {
+      const saved = await this.manager.save(
+        this.manager.create(Inspection, {
+          organisationId: organisation.id,
+          kind: inspection.kind,
+          visitStart: inspection.visitStart,
+          visitEnd: inspection.visitEnd ?? null,
+          publishedOn: inspection.publishedOn ?? null,
+          reportReference: null,
+          coreServices: inspection.coreServices.map((key) => ({ id: lookup(coreServiceIds, key) }) as CoreService),
+          createdAt,
+          updatedAt: createdAt,
+        }),
+      );
+      inspectionIds.set(inspection.key, saved.id);
+    }
+
+    const findingIds = new Map<string, number>();
+    for (const finding of data.findings) {
+      const saved = await this.manager.save(
+        this.manager.create(Finding, {
+          organisationId: organisation.id,
+          inspectionId: finding.inspection ? lookup(inspectionIds, finding.inspection) : null,
+          coreServiceId: finding.coreService ? lookup(coreServiceIds, finding.coreService) : null,
+          keyQuestion: finding.keyQuestion ?? null,
+          qualityStatement: finding.qualityStatement ?? null,
+          type: finding.type,
+          deadline: null,
+          regulations: finding.regulations.map((r) => ({ ...r, paragraph: r.paragraph ?? null })),
+          reference: finding.reference ?? null,
+          text: finding.text,
+          source: 'manual',
+          sourceLine: null,
+          sourcePage: null,
+          version: 1,
+          createdAt,
+          updatedAt: createdAt,
+        }),
+      );
+      findingIds.set(finding.key, saved.id);
+    }
+
+    for (const action of data.actions) await this.action(organisation.id, action, findingIds);
+  }
+
+  private async ratings(organisationId: number, coreServiceId: number | null, ratings?: DemoRatings): Promise<void> {
+    if (!ratings) return;
+    for (const scope of RATING_SCOPES) {
+      const value = ratings[scope];
+      if (!value) continue;
+      const rating = normaliseRating(value);
+      if (!rating) throw new Error(`Demo data: unknown rating "${value}"`);
+      await this.manager.insert(Rating, {
+        organisationId,
+        coreServiceId,
+        scope: scope as RatingScope,
+        rating,
+        ratedOn: ratings.ratedOn,
+        createdAt: this.ago(150),
+      });
+    }
+  }
+
+  private async action(organisationId: number, data: DemoAction, findingIds: Map<string, number>): Promise<void> {
+    const createdAt = this.ago(data.createdDaysAgo);
+    const ownerId = this.user(data.owner);
+    const originalDueDate = addDays(this.today, data.dueInDays);
+    const action = await this.manager.save(
+      this.manager.create(Action, {
+        organisationId,
+        reference: data.reference,
+        title: data.title,
+        description: data.description ?? null,
+        successMeasure: data.successMeasure ?? null,
+        ownerId,
+        executiveLeadId: this.user(data.lead),
+        startDate: data.startInDays === undefined ? null : addDays(this.today, data.startInDays),
+        dueDate: originalDueDate,
+        originalDueDate,
+        progress: 0,
+        status: 'NOT_STARTED',
+        cancellationReason: null,
+        assuredById: null,
+        version: 1,
+        createdAt,
+        updatedAt: createdAt,
+      }),
+    );
+    await this.manager
+      .createQueryBuilder()
+      .relation(Action, 'findings')
+      .of(action.id)
+      .add(data.findings.map((key) => lookup(findingIds, key)));
+
+    // Replay the action's life in time order, as the API would have applied it.
+    type Event = { daysAgo: number; apply: () => Promise<void> };
+    const events: Event[] = [];
+    const record = async (at: string, by: string, note: string, statusTo: ActionStatus | null, offTrack = false) => {
+      await this.manager.insert(ProgressUpdate, {
+        actionId: action.id,
+        authorId: this.user(by),
+        createdAt: at,
+        note,
+        progress: action.progress,
+        statusFrom: statusTo ? action.status : null,
+        statusTo,
+        offTrack,
+      });
+      if (statusTo) action.status = statusTo;
+      action.version += 1;
+      action.updatedAt = at;
+    };
+
+    for (const entry of data.history) {
+      events.push({
+        daysAgo: entry.daysAgo,
+        apply: async () => {
+          const outcome = applyProgressUpdate(action, { progress: entry.progress, status: entry.status });
+          action.progress = outcome.progress;
+          await record(this.ago(entry.daysAgo), entry.by, entry.note, outcome.statusTo, entry.offTrack);
+        },
+      });
+    }
+    for (const change of data.dueDateChanges ?? []) {
+      events.push({
+        daysAgo: change.daysAgo,
+        apply: async () => {
+          const newDueDate = addDays(this.today, change.toInDays);
+          await this.manager.insert(DueDateChange, {
+            actionId: action.id,
+            previousDueDate: action.dueDate,
+            newDueDate,
+            reason: change.reason,
+            changedById: this.user(change.by),
+            createdAt: this.ago(change.daysAgo),
+          });
+          action.dueDate = newDueDate;
+          action.version += 1;
+        },
+      });
+    }
+    for (const item of data.evidence ?? []) {
+      let evidenceId = 0;
+      events.push({
+        daysAgo: item.daysAgo,
+        apply: async () => {
+          const saved = await this.manager.save(
+            this.manager.create(Evidence, {
+              actionId: action.id,
+              kind: item.kind,
+              title: item.title,
+              url: item.url ?? null,
+              note: item.note ?? null,
+              fileName: null,
+              fileSha256: null,
+              fileSize: null,
+              category: item.category ?? null,
+              submittedById: this.user(item.by),
+              submittedAt: this.ago(item.daysAgo),
+              reviewState: 'SUBMITTED',
+              reviewedById: null,
+              reviewedAt: null,
+              reviewNote: null,
+            }),
+          );
+          evidenceId = saved.id;
+        },
+      });
+      const review = item.review;
+      if (review) {
+        events.push({
+          daysAgo: review.daysAgo,
+          apply: async () => {
+            const reviewerId = this.user(review.by);
+            checkEvidenceReview({ reviewState: 'SUBMITTED', submittedById: this.user(item.by), ownerId, reviewerId });
+            await this.manager.update(
+              Evidence,
+              { id: evidenceId },
+              { reviewState: review.decision, reviewedById: reviewerId, reviewedAt: this.ago(review.daysAgo), reviewNote: review.note },
+            );
+          },
+        });
+      }
+    }
+    const assure = data.assure;
+    if (assure) {
+      events.push({
+        daysAgo: assure.daysAgo,
+        apply: async () => {
+          const acceptedEvidence = await this.manager.countBy(Evidence, { actionId: action.id, reviewState: 'ACCEPTED' });
+          checkAssurance({ status: action.status, ownerId, assurerId: this.user(assure.by), acceptedEvidence });
+          action.assuredById = this.user(assure.by);
+          await record(this.ago(assure.daysAgo), assure.by, assure.note, 'ASSURED');
+        },
+      });
+    }
+    const cancel = data.cancel;
+    if (cancel) {
+      events.push({
+        daysAgo: cancel.daysAgo,
+        apply: async () => {
+          checkTransition(action.status, 'CANCELLED');
+          action.cancellationReason = cancel.reason;
+          await record(this.ago(cancel.daysAgo), cancel.by, cancel.reason, 'CANCELLED');
+        },
+      });
+    }
+    events.sort((a, b) => b.daysAgo - a.daysAgo);
+    for (const event of events) await event.apply();
+    const { findings: _findings, ...columns } = action;
+    await this.manager.update(Action, { id: action.id }, columns);
+  }
+
+  private user(key: string): number {
+    return lookup(this.userIds, key);
+  }
+
+  /** An instant `days` before now, at the same time of day. */
+  private ago(days: number): string {
+    return timestampDaysBefore(this.now, days);
+  }
+}
+
+function lookup(map: Map<string, number>, key: string): number {
+  const id = map.get(key);
+  if (id === undefined) throw new Error(`Demo data: nothing has the key "${key}"`);
+  return id;
+}

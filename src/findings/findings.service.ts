@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
+import { AppError, invalidReference, validationFailed } from '../common/app-error';
+import { nowTimestamp } from '../common/dates';
+import { Page } from '../common/pagination';
+import { checkVersion, containsPattern, LIKE_ESCAPE } from '../common/sql';
+import { CoreServicesService } from '../core-services/core-services.service';
+import { keyQuestionOfStatement } from '../cqc/quality-statements';
+import { Transactions } from '../database/transactions';
+import { InspectionsService } from '../inspections/inspections.service';
+import { OrganisationsService } from '../organisations/organisations.service';
+import {
+  CreateFindingDto,
+  FindingDto,
+  ListFindingsQueryDto,
+  toFindingDto,
+  UpdateFindingDto,
+} from './dto/finding.dto';
+import { RegulationCitationDto } from './dto/regulation.dto';
+import { Finding, FindingSource, RegulationCitation } from './finding.entity';
+
+/** Where a finding came from, for imports that create them. */
+export interface FindingOrigin {
+  source: FindingSource;
+  sourceLine?: number | null;
+  sourcePage?: number | null;
+}
+
+@Injectable()
+export class FindingsService {
+  constructor(
+    @InjectRepository(Finding) private readonly findings: Repository<Finding>,
+    private readonly transactions: Transactions,
+  ) {}
+
+  async list(query: ListFindingsQueryDto): Promise<Page<FindingDto>> {
+    const qb = this.findings.createQueryBuilder('f');
+    if (query.organisationId) qb.andWhere('f.organisation_id = :org', { org: query.organisationId });
+    if (query.coreServiceId) qb.andWhere('f.core_service_id = :cs', { cs: query.coreServiceId });
+    if (query.inspectionId) qb.andWhere('f.inspection_id = :insp', { insp: query.inspectionId });
+    if (query.type) qb.andWhere('f.type = :type', { type: query.type });
+    if (query.keyQuestion) qb.andWhere('f.key_question = :kq', { kq: query.keyQuestion });
+    if (query.trustWide !== undefined) {
+      qb.andWhere(query.trustWide ? 'f.core_service_id IS NULL' : 'f.core_service_id IS NOT NULL');
+    }
+    if (query.regulation) {
+      // Citations are stored as JSON text; the number is always written as a quoted string.
+      qb.andWhere(`f.regulations LIKE :reg ${LIKE_ESCAPE}`, {
+        reg: `%"number":"${query.regulation.toUpperCase().replace(/[\\%_"]/g, '')}"%`,
+      });
+    }
+    if (query.uncovered !== undefined) {
+      const covered =
+        "EXISTS (SELECT 1 FROM action_finding af JOIN action a ON a.id = af.action_id WHERE af.finding_id = f.id AND a.status <> 'CANCELLED')";
+      qb.andWhere(query.uncovered ? `NOT ${covered}` : covered);
+    }
+    if (query.q) {
+      qb.andWhere(`(LOWER(f.text) LIKE :q ${LIKE_ESCAPE} OR LOWER(f.reference) LIKE :q ${LIKE_ESCAPE})`, {
+        q: containsPattern(query.q),
+      });
+    }
+    const direction = query.order === 'desc' ? 'DESC' : 'ASC';
+    qb.orderBy(query.sort === 'createdAt' ? 'f.created_at' : 'f.reference', direction).addOrderBy('f.id', direction);
+    const [rows, total] = await qb.take(query.limit).skip(query.offset).getManyAndCount();
+    const actionIds = await this.actionIdsOf(rows.map((row) => row.id));
+    return {
+      items: rows.map((row) => toFindingDto(row, actionIds.get(row.id) ?? [])),
+      total,
+      limit: query.limit,
+      offset: query.offset,
+    };
+  }
+
+  async get(id: number): Promise<FindingDto> {
+    const finding = await this.findings.findOneBy({ id });
+    if (!finding) throw notFound(id);
+    return toFindingDto(finding, (await this.actionIdsOf([id])).get(id) ?? []);
+  }
+
+  async create(dto: CreateFindingDto): Promise<FindingDto> {
+    const id = await this.transactions.run(async (manager) =>
+      (await this.createIn(manager, dto, { source: 'manual' })).id,
+    );
+    return this.get(id);
+  }
+
+  /** Creates a finding inside a caller's transaction (manual entry and imports). */
+  async createIn(manager: EntityManager, dto: CreateFindingDto, origin: FindingOrigin): Promise<Finding> {
+    await OrganisationsService.require(manager, dto.organisationId);
+    if (dto.coreServiceId) await CoreServicesService.requireIn(manager, dto.organisationId, dto.coreServiceId);
+    if (dto.inspectionId) await InspectionsService.requireIn(manager, dto.organisationId, dto.inspectionId);
+    const now = nowTimestamp();
+    const finding = manager.create(Finding, {
+      organisationId: dto.organisationId,
+      inspectionId: dto.inspectionId ?? null,
+      coreServiceId: dto.coreServiceId ?? null,
+      keyQuestion: dto.keyQuestion ?? null,
+      qualityStatement: dto.qualityStatement ?? null,
+      type: dto.type,
+      deadline: dto.deadline ?? null,
+      regulations: normaliseCitations(dto.regulations ?? []),
+      reference: dto.reference?.trim() ?? null,
+      text: dto.text.trim(),
+      source: origin.source,
+      sourceLine: origin.sourceLine ?? null,
+      sourcePage: origin.sourcePage ?? null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    checkFindingRules(finding);
+    return manager.save(finding);
+  }
+
+  async update(id: number, dto: UpdateFindingDto, ifMatch?: number): Promise<FindingDto> {
+    await this.transactions.run(async (manager) => {
+      const finding = await this.transactions.findForUpdate(manager, Finding, id);
+      if (!finding) throw notFound(id);
+      checkVersion('finding', finding.version, dto.version ?? ifMatch);
+      const { version: _version, regulations, coreServiceId, inspectionId, ...fields } = dto;
+      if (coreServiceId !== undefined) {
+        await CoreServicesService.requireIn(manager, finding.organisationId, coreServiceId);
+        finding.coreServiceId = coreServiceId;
+      }
+      if (inspectionId !== undefined) {
+        await InspectionsService.requireIn(manager, finding.organisationId, inspectionId);
+        finding.inspectionId = inspectionId;
+      }
+      Object.assign(finding, fields);
+      if (regulations) finding.regulations = normaliseCitations(regulations);
+      checkFindingRules(finding);
+      finding.version += 1;
+      finding.updatedAt = nowTimestamp();
+      await manager.save(finding);
+    });
+    return this.get(id);
+  }
+
+  /** Findings named in a body field must exist and belong to one organisation. */
+  static async requireAll(manager: EntityManager, ids: number[], field = 'findingIds'): Promise<Finding[]> {
+    const unique = [...new Set(ids)];
+    const found = await manager.findBy(Finding, { id: In(unique) });
+    const missing = unique.filter((id) => !found.some((finding) => finding.id === id));
+    if (missing.length) throw invalidReference(field, `no finding ${missing.join(', ')}`);
+    if (new Set(found.map((finding) => finding.organisationId)).size > 1) {
+      throw new AppError(
+        'FINDINGS_FROM_DIFFERENT_ORGANISATIONS',
+        'An action addresses findings of one organisation only',
+        [{ field, reason: 'findings belong to different organisations' }],
+      );
+    }
+    return found;
+  }
+
+  private async actionIdsOf(findingIds: number[]): Promise<Map<number, number[]>> {
+    const map = new Map<number, number[]>();
+    if (!findingIds.length) return map;
+    const rows: { finding_id: number; action_id: number }[] = await this.findings.manager
+      .createQueryBuilder()
+      .select(['af.finding_id AS finding_id', 'af.action_id AS action_id'])
+      .from('action_finding', 'af')
+      .where('af.finding_id IN (:...ids)', { ids: findingIds })
+      .orderBy('af.action_id', 'ASC')
+      .getRawMany();
+    for (const row of rows) {
+      const key = Number(row.finding_id);
+      map.set(key, [...(map.get(key) ?? []), Number(row.action_id)]);
+    }
+    return map;
+  }
+}
+
+function normaliseCitations(citations: RegulationCitationDto[]): RegulationCitation[] {
+  return citations.map((c) => ({ instrument: c.instrument, number: c.number.trim().toUpperCase(), paragraph: c.paragraph ?? null }));
+}
+
+/** Rules that span fields, checked on create and on every update. */
+function checkFindingRules(finding: Finding): void {
+  if (finding.type === 'WARNING_NOTICE' && !finding.deadline) {
+    throw validationFailed('deadline', 'a WARNING_NOTICE finding needs its own deadline');
+  }
+  if (finding.type !== 'WARNING_NOTICE' && finding.deadline) {
+    throw validationFailed('deadline', 'only a WARNING_NOTICE finding has a deadline');
+  }
+  if (finding.qualityStatement && finding.keyQuestion) {
+    const owner = keyQuestionOfStatement(finding.qualityStatement);
+    if (owner !== finding.keyQuestion) {
+      throw validationFailed(
+        'qualityStatement',
+        `"${finding.qualityStatement}" belongs to ${owner}, not ${finding.keyQuestion}`,
+      );
+    }
+  }
+}
+
+function notFound(id: number): AppError {
+  return new AppError('FINDING_NOT_FOUND', `No finding ${id}`);
+}

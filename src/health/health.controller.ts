@@ -1,0 +1,28 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+
+/** Tells a load balancer the truth: 200 only when the database answers and is migrated. */
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @Get()
+  @ApiOkResponse({ description: 'The app and its database are up' })
+  @ApiServiceUnavailableResponse({ description: 'The database is down or not migrated' })
+  async check(@Res({ passthrough: true }) response: Response) {
+    const database = { type: this.dataSource.options.type, status: 'up', pendingMigrations: 0 };
+    try {
+      await this.dataSource.query('SELECT 1');
+      database.pendingMigrations = (await this.dataSource.showMigrations()) ? 1 : 0;
+      if (database.pendingMigrations) database.status = 'migrations pending';
+    } catch {
+      database.status = 'down';
+    }
+    const ok = database.status === 'up';
+    response.status(ok ? 200 : 503);
+    return { status: ok ? 'ok' : 'unavailable', database };
+  }
+}

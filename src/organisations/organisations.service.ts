@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, EntityManager, Repository } from 'typeorm';
+import { AppError, invalidReference } from '../common/app-error';
+import { nowTimestamp } from '../common/dates';
+import { Page } from '../common/pagination';
+import { RatingInputDto } from '../core-services/dto/rating.dto';
+import { RatingsService } from '../core-services/ratings.service';
+import { Transactions } from '../database/transactions';
+import {
+  CreateOrganisationDto,
+  ListOrganisationsQueryDto,
+  OrganisationDto,
+  toOrganisationDto,
+  UpdateOrganisationDto,
+} from './dto/organisation.dto';
+import { Organisation } from './organisation.entity';
+
+@Injectable()
+export class OrganisationsService {
+  constructor(
+    @InjectRepository(Organisation) private readonly organisations: Repository<Organisation>,
+    private readonly ratings: RatingsService,
+    private readonly transactions: Transactions,
+  ) {}
+
+  async list(query: ListOrganisationsQueryDto): Promise<Page<OrganisationDto>> {
+    const qb = this.organisations.createQueryBuilder('o');
+    if (query.kind) qb.andWhere('o.kind = :kind', { kind: query.kind });
+    if (query.q) {
+      const like = `%${query.q.toLowerCase()}%`;
+      qb.andWhere(
+        new Brackets((w) => w.where('LOWER(o.name) LIKE :like', { like }).orWhere('LOWER(o.ods_code) LIKE :like')),
+      );
+    }
+    const [rows, total] = await qb
+      .orderBy('o.name', 'ASC')
+      .addOrderBy('o.id', 'ASC')
+      .take(query.limit)
+      .skip(query.offset)
+      .getManyAndCount();
+    const grids = await this.ratings.trustGrids(rows.map((row) => row.id));
+    return {
+      items: rows.map((row) => toOrganisationDto(row, grids.get(row.id)!)),
+      total,
+      limit: query.limit,
+      offset: query.offset,
+    };
+  }
+
+  async get(id: number): Promise<OrganisationDto> {
+    const organisation = await this.organisations.findOneBy({ id });
+    if (!organisation) throw notFound(id);
+    const grids = await this.ratings.trustGrids([id]);
+    return toOrganisationDto(organisation, grids.get(id)!);
+  }
+
+  async create(dto: CreateOrganisationDto): Promise<OrganisationDto> {
+    const id = await this.transactions.run(async (manager) => {
+      await this.assertIdentifiersFree(manager, dto);
+      const now = nowTimestamp();
+      const saved = await manager.save(
+        manager.create(Organisation, {
+          name: dto.name.trim(),
+          odsCode: dto.odsCode ?? null,
+          cqcProviderId: dto.cqcProviderId ?? null,
+          kind: dto.kind,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      );
+      return saved.id;
+    });
+    return this.get(id);
+  }
+
+  async update(id: number, dto: UpdateOrganisationDto): Promise<OrganisationDto> {
+    await this.transactions.run(async (manager) => {
+      const organisation = await manager.findOneBy(Organisation, { id });
+      if (!organisation) throw notFound(id);
+      await this.assertIdentifiersFree(manager, dto, id);
+      Object.assign(organisation, dto, { updatedAt: nowTimestamp() });
+      if (dto.name !== undefined) organisation.name = dto.name.trim();
+      await manager.save(organisation);
+    });
+    return this.get(id);
+  }
+
+  async addRatings(id: number, ratings: RatingInputDto[]): Promise<OrganisationDto> {
+    await this.transactions.run(async (manager) => {
+      if (!(await manager.existsBy(Organisation, { id }))) throw notFound(id);
+      await this.ratings.add(manager, id, null, ratings);
+    });
+    return this.get(id);
+  }
+
+  /** An organisation named in a body field must exist. */
+  static async require(manager: EntityManager, id: number, field = 'organisationId'): Promise<Organisation> {
+    const organisation = await manager.findOneBy(Organisation, { id });
+    if (!organisation) throw invalidReference(field, `no organisation ${id}`);
+    return organisation;
+  }
+
+  private async assertIdentifiersFree(
+    manager: EntityManager,
+    dto: UpdateOrganisationDto,
+    exceptId?: number,
+  ): Promise<void> {
+    for (const field of ['odsCode', 'cqcProviderId'] as const) {
+      const value = dto[field];
+      if (!value) continue;
+      const holder = await manager.findOneBy(Organisation, { [field]: value });
+      if (holder && holder.id !== exceptId) {
+        throw new AppError('ALREADY_EXISTS', `${field} ${value} belongs to ${holder.name}`, [
+          { field, reason: 'already used by another organisation' },
+        ]);
+      }
+    }
+  }
+}
+
+function notFound(id: number): AppError {
+  return new AppError('ORGANISATION_NOT_FOUND', `No organisation ${id}`);
+}

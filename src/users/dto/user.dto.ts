@@ -1,0 +1,61 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsOptional, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../../common/pagination';
+import { IsOneOf, IsText } from '../../common/validators';
+import { User, USER_ROLES, UserRole } from '../user.entity';
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'Priya Shah' }) @IsText(200) name: string;
+  @ApiProperty({ example: 'priya.shah@nhs.net' })
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email: string;
+  @ApiProperty({ enum: USER_ROLES }) @IsOneOf(USER_ROLES) role: UserRole;
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
+}
+
+export class UpdateUserDto extends PartialType(CreateUserDto) {}
+
+export class ListUsersQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: USER_ROLES }) @IsOptional() @IsOneOf(USER_ROLES) role?: UserRole;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  active?: boolean;
+  @ApiPropertyOptional({ description: 'Matches name or email' }) @IsOptional() @IsText(200) q?: string;
+}
+
+export class UserDto {
+  @ApiProperty() id: number;
+  @ApiProperty() name: string;
+  @ApiProperty() email: string;
+  @ApiProperty({ enum: USER_ROLES }) role: UserRole;
+  @ApiProperty() active: boolean;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+}
+
+/** The short form used where a user is named inside another record. */
+export class UserRefDto {
+  @ApiProperty() id: number;
+  @ApiProperty() name: string;
+  @ApiProperty() email: string;
+}
+
+export function toUserDto(user: User): UserDto {
+  return {
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    active: user.active,
+    createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+  };
+}
+
+export function toUserRef(user: User | null | undefined): UserRefDto | null {
+  return user ? { id: user.id, name: user.name, email: user.email } : null;
+}

@@ -1,0 +1,33 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { PageOf } from '../common/pagination';
+import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserDto } from './dto/user.dto';
+import { UsersService } from './users.service';
+
+class UserPageDto extends PageOf(UserDto) {}
+
+@ApiTags('users')
+@Controller('api/v1/users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get() @ApiOkResponse({ type: UserPageDto })
+  list(@Query() query: ListUsersQueryDto) {
+    return this.users.list(query);
+  }
+
+  @Get(':id') @ApiOkResponse({ type: UserDto })
+  get(@Param('id', ParseIntPipe) id: number) {
+    return this.users.get(id);
+  }
+
+  @Post() @ApiOkResponse({ type: UserDto })
+  create(@Body() dto: CreateUserDto) {
+    return this.users.create(dto);
+  }
+
+  @Patch(':id') @ApiOkResponse({ type: UserDto })
+  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto) {
+    return this.users.update(id, dto);
+  }
+}

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, EntityManager, Repository } from 'typeorm';
+import { AppError, invalidReference } from '../common/app-error';
+import { nowTimestamp } from '../common/dates';
+import { Page } from '../common/pagination';
+import { Transactions } from '../database/transactions';
+import { CreateUserDto, ListUsersQueryDto, toUserDto, UpdateUserDto, UserDto } from './dto/user.dto';
+import { User } from './user.entity';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly transactions: Transactions,
+  ) {}
+
+  async list(query: ListUsersQueryDto): Promise<Page<UserDto>> {
+    const qb = this.users.createQueryBuilder('u');
+    if (query.role) qb.andWhere('u.role = :role', { role: query.role });
+    if (query.active !== undefined) qb.andWhere('u.active = :active', { active: query.active });
+    if (query.q) {
+      const like = `%${query.q.toLowerCase()}%`;
+      qb.andWhere(new Brackets((w) => w.where('LOWER(u.name) LIKE :like', { like }).orWhere('LOWER(u.email) LIKE :like')));
+    }
+    const [rows, total] = await qb
+      .orderBy('u.name', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .take(query.limit)
+      .skip(query.offset)
+      .getManyAndCount();
+    return { items: rows.map(toUserDto), total, limit: query.limit, offset: query.offset };
+  }
+
+  async get(id: number): Promise<UserDto> {
+    return toUserDto(await this.find(id));
+  }
+
+  async create(dto: CreateUserDto): Promise<UserDto> {
+    return this.transactions.run(async (manager) => {
+      const email = dto.email.trim().toLowerCase();
+      await this.assertEmailFree(manager, email);
+      const now = nowTimestamp();
+      const user = manager.create(User, {
+        name: dto.name.trim(),
+        email,
+        role: dto.role,
+        active: dto.active ?? true,
+        createdAt: now,
+        updatedAt: now,
+      });
+      return toUserDto(await manager.save(user));
+    });
+  }
+
+  async update(id: number, dto: UpdateUserDto): Promise<UserDto> {
+    return this.transactions.run(async (manager) => {
+      const user = await manager.findOneBy(User, { id });
+      if (!user) throw new AppError('USER_NOT_FOUND', `No user ${id}`);
+      if (dto.email !== undefined) {
+        const email = dto.email.trim().toLowerCase();
+        if (email !== user.email) await this.assertEmailFree(manager, email);
+        user.email = email;
+      }
+      if (dto.name !== undefined) user.name = dto.name.trim();
+      if (dto.role !== undefined) user.role = dto.role;
+      if (dto.active !== undefined) user.active = dto.active;
+      user.updatedAt = nowTimestamp();
+      return toUserDto(await manager.save(user));
+    });
+  }
+
+  async find(id: number): Promise<User> {
+    const user = await this.users.findOneBy({ id });
+    if (!user) throw new AppError('USER_NOT_FOUND', `No user ${id}`);
+    return user;
+  }
+
+  /** A user named in a body field must exist and be active. */
+  static async requireActive(manager: EntityManager, id: number, field: string): Promise<User> {
+    const user = await manager.findOneBy(User, { id });
+    if (!user) throw invalidReference(field, `no user ${id}`);
+    if (!user.active) throw new AppError('USER_INACTIVE', `${field}: user ${id} is not active`, [{ field, reason: 'user is not active' }]);
+    return user;
+  }
+
+  private async assertEmailFree(manager: EntityManager, email: string): Promise<void> {
+    if (await manager.existsBy(User, { email })) {
+      throw new AppError('ALREADY_EXISTS', `A user with email ${email} already exists`, [
+        { field: 'email', reason: 'already in use' },
+      ]);
+    }
+  }
+}
