@@ -1,0 +1,62 @@
+import { ArgumentsHost } from '@nestjs/common';
+import { addDays, daysBetween, endOfDay, isIsoDate } from './dates';
+import { HttpExceptionFilter } from './http-exception.filter';
+import { AppError } from './app-error';
+import { containsPattern } from './sql';
+
+describe('dates', () => {
+  it('accepts only real calendar dates', () => {
+    expect(isIsoDate('2026-02-28')).toBe(true);
+    expect(isIsoDate('2026-02-30')).toBe(false);
+    expect(isIsoDate('31/03/2026')).toBe(false);
+  });
+
+  it('does day arithmetic across month ends', () => {
+    expect(addDays('2026-01-31', 1)).toBe('2026-02-01');
+    expect(daysBetween('2026-01-01', '2026-03-01')).toBe(59);
+    expect(endOfDay('2026-01-01')).toBe('2026-01-01T23:59:59.999Z');
+  });
+});
+
+describe('containsPattern', () => {
+  it('escapes LIKE wildcards so they match themselves', () => {
+    expect(containsPattern('100%_done\\')).toBe('%100\\%\\_done\\\\%');
+  });
+});
+
+describe('HttpExceptionFilter', () => {
+  function respond(exception: unknown) {
+    let status = 0;
+    let body: unknown;
+    const response = {
+      status: (code: number) => {
+        status = code;
+        return response;
+      },
+      json: (value: unknown) => {
+        body = value;
+      },
+    };
+    const host = { switchToHttp: () => ({ getResponse: () => response }) } as unknown as ArgumentsHost;
+    const filter = new HttpExceptionFilter();
+    jest.spyOn(filter['logger'], 'error').mockImplementation(() => undefined);
+    filter.catch(exception, host);
+    return { status, body };
+  }
+
+  it('answers an unexpected error 500 with no internals', () => {
+    const { status, body } = respond(new Error('SQLITE_CONSTRAINT at /work/main/src/secret.ts:12'));
+    expect(status).toBe(500);
+    expect(body).toEqual({ statusCode: 500, code: 'INTERNAL_ERROR', message: 'Something went wrong on our side; it has been logged' });
+  });
+
+  it('keeps the code and field problems of a deliberate error', () => {
+    const { status, body } = respond(new AppError('VERSION_CONFLICT', 'stale', [{ field: 'version', reason: 'old' }]));
+    expect(status).toBe(409);
+    expect(body).toEqual({ statusCode: 409, code: 'VERSION_CONFLICT', message: 'stale', errors: [{ field: 'version', reason: 'old' }] });
+  });
+
+  it('answers 503 when the database connection is refused', () => {
+    expect(respond(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).status).toBe(503);
+  });
+});

@@ -1,0 +1,30 @@
+import { ConfigError, loadConfig } from './configuration';
+
+describe('loadConfig', () => {
+  it('needs no environment at all', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      sqlitePath: 'database/tracker.sqlite',
+      databaseUrl: undefined,
+      demoData: true,
+    });
+  });
+
+  it('reads every variable', () => {
+    expect(
+      loadConfig({ PORT: '8080', HOST: '0.0.0.0', SQLITE_PATH: '/tmp/x.sqlite', DATABASE_URL: 'postgres://u@h:5432/db', DEMO_DATA: 'off' }),
+    ).toEqual({ port: 8080, host: '0.0.0.0', sqlitePath: '/tmp/x.sqlite', databaseUrl: 'postgres://u@h:5432/db', demoData: false });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ DATABASE_URL: 'mysql://h/db' }, /DATABASE_URL/],
+    [{ DEMO_DATA: 'maybe' }, /DEMO_DATA/],
+    [{ HOST: 'a b' }, /HOST/],
+  ])('refuses %p, naming the variable', (env, name) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(name);
+  });
+});
