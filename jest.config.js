@@ -5,7 +5,13 @@ const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 
 module.exports = {
   projects: [
-    { displayName: 'unit', testEnvironment: 'node', roots: ['<rootDir>/src'], testRegex: '\\.spec\\.ts$', transform },
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/src'],
+      testRegex: '\\.spec\\.ts$',
+      transform,
+    },
     {
       displayName: 'e2e',
       testEnvironment: 'node',

@@ -46,7 +46,12 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  const message = error instanceof ConfigError ? `Configuration error: ${error.message}` : error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof ConfigError
+      ? `Configuration error: ${error.message}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
   process.stderr.write(`Error: ${message}\n`);
   process.exit(1);
 });

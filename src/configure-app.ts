@@ -41,4 +41,3 @@ export function configureApp(app: INestApplication): void {
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }
-

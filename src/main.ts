@@ -21,7 +21,9 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
   const where = config.databaseUrl ? 'PostgreSQL' : `SQLite at ${config.sqlitePath}`;
-  new Logger('Tracker').log(`CQC Action Tracker on http://${config.host}:${config.port} (${where}); API docs at /api/docs`);
+  new Logger('Tracker').log(
+    `CQC Action Tracker on http://${config.host}:${config.port} (${where}); API docs at /api/docs`,
+  );
 }
 
 void bootstrap();

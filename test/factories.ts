@@ -17,12 +17,22 @@ async function created(http: TestAgent, path: string, body: object) {
 
 export function buildUser(http: TestAgent, overrides: object = {}) {
   const n = next();
-  return created(http, '/api/v1/users', { name: `User ${n}`, email: `user${n}@example.nhs.uk`, role: 'owner', ...overrides });
+  return created(http, '/api/v1/users', {
+    name: `User ${n}`,
+    email: `user${n}@example.nhs.uk`,
+    role: 'owner',
+    ...overrides,
+  });
 }
 
 export function buildOrganisation(http: TestAgent, overrides: object = {}) {
   const n = next();
-  return created(http, '/api/v1/organisations', { name: `Test Trust ${n}`, odsCode: `T${n}X`, kind: 'community', ...overrides });
+  return created(http, '/api/v1/organisations', {
+    name: `Test Trust ${n}`,
+    odsCode: `T${n}X`,
+    kind: 'community',
+    ...overrides,
+  });
 }
 
 export function buildCoreService(http: TestAgent, organisationId: number, overrides: object = {}) {
@@ -48,13 +58,21 @@ export function buildFinding(http: TestAgent, organisationId: number, overrides:
 
 export function buildAction(http: TestAgent, findingIds: number[], overrides: object = {}) {
   const n = next();
-  return created(http, '/api/v1/actions', { findingIds, title: `Action ${n}`, reference: `A${n}`, dueDate: '2030-01-31', ...overrides });
+  return created(http, '/api/v1/actions', {
+    findingIds,
+    title: `Action ${n}`,
+    reference: `A${n}`,
+    dueDate: '2030-01-31',
+    ...overrides,
+  });
 }
 
 /** A trust with one core service, one MUST finding, an owner, a lead and an assurer. */
 export async function buildPlan(http: TestAgent, options: { reinspectionDate?: string } = {}) {
   const organisation = await buildOrganisation(http);
-  const coreService = await buildCoreService(http, organisation.id, { reinspectionDate: options.reinspectionDate });
+  const coreService = await buildCoreService(http, organisation.id, {
+    reinspectionDate: options.reinspectionDate,
+  });
   const finding = await buildFinding(http, organisation.id, { coreServiceId: coreService.id });
   const owner = await buildUser(http, { role: 'owner' });
   const lead = await buildUser(http, { role: 'executive' });

@@ -11,15 +11,29 @@ describe('organisations, core services, inspections and users', () => {
   it('creates, reads, updates and lists organisations with their trust ratings', async () => {
     const created = await t.http
       .post('/api/v1/organisations')
-      .send({ name: 'Leicestershire Partnership NHS Trust', odsCode: 'RT5', cqcProviderId: 'RT5', kind: 'combined' })
+      .send({
+        name: 'Leicestershire Partnership NHS Trust',
+        odsCode: 'RT5',
+        cqcProviderId: 'RT5',
+        kind: 'combined',
+      })
       .expect(201);
-    expect(created.body).toMatchObject({ name: 'Leicestershire Partnership NHS Trust', odsCode: 'RT5', kind: 'combined' });
+    expect(created.body).toMatchObject({
+      name: 'Leicestershire Partnership NHS Trust',
+      odsCode: 'RT5',
+      kind: 'combined',
+    });
     expect(created.body.ratings.Overall).toBeNull();
     const id = created.body.id;
 
     await t.http
       .post(`/api/v1/organisations/${id}/ratings`)
-      .send({ ratings: [{ scope: 'Overall', rating: 'Requires improvement', ratedOn: '2018-02-01' }, { scope: 'Caring', rating: 'Good', ratedOn: '2018-02-01' }] })
+      .send({
+        ratings: [
+          { scope: 'Overall', rating: 'Requires improvement', ratedOn: '2018-02-01' },
+          { scope: 'Caring', rating: 'Good', ratedOn: '2018-02-01' },
+        ],
+      })
       .expect(201);
     // A later rating replaces the current one; the earlier stays in history.
     const rated = await t.http
@@ -28,10 +42,19 @@ describe('organisations, core services, inspections and users', () => {
       .expect(201);
     expect(rated.body.ratings.Overall).toEqual({ rating: 'Good', ratedOn: '2021-05-01' });
     expect(rated.body.ratings.Caring).toEqual({ rating: 'Good', ratedOn: '2018-02-01' });
-    const stored = await t.dataSource.query(`SELECT rating FROM rating WHERE organisation_id = ${Number(id)} ORDER BY id`);
-    expect(stored.map((r: { rating: string }) => r.rating)).toEqual(['Requires improvement', 'Good', 'Good']);
+    const stored = await t.dataSource.query(
+      `SELECT rating FROM rating WHERE organisation_id = ${Number(id)} ORDER BY id`,
+    );
+    expect(stored.map((r: { rating: string }) => r.rating)).toEqual([
+      'Requires improvement',
+      'Good',
+      'Good',
+    ]);
 
-    const updated = await t.http.patch(`/api/v1/organisations/${id}`).send({ name: 'LPT' }).expect(200);
+    const updated = await t.http
+      .patch(`/api/v1/organisations/${id}`)
+      .send({ name: 'LPT' })
+      .expect(200);
     expect(updated.body.name).toBe('LPT');
     await buildOrganisation(t.http, { name: 'Another Trust', kind: 'acute' });
 
@@ -44,13 +67,23 @@ describe('organisations, core services, inspections and users', () => {
 
   it('refuses an ODS code another organisation has, with 409', async () => {
     await buildOrganisation(t.http, { odsCode: 'DUP1' });
-    const { body } = await t.http.post('/api/v1/organisations').send({ name: 'Copy', odsCode: 'DUP1', kind: 'acute' }).expect(409);
-    expect(body).toMatchObject({ code: 'ALREADY_EXISTS', errors: [{ field: 'odsCode', reason: 'already used by another organisation' }] });
+    const { body } = await t.http
+      .post('/api/v1/organisations')
+      .send({ name: 'Copy', odsCode: 'DUP1', kind: 'acute' })
+      .expect(409);
+    expect(body).toMatchObject({
+      code: 'ALREADY_EXISTS',
+      errors: [{ field: 'odsCode', reason: 'already used by another organisation' }],
+    });
   });
 
   it('answers 404 for an organisation that does not exist', async () => {
     const { body } = await t.http.get('/api/v1/organisations/999999').expect(404);
-    expect(body).toEqual({ statusCode: 404, code: 'ORGANISATION_NOT_FOUND', message: 'No organisation 999999' });
+    expect(body).toEqual({
+      statusCode: 404,
+      code: 'ORGANISATION_NOT_FOUND',
+      message: 'No organisation 999999',
+    });
   });
 
   it('stores a core service under its canonical catalogue name and keeps custom names', async () => {
@@ -72,7 +105,10 @@ describe('organisations, core services, inspections and users', () => {
       reinspectionWindowEnd: '2027-03-31',
       reinspectionConfirmed: false,
     });
-    expect(alias.body.ratings.Safe).toEqual({ rating: 'Requires improvement', ratedOn: '2018-06-01' });
+    expect(alias.body.ratings.Safe).toEqual({
+      rating: 'Requires improvement',
+      ratedOn: '2018-06-01',
+    });
 
     const custom = await buildCoreService(t.http, org.id, { name: 'Podiatry' });
     expect(custom).toMatchObject({ name: 'Podiatry', custom: true });
@@ -84,11 +120,19 @@ describe('organisations, core services, inspections and users', () => {
     expect(duplicate.body.code).toBe('ALREADY_EXISTS');
 
     const nested = await t.http.get(`/api/v1/organisations/${org.id}/core-services`).expect(200);
-    expect(nested.body.items.map((s: { name: string }) => s.name)).toEqual(['Community health inpatient services', 'Podiatry']);
-    const filtered = await t.http.get(`/api/v1/core-services?organisationId=${org.id}&reinspectionBefore=2027-04-01`).expect(200);
+    expect(nested.body.items.map((s: { name: string }) => s.name)).toEqual([
+      'Community health inpatient services',
+      'Podiatry',
+    ]);
+    const filtered = await t.http
+      .get(`/api/v1/core-services?organisationId=${org.id}&reinspectionBefore=2027-04-01`)
+      .expect(200);
     expect(filtered.body.total).toBe(1);
 
-    const confirmed = await t.http.patch(`/api/v1/core-services/${alias.body.id}`).send({ reinspectionConfirmed: true }).expect(200);
+    const confirmed = await t.http
+      .patch(`/api/v1/core-services/${alias.body.id}`)
+      .send({ reinspectionConfirmed: true })
+      .expect(200);
     expect(confirmed.body.reinspectionConfirmed).toBe(true);
     const rated = await t.http
       .post(`/api/v1/core-services/${alias.body.id}/ratings`)
@@ -100,8 +144,16 @@ describe('organisations, core services, inspections and users', () => {
   it('refuses a reinspection window that ends before it starts', async () => {
     const org = await buildOrganisation(t.http);
     const service = await buildCoreService(t.http, org.id, { reinspectionDate: '2027-03-01' });
-    const { body } = await t.http.patch(`/api/v1/core-services/${service.id}`).send({ reinspectionWindowEnd: '2027-02-01' }).expect(400);
-    expect(body.errors).toEqual([{ field: 'reinspectionWindowEnd', reason: 'must not be before reinspectionDate (2027-03-01)' }]);
+    const { body } = await t.http
+      .patch(`/api/v1/core-services/${service.id}`)
+      .send({ reinspectionWindowEnd: '2027-02-01' })
+      .expect(400);
+    expect(body.errors).toEqual([
+      {
+        field: 'reinspectionWindowEnd',
+        reason: 'must not be before reinspectionDate (2027-03-01)',
+      },
+    ]);
     const again = await t.http.get(`/api/v1/core-services/${service.id}`).expect(200);
     expect(again.body.reinspectionWindowEnd).toBeNull();
   });
@@ -113,27 +165,63 @@ describe('organisations, core services, inspections and users', () => {
     const other = await buildCoreService(t.http, (await buildOrganisation(t.http)).id);
     const created = await t.http
       .post('/api/v1/inspections')
-      .send({ organisationId: org.id, kind: 'focused', visitStart: '2017-10-02', visitEnd: '2017-10-27', publishedOn: '2018-02-01', coreServiceIds: [b.id, a.id] })
+      .send({
+        organisationId: org.id,
+        kind: 'focused',
+        visitStart: '2017-10-02',
+        visitEnd: '2017-10-27',
+        publishedOn: '2018-02-01',
+        coreServiceIds: [b.id, a.id],
+      })
       .expect(201);
-    expect(created.body).toMatchObject({ kind: 'focused', visitStart: '2017-10-02', coreServiceIds: [a.id, b.id].sort((x, y) => x - y) });
+    expect(created.body).toMatchObject({
+      kind: 'focused',
+      visitStart: '2017-10-02',
+      coreServiceIds: [a.id, b.id].sort((x, y) => x - y),
+    });
 
     const foreign = await t.http
       .post('/api/v1/inspections')
-      .send({ organisationId: org.id, kind: 'focused', visitStart: '2017-10-02', coreServiceIds: [other.id] })
+      .send({
+        organisationId: org.id,
+        kind: 'focused',
+        visitStart: '2017-10-02',
+        coreServiceIds: [other.id],
+      })
       .expect(422);
-    expect(foreign.body).toMatchObject({ code: 'INVALID_REFERENCE', errors: [{ field: 'coreServiceIds' }] });
+    expect(foreign.body).toMatchObject({
+      code: 'INVALID_REFERENCE',
+      errors: [{ field: 'coreServiceIds' }],
+    });
 
-    const updated = await t.http.patch(`/api/v1/inspections/${created.body.id}`).send({ coreServiceIds: [a.id], reportReference: 'AAAA1234' }).expect(200);
+    const updated = await t.http
+      .patch(`/api/v1/inspections/${created.body.id}`)
+      .send({ coreServiceIds: [a.id], reportReference: 'AAAA1234' })
+      .expect(200);
     expect(updated.body).toMatchObject({ coreServiceIds: [a.id], reportReference: 'AAAA1234' });
     const nested = await t.http.get(`/api/v1/organisations/${org.id}/inspections`).expect(200);
     expect(nested.body.items.map((i: { id: number }) => i.id)).toEqual([created.body.id]);
   });
 
   it('manages users and refuses a second account for one email', async () => {
-    const user = await buildUser(t.http, { name: 'Priya Shah', email: 'Priya.Shah@Example.NHS.uk', role: 'quality_lead' });
-    expect(user).toMatchObject({ email: 'priya.shah@example.nhs.uk', role: 'quality_lead', active: true });
-    await t.http.post('/api/v1/users').send({ name: 'Copy', email: 'priya.shah@example.nhs.uk', role: 'owner' }).expect(409);
-    const deactivated = await t.http.patch(`/api/v1/users/${user.id}`).send({ active: false }).expect(200);
+    const user = await buildUser(t.http, {
+      name: 'Priya Shah',
+      email: 'Priya.Shah@Example.NHS.uk',
+      role: 'quality_lead',
+    });
+    expect(user).toMatchObject({
+      email: 'priya.shah@example.nhs.uk',
+      role: 'quality_lead',
+      active: true,
+    });
+    await t.http
+      .post('/api/v1/users')
+      .send({ name: 'Copy', email: 'priya.shah@example.nhs.uk', role: 'owner' })
+      .expect(409);
+    const deactivated = await t.http
+      .patch(`/api/v1/users/${user.id}`)
+      .send({ active: false })
+      .expect(200);
     expect(deactivated.body.active).toBe(false);
     const list = await t.http.get('/api/v1/users?role=quality_lead&active=false').expect(200);
     expect(list.body.items.map((u: { id: number }) => u.id)).toEqual([user.id]);

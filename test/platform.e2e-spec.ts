@@ -19,8 +19,15 @@ describe('health, reference data, OpenAPI and error shapes', () => {
     const { body } = await t.http.get('/api/v1/reference').expect(200);
     expect(body.keyQuestions).toEqual(['Safe', 'Effective', 'Caring', 'Responsive', 'Well-led']);
     expect(body.ratings).toContain('Requires improvement');
-    expect(body.regulations).toContainEqual({ instrument: 2014, number: '17', title: 'Good governance', fundamentalStandard: true });
-    expect(body.regulations).toContainEqual(expect.objectContaining({ instrument: 2010, number: '13', title: 'Management of medicines' }));
+    expect(body.regulations).toContainEqual({
+      instrument: 2014,
+      number: '17',
+      title: 'Good governance',
+      fundamentalStandard: true,
+    });
+    expect(body.regulations).toContainEqual(
+      expect.objectContaining({ instrument: 2010, number: '13', title: 'Management of medicines' }),
+    );
     expect(Object.values(body.qualityStatements).flat()).toHaveLength(34);
     expect(body.evidenceCategories).toHaveLength(6);
     expect(body.coreServices).toContainEqual(
@@ -49,10 +56,21 @@ describe('health, reference data, OpenAPI and error shapes', () => {
       ]),
     );
     const action = body.components.schemas.ActionDto;
-    expect(action.properties.deliveryStatus.enum).toEqual(['ASSURED', 'COMPLETED', 'OFF_TRACK', 'AT_RISK', 'ON_TRACK', 'CANCELLED']);
+    expect(action.properties.deliveryStatus.enum).toEqual([
+      'ASSURED',
+      'COMPLETED',
+      'OFF_TRACK',
+      'AT_RISK',
+      'ON_TRACK',
+      'CANCELLED',
+    ]);
     expect(action.properties.brag.enum).toEqual(['BLUE', 'RED', 'AMBER', 'GREEN']);
-    expect(body.components.schemas.CreateFindingDto.required).toEqual(expect.arrayContaining(['organisationId', 'type', 'text']));
-    expect(body.components.schemas.ActionPageDto.properties.items.items.$ref).toBe('#/components/schemas/ActionDto');
+    expect(body.components.schemas.CreateFindingDto.required).toEqual(
+      expect.arrayContaining(['organisationId', 'type', 'text']),
+    );
+    expect(body.components.schemas.ActionPageDto.properties.items.items.$ref).toBe(
+      '#/components/schemas/ActionDto',
+    );
     expect(body.components.schemas.ErrorBodyDto).toBeDefined();
     const page = await t.http.get('/api/docs').expect(200);
     expect(page.text).toContain('swagger');
@@ -60,17 +78,37 @@ describe('health, reference data, OpenAPI and error shapes', () => {
 
   it('answers an unknown route 404 in the error shape', async () => {
     const { body } = await t.http.get('/api/v1/nothing-here').expect(404);
-    expect(body).toEqual({ statusCode: 404, code: 'ROUTE_NOT_FOUND', message: 'Cannot GET /api/v1/nothing-here' });
+    expect(body).toEqual({
+      statusCode: 404,
+      code: 'ROUTE_NOT_FOUND',
+      message: 'Cannot GET /api/v1/nothing-here',
+    });
   });
 
   it('answers malformed JSON 400 without parser internals', async () => {
-    const { body } = await t.http.post('/api/v1/users').set('content-type', 'application/json').send('{"name": ').expect(400);
-    expect(body).toEqual({ statusCode: 400, code: 'MALFORMED_BODY', message: 'The request body is not valid JSON' });
+    const { body } = await t.http
+      .post('/api/v1/users')
+      .set('content-type', 'application/json')
+      .send('{"name": ')
+      .expect(400);
+    expect(body).toEqual({
+      statusCode: 400,
+      code: 'MALFORMED_BODY',
+      message: 'The request body is not valid JSON',
+    });
   });
 
   it('refuses a body over the size limit with 413, storing nothing', async () => {
-    const huge = JSON.stringify({ name: 'x'.repeat(6 * 1024 * 1024), email: 'a@b.nhs.uk', role: 'owner' });
-    const { body } = await t.http.post('/api/v1/users').set('content-type', 'application/json').send(huge).expect(413);
+    const huge = JSON.stringify({
+      name: 'x'.repeat(6 * 1024 * 1024),
+      email: 'a@b.nhs.uk',
+      role: 'owner',
+    });
+    const { body } = await t.http
+      .post('/api/v1/users')
+      .set('content-type', 'application/json')
+      .send(huge)
+      .expect(413);
     expect(body.code).toBe('PAYLOAD_TOO_LARGE');
     expect(await t.dataSource.query('SELECT id FROM app_user')).toEqual([]);
   });

@@ -1,4 +1,10 @@
-import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableForeignKey } from 'typeorm';
+import {
+  MigrationInterface,
+  QueryRunner,
+  Table,
+  TableColumnOptions,
+  TableForeignKey,
+} from 'typeorm';
 
 // Helpers are local to this migration on purpose: a landed migration must never change, so
 // it must not share code that a later change could alter.
@@ -9,8 +15,16 @@ const id = (): TableColumnOptions => ({
   isGenerated: true,
   generationStrategy: 'increment',
 });
-const int = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'integer', isNullable: nullable });
-const text = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'text', isNullable: nullable });
+const int = (name: string, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'integer',
+  isNullable: nullable,
+});
+const text = (name: string, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'text',
+  isNullable: nullable,
+});
 const varchar = (name: string, length: number, nullable = false): TableColumnOptions => ({
   name,
   type: 'varchar',
@@ -18,7 +32,11 @@ const varchar = (name: string, length: number, nullable = false): TableColumnOpt
   isNullable: nullable,
 });
 const bool = (name: string): TableColumnOptions => ({ name, type: 'boolean', isNullable: false });
-const date = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'date', isNullable: nullable });
+const date = (name: string, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'date',
+  isNullable: nullable,
+});
 const instant = (name: string, nullable = false): TableColumnOptions => varchar(name, 24, nullable);
 const fk = (column: string, table: string): TableForeignKey =>
   new TableForeignKey({
@@ -112,7 +130,10 @@ export class InitialSchema1763800000000 implements MigrationInterface {
           instant('created_at'),
         ],
         indices: [
-          { name: 'ix_rating_core_service_scope', columnNames: ['core_service_id', 'scope', 'rated_on'] },
+          {
+            name: 'ix_rating_core_service_scope',
+            columnNames: ['core_service_id', 'scope', 'rated_on'],
+          },
         ],
         foreignKeys: [fk('organisation_id', 'organisation'), fk('core_service_id', 'core_service')],
       }),
@@ -144,7 +165,10 @@ export class InitialSchema1763800000000 implements MigrationInterface {
           { ...int('core_service_id'), isPrimary: true },
         ],
         indices: [{ columnNames: ['inspection_id'] }, { columnNames: ['core_service_id'] }],
-        foreignKeys: [linkFk('inspection_id', 'inspection'), linkFk('core_service_id', 'core_service')],
+        foreignKeys: [
+          linkFk('inspection_id', 'inspection'),
+          linkFk('core_service_id', 'core_service'),
+        ],
       }),
     );
 
@@ -245,7 +269,9 @@ export class InitialSchema1763800000000 implements MigrationInterface {
           varchar('status_to', 20, true),
           bool('off_track'),
         ],
-        indices: [{ name: 'ix_progress_update_action_time', columnNames: ['action_id', 'created_at'] }],
+        indices: [
+          { name: 'ix_progress_update_action_time', columnNames: ['action_id', 'created_at'] },
+        ],
         foreignKeys: [fk('action_id', 'action'), fk('author_id', 'app_user')],
       }),
     );
@@ -262,7 +288,9 @@ export class InitialSchema1763800000000 implements MigrationInterface {
           int('changed_by_id'),
           instant('created_at'),
         ],
-        indices: [{ name: 'ix_due_date_change_action_time', columnNames: ['action_id', 'created_at'] }],
+        indices: [
+          { name: 'ix_due_date_change_action_time', columnNames: ['action_id', 'created_at'] },
+        ],
         foreignKeys: [fk('action_id', 'action'), fk('changed_by_id', 'app_user')],
       }),
     );

@@ -2,10 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { containsPattern, LIKE_ESCAPE } from '../common/sql';
 import { deliveryStatusesOfBrag } from '../readiness/brag';
-import { ActionFactsRow, actionFactsColumns, asOfParameters, deliveryStatusCase } from '../readiness/action-facts.sql';
+import {
+  ActionFactsRow,
+  actionFactsColumns,
+  asOfParameters,
+  deliveryStatusCase,
+} from '../readiness/action-facts.sql';
 import { ListActionsQueryDto } from './dto/action-read.dto';
 
-const SORT_COLUMNS = { dueDate: 'd.due_at', updatedAt: 'd.updated_at', reference: 'd.reference' } as const;
+const SORT_COLUMNS = {
+  dueDate: 'd.due_at',
+  updatedAt: 'd.updated_at',
+  reference: 'd.reference',
+} as const;
 
 /**
  * Reads actions with their state derived as at a date, filtered, counted, sorted and paged in
@@ -16,7 +25,10 @@ const SORT_COLUMNS = { dueDate: 'd.due_at', updatedAt: 'd.updated_at', reference
 export class ActionFactsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async findPage(query: ListActionsQueryDto, asOf: string): Promise<{ rows: ActionFactsRow[]; total: number }> {
+  async findPage(
+    query: ListActionsQueryDto,
+    asOf: string,
+  ): Promise<{ rows: ActionFactsRow[]; total: number }> {
     const params: Record<string, unknown> = { ...asOfParameters(asOf) };
     const inner: string[] = ['a.created_at <= :asOfEnd'];
     const outer: string[] = [];
@@ -33,7 +45,9 @@ export class ActionFactsRepository {
       params.coreServiceId = query.coreServiceId;
     }
     if (query.findingId) {
-      inner.push('EXISTS (SELECT 1 FROM action_finding af WHERE af.action_id = a.id AND af.finding_id = :findingId)');
+      inner.push(
+        'EXISTS (SELECT 1 FROM action_finding af WHERE af.action_id = a.id AND af.finding_id = :findingId)',
+      );
       params.findingId = query.findingId;
     }
     if (query.ownerId) {
@@ -82,11 +96,14 @@ export class ActionFactsRepository {
     // NULL references sort last either way, the same on both engines.
     const orderBy = `CASE WHEN ${sortColumn} IS NULL THEN 1 ELSE 0 END, ${sortColumn} ${direction}, d.id ${direction}`;
     const [rows, [{ total }]] = await Promise.all([
-      this.run<ActionFactsRow>(`SELECT d.* ${from} ORDER BY ${orderBy} LIMIT :limit OFFSET :offset`, {
-        ...params,
-        limit: query.limit,
-        offset: query.offset,
-      }),
+      this.run<ActionFactsRow>(
+        `SELECT d.* ${from} ORDER BY ${orderBy} LIMIT :limit OFFSET :offset`,
+        {
+          ...params,
+          limit: query.limit,
+          offset: query.offset,
+        },
+      ),
       this.run<{ total: number | string }>(`SELECT COUNT(*) AS total ${from}`, params),
     ]);
     return { rows, total: Number(total) };
@@ -95,7 +112,10 @@ export class ActionFactsRepository {
   /** One action's derived facts as at a date; undefined if it did not exist then. */
   async findOne(id: number, asOf: string): Promise<ActionFactsRow | undefined> {
     const from = this.derivedFrom(['a.id = :id', 'a.created_at <= :asOfEnd'], []);
-    const [row] = await this.run<ActionFactsRow>(`SELECT d.* ${from}`, { ...asOfParameters(asOf), id });
+    const [row] = await this.run<ActionFactsRow>(`SELECT d.* ${from}`, {
+      ...asOfParameters(asOf),
+      id,
+    });
     return row;
   }
 

@@ -1,5 +1,10 @@
 import { AppError, ErrorCode } from '../common/app-error';
-import { applyProgressUpdate, checkAssurance, checkEvidenceReview, checkTransition } from './action-rules';
+import {
+  applyProgressUpdate,
+  checkAssurance,
+  checkEvidenceReview,
+  checkTransition,
+} from './action-rules';
 
 function codeOf(fn: () => unknown): ErrorCode | undefined {
   try {
@@ -47,49 +52,81 @@ describe('applyProgressUpdate', () => {
   });
 
   it('keeps the status when a note carries no progress', () => {
-    expect(applyProgressUpdate({ status: 'NOT_STARTED', progress: 0 }, {})).toEqual({ progress: 0, statusTo: null });
-    expect(applyProgressUpdate({ status: 'IN_PROGRESS', progress: 40 }, {})).toEqual({ progress: 40, statusTo: null });
+    expect(applyProgressUpdate({ status: 'NOT_STARTED', progress: 0 }, {})).toEqual({
+      progress: 0,
+      statusTo: null,
+    });
+    expect(applyProgressUpdate({ status: 'IN_PROGRESS', progress: 40 }, {})).toEqual({
+      progress: 40,
+      statusTo: null,
+    });
   });
 
   it('forces progress to 100 on completion', () => {
-    expect(applyProgressUpdate({ status: 'IN_PROGRESS', progress: 40 }, { status: 'COMPLETED' })).toEqual({
+    expect(
+      applyProgressUpdate({ status: 'IN_PROGRESS', progress: 40 }, { status: 'COMPLETED' }),
+    ).toEqual({
       progress: 100,
       statusTo: 'COMPLETED',
     });
   });
 
   it('refuses completion with progress other than 100', () => {
-    expect(codeOf(() => applyProgressUpdate({ status: 'IN_PROGRESS', progress: 40 }, { status: 'COMPLETED', progress: 90 }))).toBe(
-      'COMPLETION_NEEDS_FULL_PROGRESS',
-    );
+    expect(
+      codeOf(() =>
+        applyProgressUpdate(
+          { status: 'IN_PROGRESS', progress: 40 },
+          { status: 'COMPLETED', progress: 90 },
+        ),
+      ),
+    ).toBe('COMPLETION_NEEDS_FULL_PROGRESS');
   });
 
   it('sends assurance and cancellation to their own routes', () => {
-    expect(codeOf(() => applyProgressUpdate({ status: 'COMPLETED', progress: 100 }, { status: 'ASSURED' }))).toBe(
-      'INVALID_STATUS_TRANSITION',
-    );
-    expect(codeOf(() => applyProgressUpdate({ status: 'IN_PROGRESS', progress: 10 }, { status: 'CANCELLED' }))).toBe(
-      'INVALID_STATUS_TRANSITION',
-    );
+    expect(
+      codeOf(() =>
+        applyProgressUpdate({ status: 'COMPLETED', progress: 100 }, { status: 'ASSURED' }),
+      ),
+    ).toBe('INVALID_STATUS_TRANSITION');
+    expect(
+      codeOf(() =>
+        applyProgressUpdate({ status: 'IN_PROGRESS', progress: 10 }, { status: 'CANCELLED' }),
+      ),
+    ).toBe('INVALID_STATUS_TRANSITION');
   });
 
   it('refuses progress on a closed action unless the update reopens it', () => {
-    expect(codeOf(() => applyProgressUpdate({ status: 'COMPLETED', progress: 100 }, { progress: 80 }))).toBe('ACTION_CLOSED');
-    expect(codeOf(() => applyProgressUpdate({ status: 'ASSURED', progress: 100 }, {}))).toBe('ACTION_CLOSED');
-    expect(applyProgressUpdate({ status: 'COMPLETED', progress: 100 }, { status: 'IN_PROGRESS', progress: 80 })).toEqual({
+    expect(
+      codeOf(() => applyProgressUpdate({ status: 'COMPLETED', progress: 100 }, { progress: 80 })),
+    ).toBe('ACTION_CLOSED');
+    expect(codeOf(() => applyProgressUpdate({ status: 'ASSURED', progress: 100 }, {}))).toBe(
+      'ACTION_CLOSED',
+    );
+    expect(
+      applyProgressUpdate(
+        { status: 'COMPLETED', progress: 100 },
+        { status: 'IN_PROGRESS', progress: 80 },
+      ),
+    ).toEqual({
       progress: 80,
       statusTo: 'IN_PROGRESS',
     });
   });
 
   it('never reopens a cancelled action', () => {
-    expect(codeOf(() => applyProgressUpdate({ status: 'CANCELLED', progress: 10 }, { status: 'IN_PROGRESS' }))).toBe('ACTION_CLOSED');
+    expect(
+      codeOf(() =>
+        applyProgressUpdate({ status: 'CANCELLED', progress: 10 }, { status: 'IN_PROGRESS' }),
+      ),
+    ).toBe('ACTION_CLOSED');
   });
 
   it('refuses going back to not started', () => {
-    expect(codeOf(() => applyProgressUpdate({ status: 'IN_PROGRESS', progress: 0 }, { status: 'NOT_STARTED' }))).toBe(
-      'INVALID_STATUS_TRANSITION',
-    );
+    expect(
+      codeOf(() =>
+        applyProgressUpdate({ status: 'IN_PROGRESS', progress: 0 }, { status: 'NOT_STARTED' }),
+      ),
+    ).toBe('INVALID_STATUS_TRANSITION');
   });
 });
 
@@ -101,11 +138,15 @@ describe('checkAssurance', () => {
   });
 
   it('needs the action completed first', () => {
-    expect(codeOf(() => checkAssurance({ ...ok, status: 'IN_PROGRESS' }))).toBe('INVALID_STATUS_TRANSITION');
+    expect(codeOf(() => checkAssurance({ ...ok, status: 'IN_PROGRESS' }))).toBe(
+      'INVALID_STATUS_TRANSITION',
+    );
   });
 
   it('needs at least one accepted evidence item', () => {
-    expect(codeOf(() => checkAssurance({ ...ok, acceptedEvidence: 0 }))).toBe('ASSURANCE_NEEDS_ACCEPTED_EVIDENCE');
+    expect(codeOf(() => checkAssurance({ ...ok, acceptedEvidence: 0 }))).toBe(
+      'ASSURANCE_NEEDS_ACCEPTED_EVIDENCE',
+    );
   });
 
   it('refuses the owner as assurer', () => {
@@ -126,6 +167,8 @@ describe('checkEvidenceReview', () => {
   });
 
   it('reviews evidence only once', () => {
-    expect(codeOf(() => checkEvidenceReview({ ...ok, reviewState: 'ACCEPTED' }))).toBe('EVIDENCE_ALREADY_REVIEWED');
+    expect(codeOf(() => checkEvidenceReview({ ...ok, reviewState: 'ACCEPTED' }))).toBe(
+      'EVIDENCE_ALREADY_REVIEWED',
+    );
   });
 });

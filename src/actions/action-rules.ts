@@ -20,7 +20,9 @@ export function checkTransition(from: ActionStatus, to: ActionStatus): void {
     throw new AppError(
       'INVALID_STATUS_TRANSITION',
       `An action cannot go from ${from} to ${to}` +
-        (NEXT_STATUSES[from].length ? ` (allowed: ${NEXT_STATUSES[from].join(', ')})` : ' (it is final)'),
+        (NEXT_STATUSES[from].length
+          ? ` (allowed: ${NEXT_STATUSES[from].join(', ')})`
+          : ' (it is final)'),
     );
   }
 }
@@ -116,10 +118,16 @@ export function checkEvidenceReview(check: {
   reviewerId: number;
 }): void {
   if (check.reviewState !== 'SUBMITTED') {
-    throw new AppError('EVIDENCE_ALREADY_REVIEWED', `This evidence was already ${check.reviewState.toLowerCase()}`);
+    throw new AppError(
+      'EVIDENCE_ALREADY_REVIEWED',
+      `This evidence was already ${check.reviewState.toLowerCase()}`,
+    );
   }
   if (check.reviewerId === check.submittedById) {
-    throw new AppError('REVIEWER_IS_AUTHOR', 'Evidence cannot be reviewed by the person who submitted it');
+    throw new AppError(
+      'REVIEWER_IS_AUTHOR',
+      'Evidence cannot be reviewed by the person who submitted it',
+    );
   }
   if (check.ownerId !== null && check.reviewerId === check.ownerId) {
     throw new AppError('REVIEWER_IS_AUTHOR', "Evidence cannot be reviewed by the action's owner");

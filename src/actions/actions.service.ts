@@ -9,9 +9,19 @@ import { Transactions } from '../database/transactions';
 import { FindingsService } from '../findings/findings.service';
 import { UsersService } from '../users/users.service';
 import { ActionFactsRepository } from './action-facts.repository';
-import { applyProgressUpdate, checkAssurance, checkTransition, OPEN_STATUSES } from './action-rules';
+import {
+  applyProgressUpdate,
+  checkAssurance,
+  checkTransition,
+  OPEN_STATUSES,
+} from './action-rules';
 import { Action, ActionStatus } from './action.entity';
-import { ActionDto, DueDateChangeDto, ListActionsQueryDto, ProgressUpdateDto } from './dto/action-read.dto';
+import {
+  ActionDto,
+  DueDateChangeDto,
+  ListActionsQueryDto,
+  ProgressUpdateDto,
+} from './dto/action-read.dto';
 import {
   AssignActionDto,
   AssureActionDto,
@@ -26,7 +36,12 @@ import { DueDateChange } from './due-date-change.entity';
 import { Evidence } from './evidence.entity';
 import { ProgressUpdate } from './progress-update.entity';
 
-const ACTION_RELATIONS = { owner: true, executiveLead: true, assuredBy: true, findings: true } as const;
+const ACTION_RELATIONS = {
+  owner: true,
+  executiveLead: true,
+  assuredBy: true,
+  findings: true,
+} as const;
 
 @Injectable()
 export class ActionsService {
@@ -42,7 +57,9 @@ export class ActionsService {
     const asOf = query.asOf ?? todayDate();
     const { rows, total } = await this.facts.findPage(query, asOf);
     const ids = rows.map((row) => Number(row.id));
-    const actions = ids.length ? await this.actions.find({ where: { id: In(ids) }, relations: ACTION_RELATIONS }) : [];
+    const actions = ids.length
+      ? await this.actions.find({ where: { id: In(ids) }, relations: ACTION_RELATIONS })
+      : [];
     const byId = new Map(actions.map((action) => [action.id, action]));
     return {
       items: rows.map((row) => toActionDto(byId.get(Number(row.id))!, row, asOf)),
@@ -64,7 +81,8 @@ export class ActionsService {
     const id = await this.transactions.run(async (manager) => {
       const findings = await FindingsService.requireAll(manager, dto.findingIds);
       if (dto.ownerId) await UsersService.requireActive(manager, dto.ownerId, 'ownerId');
-      if (dto.executiveLeadId) await UsersService.requireActive(manager, dto.executiveLeadId, 'executiveLeadId');
+      if (dto.executiveLeadId)
+        await UsersService.requireActive(manager, dto.executiveLeadId, 'executiveLeadId');
       const now = nowTimestamp();
       const saved = await manager.save(
         manager.create(Action, {
@@ -87,7 +105,11 @@ export class ActionsService {
           updatedAt: now,
         }),
       );
-      await manager.createQueryBuilder().relation(Action, 'findings').of(saved.id).add(findings.map((f) => f.id));
+      await manager
+        .createQueryBuilder()
+        .relation(Action, 'findings')
+        .of(saved.id)
+        .add(findings.map((f) => f.id));
       return saved.id;
     });
     return this.get(id);
@@ -104,7 +126,11 @@ export class ActionsService {
         if (findings[0].organisationId !== action.organisationId) {
           throw validationFailed('findingIds', "findings must belong to the action's organisation");
         }
-        const current = await manager.createQueryBuilder().relation(Action, 'findings').of(id).loadMany<{ id: number }>();
+        const current = await manager
+          .createQueryBuilder()
+          .relation(Action, 'findings')
+          .of(id)
+          .loadMany<{ id: number }>();
         const wanted = findings.map((f) => f.id);
         await manager
           .createQueryBuilder()
@@ -129,7 +155,9 @@ export class ActionsService {
         changes.ownerId = (await UsersService.requireActive(manager, dto.ownerId, 'ownerId')).id;
       }
       if (dto.executiveLeadId !== undefined) {
-        changes.executiveLeadId = (await UsersService.requireActive(manager, dto.executiveLeadId, 'executiveLeadId')).id;
+        changes.executiveLeadId = (
+          await UsersService.requireActive(manager, dto.executiveLeadId, 'executiveLeadId')
+        ).id;
       }
       return changes;
     });
@@ -149,7 +177,9 @@ export class ActionsService {
       return {
         progress: outcome.progress,
         ...(outcome.statusTo ? { status: outcome.statusTo } : {}),
-        ...(outcome.statusTo === 'IN_PROGRESS' && action.status === 'ASSURED' ? { assuredById: null } : {}),
+        ...(outcome.statusTo === 'IN_PROGRESS' && action.status === 'ASSURED'
+          ? { assuredById: null }
+          : {}),
       };
     });
   }
@@ -157,7 +187,10 @@ export class ActionsService {
   async changeDueDate(id: number, dto: ChangeDueDateDto, ifMatch?: number): Promise<ActionDto> {
     return this.write(id, dto.version ?? ifMatch, async (manager, action, now) => {
       if (!OPEN_STATUSES.includes(action.status)) {
-        throw new AppError('ACTION_CLOSED', `This action is ${action.status}; its due date no longer moves`);
+        throw new AppError(
+          'ACTION_CLOSED',
+          `This action is ${action.status}; its due date no longer moves`,
+        );
       }
       await UsersService.requireActive(manager, dto.changedById, 'changedById');
       if (dto.dueDate === action.dueDate) {
@@ -183,8 +216,16 @@ export class ActionsService {
   async assure(id: number, dto: AssureActionDto, ifMatch?: number): Promise<ActionDto> {
     return this.write(id, dto.version ?? ifMatch, async (manager, action, now) => {
       await UsersService.requireActive(manager, dto.assurerId, 'assurerId');
-      const acceptedEvidence = await manager.countBy(Evidence, { actionId: id, reviewState: 'ACCEPTED' });
-      checkAssurance({ status: action.status, ownerId: action.ownerId, assurerId: dto.assurerId, acceptedEvidence });
+      const acceptedEvidence = await manager.countBy(Evidence, {
+        actionId: id,
+        reviewState: 'ACCEPTED',
+      });
+      checkAssurance({
+        status: action.status,
+        ownerId: action.ownerId,
+        assurerId: dto.assurerId,
+        acceptedEvidence,
+      });
       await this.recordHistory(manager, action, now, {
         authorId: dto.assurerId,
         note: dto.note ?? 'Assured',
@@ -250,7 +291,11 @@ export class ActionsService {
       checkVersion('action', action.version, expectedVersion);
       const now = nowTimestamp();
       const changes = await change(manager, action, now);
-      await manager.update(Action, { id }, { ...changes, version: action.version + 1, updatedAt: now });
+      await manager.update(
+        Action,
+        { id },
+        { ...changes, version: action.version + 1, updatedAt: now },
+      );
     });
     return this.get(id);
   }
@@ -259,7 +304,13 @@ export class ActionsService {
     manager: EntityManager,
     action: Action,
     now: string,
-    entry: { authorId: number; note: string; progress: number; statusTo: ActionStatus | null; offTrack: boolean },
+    entry: {
+      authorId: number;
+      note: string;
+      progress: number;
+      statusTo: ActionStatus | null;
+      offTrack: boolean;
+    },
   ): Promise<void> {
     await manager.insert(ProgressUpdate, {
       actionId: action.id,

@@ -81,14 +81,22 @@ export class EvidenceService {
       await manager.update(
         Evidence,
         { id: evidenceId },
-        { reviewState: dto.decision, reviewedById: dto.reviewerId, reviewedAt: nowTimestamp(), reviewNote: dto.note.trim() },
+        {
+          reviewState: dto.decision,
+          reviewedById: dto.reviewerId,
+          reviewedAt: nowTimestamp(),
+          reviewNote: dto.note.trim(),
+        },
       );
     });
     return this.get(actionId, evidenceId);
   }
 
   private async get(actionId: number, id: number): Promise<EvidenceDto> {
-    const item = await this.evidence.findOne({ where: { id, actionId }, relations: { submittedBy: true, reviewedBy: true } });
+    const item = await this.evidence.findOne({
+      where: { id, actionId },
+      relations: { submittedBy: true, reviewedBy: true },
+    });
     if (!item) throw new AppError('EVIDENCE_NOT_FOUND', `No evidence ${id} on action ${actionId}`);
     return toEvidenceDto(item);
   }

@@ -37,7 +37,9 @@ describe('HttpExceptionFilter', () => {
         body = value;
       },
     };
-    const host = { switchToHttp: () => ({ getResponse: () => response }) } as unknown as ArgumentsHost;
+    const host = {
+      switchToHttp: () => ({ getResponse: () => response }),
+    } as unknown as ArgumentsHost;
     const filter = new HttpExceptionFilter();
     jest.spyOn(filter['logger'], 'error').mockImplementation(() => undefined);
     filter.catch(exception, host);
@@ -47,16 +49,29 @@ describe('HttpExceptionFilter', () => {
   it('answers an unexpected error 500 with no internals', () => {
     const { status, body } = respond(new Error('SQLITE_CONSTRAINT at /work/main/src/secret.ts:12'));
     expect(status).toBe(500);
-    expect(body).toEqual({ statusCode: 500, code: 'INTERNAL_ERROR', message: 'Something went wrong on our side; it has been logged' });
+    expect(body).toEqual({
+      statusCode: 500,
+      code: 'INTERNAL_ERROR',
+      message: 'Something went wrong on our side; it has been logged',
+    });
   });
 
   it('keeps the code and field problems of a deliberate error', () => {
-    const { status, body } = respond(new AppError('VERSION_CONFLICT', 'stale', [{ field: 'version', reason: 'old' }]));
+    const { status, body } = respond(
+      new AppError('VERSION_CONFLICT', 'stale', [{ field: 'version', reason: 'old' }]),
+    );
     expect(status).toBe(409);
-    expect(body).toEqual({ statusCode: 409, code: 'VERSION_CONFLICT', message: 'stale', errors: [{ field: 'version', reason: 'old' }] });
+    expect(body).toEqual({
+      statusCode: 409,
+      code: 'VERSION_CONFLICT',
+      message: 'stale',
+      errors: [{ field: 'version', reason: 'old' }],
+    });
   });
 
   it('answers 503 when the database connection is refused', () => {
-    expect(respond(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).status).toBe(503);
+    expect(
+      respond(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).status,
+    ).toBe(503);
   });
 });

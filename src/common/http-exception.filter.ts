@@ -24,7 +24,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
     if (body.statusCode >= 500) {
-      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : exception);
+      this.logger.error(
+        exception instanceof Error ? (exception.stack ?? exception.message) : exception,
+      );
     }
     response.status(body.statusCode).json(body);
   }
@@ -56,17 +58,15 @@ function body(code: ErrorCode, message: string): ErrorBodyDto {
   return { statusCode: errorStatus(code), code, message };
 }
 
+/** Framework errors (unknown route, unreadable body) get codes in the house style too. */
+const CODES_FOR_HTTP_STATUS: Record<number, string> = {
+  [HttpStatus.BAD_REQUEST]: 'MALFORMED_BODY',
+  [HttpStatus.NOT_FOUND]: 'ROUTE_NOT_FOUND',
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'PAYLOAD_TOO_LARGE',
+};
+
 function codeForHttpStatus(status: number): string {
-  switch (status) {
-    case HttpStatus.NOT_FOUND:
-      return 'ROUTE_NOT_FOUND';
-    case HttpStatus.PAYLOAD_TOO_LARGE:
-      return 'PAYLOAD_TOO_LARGE';
-    case HttpStatus.BAD_REQUEST:
-      return 'MALFORMED_BODY';
-    default:
-      return HttpStatus[status] ?? 'HTTP_ERROR';
-  }
+  return CODES_FOR_HTTP_STATUS[status] ?? HttpStatus[status] ?? 'HTTP_ERROR';
 }
 
 function isConnectionFailure(error: unknown): boolean {

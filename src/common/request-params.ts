@@ -19,6 +19,7 @@ export const IfMatchVersion = createParamDecorator((_: unknown, context: Executi
   const header = context.switchToHttp().getRequest<Request>().headers['if-match'];
   if (header === undefined || header === '') return undefined;
   const match = /^(?:W\/)?"?(\d+)"?$/.exec(String(header).trim());
-  if (!match) throw validationFailed('If-Match', `must name a version such as "3"; got ${String(header)}`);
+  if (!match)
+    throw validationFailed('If-Match', `must name a version such as "3"; got ${String(header)}`);
   return Number(match[1]);
 });

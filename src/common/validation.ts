@@ -21,6 +21,10 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     exceptionFactory: (errors) =>
-      new AppError('VALIDATION_FAILED', 'The request is not valid', flattenValidationErrors(errors)),
+      new AppError(
+        'VALIDATION_FAILED',
+        'The request is not valid',
+        flattenValidationErrors(errors),
+      ),
   });
 }

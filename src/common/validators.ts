@@ -1,5 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsNotEmpty,
   IsString,
@@ -74,4 +76,14 @@ export function IsNotBefore(otherProperty: string, options: ValidationOptions = 
       },
     });
   };
+}
+
+/** A query-string flag: only the words true and false are accepted. */
+export function IsBooleanQuery() {
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }): unknown =>
+      value === 'true' ? true : value === 'false' ? false : value,
+    ),
+    IsBoolean({ message: (args: ValidationArguments) => `${args.property} must be true or false` }),
+  );
 }

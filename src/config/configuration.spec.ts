@@ -13,8 +13,20 @@ describe('loadConfig', () => {
 
   it('reads every variable', () => {
     expect(
-      loadConfig({ PORT: '8080', HOST: '0.0.0.0', SQLITE_PATH: '/tmp/x.sqlite', DATABASE_URL: 'postgres://u@h:5432/db', DEMO_DATA: 'off' }),
-    ).toEqual({ port: 8080, host: '0.0.0.0', sqlitePath: '/tmp/x.sqlite', databaseUrl: 'postgres://u@h:5432/db', demoData: false });
+      loadConfig({
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        SQLITE_PATH: '/tmp/x.sqlite',
+        DATABASE_URL: 'postgres://u@h:5432/db',
+        DEMO_DATA: 'off',
+      }),
+    ).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      sqlitePath: '/tmp/x.sqlite',
+      databaseUrl: 'postgres://u@h:5432/db',
+      demoData: false,
+    });
   });
 
   it.each([

@@ -15,8 +15,14 @@ export interface AppConfig {
 export class ConfigError extends Error {}
 
 const BOOLEAN_WORDS: Record<string, boolean> = {
-  true: true, on: true, yes: true, '1': true,
-  false: false, off: false, no: false, '0': false,
+  true: true,
+  on: true,
+  yes: true,
+  '1': true,
+  false: false,
+  off: false,
+  no: false,
+  '0': false,
 };
 
 /**

@@ -18,27 +18,32 @@ export class CoreServicePageDto extends PageOf(CoreServiceDto) {}
 export class CoreServicesController {
   constructor(private readonly coreServices: CoreServicesService) {}
 
-  @Get() @ApiOkResponse({ type: CoreServicePageDto })
+  @Get()
+  @ApiOkResponse({ type: CoreServicePageDto })
   list(@Query() query: ListCoreServicesQueryDto) {
     return this.coreServices.list(query);
   }
 
-  @Get(':id') @ApiOkResponse({ type: CoreServiceDto })
+  @Get(':id')
+  @ApiOkResponse({ type: CoreServiceDto })
   get(@IdParam() id: number) {
     return this.coreServices.get(id);
   }
 
-  @Post() @ApiCreatedResponse({ type: CoreServiceDto })
+  @Post()
+  @ApiCreatedResponse({ type: CoreServiceDto })
   create(@Body() dto: CreateCoreServiceDto) {
     return this.coreServices.create(dto);
   }
 
-  @Patch(':id') @ApiOkResponse({ type: CoreServiceDto })
+  @Patch(':id')
+  @ApiOkResponse({ type: CoreServiceDto })
   update(@IdParam() id: number, @Body() dto: UpdateCoreServiceDto) {
     return this.coreServices.update(id, dto);
   }
 
-  @Post(':id/ratings') @ApiCreatedResponse({ type: CoreServiceDto })
+  @Post(':id/ratings')
+  @ApiCreatedResponse({ type: CoreServiceDto })
   addRatings(@IdParam() id: number, @Body() dto: AddRatingsDto) {
     return this.coreServices.addRatings(id, dto.ratings);
   }

@@ -28,7 +28,8 @@ export class CoreServicesService {
 
   async list(query: ListCoreServicesQueryDto): Promise<Page<CoreServiceDto>> {
     const qb = this.coreServices.createQueryBuilder('cs');
-    if (query.organisationId) qb.andWhere('cs.organisation_id = :org', { org: query.organisationId });
+    if (query.organisationId)
+      qb.andWhere('cs.organisation_id = :org', { org: query.organisationId });
     if (query.reinspectionBefore) {
       qb.andWhere('cs.reinspection_date <= :before', { before: query.reinspectionBefore });
     }
@@ -90,10 +91,19 @@ export class CoreServicesService {
         Object.assign(service, { name, custom });
       }
       if (dto.reinspectionDate !== undefined) service.reinspectionDate = dto.reinspectionDate;
-      if (dto.reinspectionWindowEnd !== undefined) service.reinspectionWindowEnd = dto.reinspectionWindowEnd;
-      if (dto.reinspectionConfirmed !== undefined) service.reinspectionConfirmed = dto.reinspectionConfirmed;
-      if (service.reinspectionWindowEnd && service.reinspectionDate && service.reinspectionWindowEnd < service.reinspectionDate) {
-        throw validationFailed('reinspectionWindowEnd', `must not be before reinspectionDate (${service.reinspectionDate})`);
+      if (dto.reinspectionWindowEnd !== undefined)
+        service.reinspectionWindowEnd = dto.reinspectionWindowEnd;
+      if (dto.reinspectionConfirmed !== undefined)
+        service.reinspectionConfirmed = dto.reinspectionConfirmed;
+      if (
+        service.reinspectionWindowEnd &&
+        service.reinspectionDate &&
+        service.reinspectionWindowEnd < service.reinspectionDate
+      ) {
+        throw validationFailed(
+          'reinspectionWindowEnd',
+          `must not be before reinspectionDate (${service.reinspectionDate})`,
+        );
       }
       service.updatedAt = nowTimestamp();
       await manager.save(service);
@@ -125,11 +135,17 @@ export class CoreServicesService {
     return service;
   }
 
-  private async assertNameFree(manager: EntityManager, organisationId: number, name: string): Promise<void> {
+  private async assertNameFree(
+    manager: EntityManager,
+    organisationId: number,
+    name: string,
+  ): Promise<void> {
     if (await manager.existsBy(CoreService, { organisationId, name })) {
-      throw new AppError('ALREADY_EXISTS', `This organisation already has the core service "${name}"`, [
-        { field: 'name', reason: 'already exists for this organisation' },
-      ]);
+      throw new AppError(
+        'ALREADY_EXISTS',
+        `This organisation already has the core service "${name}"`,
+        [{ field: 'name', reason: 'already exists for this organisation' }],
+      );
     }
   }
 }

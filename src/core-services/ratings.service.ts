@@ -32,7 +32,9 @@ export class RatingsService {
   }
 
   async gridsByCoreService(coreServiceIds: number[]): Promise<Map<number, RatingsGridDto>> {
-    const rows = coreServiceIds.length ? await this.ratings.findBy({ coreServiceId: In(coreServiceIds) }) : [];
+    const rows = coreServiceIds.length
+      ? await this.ratings.findBy({ coreServiceId: In(coreServiceIds) })
+      : [];
     return groupIntoGrids(coreServiceIds, rows, (row) => row.coreServiceId);
   }
 }

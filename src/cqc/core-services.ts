@@ -16,7 +16,11 @@ export const CORE_SERVICES: readonly CoreServiceDefinition[] = [
   {
     name: 'Community health services for adults',
     sector: 'community',
-    aliases: ['Community services for adults', 'Adult community services', 'Community adult services'],
+    aliases: [
+      'Community services for adults',
+      'Adult community services',
+      'Community adult services',
+    ],
   },
   {
     name: 'Community health services for children, young people and families',
@@ -31,7 +35,11 @@ export const CORE_SERVICES: readonly CoreServiceDefinition[] = [
   {
     name: 'Community health inpatient services',
     sector: 'community',
-    aliases: ['Community inpatient services', 'Community health inpatients service', 'Community hospitals'],
+    aliases: [
+      'Community inpatient services',
+      'Community health inpatients service',
+      'Community hospitals',
+    ],
   },
   {
     name: 'Community end of life care',
@@ -46,7 +54,12 @@ export const CORE_SERVICES: readonly CoreServiceDefinition[] = [
   {
     name: 'Urgent care',
     sector: 'community',
-    aliases: ['Community urgent care', 'Community urgent care service', 'Urgent care services', 'Minor injury units'],
+    aliases: [
+      'Community urgent care',
+      'Community urgent care service',
+      'Urgent care services',
+      'Minor injury units',
+    ],
   },
   {
     name: 'Sexual health services',
@@ -57,12 +70,19 @@ export const CORE_SERVICES: readonly CoreServiceDefinition[] = [
   {
     name: 'Acute wards for adults of working age and psychiatric intensive care units',
     sector: 'mental_health',
-    aliases: ['Acute wards and PICU', 'Acute wards for adults of working age and PICU', 'Acute wards for adults of working age'],
+    aliases: [
+      'Acute wards and PICU',
+      'Acute wards for adults of working age and PICU',
+      'Acute wards for adults of working age',
+    ],
   },
   {
     name: 'Long stay/rehabilitation mental health wards for working age adults',
     sector: 'mental_health',
-    aliases: ['Long stay rehabilitation mental health wards for working age adults', 'Rehabilitation wards'],
+    aliases: [
+      'Long stay rehabilitation mental health wards for working age adults',
+      'Rehabilitation wards',
+    ],
   },
   {
     name: 'Forensic inpatient/secure wards',
@@ -72,7 +92,11 @@ export const CORE_SERVICES: readonly CoreServiceDefinition[] = [
   {
     name: 'Child and adolescent mental health wards',
     sector: 'mental_health',
-    aliases: ['CAMHS wards', 'CAMHS inpatient wards', 'Child and adolescent mental health inpatient wards'],
+    aliases: [
+      'CAMHS wards',
+      'CAMHS inpatient wards',
+      'Child and adolescent mental health inpatient wards',
+    ],
   },
   {
     name: 'Wards for older people with mental health problems',
@@ -87,27 +111,44 @@ export const CORE_SERVICES: readonly CoreServiceDefinition[] = [
   {
     name: 'Community-based mental health services for adults of working age',
     sector: 'mental_health',
-    aliases: ['Community mental health services for adults of working age', 'Adult community mental health services'],
+    aliases: [
+      'Community mental health services for adults of working age',
+      'Adult community mental health services',
+    ],
   },
   {
     name: 'Mental health crisis services and health-based places of safety',
     sector: 'mental_health',
-    aliases: ['Crisis services and health-based places of safety', 'Mental health crisis services', 'Health-based places of safety'],
+    aliases: [
+      'Crisis services and health-based places of safety',
+      'Mental health crisis services',
+      'Health-based places of safety',
+    ],
   },
   {
     name: 'Specialist community mental health services for children and young people',
     sector: 'mental_health',
-    aliases: ['Community CAMHS', 'Specialist community CAMHS', 'Community mental health services for children and young people'],
+    aliases: [
+      'Community CAMHS',
+      'Specialist community CAMHS',
+      'Community mental health services for children and young people',
+    ],
   },
   {
     name: 'Community-based mental health services for older people',
     sector: 'mental_health',
-    aliases: ['Community mental health services for older people', "Older people's community mental health services"],
+    aliases: [
+      'Community mental health services for older people',
+      "Older people's community mental health services",
+    ],
   },
   {
     name: 'Community mental health services for people with a learning disability or autism',
     sector: 'mental_health',
-    aliases: ['Community learning disability services', 'Community services for people with a learning disability or autism'],
+    aliases: [
+      'Community learning disability services',
+      'Community services for people with a learning disability or autism',
+    ],
   },
   {
     name: 'Substance misuse services',
@@ -127,15 +168,27 @@ export const CORE_SERVICES: readonly CoreServiceDefinition[] = [
   },
   { name: 'Surgery', sector: 'acute', aliases: ['Surgical services'] },
   { name: 'Critical care', sector: 'acute', aliases: ['Intensive care'] },
-  { name: 'Maternity', sector: 'acute', aliases: ['Maternity services', 'Maternity and gynaecology'] },
+  {
+    name: 'Maternity',
+    sector: 'acute',
+    aliases: ['Maternity services', 'Maternity and gynaecology'],
+  },
   {
     name: 'Services for children and young people',
     sector: 'acute',
     aliases: ["Children and young people's services", 'Paediatrics'],
   },
   { name: 'End of life care', sector: 'acute', aliases: ['End-of-life care'] },
-  { name: 'Outpatients', sector: 'acute', aliases: ['Outpatient services', 'Outpatients and diagnostic imaging'] },
-  { name: 'Diagnostic imaging', sector: 'acute', aliases: ['Radiology', 'Diagnostic imaging services'] },
+  {
+    name: 'Outpatients',
+    sector: 'acute',
+    aliases: ['Outpatient services', 'Outpatients and diagnostic imaging'],
+  },
+  {
+    name: 'Diagnostic imaging',
+    sector: 'acute',
+    aliases: ['Radiology', 'Diagnostic imaging services'],
+  },
   // Ambulance
   {
     name: 'Emergency and urgent care',

@@ -1,5 +1,9 @@
 import { canonicalCoreServiceName, CORE_SERVICES, findCoreService } from './core-services';
-import { ALL_QUALITY_STATEMENTS, keyQuestionOfStatement, QUALITY_STATEMENTS } from './quality-statements';
+import {
+  ALL_QUALITY_STATEMENTS,
+  keyQuestionOfStatement,
+  QUALITY_STATEMENTS,
+} from './quality-statements';
 import { normaliseRating, ratingForScorePercent } from './ratings';
 import { findRegulation, REGULATIONS } from './regulations';
 import { EVIDENCE_CATEGORIES } from './evidence-categories';
@@ -21,11 +25,15 @@ describe('the CQC vocabulary', () => {
     expect(findRegulation(2010, '22')?.title).toBe('Staffing');
     expect(findRegulation(2010, '9A')).toBeUndefined();
     expect(findRegulation(2014, '21')).toBeUndefined();
-    expect(REGULATIONS.filter((r) => r.instrument === 2014 && r.fundamentalStandard)).toHaveLength(15);
+    expect(REGULATIONS.filter((r) => r.instrument === 2014 && r.fundamentalStandard)).toHaveLength(
+      15,
+    );
   });
 
   it('finds core services by canonical name or alias, ignoring case and punctuation', () => {
-    expect(findCoreService('community health inpatients service')?.name).toBe('Community health inpatient services');
+    expect(findCoreService('community health inpatients service')?.name).toBe(
+      'Community health inpatient services',
+    );
     expect(findCoreService('ACUTE WARDS AND PICU')?.name).toBe(
       'Acute wards for adults of working age and psychiatric intensive care units',
     );

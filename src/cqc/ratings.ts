@@ -9,7 +9,10 @@ export const RATINGS = [
 export type Rating = (typeof RATINGS)[number];
 
 /** Ratings that oblige a trust to improve: each becomes a RATING finding on import. */
-export const RATINGS_NEEDING_IMPROVEMENT: readonly Rating[] = ['Requires improvement', 'Inadequate'];
+export const RATINGS_NEEDING_IMPROVEMENT: readonly Rating[] = [
+  'Requires improvement',
+  'Inadequate',
+];
 
 /** Accepts the spellings seen in reports and spreadsheets ("requires improvement", "RI"). */
 export function normaliseRating(value: string): Rating | undefined {

@@ -55,7 +55,21 @@ const REGULATIONS_2010: [string, string][] = [
 ];
 
 const FUNDAMENTAL_STANDARDS_2014 = new Set([
-  '8', '9', '9A', '10', '11', '12', '13', '14', '15', '16', '17', '18', '19', '20', '20A',
+  '8',
+  '9',
+  '9A',
+  '10',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '16',
+  '17',
+  '18',
+  '19',
+  '20',
+  '20A',
 ]);
 
 export const REGULATIONS: readonly RegulationDefinition[] = [

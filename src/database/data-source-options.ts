@@ -12,7 +12,9 @@ import { SnakeNamingStrategy } from './snake-naming.strategy';
  * SQLite by default; PostgreSQL when DATABASE_URL is set. Never `synchronize`: the schema
  * comes from migrations only.
  */
-export function dataSourceOptions(config: Pick<AppConfig, 'sqlitePath' | 'databaseUrl'>): DataSourceOptions {
+export function dataSourceOptions(
+  config: Pick<AppConfig, 'sqlitePath' | 'databaseUrl'>,
+): DataSourceOptions {
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,

@@ -62,7 +62,14 @@ export interface DemoAction {
   createdDaysAgo: number;
   startInDays?: number;
   dueInDays: number;
-  history: { daysAgo: number; by: string; progress?: number; status?: ActionStatus; offTrack?: boolean; note: string }[];
+  history: {
+    daysAgo: number;
+    by: string;
+    progress?: number;
+    status?: ActionStatus;
+    offTrack?: boolean;
+    note: string;
+  }[];
   dueDateChanges?: { daysAgo: number; toInDays: number; by: string; reason: string }[];
   evidence?: {
     daysAgo: number;

@@ -1,6 +1,11 @@
 import { DataSource, EntityManager } from 'typeorm';
 import demoJson from '../../database/demo/demo.json';
-import { applyProgressUpdate, checkAssurance, checkEvidenceReview, checkTransition } from '../actions/action-rules';
+import {
+  applyProgressUpdate,
+  checkAssurance,
+  checkEvidenceReview,
+  checkTransition,
+} from '../actions/action-rules';
 import { Action, ActionStatus } from '../actions/action.entity';
 import { DueDateChange } from '../actions/due-date-change.entity';
 import { Evidence } from '../actions/evidence.entity';
@@ -9,7 +14,7 @@ import { addDays, nowTimestamp, timestampDaysBefore } from '../common/dates';
 import { CoreService } from '../core-services/core-service.entity';
 import { Rating } from '../core-services/rating.entity';
 import { canonicalCoreServiceName } from '../cqc/core-services';
-import { RATING_SCOPES, RatingScope } from '../cqc/key-questions';
+import { RATING_SCOPES } from '../cqc/key-questions';
 import { normaliseRating } from '../cqc/ratings';
 import { Finding } from '../findings/finding.entity';
 import { Inspection } from '../inspections/inspection.entity';
@@ -72,7 +77,10 @@ export async function resetToDemoData(dataSource: DataSource): Promise<DemoSumma
 }
 
 export async function isDatabaseEmpty(dataSource: DataSource): Promise<boolean> {
-  return (await dataSource.getRepository(Organisation).count()) === 0 && (await dataSource.getRepository(User).count()) === 0;
+  return (
+    (await dataSource.getRepository(Organisation).count()) === 0 &&
+    (await dataSource.getRepository(User).count()) === 0
+  );
 }
 
 class DemoLoader {
@@ -90,7 +98,14 @@ class DemoLoader {
     const createdAt = this.ago(200);
     for (const user of users) {
       const saved = await this.manager.save(
-        this.manager.create(User, { name: user.name, email: user.email, role: user.role, active: true, createdAt, updatedAt: createdAt }),
+        this.manager.create(User, {
+          name: user.name,
+          email: user.email,
+          role: user.role,
+          active: true,
+          createdAt,
+          updatedAt: createdAt,
+        }),
       );
       this.userIds.set(user.key, saved.id);
     }
@@ -118,7 +133,10 @@ class DemoLoader {
           organisationId: organisation.id,
           name,
           custom,
-          reinspectionDate: service.reinspectionInDays === undefined ? null : addDays(this.today, service.reinspectionInDays),
+          reinspectionDate:
+            service.reinspectionInDays === undefined
+              ? null
+              : addDays(this.today, service.reinspectionInDays),
           reinspectionWindowEnd: null,
           reinspectionConfirmed: service.reinspectionConfirmed ?? false,
           createdAt,
@@ -139,7 +157,9 @@ class DemoLoader {
           visitEnd: inspection.visitEnd ?? null,
           publishedOn: inspection.publishedOn ?? null,
           reportReference: null,
-          coreServices: inspection.coreServices.map((key) => ({ id: lookup(coreServiceIds, key) }) as CoreService),
+          coreServices: inspection.coreServices.map(
+            (key) => ({ id: lookup(coreServiceIds, key) }) as CoreService,
+          ),
           createdAt,
           updatedAt: createdAt,
         }),
@@ -175,7 +195,11 @@ class DemoLoader {
     for (const action of data.actions) await this.action(organisation.id, action, findingIds);
   }
 
-  private async ratings(organisationId: number, coreServiceId: number | null, ratings?: DemoRatings): Promise<void> {
+  private async ratings(
+    organisationId: number,
+    coreServiceId: number | null,
+    ratings?: DemoRatings,
+  ): Promise<void> {
     if (!ratings) return;
     for (const scope of RATING_SCOPES) {
       const value = ratings[scope];
@@ -185,7 +209,7 @@ class DemoLoader {
       await this.manager.insert(Rating, {
         organisationId,
         coreServiceId,
-        scope: scope as RatingScope,
+        scope,
         rating,
         ratedOn: ratings.ratedOn,
         createdAt: this.ago(150),
@@ -193,7 +217,11 @@ class DemoLoader {
     }
   }
 
-  private async action(organisationId: number, data: DemoAction, findingIds: Map<string, number>): Promise<void> {
+  private async action(
+    organisationId: number,
+    data: DemoAction,
+    findingIds: Map<string, number>,
+  ): Promise<void> {
     const createdAt = this.ago(data.createdDaysAgo);
     const ownerId = this.user(data.owner);
     const originalDueDate = addDays(this.today, data.dueInDays);
@@ -227,7 +255,13 @@ class DemoLoader {
     // Replay the action's life in time order, as the API would have applied it.
     type Event = { daysAgo: number; apply: () => Promise<void> };
     const events: Event[] = [];
-    const record = async (at: string, by: string, note: string, statusTo: ActionStatus | null, offTrack = false) => {
+    const record = async (
+      at: string,
+      by: string,
+      note: string,
+      statusTo: ActionStatus | null,
+      offTrack = false,
+    ) => {
       await this.manager.insert(ProgressUpdate, {
         actionId: action.id,
         authorId: this.user(by),
@@ -247,9 +281,18 @@ class DemoLoader {
       events.push({
         daysAgo: entry.daysAgo,
         apply: async () => {
-          const outcome = applyProgressUpdate(action, { progress: entry.progress, status: entry.status });
+          const outcome = applyProgressUpdate(action, {
+            progress: entry.progress,
+            status: entry.status,
+          });
           action.progress = outcome.progress;
-          await record(this.ago(entry.daysAgo), entry.by, entry.note, outcome.statusTo, entry.offTrack);
+          await record(
+            this.ago(entry.daysAgo),
+            entry.by,
+            entry.note,
+            outcome.statusTo,
+            entry.offTrack,
+          );
         },
       });
     }
@@ -304,11 +347,21 @@ class DemoLoader {
           daysAgo: review.daysAgo,
           apply: async () => {
             const reviewerId = this.user(review.by);
-            checkEvidenceReview({ reviewState: 'SUBMITTED', submittedById: this.user(item.by), ownerId, reviewerId });
+            checkEvidenceReview({
+              reviewState: 'SUBMITTED',
+              submittedById: this.user(item.by),
+              ownerId,
+              reviewerId,
+            });
             await this.manager.update(
               Evidence,
               { id: evidenceId },
-              { reviewState: review.decision, reviewedById: reviewerId, reviewedAt: this.ago(review.daysAgo), reviewNote: review.note },
+              {
+                reviewState: review.decision,
+                reviewedById: reviewerId,
+                reviewedAt: this.ago(review.daysAgo),
+                reviewNote: review.note,
+              },
             );
           },
         });
@@ -319,8 +372,16 @@ class DemoLoader {
       events.push({
         daysAgo: assure.daysAgo,
         apply: async () => {
-          const acceptedEvidence = await this.manager.countBy(Evidence, { actionId: action.id, reviewState: 'ACCEPTED' });
-          checkAssurance({ status: action.status, ownerId, assurerId: this.user(assure.by), acceptedEvidence });
+          const acceptedEvidence = await this.manager.countBy(Evidence, {
+            actionId: action.id,
+            reviewState: 'ACCEPTED',
+          });
+          checkAssurance({
+            status: action.status,
+            ownerId,
+            assurerId: this.user(assure.by),
+            acceptedEvidence,
+          });
           action.assuredById = this.user(assure.by);
           await record(this.ago(assure.daysAgo), assure.by, assure.note, 'ASSURED');
         },

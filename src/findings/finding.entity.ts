@@ -9,7 +9,12 @@ import { Organisation } from '../organisations/organisation.entity';
 export const FINDING_TYPES = ['MUST', 'SHOULD', 'WARNING_NOTICE', 'RATING'] as const;
 export type FindingType = (typeof FINDING_TYPES)[number];
 
-export const FINDING_SOURCES = ['manual', 'report_import', 'api_import', 'spreadsheet_import'] as const;
+export const FINDING_SOURCES = [
+  'manual',
+  'report_import',
+  'api_import',
+  'spreadsheet_import',
+] as const;
 export type FindingSource = (typeof FINDING_SOURCES)[number];
 
 export interface RegulationCitation {

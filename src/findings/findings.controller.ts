@@ -2,7 +2,12 @@ import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PageOf } from '../common/pagination';
 import { IdParam, IfMatchVersion } from '../common/request-params';
-import { CreateFindingDto, FindingDto, ListFindingsQueryDto, UpdateFindingDto } from './dto/finding.dto';
+import {
+  CreateFindingDto,
+  FindingDto,
+  ListFindingsQueryDto,
+  UpdateFindingDto,
+} from './dto/finding.dto';
 import { FindingsService } from './findings.service';
 
 class FindingPageDto extends PageOf(FindingDto) {}
@@ -12,17 +17,20 @@ class FindingPageDto extends PageOf(FindingDto) {}
 export class FindingsController {
   constructor(private readonly findings: FindingsService) {}
 
-  @Get() @ApiOkResponse({ type: FindingPageDto })
+  @Get()
+  @ApiOkResponse({ type: FindingPageDto })
   list(@Query() query: ListFindingsQueryDto) {
     return this.findings.list(query);
   }
 
-  @Get(':id') @ApiOkResponse({ type: FindingDto })
+  @Get(':id')
+  @ApiOkResponse({ type: FindingDto })
   get(@IdParam() id: number) {
     return this.findings.get(id);
   }
 
-  @Post() @ApiCreatedResponse({ type: FindingDto })
+  @Post()
+  @ApiCreatedResponse({ type: FindingDto })
   create(@Body() dto: CreateFindingDto) {
     return this.findings.create(dto);
   }

@@ -36,7 +36,8 @@ export class FindingsService {
 
   async list(query: ListFindingsQueryDto): Promise<Page<FindingDto>> {
     const qb = this.findings.createQueryBuilder('f');
-    if (query.organisationId) qb.andWhere('f.organisation_id = :org', { org: query.organisationId });
+    if (query.organisationId)
+      qb.andWhere('f.organisation_id = :org', { org: query.organisationId });
     if (query.coreServiceId) qb.andWhere('f.core_service_id = :cs', { cs: query.coreServiceId });
     if (query.inspectionId) qb.andWhere('f.inspection_id = :insp', { insp: query.inspectionId });
     if (query.type) qb.andWhere('f.type = :type', { type: query.type });
@@ -56,12 +57,18 @@ export class FindingsService {
       qb.andWhere(query.uncovered ? `NOT ${covered}` : covered);
     }
     if (query.q) {
-      qb.andWhere(`(LOWER(f.text) LIKE :q ${LIKE_ESCAPE} OR LOWER(f.reference) LIKE :q ${LIKE_ESCAPE})`, {
-        q: containsPattern(query.q),
-      });
+      qb.andWhere(
+        `(LOWER(f.text) LIKE :q ${LIKE_ESCAPE} OR LOWER(f.reference) LIKE :q ${LIKE_ESCAPE})`,
+        {
+          q: containsPattern(query.q),
+        },
+      );
     }
     const direction = query.order === 'desc' ? 'DESC' : 'ASC';
-    qb.orderBy(query.sort === 'createdAt' ? 'f.created_at' : 'f.reference', direction).addOrderBy('f.id', direction);
+    qb.orderBy(query.sort === 'createdAt' ? 'f.created_at' : 'f.reference', direction).addOrderBy(
+      'f.id',
+      direction,
+    );
     const [rows, total] = await qb.take(query.limit).skip(query.offset).getManyAndCount();
     const actionIds = await this.actionIdsOf(rows.map((row) => row.id));
     return {
@@ -79,17 +86,23 @@ export class FindingsService {
   }
 
   async create(dto: CreateFindingDto): Promise<FindingDto> {
-    const id = await this.transactions.run(async (manager) =>
-      (await this.createIn(manager, dto, { source: 'manual' })).id,
+    const id = await this.transactions.run(
+      async (manager) => (await this.createIn(manager, dto, { source: 'manual' })).id,
     );
     return this.get(id);
   }
 
   /** Creates a finding inside a caller's transaction (manual entry and imports). */
-  async createIn(manager: EntityManager, dto: CreateFindingDto, origin: FindingOrigin): Promise<Finding> {
+  async createIn(
+    manager: EntityManager,
+    dto: CreateFindingDto,
+    origin: FindingOrigin,
+  ): Promise<Finding> {
     await OrganisationsService.require(manager, dto.organisationId);
-    if (dto.coreServiceId) await CoreServicesService.requireIn(manager, dto.organisationId, dto.coreServiceId);
-    if (dto.inspectionId) await InspectionsService.requireIn(manager, dto.organisationId, dto.inspectionId);
+    if (dto.coreServiceId)
+      await CoreServicesService.requireIn(manager, dto.organisationId, dto.coreServiceId);
+    if (dto.inspectionId)
+      await InspectionsService.requireIn(manager, dto.organisationId, dto.inspectionId);
     const now = nowTimestamp();
     const finding = manager.create(Finding, {
       organisationId: dto.organisationId,
@@ -138,7 +151,11 @@ export class FindingsService {
   }
 
   /** Findings named in a body field must exist and belong to one organisation. */
-  static async requireAll(manager: EntityManager, ids: number[], field = 'findingIds'): Promise<Finding[]> {
+  static async requireAll(
+    manager: EntityManager,
+    ids: number[],
+    field = 'findingIds',
+  ): Promise<Finding[]> {
     const unique = [...new Set(ids)];
     const found = await manager.findBy(Finding, { id: In(unique) });
     const missing = unique.filter((id) => !found.some((finding) => finding.id === id));
@@ -172,7 +189,11 @@ export class FindingsService {
 }
 
 function normaliseCitations(citations: RegulationCitationDto[]): RegulationCitation[] {
-  return citations.map((c) => ({ instrument: c.instrument, number: c.number.trim().toUpperCase(), paragraph: c.paragraph ?? null }));
+  return citations.map((c) => ({
+    instrument: c.instrument,
+    number: c.number.trim().toUpperCase(),
+    paragraph: c.paragraph ?? null,
+  }));
 }
 
 /** Rules that span fields, checked on create and on every update. */

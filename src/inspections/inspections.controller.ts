@@ -17,22 +17,26 @@ export class InspectionPageDto extends PageOf(InspectionDto) {}
 export class InspectionsController {
   constructor(private readonly inspections: InspectionsService) {}
 
-  @Get() @ApiOkResponse({ type: InspectionPageDto })
+  @Get()
+  @ApiOkResponse({ type: InspectionPageDto })
   list(@Query() query: ListInspectionsQueryDto) {
     return this.inspections.list(query);
   }
 
-  @Get(':id') @ApiOkResponse({ type: InspectionDto })
+  @Get(':id')
+  @ApiOkResponse({ type: InspectionDto })
   get(@IdParam() id: number) {
     return this.inspections.get(id);
   }
 
-  @Post() @ApiCreatedResponse({ type: InspectionDto })
+  @Post()
+  @ApiCreatedResponse({ type: InspectionDto })
   create(@Body() dto: CreateInspectionDto) {
     return this.inspections.create(dto);
   }
 
-  @Patch(':id') @ApiOkResponse({ type: InspectionDto })
+  @Patch(':id')
+  @ApiOkResponse({ type: InspectionDto })
   update(@IdParam() id: number, @Body() dto: UpdateInspectionDto) {
     return this.inspections.update(id, dto);
   }

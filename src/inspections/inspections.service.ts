@@ -25,7 +25,8 @@ export class InspectionsService {
 
   async list(query: ListInspectionsQueryDto): Promise<Page<InspectionDto>> {
     const qb = this.inspections.createQueryBuilder('i');
-    if (query.organisationId) qb.andWhere('i.organisation_id = :org', { org: query.organisationId });
+    if (query.organisationId)
+      qb.andWhere('i.organisation_id = :org', { org: query.organisationId });
     if (query.kind) qb.andWhere('i.kind = :kind', { kind: query.kind });
     const [rows, total] = await qb
       .orderBy('i.visit_start', 'DESC')
@@ -34,7 +35,10 @@ export class InspectionsService {
       .skip(query.offset)
       .getManyAndCount();
     const withServices = rows.length
-      ? await this.inspections.find({ where: { id: In(rows.map((r) => r.id)) }, relations: { coreServices: true } })
+      ? await this.inspections.find({
+          where: { id: In(rows.map((r) => r.id)) },
+          relations: { coreServices: true },
+        })
       : [];
     const byId = new Map(withServices.map((row) => [row.id, row]));
     return {
@@ -46,7 +50,10 @@ export class InspectionsService {
   }
 
   async get(id: number): Promise<InspectionDto> {
-    const inspection = await this.inspections.findOne({ where: { id }, relations: { coreServices: true } });
+    const inspection = await this.inspections.findOne({
+      where: { id },
+      relations: { coreServices: true },
+    });
     if (!inspection) throw new AppError('INSPECTION_NOT_FOUND', `No inspection ${id}`);
     return toInspectionDto(inspection);
   }
@@ -54,7 +61,11 @@ export class InspectionsService {
   async create(dto: CreateInspectionDto): Promise<InspectionDto> {
     const id = await this.transactions.run(async (manager) => {
       await OrganisationsService.require(manager, dto.organisationId);
-      const coreServices = await this.coreServicesOf(manager, dto.organisationId, dto.coreServiceIds ?? []);
+      const coreServices = await this.coreServicesOf(
+        manager,
+        dto.organisationId,
+        dto.coreServiceIds ?? [],
+      );
       const now = nowTimestamp();
       const saved = await manager.save(
         manager.create(Inspection, {
@@ -76,7 +87,10 @@ export class InspectionsService {
 
   async update(id: number, dto: UpdateInspectionDto): Promise<InspectionDto> {
     await this.transactions.run(async (manager) => {
-      const inspection = await manager.findOne(Inspection, { where: { id }, relations: { coreServices: true } });
+      const inspection = await manager.findOne(Inspection, {
+        where: { id },
+        relations: { coreServices: true },
+      });
       if (!inspection) throw new AppError('INSPECTION_NOT_FOUND', `No inspection ${id}`);
       const { coreServiceIds, ...fields } = dto;
       Object.assign(inspection, fields, { updatedAt: nowTimestamp() });
@@ -87,7 +101,11 @@ export class InspectionsService {
         }
       }
       if (coreServiceIds) {
-        inspection.coreServices = await this.coreServicesOf(manager, inspection.organisationId, coreServiceIds);
+        inspection.coreServices = await this.coreServicesOf(
+          manager,
+          inspection.organisationId,
+          coreServiceIds,
+        );
       }
       await manager.save(inspection);
     });
@@ -95,7 +113,11 @@ export class InspectionsService {
   }
 
   /** An inspection named in a body field must exist and belong to the organisation. */
-  static async requireIn(manager: EntityManager, organisationId: number, id: number): Promise<Inspection> {
+  static async requireIn(
+    manager: EntityManager,
+    organisationId: number,
+    id: number,
+  ): Promise<Inspection> {
     const inspection = await manager.findOneBy(Inspection, { id });
     if (!inspection) throw invalidReference('inspectionId', `no inspection ${id}`);
     if (inspection.organisationId !== organisationId) {
@@ -104,12 +126,21 @@ export class InspectionsService {
     return inspection;
   }
 
-  private async coreServicesOf(manager: EntityManager, organisationId: number, ids: number[]): Promise<CoreService[]> {
+  private async coreServicesOf(
+    manager: EntityManager,
+    organisationId: number,
+    ids: number[],
+  ): Promise<CoreService[]> {
     const unique = [...new Set(ids)];
-    const found = unique.length ? await manager.findBy(CoreService, { id: In(unique), organisationId }) : [];
+    const found = unique.length
+      ? await manager.findBy(CoreService, { id: In(unique), organisationId })
+      : [];
     const missing = unique.filter((id) => !found.some((service) => service.id === id));
     if (missing.length) {
-      throw invalidReference('coreServiceIds', `no core service ${missing.join(', ')} in this organisation`);
+      throw invalidReference(
+        'coreServiceIds',
+        `no core service ${missing.join(', ')} in this organisation`,
+      );
     }
     return found;
   }

@@ -26,38 +26,45 @@ export class OrganisationsController {
     private readonly inspections: InspectionsService,
   ) {}
 
-  @Get() @ApiOkResponse({ type: OrganisationPageDto })
+  @Get()
+  @ApiOkResponse({ type: OrganisationPageDto })
   list(@Query() query: ListOrganisationsQueryDto) {
     return this.organisations.list(query);
   }
 
-  @Get(':id') @ApiOkResponse({ type: OrganisationDto })
+  @Get(':id')
+  @ApiOkResponse({ type: OrganisationDto })
   get(@IdParam() id: number) {
     return this.organisations.get(id);
   }
 
-  @Post() @ApiCreatedResponse({ type: OrganisationDto })
+  @Post()
+  @ApiCreatedResponse({ type: OrganisationDto })
   create(@Body() dto: CreateOrganisationDto) {
     return this.organisations.create(dto);
   }
 
-  @Patch(':id') @ApiOkResponse({ type: OrganisationDto })
+  @Patch(':id')
+  @ApiOkResponse({ type: OrganisationDto })
   update(@IdParam() id: number, @Body() dto: UpdateOrganisationDto) {
     return this.organisations.update(id, dto);
   }
 
-  @Post(':id/ratings') @ApiCreatedResponse({ type: OrganisationDto, description: 'Trust-level ratings' })
+  @Post(':id/ratings')
+  @ApiCreatedResponse({ type: OrganisationDto, description: 'Trust-level ratings' })
   addRatings(@IdParam() id: number, @Body() dto: AddRatingsDto) {
     return this.organisations.addRatings(id, dto.ratings);
   }
 
-  @Get(':id/core-services') @ApiOkResponse({ type: CoreServicePageDto })
+  @Get(':id/core-services')
+  @ApiOkResponse({ type: CoreServicePageDto })
   async coreServicesOf(@IdParam() id: number, @Query() page: PageQueryDto) {
     await this.organisations.get(id);
     return this.coreServices.list({ ...page, organisationId: id });
   }
 
-  @Get(':id/inspections') @ApiOkResponse({ type: InspectionPageDto })
+  @Get(':id/inspections')
+  @ApiOkResponse({ type: InspectionPageDto })
   async inspectionsOf(@IdParam() id: number, @Query() page: PageQueryDto) {
     await this.organisations.get(id);
     return this.inspections.list({ ...page, organisationId: id });

@@ -30,7 +30,9 @@ export class OrganisationsService {
     if (query.q) {
       const like = `%${query.q.toLowerCase()}%`;
       qb.andWhere(
-        new Brackets((w) => w.where('LOWER(o.name) LIKE :like', { like }).orWhere('LOWER(o.ods_code) LIKE :like')),
+        new Brackets((w) =>
+          w.where('LOWER(o.name) LIKE :like', { like }).orWhere('LOWER(o.ods_code) LIKE :like'),
+        ),
       );
     }
     const [rows, total] = await qb
@@ -95,7 +97,11 @@ export class OrganisationsService {
   }
 
   /** An organisation named in a body field must exist. */
-  static async require(manager: EntityManager, id: number, field = 'organisationId'): Promise<Organisation> {
+  static async require(
+    manager: EntityManager,
+    id: number,
+    field = 'organisationId',
+  ): Promise<Organisation> {
     const organisation = await manager.findOneBy(Organisation, { id });
     if (!organisation) throw invalidReference(field, `no organisation ${id}`);
     return organisation;

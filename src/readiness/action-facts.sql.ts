@@ -1,5 +1,10 @@
 import { addDays, endOfDay } from '../common/dates';
-import { DeliveryStatus, DUE_SOON_DAYS, DUE_SOON_MIN_PROGRESS, staleBefore } from './delivery-status';
+import {
+  DeliveryStatus,
+  DUE_SOON_DAYS,
+  DUE_SOON_MIN_PROGRESS,
+  staleBefore,
+} from './delivery-status';
 
 /**
  * The SQL twin of delivery-status.ts. `actionFactsColumns` derives, for each action `a`, the

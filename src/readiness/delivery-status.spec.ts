@@ -17,15 +17,21 @@ function facts(overrides: Partial<DeliveryFacts> = {}): DeliveryFacts {
 
 describe('deliveryStatus', () => {
   it('is ASSURED for an assured action, whatever its dates', () => {
-    expect(deliveryStatus(facts({ status: 'ASSURED', dueDate: '2020-01-01' }), AS_OF)).toBe('ASSURED');
+    expect(deliveryStatus(facts({ status: 'ASSURED', dueDate: '2020-01-01' }), AS_OF)).toBe(
+      'ASSURED',
+    );
   });
 
   it('is COMPLETED for a completed action awaiting assurance, even past its due date', () => {
-    expect(deliveryStatus(facts({ status: 'COMPLETED', dueDate: '2020-01-01' }), AS_OF)).toBe('COMPLETED');
+    expect(deliveryStatus(facts({ status: 'COMPLETED', dueDate: '2020-01-01' }), AS_OF)).toBe(
+      'COMPLETED',
+    );
   });
 
   it('is CANCELLED for a cancelled action', () => {
-    expect(deliveryStatus(facts({ status: 'CANCELLED', flaggedOffTrack: true }), AS_OF)).toBe('CANCELLED');
+    expect(deliveryStatus(facts({ status: 'CANCELLED', flaggedOffTrack: true }), AS_OF)).toBe(
+      'CANCELLED',
+    );
   });
 
   it('is OFF_TRACK when an open action is past its due date', () => {
@@ -39,7 +45,9 @@ describe('deliveryStatus', () => {
 
   it('is OFF_TRACK when the latest update flagged it off track', () => {
     expect(deliveryReason(facts({ flaggedOffTrack: true }), AS_OF)).toBe('FLAGGED_OFF_TRACK');
-    expect(deliveryStatus(facts({ flaggedOffTrack: true, status: 'NOT_STARTED' }), AS_OF)).toBe('OFF_TRACK');
+    expect(deliveryStatus(facts({ flaggedOffTrack: true, status: 'NOT_STARTED' }), AS_OF)).toBe(
+      'OFF_TRACK',
+    );
   });
 
   it('is AT_RISK when due after its core service is reinspected', () => {
@@ -48,18 +56,26 @@ describe('deliveryStatus', () => {
   });
 
   it('ignores reinspection when the action has no core service with a date', () => {
-    expect(deliveryReason(facts({ dueDate: '2027-09-02', reinspectionDate: null }), AS_OF)).toBe('ON_TRACK');
+    expect(deliveryReason(facts({ dueDate: '2027-09-02', reinspectionDate: null }), AS_OF)).toBe(
+      'ON_TRACK',
+    );
   });
 
   it('is AT_RISK when due within 14 days with progress under 50', () => {
-    expect(deliveryReason(facts({ dueDate: '2026-06-29', progress: 49 }), AS_OF)).toBe('DUE_SOON_WITH_LOW_PROGRESS');
+    expect(deliveryReason(facts({ dueDate: '2026-06-29', progress: 49 }), AS_OF)).toBe(
+      'DUE_SOON_WITH_LOW_PROGRESS',
+    );
     expect(deliveryReason(facts({ dueDate: '2026-06-29', progress: 50 }), AS_OF)).toBe('ON_TRACK');
     expect(deliveryReason(facts({ dueDate: '2026-06-30', progress: 10 }), AS_OF)).toBe('ON_TRACK');
   });
 
   it('is AT_RISK when nothing has been recorded for more than 30 days', () => {
-    expect(deliveryReason(facts({ lastActivityAt: '2026-05-15T23:59:59.999Z' }), AS_OF)).toBe('NO_RECENT_UPDATE');
-    expect(deliveryReason(facts({ lastActivityAt: '2026-05-16T00:00:00.000Z' }), AS_OF)).toBe('ON_TRACK');
+    expect(deliveryReason(facts({ lastActivityAt: '2026-05-15T23:59:59.999Z' }), AS_OF)).toBe(
+      'NO_RECENT_UPDATE',
+    );
+    expect(deliveryReason(facts({ lastActivityAt: '2026-05-16T00:00:00.000Z' }), AS_OF)).toBe(
+      'ON_TRACK',
+    );
   });
 
   it('is ON_TRACK otherwise, including a fresh not-started action', () => {
@@ -67,9 +83,12 @@ describe('deliveryStatus', () => {
   });
 
   it('applies the rules in order: past due beats the at-risk reasons', () => {
-    expect(deliveryReason(facts({ dueDate: '2026-06-01', progress: 0, lastActivityAt: '2025-01-01T00:00:00.000Z' }), AS_OF)).toBe(
-      'PAST_DUE',
-    );
+    expect(
+      deliveryReason(
+        facts({ dueDate: '2026-06-01', progress: 0, lastActivityAt: '2025-01-01T00:00:00.000Z' }),
+        AS_OF,
+      ),
+    ).toBe('PAST_DUE');
   });
 });
 

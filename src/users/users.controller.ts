@@ -11,22 +11,26 @@ class UserPageDto extends PageOf(UserDto) {}
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
-  @Get() @ApiOkResponse({ type: UserPageDto })
+  @Get()
+  @ApiOkResponse({ type: UserPageDto })
   list(@Query() query: ListUsersQueryDto) {
     return this.users.list(query);
   }
 
-  @Get(':id') @ApiOkResponse({ type: UserDto })
+  @Get(':id')
+  @ApiOkResponse({ type: UserDto })
   get(@Param('id', ParseIntPipe) id: number) {
     return this.users.get(id);
   }
 
-  @Post() @ApiOkResponse({ type: UserDto })
+  @Post()
+  @ApiOkResponse({ type: UserDto })
   create(@Body() dto: CreateUserDto) {
     return this.users.create(dto);
   }
 
-  @Patch(':id') @ApiOkResponse({ type: UserDto })
+  @Patch(':id')
+  @ApiOkResponse({ type: UserDto })
   update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto) {
     return this.users.update(id, dto);
   }

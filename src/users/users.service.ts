@@ -5,7 +5,13 @@ import { AppError, invalidReference } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
 import { Page } from '../common/pagination';
 import { Transactions } from '../database/transactions';
-import { CreateUserDto, ListUsersQueryDto, toUserDto, UpdateUserDto, UserDto } from './dto/user.dto';
+import {
+  CreateUserDto,
+  ListUsersQueryDto,
+  toUserDto,
+  UpdateUserDto,
+  UserDto,
+} from './dto/user.dto';
 import { User } from './user.entity';
 
 @Injectable()
@@ -21,7 +27,11 @@ export class UsersService {
     if (query.active !== undefined) qb.andWhere('u.active = :active', { active: query.active });
     if (query.q) {
       const like = `%${query.q.toLowerCase()}%`;
-      qb.andWhere(new Brackets((w) => w.where('LOWER(u.name) LIKE :like', { like }).orWhere('LOWER(u.email) LIKE :like')));
+      qb.andWhere(
+        new Brackets((w) =>
+          w.where('LOWER(u.name) LIKE :like', { like }).orWhere('LOWER(u.email) LIKE :like'),
+        ),
+      );
     }
     const [rows, total] = await qb
       .orderBy('u.name', 'ASC')
@@ -80,7 +90,10 @@ export class UsersService {
   static async requireActive(manager: EntityManager, id: number, field: string): Promise<User> {
     const user = await manager.findOneBy(User, { id });
     if (!user) throw invalidReference(field, `no user ${id}`);
-    if (!user.active) throw new AppError('USER_INACTIVE', `${field}: user ${id} is not active`, [{ field, reason: 'user is not active' }]);
+    if (!user.active)
+      throw new AppError('USER_INACTIVE', `${field}: user ${id} is not active`, [
+        { field, reason: 'user is not active' },
+      ]);
     return user;
   }
 

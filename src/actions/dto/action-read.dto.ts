@@ -1,17 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
-import { IsCalendarDate, IsOneOf, IsText } from '../../common/validators';
+import { IsBooleanQuery, IsCalendarDate, IsOneOf, IsText } from '../../common/validators';
 import { EVIDENCE_CATEGORIES, EvidenceCategory } from '../../cqc/evidence-categories';
 import { BRAG_COLOURS, Brag } from '../../readiness/brag';
 import { DELIVERY_STATUSES, DeliveryReason, DeliveryStatus } from '../../readiness/delivery-status';
 import { UserRefDto } from '../../users/dto/user.dto';
 import { ACTION_STATUSES, ActionStatus } from '../action.entity';
-import { EVIDENCE_KINDS, EVIDENCE_REVIEW_STATES, EvidenceKind, EvidenceReviewState } from '../evidence.entity';
+import {
+  EVIDENCE_KINDS,
+  EVIDENCE_REVIEW_STATES,
+  EvidenceKind,
+  EvidenceReviewState,
+} from '../evidence.entity';
 
 export class AsOfQueryDto {
-  @ApiPropertyOptional({ description: 'Derive state as at the end of this date (default today)', example: '2026-10-01' })
+  @ApiPropertyOptional({
+    description: 'Derive state as at the end of this date (default today)',
+    example: '2026-10-01',
+  })
   @IsOptional()
   @IsCalendarDate()
   asOf?: string;
@@ -20,7 +28,6 @@ export class AsOfQueryDto {
 export const ACTION_SORTS = ['dueDate', 'updatedAt', 'reference'] as const;
 export type ActionSort = (typeof ACTION_SORTS)[number];
 
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 const OptionalIdQuery = () => (target: object, key: string) => {
   ApiPropertyOptional()(target, key);
   IsOptional()(target, key);
@@ -35,22 +42,39 @@ export class ListActionsQueryDto extends PageQueryDto {
   @OptionalIdQuery() findingId?: number;
   @OptionalIdQuery() ownerId?: number;
   @OptionalIdQuery() executiveLeadId?: number;
-  @ApiPropertyOptional({ enum: ACTION_STATUSES }) @IsOptional() @IsOneOf(ACTION_STATUSES) status?: ActionStatus;
+  @ApiPropertyOptional({ enum: ACTION_STATUSES })
+  @IsOptional()
+  @IsOneOf(ACTION_STATUSES)
+  status?: ActionStatus;
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES })
   @IsOptional()
   @IsOneOf(DELIVERY_STATUSES)
   deliveryStatus?: DeliveryStatus;
   @ApiPropertyOptional({ enum: BRAG_COLOURS }) @IsOptional() @IsOneOf(BRAG_COLOURS) brag?: Brag;
-  @ApiPropertyOptional({ description: 'Due on or before this date' }) @IsOptional() @IsCalendarDate() dueBefore?: string;
-  @ApiPropertyOptional({ description: 'Due on or after this date' }) @IsOptional() @IsCalendarDate() dueAfter?: string;
+  @ApiPropertyOptional({ description: 'Due on or before this date' })
+  @IsOptional()
+  @IsCalendarDate()
+  dueBefore?: string;
+  @ApiPropertyOptional({ description: 'Due on or after this date' })
+  @IsOptional()
+  @IsCalendarDate()
+  dueAfter?: string;
   @ApiPropertyOptional({ description: 'Open and past its due date (true), or not (false)' })
   @IsOptional()
-  @Transform(toBoolean)
-  @IsBoolean()
+  @IsBooleanQuery()
   overdue?: boolean;
-  @ApiPropertyOptional({ description: 'Matches title, description or reference' }) @IsOptional() @IsText(200) q?: string;
-  @ApiPropertyOptional({ enum: ACTION_SORTS, default: 'dueDate' }) @IsOptional() @IsOneOf(ACTION_SORTS) sort?: ActionSort;
-  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc' }) @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
+  @ApiPropertyOptional({ description: 'Matches title, description or reference' })
+  @IsOptional()
+  @IsText(200)
+  q?: string;
+  @ApiPropertyOptional({ enum: ACTION_SORTS, default: 'dueDate' })
+  @IsOptional()
+  @IsOneOf(ACTION_SORTS)
+  sort?: ActionSort;
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc' })
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  order?: 'asc' | 'desc';
   @ApiPropertyOptional({ description: 'Derive state as at the end of this date (default today)' })
   @IsOptional()
   @IsCalendarDate()
@@ -70,16 +94,22 @@ export class ActionDto {
   @ApiProperty({ type: [Number] }) coreServiceIds: number[];
   @ApiProperty({ nullable: true, type: String }) startDate: string | null;
   @ApiProperty({ description: 'Committed due date as at asOf' }) dueDate: string;
-  @ApiProperty({ description: 'The first committed due date; never changes' }) originalDueDate: string;
+  @ApiProperty({ description: 'The first committed due date; never changes' })
+  originalDueDate: string;
   @ApiProperty({ minimum: 0, maximum: 100, description: 'As at asOf' }) progress: number;
   @ApiProperty({ enum: ACTION_STATUSES, description: 'As at asOf' }) status: ActionStatus;
   @ApiProperty({ nullable: true, type: String }) cancellationReason: string | null;
   @ApiProperty({ type: UserRefDto, nullable: true }) assuredBy: UserRefDto | null;
   @ApiProperty({ description: 'The date derived state is computed for' }) asOf: string;
   @ApiProperty({ enum: DELIVERY_STATUSES }) deliveryStatus: DeliveryStatus;
-  @ApiProperty({ description: 'The rule that decided the delivery status' }) deliveryReason: DeliveryReason;
+  @ApiProperty({ description: 'The rule that decided the delivery status' })
+  deliveryReason: DeliveryReason;
   @ApiProperty({ enum: BRAG_COLOURS, nullable: true }) brag: Brag | null;
-  @ApiProperty({ nullable: true, type: String, description: 'Earliest reinspection date of its core services' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Earliest reinspection date of its core services',
+  })
   reinspectionDate: string | null;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: string;

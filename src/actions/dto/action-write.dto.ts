@@ -22,7 +22,9 @@ const NOTE_MAX = 5000;
 
 /** Writes to an action may name the version they read; a stale one is refused with 409. */
 export class VersionedDto {
-  @ApiPropertyOptional({ description: 'The version you read (or send If-Match); a stale one gets 409' })
+  @ApiPropertyOptional({
+    description: 'The version you read (or send If-Match); a stale one gets 409',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -30,19 +32,30 @@ export class VersionedDto {
 }
 
 export class CreateActionDto {
-  @ApiProperty({ type: [Number], description: 'The findings this action addresses (one organisation)' })
+  @ApiProperty({
+    type: [Number],
+    description: 'The findings this action addresses (one organisation)',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @IsInt({ each: true })
   findingIds: number[];
   @ApiPropertyOptional({ example: 'CHIS-MD1-A1' }) @IsOptional() @IsText(30) reference?: string;
-  @ApiProperty({ example: 'Complete mandatory training for all ward staff' }) @IsText(300) title: string;
+  @ApiProperty({ example: 'Complete mandatory training for all ward staff' })
+  @IsText(300)
+  title: string;
   @ApiPropertyOptional() @IsOptional() @IsText(NOTE_MAX) description?: string;
-  @ApiPropertyOptional({ description: 'How we will know it worked' }) @IsOptional() @IsText(NOTE_MAX) successMeasure?: string;
+  @ApiPropertyOptional({ description: 'How we will know it worked' })
+  @IsOptional()
+  @IsText(NOTE_MAX)
+  successMeasure?: string;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) ownerId?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) executiveLeadId?: number;
-  @ApiPropertyOptional({ example: '2026-12-01' }) @IsOptional() @IsCalendarDate() startDate?: string;
+  @ApiPropertyOptional({ example: '2026-12-01' })
+  @IsOptional()
+  @IsCalendarDate()
+  startDate?: string;
   @ApiProperty({ example: '2027-03-31', description: 'The committed due date' })
   @IsCalendarDate()
   @IsNotBefore('startDate')
@@ -62,9 +75,19 @@ export class AssignActionDto extends VersionedDto {
 
 export class PostProgressDto extends VersionedDto {
   @ApiProperty({ description: 'Who is reporting' }) @IsInt() @Min(1) authorId: number;
-  @ApiProperty({ example: 'Training dates booked for all three wards' }) @IsText(NOTE_MAX) note: string;
-  @ApiPropertyOptional({ minimum: 0, maximum: 100 }) @IsOptional() @IsInt() @Min(0) @Max(100) progress?: number;
-  @ApiPropertyOptional({ enum: ACTION_STATUSES, description: 'A status change (COMPLETED, or IN_PROGRESS to reopen)' })
+  @ApiProperty({ example: 'Training dates booked for all three wards' })
+  @IsText(NOTE_MAX)
+  note: string;
+  @ApiPropertyOptional({ minimum: 0, maximum: 100 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  progress?: number;
+  @ApiPropertyOptional({
+    enum: ACTION_STATUSES,
+    description: 'A status change (COMPLETED, or IN_PROGRESS to reopen)',
+  })
   @IsOptional()
   @IsOneOf(ACTION_STATUSES)
   status?: ActionStatus;
@@ -80,7 +103,10 @@ export class AddEvidenceDto {
   @ApiProperty({ example: 'Training compliance report, ward 3' }) @IsText(300) title: string;
   @ApiPropertyOptional({ description: 'Required for a link' })
   @ValidateIf((o: AddEvidenceDto) => o.kind === 'link' || o.url !== undefined)
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'url must be an http(s) address' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true },
+    { message: 'url must be an http(s) address' },
+  )
   @IsText(2000)
   url?: string;
   @ApiPropertyOptional({ description: 'Required for a note' })
@@ -100,15 +126,23 @@ export class AddEvidenceDto {
   @IsInt()
   @Min(0)
   fileSize?: number;
-  @ApiPropertyOptional({ enum: EVIDENCE_CATEGORIES }) @IsOptional() @IsOneOf(EVIDENCE_CATEGORIES) category?: EvidenceCategory;
+  @ApiPropertyOptional({ enum: EVIDENCE_CATEGORIES })
+  @IsOptional()
+  @IsOneOf(EVIDENCE_CATEGORIES)
+  category?: EvidenceCategory;
 }
 
 export class ReviewEvidenceDto {
-  @ApiProperty({ description: 'Not the submitter, not the action owner' }) @IsInt() @Min(1) reviewerId: number;
+  @ApiProperty({ description: 'Not the submitter, not the action owner' })
+  @IsInt()
+  @Min(1)
+  reviewerId: number;
   @ApiProperty({ enum: ['ACCEPTED', 'REJECTED'] })
   @IsIn(['ACCEPTED', 'REJECTED'], { message: 'decision must be ACCEPTED or REJECTED' })
   decision: 'ACCEPTED' | 'REJECTED';
-  @ApiProperty({ example: 'Checked on a peer visit to ward 3 on 12 May' }) @IsText(NOTE_MAX) note: string;
+  @ApiProperty({ example: 'Checked on a peer visit to ward 3 on 12 May' })
+  @IsText(NOTE_MAX)
+  note: string;
 }
 
 export class ChangeDueDateDto extends VersionedDto {
@@ -119,7 +153,10 @@ export class ChangeDueDateDto extends VersionedDto {
 
 export class AssureActionDto extends VersionedDto {
   @ApiProperty({ description: 'Not the owner' }) @IsInt() @Min(1) assurerId: number;
-  @ApiPropertyOptional({ example: 'Assured at Quality Committee, 3 June' }) @IsOptional() @IsText(NOTE_MAX) note?: string;
+  @ApiPropertyOptional({ example: 'Assured at Quality Committee, 3 June' })
+  @IsOptional()
+  @IsText(NOTE_MAX)
+  note?: string;
 }
 
 export class CancelActionDto extends VersionedDto {

@@ -1,6 +1,10 @@
 import { bragOf } from '../../readiness/brag';
 import { ActionFactsRow } from '../../readiness/action-facts.sql';
-import { DeliveryFacts, deliveryReason, deliveryStatusOfReason } from '../../readiness/delivery-status';
+import {
+  DeliveryFacts,
+  deliveryReason,
+  deliveryStatusOfReason,
+} from '../../readiness/delivery-status';
 import { toUserRef } from '../../users/dto/user.dto';
 import { Action, ActionStatus } from '../action.entity';
 import { DueDateChange } from '../due-date-change.entity';
@@ -36,9 +40,9 @@ export function toActionDto(action: Action, row: ActionFactsRow, asOf: string): 
     owner: toUserRef(action.owner),
     executiveLead: toUserRef(action.executiveLead),
     findingIds: findings.map((f) => f.id).sort((a, b) => a - b),
-    coreServiceIds: [...new Set(findings.flatMap((f) => (f.coreServiceId ? [f.coreServiceId] : [])))].sort(
-      (a, b) => a - b,
-    ),
+    coreServiceIds: [
+      ...new Set(findings.flatMap((f) => (f.coreServiceId ? [f.coreServiceId] : []))),
+    ].sort((a, b) => a - b),
     startDate: action.startDate,
     dueDate: facts.dueDate,
     originalDueDate: action.originalDueDate,

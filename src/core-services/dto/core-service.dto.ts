@@ -1,8 +1,16 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, Min, ValidateNested } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
-import { IsCalendarDate, IsNotBefore, IsText } from '../../common/validators';
+import { IsBooleanQuery, IsCalendarDate, IsNotBefore, IsText } from '../../common/validators';
 import { CoreService } from '../core-service.entity';
 import { RatingInputDto, RatingsGridDto } from './rating.dto';
 
@@ -14,7 +22,10 @@ export class CreateCoreServiceDto {
   })
   @IsText(200)
   name: string;
-  @ApiPropertyOptional({ example: '2027-03-01', description: 'Expected reinspection date, or start of the window' })
+  @ApiPropertyOptional({
+    example: '2027-03-01',
+    description: 'Expected reinspection date, or start of the window',
+  })
   @IsOptional()
   @IsCalendarDate()
   reinspectionDate?: string;
@@ -23,7 +34,10 @@ export class CreateCoreServiceDto {
   @IsCalendarDate()
   @IsNotBefore('reinspectionDate')
   reinspectionWindowEnd?: string;
-  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() reinspectionConfirmed?: boolean;
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  reinspectionConfirmed?: boolean;
   @ApiPropertyOptional({ type: [RatingInputDto] })
   @IsOptional()
   @IsArray()
@@ -45,8 +59,7 @@ export class ListCoreServicesQueryDto extends PageQueryDto {
   reinspectionBefore?: string;
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean()
+  @IsBooleanQuery()
   custom?: boolean;
   @ApiPropertyOptional({ description: 'Matches the name' }) @IsOptional() @IsText(200) q?: string;
 }

@@ -39,9 +39,10 @@ export function toRatingsGrid(rows: Rating[]): RatingsGridDto {
   >;
   for (const row of rows) {
     const current = grid[row.scope];
-    if (!current || row.ratedOn >= current.ratedOn) grid[row.scope] = { rating: row.rating, ratedOn: row.ratedOn };
+    if (!current || row.ratedOn >= current.ratedOn)
+      grid[row.scope] = { rating: row.rating, ratedOn: row.ratedOn };
   }
-  return grid as RatingsGridDto;
+  return grid;
 }
 
 export class AddRatingsDto {

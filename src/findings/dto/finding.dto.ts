@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -11,10 +10,17 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
-import { IsCalendarDate, IsOneOf, IsText } from '../../common/validators';
+import { IsBooleanQuery, IsCalendarDate, IsOneOf, IsText } from '../../common/validators';
 import { KEY_QUESTIONS, KeyQuestion } from '../../cqc/key-questions';
 import { ALL_QUALITY_STATEMENTS } from '../../cqc/quality-statements';
-import { Finding, FINDING_SOURCES, FINDING_TYPES, FindingSource, FindingType, RegulationCitation } from '../finding.entity';
+import {
+  Finding,
+  FINDING_SOURCES,
+  FINDING_TYPES,
+  FindingSource,
+  FindingType,
+  RegulationCitation,
+} from '../finding.entity';
 import { RegulationCitationDto } from './regulation.dto';
 
 export const FINDING_TEXT_MAX = 10000;
@@ -27,13 +33,18 @@ export class CreateFindingDto {
   @IsInt()
   @Min(1)
   coreServiceId?: number;
-  @ApiPropertyOptional({ enum: KEY_QUESTIONS }) @IsOptional() @IsOneOf(KEY_QUESTIONS) keyQuestion?: KeyQuestion;
+  @ApiPropertyOptional({ enum: KEY_QUESTIONS })
+  @IsOptional()
+  @IsOneOf(KEY_QUESTIONS)
+  keyQuestion?: KeyQuestion;
   @ApiPropertyOptional({ enum: ALL_QUALITY_STATEMENTS })
   @IsOptional()
   @IsOneOf(ALL_QUALITY_STATEMENTS)
   qualityStatement?: string;
   @ApiProperty({ enum: FINDING_TYPES }) @IsOneOf(FINDING_TYPES) type: FindingType;
-  @ApiPropertyOptional({ description: "A warning notice's own deadline (required for WARNING_NOTICE)" })
+  @ApiPropertyOptional({
+    description: "A warning notice's own deadline (required for WARNING_NOTICE)",
+  })
   @IsOptional()
   @IsCalendarDate()
   deadline?: string;
@@ -48,7 +59,9 @@ export class CreateFindingDto {
   @ApiProperty({ description: 'The finding, verbatim' }) @IsText(FINDING_TEXT_MAX) text: string;
 }
 
-export class UpdateFindingDto extends PartialType(OmitType(CreateFindingDto, ['organisationId'] as const)) {
+export class UpdateFindingDto extends PartialType(
+  OmitType(CreateFindingDto, ['organisationId'] as const),
+) {
   @ApiPropertyOptional({ description: 'The version you read; a stale one is refused with 409' })
   @IsOptional()
   @IsInt()
@@ -56,34 +69,44 @@ export class UpdateFindingDto extends PartialType(OmitType(CreateFindingDto, ['o
   version?: number;
 }
 
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-
 export class ListFindingsQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) organisationId?: number;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) coreServiceId?: number;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) inspectionId?: number;
-  @ApiPropertyOptional({ enum: FINDING_TYPES }) @IsOptional() @IsOneOf(FINDING_TYPES) type?: FindingType;
-  @ApiPropertyOptional({ enum: KEY_QUESTIONS }) @IsOptional() @IsOneOf(KEY_QUESTIONS) keyQuestion?: KeyQuestion;
+  @ApiPropertyOptional({ enum: FINDING_TYPES })
+  @IsOptional()
+  @IsOneOf(FINDING_TYPES)
+  type?: FindingType;
+  @ApiPropertyOptional({ enum: KEY_QUESTIONS })
+  @IsOptional()
+  @IsOneOf(KEY_QUESTIONS)
+  keyQuestion?: KeyQuestion;
   @ApiPropertyOptional({ description: 'Only findings citing this regulation number, e.g. 12' })
   @IsOptional()
   @IsText(4)
   regulation?: string;
-  @ApiPropertyOptional({ description: 'Only trust-wide findings (true) or only core-service ones (false)' })
+  @ApiPropertyOptional({
+    description: 'Only trust-wide findings (true) or only core-service ones (false)',
+  })
   @IsOptional()
-  @Transform(toBoolean)
-  @IsBoolean()
+  @IsBooleanQuery()
   trustWide?: boolean;
   @ApiPropertyOptional({ description: 'Only findings with no action that is not cancelled' })
   @IsOptional()
-  @Transform(toBoolean)
-  @IsBoolean()
+  @IsBooleanQuery()
   uncovered?: boolean;
-  @ApiPropertyOptional({ description: 'Matches text or reference' }) @IsOptional() @IsText(200) q?: string;
+  @ApiPropertyOptional({ description: 'Matches text or reference' })
+  @IsOptional()
+  @IsText(200)
+  q?: string;
   @ApiPropertyOptional({ enum: ['reference', 'createdAt'], default: 'reference' })
   @IsOptional()
   @IsIn(['reference', 'createdAt'])
   sort?: 'reference' | 'createdAt';
-  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc' }) @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc' })
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  order?: 'asc' | 'desc';
 }
 
 export class FindingDto {
@@ -101,7 +124,8 @@ export class FindingDto {
   @ApiProperty({ enum: FINDING_SOURCES }) source: FindingSource;
   @ApiProperty({ nullable: true, type: Number }) sourceLine: number | null;
   @ApiProperty({ nullable: true, type: Number }) sourcePage: number | null;
-  @ApiProperty({ type: [Number], description: 'Actions addressing this finding' }) actionIds: number[];
+  @ApiProperty({ type: [Number], description: 'Actions addressing this finding' })
+  actionIds: number[];
   @ApiProperty() version: number;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;

@@ -1,7 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches, registerDecorator, ValidationArguments } from 'class-validator';
 import { IsOneOf } from '../../common/validators';
-import { findRegulation, REGULATION_INSTRUMENTS, REGULATION_PARAGRAPH_PATTERN, RegulationInstrument } from '../../cqc/regulations';
+import {
+  findRegulation,
+  REGULATION_INSTRUMENTS,
+  REGULATION_PARAGRAPH_PATTERN,
+  RegulationInstrument,
+} from '../../cqc/regulations';
 
 /** The regulation number must exist in the instrument the citation names. */
 function IsRegulationOfInstrument() {

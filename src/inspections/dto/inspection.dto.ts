@@ -19,7 +19,10 @@ export class CreateInspectionDto {
   @IsCalendarDate()
   @IsNotBefore('visitStart')
   publishedOn?: string;
-  @ApiPropertyOptional({ example: 'RT5 AAAA1234' }) @IsOptional() @IsText(100) reportReference?: string;
+  @ApiPropertyOptional({ example: 'RT5 AAAA1234' })
+  @IsOptional()
+  @IsText(100)
+  reportReference?: string;
   @ApiPropertyOptional({ type: [Number], description: 'Core services the inspection covered' })
   @IsOptional()
   @IsArray()
@@ -28,11 +31,16 @@ export class CreateInspectionDto {
   coreServiceIds?: number[];
 }
 
-export class UpdateInspectionDto extends PartialType(OmitType(CreateInspectionDto, ['organisationId'] as const)) {}
+export class UpdateInspectionDto extends PartialType(
+  OmitType(CreateInspectionDto, ['organisationId'] as const),
+) {}
 
 export class ListInspectionsQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) organisationId?: number;
-  @ApiPropertyOptional({ enum: INSPECTION_KINDS }) @IsOptional() @IsOneOf(INSPECTION_KINDS) kind?: InspectionKind;
+  @ApiPropertyOptional({ enum: INSPECTION_KINDS })
+  @IsOptional()
+  @IsOneOf(INSPECTION_KINDS)
+  kind?: InspectionKind;
 }
 
 export class InspectionDto {
@@ -57,7 +65,9 @@ export function toInspectionDto(inspection: Inspection): InspectionDto {
     visitEnd: inspection.visitEnd,
     publishedOn: inspection.publishedOn,
     reportReference: inspection.reportReference,
-    coreServiceIds: (inspection.coreServices ?? []).map((service) => service.id).sort((a, b) => a - b),
+    coreServiceIds: (inspection.coreServices ?? [])
+      .map((service) => service.id)
+      .sort((a, b) => a - b),
     createdAt: inspection.createdAt,
     updatedAt: inspection.updatedAt,
   };

@@ -13,7 +13,9 @@ export class CreateOrganisationDto {
   odsCode?: string;
   @ApiPropertyOptional({ example: 'RT5', description: 'CQC provider id' })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9-]{1,20}$/, { message: 'cqcProviderId must be up to 20 letters, digits or dashes' })
+  @Matches(/^[A-Za-z0-9-]{1,20}$/, {
+    message: 'cqcProviderId must be up to 20 letters, digits or dashes',
+  })
   cqcProviderId?: string;
   @ApiProperty({ enum: ORGANISATION_KINDS }) @IsOneOf(ORGANISATION_KINDS) kind: OrganisationKind;
 }
@@ -25,7 +27,10 @@ export class ListOrganisationsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsOneOf(ORGANISATION_KINDS)
   kind?: OrganisationKind;
-  @ApiPropertyOptional({ description: 'Matches name or ODS code' }) @IsOptional() @IsText(200) q?: string;
+  @ApiPropertyOptional({ description: 'Matches name or ODS code' })
+  @IsOptional()
+  @IsText(200)
+  q?: string;
 }
 
 export class OrganisationDto {
@@ -34,12 +39,16 @@ export class OrganisationDto {
   @ApiProperty({ nullable: true, type: String }) odsCode: string | null;
   @ApiProperty({ nullable: true, type: String }) cqcProviderId: string | null;
   @ApiProperty({ enum: ORGANISATION_KINDS }) kind: OrganisationKind;
-  @ApiProperty({ type: RatingsGridDto, description: 'Current trust-level ratings' }) ratings: RatingsGridDto;
+  @ApiProperty({ type: RatingsGridDto, description: 'Current trust-level ratings' })
+  ratings: RatingsGridDto;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 }
 
-export function toOrganisationDto(organisation: Organisation, ratings: RatingsGridDto): OrganisationDto {
+export function toOrganisationDto(
+  organisation: Organisation,
+  ratings: RatingsGridDto,
+): OrganisationDto {
   return {
     id: organisation.id,
     name: organisation.name,

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsOptional, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
-import { IsOneOf, IsText } from '../../common/validators';
+import { IsBooleanQuery, IsOneOf, IsText } from '../../common/validators';
 import { User, USER_ROLES, UserRole } from '../user.entity';
 
 export class CreateUserDto {
@@ -21,10 +20,12 @@ export class ListUsersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: USER_ROLES }) @IsOptional() @IsOneOf(USER_ROLES) role?: UserRole;
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean()
+  @IsBooleanQuery()
   active?: boolean;
-  @ApiPropertyOptional({ description: 'Matches name or email' }) @IsOptional() @IsText(200) q?: string;
+  @ApiPropertyOptional({ description: 'Matches name or email' })
+  @IsOptional()
+  @IsText(200)
+  q?: string;
 }
 
 export class UserDto {

@@ -1,0 +1,296 @@
+import { buildAction, buildCoreService, buildPlan } from './factories';
+import { createTestApp, TestApp } from './test-app';
+
+/**
+ * Every write route, fed every kind of bad input: each is a 400 naming the field, and the
+ * database is left exactly as it was.
+ */
+describe('bad input on every write route', () => {
+  let t: TestApp;
+  let routes: Route[];
+
+  interface Route {
+    method: 'post' | 'patch';
+    path: string;
+    body: Record<string, unknown>;
+    text: string;
+    /** A value of the wrong type for `text` (a number, unless that field is numeric). */
+    wrongType?: unknown;
+    enumField?: string;
+    dates?: [earlier: string, later: string];
+  }
+
+  const TABLES = [
+    'app_user',
+    'organisation',
+    'core_service',
+    'rating',
+    'inspection',
+    'inspection_core_service',
+    'finding',
+    'action',
+    'action_finding',
+    'progress_update',
+    'due_date_change',
+    'evidence',
+  ];
+
+  async function fingerprint(): Promise<unknown> {
+    const result: Record<string, unknown> = {};
+    for (const table of TABLES)
+      result[table] = await t.dataSource.query(`SELECT * FROM ${table} ORDER BY 1, 2`);
+    return result;
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const plan = await buildPlan(t.http, { reinspectionDate: '2030-06-01' });
+    const action = await buildAction(t.http, [plan.finding.id], {
+      ownerId: plan.owner.id,
+      startDate: '2029-01-01',
+    });
+    const evidence = (
+      await t.http
+        .post(`/api/v1/actions/${action.id}/evidence`)
+        .send({ submittedById: plan.owner.id, kind: 'note', title: 'Audit', note: 'ok' })
+        .expect(201)
+    ).body;
+    const service = await buildCoreService(t.http, plan.organisation.id);
+    const inspection = (
+      await t.http
+        .post('/api/v1/inspections')
+        .send({ organisationId: plan.organisation.id, kind: 'focused', visitStart: '2017-10-02' })
+        .expect(201)
+    ).body;
+    const rating = { scope: 'Safe', rating: 'Good', ratedOn: '2020-01-01' };
+    const org = plan.organisation.id;
+    const a = `/api/v1/actions/${action.id}`;
+    routes = [
+      {
+        method: 'post',
+        path: '/api/v1/users',
+        body: { name: 'New Person', email: 'new.person@example.nhs.uk', role: 'owner' },
+        text: 'name',
+        enumField: 'role',
+      },
+      {
+        method: 'patch',
+        path: `/api/v1/users/${plan.owner.id}`,
+        body: { name: 'Renamed' },
+        text: 'name',
+        enumField: 'role',
+      },
+      {
+        method: 'post',
+        path: '/api/v1/organisations',
+        body: { name: 'New Trust', kind: 'acute' },
+        text: 'name',
+        enumField: 'kind',
+      },
+      {
+        method: 'patch',
+        path: `/api/v1/organisations/${org}`,
+        body: { name: 'Renamed Trust' },
+        text: 'name',
+        enumField: 'kind',
+      },
+      {
+        method: 'post',
+        path: `/api/v1/organisations/${org}/ratings`,
+        body: { ratings: [rating] },
+        text: 'ratings',
+      },
+      {
+        method: 'post',
+        path: '/api/v1/core-services',
+        body: {
+          organisationId: org,
+          name: 'Wheelchair service',
+          reinspectionDate: '2030-01-01',
+          reinspectionWindowEnd: '2030-02-01',
+        },
+        text: 'name',
+        dates: ['reinspectionDate', 'reinspectionWindowEnd'],
+      },
+      {
+        method: 'patch',
+        path: `/api/v1/core-services/${service.id}`,
+        body: { name: 'Renamed service' },
+        text: 'name',
+      },
+      {
+        method: 'post',
+        path: `/api/v1/core-services/${service.id}/ratings`,
+        body: { ratings: [rating] },
+        text: 'ratings',
+      },
+      {
+        method: 'post',
+        path: '/api/v1/inspections',
+        body: {
+          organisationId: org,
+          kind: 'focused',
+          visitStart: '2020-01-01',
+          visitEnd: '2020-01-10',
+          reportReference: 'R1',
+        },
+        text: 'reportReference',
+        enumField: 'kind',
+        dates: ['visitStart', 'visitEnd'],
+      },
+      {
+        method: 'patch',
+        path: `/api/v1/inspections/${inspection.id}`,
+        body: { reportReference: 'R2' },
+        text: 'reportReference',
+        enumField: 'kind',
+      },
+      {
+        method: 'post',
+        path: '/api/v1/findings',
+        body: { organisationId: org, type: 'SHOULD', text: 'The trust should act.' },
+        text: 'text',
+        enumField: 'keyQuestion',
+      },
+      {
+        method: 'patch',
+        path: `/api/v1/findings/${plan.finding.id}`,
+        body: { text: 'Edited' },
+        text: 'text',
+        enumField: 'type',
+      },
+      {
+        method: 'post',
+        path: '/api/v1/actions',
+        body: {
+          findingIds: [plan.finding.id],
+          title: 'New action',
+          startDate: '2029-01-01',
+          dueDate: '2029-06-01',
+        },
+        text: 'title',
+        dates: ['startDate', 'dueDate'],
+      },
+      { method: 'patch', path: a, body: { title: 'Edited action' }, text: 'title' },
+      {
+        method: 'post',
+        path: `${a}/assign`,
+        body: { ownerId: plan.owner.id },
+        text: 'ownerId',
+        wrongType: 'Tom',
+      },
+      {
+        method: 'post',
+        path: `${a}/progress`,
+        body: { authorId: plan.owner.id, note: 'Progress', progress: 10 },
+        text: 'note',
+        enumField: 'status',
+      },
+      {
+        method: 'post',
+        path: `${a}/evidence`,
+        body: { submittedById: plan.owner.id, kind: 'note', title: 'More', note: 'Text' },
+        text: 'title',
+        enumField: 'kind',
+      },
+      {
+        method: 'post',
+        path: `${a}/evidence/${evidence.id}/review`,
+        body: { reviewerId: plan.quality.id, decision: 'ACCEPTED', note: 'Checked' },
+        text: 'note',
+        enumField: 'decision',
+      },
+      {
+        method: 'post',
+        path: `${a}/due-date`,
+        body: { dueDate: '2030-02-01', reason: 'Delay', changedById: plan.lead.id },
+        text: 'reason',
+      },
+      {
+        method: 'post',
+        path: `${a}/assure`,
+        body: { assurerId: plan.quality.id, note: 'Assured' },
+        text: 'note',
+      },
+      {
+        method: 'post',
+        path: `${a}/cancel`,
+        body: { cancelledById: plan.lead.id, reason: 'Duplicate' },
+        text: 'reason',
+      },
+    ];
+  });
+  afterAll(() => t.close());
+
+  const MEGABYTE = 'x'.repeat(1024 * 1024);
+
+  function badBodies(
+    route: Route,
+  ): [label: string, body: Record<string, unknown>, field: string][] {
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['an unknown field', { ...route.body, surprise: true }, 'surprise'],
+      ['a wrong type', { ...route.body, [route.text]: route.wrongType ?? 12345 }, route.text],
+      ['an empty string', { ...route.body, [route.text]: '' }, route.text],
+      ['a 1 MB string', { ...route.body, [route.text]: MEGABYTE }, route.text],
+    ];
+    if (route.enumField)
+      cases.push([
+        'an unknown enum value',
+        { ...route.body, [route.enumField]: 'NOT_A_VALUE' },
+        route.enumField,
+      ]);
+    if (route.dates) {
+      const [earlier, later] = route.dates;
+      cases.push([
+        'dates in the wrong order',
+        { ...route.body, [earlier]: '2031-01-01', [later]: '2030-01-01' },
+        later,
+      ]);
+      cases.push([
+        'a date that is not YYYY-MM-DD',
+        { ...route.body, [later]: '31/12/2030' },
+        later,
+      ]);
+    }
+    return cases;
+  }
+
+  it('answers 400 naming the field, and stores nothing, for every route and every kind of bad input', async () => {
+    const before = await fingerprint();
+    const failures: string[] = [];
+    for (const route of routes) {
+      for (const [label, body, field] of badBodies(route)) {
+        const response = await t.http[route.method](route.path).send(body);
+        const fields: string[] = (response.body.errors ?? []).map((e: { field: string }) =>
+          e.field.replace(/\[\d+\].*$/, ''),
+        );
+        if (
+          response.status !== 400 ||
+          response.body.code !== 'VALIDATION_FAILED' ||
+          !fields.includes(field)
+        ) {
+          failures.push(
+            `${route.method.toUpperCase()} ${route.path} with ${label}: ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`,
+          );
+        }
+        if (/\n\s+at |node_modules|\.ts:\d/.test(JSON.stringify(response.body)))
+          failures.push(`${route.path}: a stack trace leaked`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+  });
+
+  it('accepts the unmodified body of every route, so the 400s above came from the bad input', async () => {
+    for (const route of routes) {
+      const response = await t.http[route.method](route.path).send(route.body);
+      expect({
+        route: route.path,
+        status: response.status < 400 || response.status === 409 || response.status === 422,
+      }).toEqual({
+        route: route.path,
+        status: true,
+      });
+    }
+  });
+});
