@@ -14,6 +14,7 @@ import { InspectionsModule } from './inspections/inspections.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { ReferenceController } from './reference/reference.controller';
 import { UsersModule } from './users/users.module';
+import { WebController } from './web/web.controller';
 
 /**
  * The whole app. The pipe and filter are providers, not `app.use...` calls, so the tests,
@@ -35,7 +36,7 @@ export class AppModule {
         ActionsModule,
         DemoModule,
       ],
-      controllers: [HealthController, ReferenceController],
+      controllers: [HealthController, ReferenceController, WebController],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },

@@ -71,9 +71,17 @@ describe('health, reference data, OpenAPI and error shapes', () => {
     expect(body.components.schemas.ActionPageDto.properties.items.items.$ref).toBe(
       '#/components/schemas/ActionDto',
     );
-    expect(body.components.schemas.ErrorBodyDto).toBeDefined();
+    expect(
+      body.paths['/api/v1/actions/{id}/assure'].post.responses['409'].content['application/json']
+        .schema.$ref,
+    ).toBe('#/components/schemas/ErrorBodyDto');
     const page = await t.http.get('/api/docs').expect(200);
     expect(page.text).toContain('swagger');
+  });
+
+  it('sends someone opening the address to the API reference', async () => {
+    const response = await t.http.get('/').expect(302);
+    expect(response.headers.location).toBe('/api/docs');
   });
 
   it('answers an unknown route 404 in the error shape', async () => {

@@ -24,6 +24,13 @@ describe('database schema', () => {
     expect(pending.upQueries.map((query) => query.query)).toEqual([]);
   });
 
+  it('runs SQLite in WAL mode with a busy timeout and foreign keys on', async () => {
+    if (dataSource.options.type !== 'sqlite') return;
+    expect(await dataSource.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+    expect(await dataSource.query('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }]);
+    expect(await dataSource.query('PRAGMA busy_timeout')).toEqual([{ timeout: 10000 }]);
+  });
+
   it('undoes every migration cleanly', async () => {
     for (let i = 0; i < dataSource.migrations.length; i++) await dataSource.undoLastMigration();
     const tables = await dataSource.query(

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiErrorResponses } from '../common/error-body';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PageOf } from '../common/pagination';
 import { IdParam, IfMatchVersion } from '../common/request-params';
@@ -32,6 +33,7 @@ const IF_MATCH = {
   description: 'The version you read, e.g. "3"',
 };
 
+@ApiErrorResponses()
 @ApiTags('actions')
 @Controller('api/v1/actions')
 export class ActionsController {

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { AppError, validationFailed } from '../common/app-error';
 import { nowTimestamp, todayDate } from '../common/dates';
-import { Page } from '../common/pagination';
+import { Page, toPage } from '../common/pagination';
 import { checkVersion } from '../common/sql';
 import { Transactions } from '../database/transactions';
 import { FindingsService } from '../findings/findings.service';
@@ -61,12 +61,11 @@ export class ActionsService {
       ? await this.actions.find({ where: { id: In(ids) }, relations: ACTION_RELATIONS })
       : [];
     const byId = new Map(actions.map((action) => [action.id, action]));
-    return {
-      items: rows.map((row) => toActionDto(byId.get(Number(row.id))!, row, asOf)),
+    return toPage(
+      rows.map((row) => toActionDto(byId.get(Number(row.id))!, row, asOf)),
       total,
-      limit: query.limit,
-      offset: query.offset,
-    };
+      query,
+    );
   }
 
   async get(id: number, asOf = todayDate()): Promise<ActionDto> {

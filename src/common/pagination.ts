@@ -1,3 +1,4 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
@@ -39,4 +40,17 @@ export function PageOf<T>(itemType: new () => T) {
   }
   Object.defineProperty(PageDto, 'name', { value: `${itemType.name.replace(/Dto$/, '')}PageDto` });
   return PageDto;
+}
+
+/** One page of a query's rows and the total count, both from SQL. */
+export async function fetchPage<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  page: PageQueryDto,
+): Promise<{ rows: T[]; total: number }> {
+  const [rows, total] = await query.take(page.limit).skip(page.offset).getManyAndCount();
+  return { rows, total };
+}
+
+export function toPage<T>(items: T[], total: number, page: PageQueryDto): Page<T> {
+  return { items, total, limit: page.limit, offset: page.offset };
 }

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { ApiErrorResponses } from '../common/error-body';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PageOf } from '../common/pagination';
 import { IdParam } from '../common/request-params';
@@ -13,6 +14,7 @@ import { AddRatingsDto } from './dto/rating.dto';
 
 export class CoreServicePageDto extends PageOf(CoreServiceDto) {}
 
+@ApiErrorResponses()
 @ApiTags('core services')
 @Controller('api/v1/core-services')
 export class CoreServicesController {

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
-import { Page } from '../common/pagination';
+import { fetchPage, Page, toPage } from '../common/pagination';
 import { canonicalCoreServiceName } from '../cqc/core-services';
 import { Transactions } from '../database/transactions';
 import { OrganisationsService } from '../organisations/organisations.service';
@@ -35,19 +35,14 @@ export class CoreServicesService {
     }
     if (query.custom !== undefined) qb.andWhere('cs.custom = :custom', { custom: query.custom });
     if (query.q) qb.andWhere('LOWER(cs.name) LIKE :like', { like: `%${query.q.toLowerCase()}%` });
-    const [rows, total] = await qb
-      .orderBy('cs.name', 'ASC')
-      .addOrderBy('cs.id', 'ASC')
-      .take(query.limit)
-      .skip(query.offset)
-      .getManyAndCount();
+    qb.orderBy('cs.name', 'ASC').addOrderBy('cs.id', 'ASC');
+    const { rows, total } = await fetchPage(qb, query);
     const grids = await this.ratings.gridsByCoreService(rows.map((row) => row.id));
-    return {
-      items: rows.map((row) => toCoreServiceDto(row, grids.get(row.id)!)),
+    return toPage(
+      rows.map((row) => toCoreServiceDto(row, grids.get(row.id)!)),
       total,
-      limit: query.limit,
-      offset: query.offset,
-    };
+      query,
+    );
   }
 
   async get(id: number): Promise<CoreServiceDto> {

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { ApiErrorResponses } from '../common/error-body';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PageOf } from '../common/pagination';
 import { IdParam, IfMatchVersion } from '../common/request-params';
@@ -12,6 +13,7 @@ import { FindingsService } from './findings.service';
 
 class FindingPageDto extends PageOf(FindingDto) {}
 
+@ApiErrorResponses()
 @ApiTags('findings')
 @Controller('api/v1/findings')
 export class FindingsController {

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
-import { Page } from '../common/pagination';
+import { fetchPage, Page, toPage } from '../common/pagination';
 import { checkVersion, containsPattern, LIKE_ESCAPE } from '../common/sql';
 import { CoreServicesService } from '../core-services/core-services.service';
 import { keyQuestionOfStatement } from '../cqc/quality-statements';
@@ -69,14 +69,13 @@ export class FindingsService {
       'f.id',
       direction,
     );
-    const [rows, total] = await qb.take(query.limit).skip(query.offset).getManyAndCount();
+    const { rows, total } = await fetchPage(qb, query);
     const actionIds = await this.actionIdsOf(rows.map((row) => row.id));
-    return {
-      items: rows.map((row) => toFindingDto(row, actionIds.get(row.id) ?? [])),
+    return toPage(
+      rows.map((row) => toFindingDto(row, actionIds.get(row.id) ?? [])),
       total,
-      limit: query.limit,
-      offset: query.offset,
-    };
+      query,
+    );
   }
 
   async get(id: number): Promise<FindingDto> {

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { ApiErrorResponses } from '../common/error-body';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PageOf } from '../common/pagination';
 import { IdParam } from '../common/request-params';
@@ -12,6 +13,7 @@ import { InspectionsService } from './inspections.service';
 
 export class InspectionPageDto extends PageOf(InspectionDto) {}
 
+@ApiErrorResponses()
 @ApiTags('inspections')
 @Controller('api/v1/inspections')
 export class InspectionsController {

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
-import { Page } from '../common/pagination';
+import { fetchPage, Page, toPage } from '../common/pagination';
 import { CoreService } from '../core-services/core-service.entity';
 import { Transactions } from '../database/transactions';
 import { OrganisationsService } from '../organisations/organisations.service';
@@ -28,12 +28,8 @@ export class InspectionsService {
     if (query.organisationId)
       qb.andWhere('i.organisation_id = :org', { org: query.organisationId });
     if (query.kind) qb.andWhere('i.kind = :kind', { kind: query.kind });
-    const [rows, total] = await qb
-      .orderBy('i.visit_start', 'DESC')
-      .addOrderBy('i.id', 'DESC')
-      .take(query.limit)
-      .skip(query.offset)
-      .getManyAndCount();
+    qb.orderBy('i.visit_start', 'DESC').addOrderBy('i.id', 'DESC');
+    const { rows, total } = await fetchPage(qb, query);
     const withServices = rows.length
       ? await this.inspections.find({
           where: { id: In(rows.map((r) => r.id)) },
@@ -41,12 +37,11 @@ export class InspectionsService {
         })
       : [];
     const byId = new Map(withServices.map((row) => [row.id, row]));
-    return {
-      items: rows.map((row) => toInspectionDto(byId.get(row.id)!)),
+    return toPage(
+      rows.map((row) => toInspectionDto(byId.get(row.id)!)),
       total,
-      limit: query.limit,
-      offset: query.offset,
-    };
+      query,
+    );
   }
 
   async get(id: number): Promise<InspectionDto> {

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { ApiErrorResponses } from '../common/error-body';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PageOf, PageQueryDto } from '../common/pagination';
 import { IdParam } from '../common/request-params';
@@ -17,6 +18,7 @@ import { OrganisationsService } from './organisations.service';
 
 class OrganisationPageDto extends PageOf(OrganisationDto) {}
 
+@ApiErrorResponses()
 @ApiTags('organisations')
 @Controller('api/v1/organisations')
 export class OrganisationsController {

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, Repository } from 'typeorm';
 import { AppError, invalidReference } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
-import { Page } from '../common/pagination';
+import { fetchPage, Page, toPage } from '../common/pagination';
 import { RatingInputDto } from '../core-services/dto/rating.dto';
 import { RatingsService } from '../core-services/ratings.service';
 import { Transactions } from '../database/transactions';
@@ -35,19 +35,14 @@ export class OrganisationsService {
         ),
       );
     }
-    const [rows, total] = await qb
-      .orderBy('o.name', 'ASC')
-      .addOrderBy('o.id', 'ASC')
-      .take(query.limit)
-      .skip(query.offset)
-      .getManyAndCount();
+    qb.orderBy('o.name', 'ASC').addOrderBy('o.id', 'ASC');
+    const { rows, total } = await fetchPage(qb, query);
     const grids = await this.ratings.trustGrids(rows.map((row) => row.id));
-    return {
-      items: rows.map((row) => toOrganisationDto(row, grids.get(row.id)!)),
+    return toPage(
+      rows.map((row) => toOrganisationDto(row, grids.get(row.id)!)),
       total,
-      limit: query.limit,
-      offset: query.offset,
-    };
+      query,
+    );
   }
 
   async get(id: number): Promise<OrganisationDto> {

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiErrorResponses } from '../common/error-body';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PageOf } from '../common/pagination';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserDto } from './dto/user.dto';
@@ -6,6 +7,7 @@ import { UsersService } from './users.service';
 
 class UserPageDto extends PageOf(UserDto) {}
 
+@ApiErrorResponses()
 @ApiTags('users')
 @Controller('api/v1/users')
 export class UsersController {

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, Repository } from 'typeorm';
 import { AppError, invalidReference } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
-import { Page } from '../common/pagination';
+import { fetchPage, Page, toPage } from '../common/pagination';
 import { Transactions } from '../database/transactions';
 import {
   CreateUserDto,
@@ -33,13 +33,9 @@ export class UsersService {
         ),
       );
     }
-    const [rows, total] = await qb
-      .orderBy('u.name', 'ASC')
-      .addOrderBy('u.id', 'ASC')
-      .take(query.limit)
-      .skip(query.offset)
-      .getManyAndCount();
-    return { items: rows.map(toUserDto), total, limit: query.limit, offset: query.offset };
+    qb.orderBy('u.name', 'ASC').addOrderBy('u.id', 'ASC');
+    const { rows, total } = await fetchPage(qb, query);
+    return toPage(rows.map(toUserDto), total, query);
   }
 
   async get(id: number): Promise<UserDto> {

@@ -1,0 +1,11 @@
+import { Controller, Get, Redirect } from '@nestjs/common';
+import { ApiExcludeEndpoint } from '@nestjs/swagger';
+
+/** Until the pages for people exist, someone opening the tracker's address lands on the API reference. */
+@Controller()
+export class WebController {
+  @Get()
+  @ApiExcludeEndpoint()
+  @Redirect('/api/docs', 302)
+  home() {}
+}
