@@ -1,8 +1,12 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
 import express, { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import { ErrorCode, errorStatus } from './common/app-error';
 import { ErrorBodyDto } from './common/error-body';
+import { RequestContext } from './common/request-context';
+import { AppConfig } from './config/configuration';
 
 /** Bodies above this are refused before parsing; fields have their own, smaller limits. */
 export const BODY_LIMIT = '5mb';
@@ -11,7 +15,24 @@ export const BODY_LIMIT = '5mb';
  * What main.ts and the tests both apply to the Nest app: body parsing with a size limit and
  * errors in the house shape, and the OpenAPI document.
  */
-export function configureApp(app: INestApplication): void {
+export function configureApp(app: INestApplication, config: Pick<AppConfig, 'trustProxy'>): void {
+  const server = app.getHttpAdapter().getInstance() as express.Express;
+  // Behind a TLS-terminating proxy, req.secure (and so the Secure cookie flag) follows X-Forwarded-Proto.
+  server.set('trust proxy', config.trustProxy);
+  server.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        // The API reference page (Swagger UI) needs its inline styles and scripts.
+        directives: {
+          'script-src': ["'self'", "'unsafe-inline'"],
+          'style-src': ["'self'", "'unsafe-inline'", 'https:'],
+        },
+      },
+    }),
+  );
+  app.use(RequestContext.middleware);
+  app.use(cookieParser());
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT }));
   // Body-parser errors happen before Nest routes the request, so they are shaped here.

@@ -17,7 +17,7 @@ async function bootstrap(): Promise<void> {
     throw error;
   }
   const app = await NestFactory.create(AppModule.forRoot(config), { bodyParser: false });
-  configureApp(app);
+  configureApp(app, config);
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
   const where = config.databaseUrl ? 'PostgreSQL' : `SQLite at ${config.sqlitePath}`;

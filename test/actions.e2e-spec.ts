@@ -1,4 +1,4 @@
-import { todayDate, addDays } from '../src/common/dates';
+import { addDays, todayDate } from '../src/common/dates';
 import { buildAction, buildPlan, buildUser } from './factories';
 import { createTestApp, TestApp } from './test-app';
 
@@ -10,10 +10,20 @@ describe('actions', () => {
   afterAll(() => t.close());
 
   const today = todayDate();
+  const countHistory = async (actionId: number) =>
+    Number(
+      (
+        await t.dataSource.query(
+          `SELECT COUNT(*) AS n FROM progress_update WHERE action_id = ${Number(actionId)}`,
+        )
+      )[0].n,
+    );
 
   it('goes from creation to assurance, keeping every step in the history', async () => {
     const plan = await buildPlan(t.http, { reinspectionDate: addDays(today, 90) });
-    const created = await t.http
+    const quality = await t.as(plan.quality);
+    const owner = await t.as(plan.owner);
+    const created = await quality
       .post('/api/v1/actions')
       .send({
         findingIds: [plan.finding.id],
@@ -41,7 +51,7 @@ describe('actions', () => {
     });
     const id = created.body.id;
 
-    const assigned = await t.http
+    const assigned = await quality
       .post(`/api/v1/actions/${id}/assign`)
       .send({ ownerId: plan.owner.id, executiveLeadId: plan.lead.id, version: 1 })
       .expect(200);
@@ -51,15 +61,15 @@ describe('actions', () => {
       version: 2,
     });
 
-    const started = await t.http
+    const started = await owner
       .post(`/api/v1/actions/${id}/progress`)
-      .send({ authorId: plan.owner.id, note: 'Briefings booked', progress: 30 })
+      .send({ note: 'Briefings booked', progress: 30 })
       .expect(201);
     expect(started.body).toMatchObject({ status: 'IN_PROGRESS', progress: 30, version: 3 });
 
-    const flagged = await t.http
+    const flagged = await owner
       .post(`/api/v1/actions/${id}/progress`)
-      .send({ authorId: plan.owner.id, note: 'Trainer off sick', offTrack: true })
+      .send({ note: 'Trainer off sick', offTrack: true })
       .expect(201);
     expect(flagged.body).toMatchObject({
       deliveryStatus: 'OFF_TRACK',
@@ -68,9 +78,9 @@ describe('actions', () => {
       progress: 30,
     });
 
-    const completed = await t.http
+    const completed = await owner
       .post(`/api/v1/actions/${id}/progress`)
-      .send({ authorId: plan.owner.id, note: 'All wards briefed', status: 'COMPLETED' })
+      .send({ note: 'All wards briefed', status: 'COMPLETED' })
       .expect(201);
     expect(completed.body).toMatchObject({
       status: 'COMPLETED',
@@ -80,15 +90,11 @@ describe('actions', () => {
     });
 
     // Assurance needs accepted evidence, reviewed by someone other than its author and the owner.
-    const noEvidence = await t.http
-      .post(`/api/v1/actions/${id}/assure`)
-      .send({ assurerId: plan.quality.id })
-      .expect(422);
+    const noEvidence = await quality.post(`/api/v1/actions/${id}/assure`).send({}).expect(422);
     expect(noEvidence.body.code).toBe('ASSURANCE_NEEDS_ACCEPTED_EVIDENCE');
-    const evidence = await t.http
+    const evidence = await owner
       .post(`/api/v1/actions/${id}/evidence`)
       .send({
-        submittedById: plan.owner.id,
         kind: 'link',
         title: 'Briefing register',
         url: 'https://intranet.example.nhs.uk/register',
@@ -100,33 +106,24 @@ describe('actions', () => {
       submittedBy: { id: plan.owner.id },
       category: 'Processes',
     });
-    const selfReview = await t.http
+    const reviewed = await quality
       .post(`/api/v1/actions/${id}/evidence/${evidence.body.id}/review`)
-      .send({ reviewerId: plan.owner.id, decision: 'ACCEPTED', note: 'Looks fine' })
-      .expect(422);
-    expect(selfReview.body.code).toBe('REVIEWER_IS_AUTHOR');
-    const reviewed = await t.http
-      .post(`/api/v1/actions/${id}/evidence/${evidence.body.id}/review`)
-      .send({ reviewerId: plan.quality.id, decision: 'ACCEPTED', note: 'Checked on a ward visit' })
+      .send({ decision: 'ACCEPTED', note: 'Checked on a ward visit' })
       .expect(200);
     expect(reviewed.body).toMatchObject({
       reviewState: 'ACCEPTED',
       reviewedBy: { id: plan.quality.id },
       reviewNote: 'Checked on a ward visit',
     });
-    await t.http
+    const again = await t.http
       .post(`/api/v1/actions/${id}/evidence/${evidence.body.id}/review`)
-      .send({ reviewerId: plan.lead.id, decision: 'REJECTED', note: 'Again' })
+      .send({ decision: 'REJECTED', note: 'Again' })
       .expect(409);
+    expect(again.body.code).toBe('EVIDENCE_ALREADY_REVIEWED');
 
-    const byOwner = await t.http
+    const assured = await quality
       .post(`/api/v1/actions/${id}/assure`)
-      .send({ assurerId: plan.owner.id })
-      .expect(422);
-    expect(byOwner.body.code).toBe('ASSURER_IS_OWNER');
-    const assured = await t.http
-      .post(`/api/v1/actions/${id}/assure`)
-      .send({ assurerId: plan.quality.id, note: 'Assured at committee' })
+      .send({ note: 'Assured at committee' })
       .expect(200);
     expect(assured.body).toMatchObject({
       status: 'ASSURED',
@@ -138,25 +135,22 @@ describe('actions', () => {
     const history = await t.http.get(`/api/v1/actions/${id}/progress`).expect(200);
     expect(
       history.body.map(
-        (u: { statusFrom: string; statusTo: string; progress: number; offTrack: boolean }) => [
-          u.statusFrom,
-          u.statusTo,
-          u.progress,
-          u.offTrack,
-        ],
+        (u: {
+          statusFrom: string;
+          statusTo: string;
+          progress: number;
+          offTrack: boolean;
+          author: { id: number };
+        }) => [u.statusFrom, u.statusTo, u.progress, u.offTrack, u.author.id],
       ),
     ).toEqual([
-      ['NOT_STARTED', 'IN_PROGRESS', 30, false],
-      [null, null, 30, true],
-      ['IN_PROGRESS', 'COMPLETED', 100, false],
-      ['COMPLETED', 'ASSURED', 100, false],
+      ['NOT_STARTED', 'IN_PROGRESS', 30, false, plan.owner.id],
+      [null, null, 30, true, plan.owner.id],
+      ['IN_PROGRESS', 'COMPLETED', 100, false, plan.owner.id],
+      ['COMPLETED', 'ASSURED', 100, false, plan.quality.id],
     ]);
-    const [{ n }] = await t.dataSource.query(
-      `SELECT COUNT(*) AS n FROM progress_update WHERE action_id = ${Number(id)}`,
-    );
-    expect(Number(n)).toBe(4);
-    const evidenceList = await t.http.get(`/api/v1/actions/${id}/evidence`).expect(200);
-    expect(evidenceList.body).toHaveLength(1);
+    expect(await countHistory(id)).toBe(4);
+    expect((await t.http.get(`/api/v1/actions/${id}/evidence`).expect(200)).body).toHaveLength(1);
   });
 
   describe('illegal transitions', () => {
@@ -164,35 +158,32 @@ describe('actions', () => {
       status: 'NOT_STARTED' | 'IN_PROGRESS' | 'COMPLETED' | 'ASSURED' | 'CANCELLED',
     ) {
       const plan = await buildPlan(t.http);
-      const action = await buildAction(t.http, [plan.finding.id], { ownerId: plan.owner.id });
-      const post = (path: string, body: object) =>
-        t.http.post(`/api/v1/actions/${action.id}/${path}`).send(body);
+      const action = await buildAction(t.http, [plan.finding.id], {
+        ownerId: plan.owner.id,
+        executiveLeadId: plan.lead.id,
+      });
+      const owner = await t.as(plan.owner);
+      const quality = await t.as(plan.quality);
+      const path = (rest: string) => `/api/v1/actions/${action.id}/${rest}`;
       if (status === 'IN_PROGRESS')
-        await post('progress', { authorId: plan.owner.id, note: 'go', progress: 10 }).expect(201);
+        await owner.post(path('progress')).send({ note: 'go', progress: 10 }).expect(201);
       if (status === 'COMPLETED' || status === 'ASSURED') {
-        await post('progress', {
-          authorId: plan.owner.id,
-          note: 'done',
-          status: 'COMPLETED',
-        }).expect(201);
+        await owner.post(path('progress')).send({ note: 'done', status: 'COMPLETED' }).expect(201);
       }
       if (status === 'ASSURED') {
-        const ev = await post('evidence', {
-          submittedById: plan.owner.id,
-          kind: 'note',
-          title: 'Audit',
-          note: 'ok',
-        }).expect(201);
-        await post(`evidence/${ev.body.id}/review`, {
-          reviewerId: plan.quality.id,
-          decision: 'ACCEPTED',
-          note: 'ok',
-        }).expect(200);
-        await post('assure', { assurerId: plan.quality.id }).expect(200);
+        const ev = await owner
+          .post(path('evidence'))
+          .send({ kind: 'note', title: 'Audit', note: 'ok' })
+          .expect(201);
+        await quality
+          .post(path(`evidence/${ev.body.id}/review`))
+          .send({ decision: 'ACCEPTED', note: 'ok' })
+          .expect(200);
+        await quality.post(path('assure')).send({}).expect(200);
       }
       if (status === 'CANCELLED')
-        await post('cancel', { cancelledById: plan.quality.id, reason: 'Duplicate' }).expect(200);
-      return { action, plan, post };
+        await quality.post(path('cancel')).send({ reason: 'Duplicate' }).expect(200);
+      return { action, plan, owner, quality, path };
     }
 
     it.each([
@@ -213,48 +204,39 @@ describe('actions', () => {
       ['CANCELLED', 'cancel', 'INVALID_STATUS_TRANSITION', 409],
       ['CANCELLED', 'evidence', 'ACTION_CLOSED', 409],
     ] as const)('from %s, %s is refused with %s', async (status, attempt, code, httpStatus) => {
-      const { action, plan, post } = await actionIn(status);
+      const { action, owner, quality, path } = await actionIn(status);
       const before = await t.http.get(`/api/v1/actions/${action.id}`).expect(200);
-      const [{ n: historyBefore }] = await t.dataSource.query(
-        `SELECT COUNT(*) AS n FROM progress_update WHERE action_id = ${Number(action.id)}`,
-      );
-      const by = plan.owner.id;
+      const historyBefore = await countHistory(action.id);
       const attempts = {
-        assure: () => post('assure', { assurerId: plan.quality.id }),
-        'progress-assured': () => post('progress', { authorId: by, note: 'x', status: 'ASSURED' }),
+        assure: () => quality.post(path('assure')).send({}),
+        'progress-assured': () =>
+          owner.post(path('progress')).send({ note: 'x', status: 'ASSURED' }),
         'progress-cancelled': () =>
-          post('progress', { authorId: by, note: 'x', status: 'CANCELLED' }),
+          owner.post(path('progress')).send({ note: 'x', status: 'CANCELLED' }),
         'progress-not-started': () =>
-          post('progress', { authorId: by, note: 'x', status: 'NOT_STARTED', progress: 0 }),
+          owner.post(path('progress')).send({ note: 'x', status: 'NOT_STARTED', progress: 0 }),
         'complete-at-80': () =>
-          post('progress', { authorId: by, note: 'x', status: 'COMPLETED', progress: 80 }),
-        cancel: () =>
-          post('cancel', { cancelledById: plan.quality.id, reason: 'No longer needed' }),
-        progress: () => post('progress', { authorId: by, note: 'x', progress: 50 }),
-        reopen: () => post('progress', { authorId: by, note: 'x', status: 'IN_PROGRESS' }),
+          owner.post(path('progress')).send({ note: 'x', status: 'COMPLETED', progress: 80 }),
+        cancel: () => quality.post(path('cancel')).send({ reason: 'No longer needed' }),
+        progress: () => owner.post(path('progress')).send({ note: 'x', progress: 50 }),
+        reopen: () => owner.post(path('progress')).send({ note: 'x', status: 'IN_PROGRESS' }),
         'due-date': () =>
-          post('due-date', { dueDate: '2031-01-01', reason: 'Later', changedById: plan.lead.id }),
-        evidence: () =>
-          post('evidence', { submittedById: by, kind: 'note', title: 'x', note: 'x' }),
+          quality.post(path('due-date')).send({ dueDate: '2031-01-01', reason: 'Later' }),
+        evidence: () => owner.post(path('evidence')).send({ kind: 'note', title: 'x', note: 'x' }),
       };
       const response = await attempts[attempt]().expect(httpStatus);
       expect(response.body.code).toBe(code);
       const after = await t.http.get(`/api/v1/actions/${action.id}`).expect(200);
       expect(after.body).toEqual(before.body);
-      const [{ n: historyAfter }] = await t.dataSource.query(
-        `SELECT COUNT(*) AS n FROM progress_update WHERE action_id = ${Number(action.id)}`,
-      );
-      expect(Number(historyAfter)).toBe(Number(historyBefore));
+      expect(await countHistory(action.id)).toBe(historyBefore);
     });
 
-    it('reopens a completed action, and an assured one whose improvement did not last', async () => {
-      const { action, plan, post } = await actionIn('ASSURED');
-      const reopened = await post('progress', {
-        authorId: plan.owner.id,
-        note: 'Re-audit found gaps',
-        status: 'IN_PROGRESS',
-        progress: 70,
-      }).expect(201);
+    it('reopens an assured action whose improvement did not last', async () => {
+      const { action, owner } = await actionIn('ASSURED');
+      const reopened = await owner
+        .post(`/api/v1/actions/${action.id}/progress`)
+        .send({ note: 'Re-audit found gaps', status: 'IN_PROGRESS', progress: 70 })
+        .expect(201);
       expect(reopened.body).toMatchObject({
         id: action.id,
         status: 'IN_PROGRESS',
@@ -266,38 +248,34 @@ describe('actions', () => {
 
   it('moves the due date only with a reason, keeping the original and listing every change', async () => {
     const plan = await buildPlan(t.http);
+    const quality = await t.as(plan.quality);
     const action = await buildAction(t.http, [plan.finding.id], {
       startDate: '2029-01-01',
       dueDate: '2030-01-31',
     });
-    const noReason = await t.http
-      .post(`/api/v1/actions/${action.id}/due-date`)
-      .send({ dueDate: '2030-03-31', changedById: plan.lead.id })
-      .expect(400);
+    const path = `/api/v1/actions/${action.id}/due-date`;
+    const noReason = await quality.post(path).send({ dueDate: '2030-03-31' }).expect(400);
     expect(noReason.body.errors).toContainEqual({
       field: 'reason',
       reason: 'reason must not be empty',
     });
-    await t.http
-      .post(`/api/v1/actions/${action.id}/due-date`)
-      .send({ dueDate: '2030-01-31', reason: 'Same', changedById: plan.lead.id })
-      .expect(422);
-    const beforeStart = await t.http
-      .post(`/api/v1/actions/${action.id}/due-date`)
-      .send({ dueDate: '2028-12-31', reason: 'Typo', changedById: plan.lead.id })
+    await quality.post(path).send({ dueDate: '2030-01-31', reason: 'Same' }).expect(422);
+    const beforeStart = await quality
+      .post(path)
+      .send({ dueDate: '2028-12-31', reason: 'Typo' })
       .expect(400);
     expect(beforeStart.body.errors).toEqual([
       { field: 'dueDate', reason: 'must not be before startDate (2029-01-01)' },
     ]);
 
-    await t.http
-      .post(`/api/v1/actions/${action.id}/due-date`)
-      .send({ dueDate: '2030-03-31', reason: 'Contractor delay', changedById: plan.lead.id })
+    await quality
+      .post(path)
+      .send({ dueDate: '2030-03-31', reason: 'Contractor delay' })
       .expect(200);
-    const moved = await t.http
-      .post(`/api/v1/actions/${action.id}/due-date`)
+    const moved = await quality
+      .post(path)
       .set('If-Match', '"2"')
-      .send({ dueDate: '2030-06-30', reason: 'Funding moved to Q1', changedById: plan.lead.id })
+      .send({ dueDate: '2030-06-30', reason: 'Funding moved to Q1' })
       .expect(200);
     expect(moved.body).toMatchObject({
       dueDate: '2030-06-30',
@@ -307,14 +285,17 @@ describe('actions', () => {
 
     const changes = await t.http.get(`/api/v1/actions/${action.id}/due-date-changes`).expect(200);
     expect(
-      changes.body.map((c: { previousDueDate: string; newDueDate: string; reason: string }) => [
-        c.previousDueDate,
-        c.newDueDate,
-        c.reason,
-      ]),
+      changes.body.map(
+        (c: {
+          previousDueDate: string;
+          newDueDate: string;
+          reason: string;
+          changedBy: { id: number };
+        }) => [c.previousDueDate, c.newDueDate, c.reason, c.changedBy.id],
+      ),
     ).toEqual([
-      ['2030-01-31', '2030-03-31', 'Contractor delay'],
-      ['2030-03-31', '2030-06-30', 'Funding moved to Q1'],
+      ['2030-01-31', '2030-03-31', 'Contractor delay', plan.quality.id],
+      ['2030-03-31', '2030-06-30', 'Funding moved to Q1', plan.quality.id],
     ]);
     const stored = await t.dataSource.query(
       `SELECT due_date, original_due_date FROM action WHERE id = ${Number(action.id)}`,
@@ -322,9 +303,78 @@ describe('actions', () => {
     expect(stored).toEqual([{ due_date: '2030-06-30', original_due_date: '2030-01-31' }]);
   });
 
+  it('lets an owner request a new due date that the executive lead approves or rejects', async () => {
+    const plan = await buildPlan(t.http);
+    const action = await buildAction(t.http, [plan.finding.id], {
+      ownerId: plan.owner.id,
+      executiveLeadId: plan.lead.id,
+      dueDate: '2030-01-31',
+    });
+    const owner = await t.as(plan.owner);
+    const lead = await t.as(plan.lead);
+    const otherLead = await t.as(await buildUser(t.http, { role: 'executive' }));
+    const base = `/api/v1/actions/${action.id}/due-date-requests`;
+
+    const first = await owner
+      .post(base)
+      .send({ dueDate: '2030-04-30', reason: 'Estates delay' })
+      .expect(201);
+    expect(first.body).toMatchObject({
+      state: 'PENDING',
+      newDueDate: '2030-04-30',
+      requestedBy: { id: plan.owner.id },
+    });
+    // Asking does not move the date.
+    expect((await t.http.get(`/api/v1/actions/${action.id}`).expect(200)).body.dueDate).toBe(
+      '2030-01-31',
+    );
+    // Owners cannot move dates themselves, and only the action's own executive lead decides.
+    expect(
+      (
+        await owner
+          .post(`/api/v1/actions/${action.id}/due-date`)
+          .send({ dueDate: '2030-04-30', reason: 'x' })
+          .expect(403)
+      ).body.code,
+    ).toBe('ROLE_NOT_ALLOWED');
+    const notTheirs = await otherLead
+      .post(`${base}/${first.body.id}/decision`)
+      .send({ decision: 'APPROVED' })
+      .expect(403);
+    expect(notTheirs.body.code).toBe('NOT_ACTION_LEAD');
+
+    const approved = await lead
+      .post(`${base}/${first.body.id}/decision`)
+      .send({ decision: 'APPROVED', note: 'Agreed at CQC group' })
+      .expect(200);
+    expect(approved.body).toMatchObject({ dueDate: '2030-04-30', originalDueDate: '2030-01-31' });
+    await lead.post(`${base}/${first.body.id}/decision`).send({ decision: 'REJECTED' }).expect(409);
+
+    const second = await owner
+      .post(base)
+      .send({ dueDate: '2030-09-30', reason: 'More delay' })
+      .expect(201);
+    await lead
+      .post(`${base}/${second.body.id}/decision`)
+      .send({ decision: 'REJECTED', note: 'Find another way' })
+      .expect(200);
+    const requests = await t.http.get(base).expect(200);
+    expect(requests.body.map((r: { state: string }) => r.state)).toEqual(['APPROVED', 'REJECTED']);
+    const changes = await t.http.get(`/api/v1/actions/${action.id}/due-date-changes`).expect(200);
+    expect(changes.body).toHaveLength(1);
+    expect(changes.body[0]).toMatchObject({
+      newDueDate: '2030-04-30',
+      changedBy: { id: plan.lead.id },
+    });
+    expect((await t.http.get(`/api/v1/actions/${action.id}`).expect(200)).body.dueDate).toBe(
+      '2030-04-30',
+    );
+  });
+
   it('refuses a stale version on every versioned write, changing nothing', async () => {
     const plan = await buildPlan(t.http);
-    const action = await buildAction(t.http, [plan.finding.id]);
+    const action = await buildAction(t.http, [plan.finding.id], { ownerId: plan.owner.id });
+    const owner = await t.as(plan.owner);
     await t.http
       .patch(`/api/v1/actions/${action.id}`)
       .send({ title: 'Renamed', version: 1 })
@@ -334,16 +384,14 @@ describe('actions', () => {
       t.http
         .post(`/api/v1/actions/${action.id}/assign`)
         .set('If-Match', '1')
-        .send({ ownerId: plan.owner.id }),
-      t.http
+        .send({ ownerId: plan.lead.id }),
+      owner
         .post(`/api/v1/actions/${action.id}/progress`)
-        .send({ authorId: plan.owner.id, note: 'x', progress: 5, version: 1 }),
+        .send({ note: 'x', progress: 5, version: 1 }),
       t.http
         .post(`/api/v1/actions/${action.id}/due-date`)
-        .send({ dueDate: '2031-01-01', reason: 'x', changedById: plan.lead.id, version: 1 }),
-      t.http
-        .post(`/api/v1/actions/${action.id}/cancel`)
-        .send({ cancelledById: plan.lead.id, reason: 'x', version: 1 }),
+        .send({ dueDate: '2031-01-01', reason: 'x', version: 1 }),
+      t.http.post(`/api/v1/actions/${action.id}/cancel`).send({ reason: 'x', version: 1 }),
     ];
     for (const write of writes) {
       const response = await write;
@@ -354,7 +402,7 @@ describe('actions', () => {
     expect(after.body).toMatchObject({
       title: 'Renamed',
       version: 2,
-      owner: null,
+      owner: { id: plan.owner.id },
       progress: 0,
       status: 'NOT_STARTED',
     });
@@ -364,9 +412,10 @@ describe('actions', () => {
     const plan = await buildPlan(t.http);
     const other = await buildPlan(t.http);
     const gone = await buildUser(t.http, { active: false });
+    const base = { findingIds: [plan.finding.id], title: 'x', dueDate: '2030-01-01' };
     const unknownOwner = await t.http
       .post('/api/v1/actions')
-      .send({ findingIds: [plan.finding.id], title: 'x', dueDate: '2030-01-01', ownerId: 99999 })
+      .send({ ...base, ownerId: 99999 })
       .expect(422);
     expect(unknownOwner.body).toMatchObject({
       code: 'INVALID_REFERENCE',
@@ -374,12 +423,12 @@ describe('actions', () => {
     });
     const inactive = await t.http
       .post('/api/v1/actions')
-      .send({ findingIds: [plan.finding.id], title: 'x', dueDate: '2030-01-01', ownerId: gone.id })
+      .send({ ...base, ownerId: gone.id })
       .expect(422);
     expect(inactive.body.code).toBe('USER_INACTIVE');
     const mixed = await t.http
       .post('/api/v1/actions')
-      .send({ findingIds: [plan.finding.id, other.finding.id], title: 'x', dueDate: '2030-01-01' })
+      .send({ ...base, findingIds: [plan.finding.id, other.finding.id] })
       .expect(422);
     expect(mixed.body.code).toBe('FINDINGS_FROM_DIFFERENT_ORGANISATIONS');
     const [{ n }] = await t.dataSource.query(

@@ -21,11 +21,12 @@ describe('concurrent writes', () => {
   it('stores every one of 50 simultaneous progress updates to one action', async () => {
     const plan = await buildPlan(t.http);
     const action = await buildAction(t.http, [plan.finding.id], { ownerId: plan.owner.id });
+    const owner = await t.as(plan.owner);
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        t.http
+        owner
           .post(`/api/v1/actions/${action.id}/progress`)
-          .send({ authorId: plan.owner.id, note: `update ${i}`, progress: i + 1 }),
+          .send({ note: `update ${i}`, progress: i + 1 }),
       ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(201));
@@ -45,11 +46,12 @@ describe('concurrent writes', () => {
     const actions = [];
     for (let i = 0; i < 50; i++)
       actions.push(await buildAction(t.http, [plan.finding.id], { ownerId: plan.owner.id }));
+    const owner = await t.as(plan.owner);
     const responses = await Promise.all(
       actions.map((action, i) =>
-        t.http
+        owner
           .post(`/api/v1/actions/${action.id}/progress`)
-          .send({ authorId: plan.owner.id, note: `first report ${i}`, progress: 40 }),
+          .send({ note: `first report ${i}`, progress: 40 }),
       ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(201));

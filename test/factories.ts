@@ -1,4 +1,4 @@
-import type TestAgent from 'supertest/lib/agent';
+import type { Client } from './test-app';
 
 /**
  * Builders that create records through the API, with overrides, so every test starts from
@@ -7,7 +7,7 @@ import type TestAgent from 'supertest/lib/agent';
 let sequence = 0;
 const next = () => ++sequence;
 
-async function created(http: TestAgent, path: string, body: object) {
+async function created(http: Client, path: string, body: object) {
   const response = await http.post(path).send(body);
   if (response.status !== 201) {
     throw new Error(`POST ${path} answered ${response.status}: ${JSON.stringify(response.body)}`);
@@ -15,7 +15,7 @@ async function created(http: TestAgent, path: string, body: object) {
   return response.body;
 }
 
-export function buildUser(http: TestAgent, overrides: object = {}) {
+export function buildUser(http: Client, overrides: object = {}) {
   const n = next();
   return created(http, '/api/v1/users', {
     name: `User ${n}`,
@@ -25,7 +25,7 @@ export function buildUser(http: TestAgent, overrides: object = {}) {
   });
 }
 
-export function buildOrganisation(http: TestAgent, overrides: object = {}) {
+export function buildOrganisation(http: Client, overrides: object = {}) {
   const n = next();
   return created(http, '/api/v1/organisations', {
     name: `Test Trust ${n}`,
@@ -35,7 +35,7 @@ export function buildOrganisation(http: TestAgent, overrides: object = {}) {
   });
 }
 
-export function buildCoreService(http: TestAgent, organisationId: number, overrides: object = {}) {
+export function buildCoreService(http: Client, organisationId: number, overrides: object = {}) {
   return created(http, '/api/v1/core-services', {
     organisationId,
     name: `Custom service ${next()}`,
@@ -43,7 +43,7 @@ export function buildCoreService(http: TestAgent, organisationId: number, overri
   });
 }
 
-export function buildFinding(http: TestAgent, organisationId: number, overrides: object = {}) {
+export function buildFinding(http: Client, organisationId: number, overrides: object = {}) {
   const n = next();
   return created(http, '/api/v1/findings', {
     organisationId,
@@ -56,7 +56,7 @@ export function buildFinding(http: TestAgent, organisationId: number, overrides:
   });
 }
 
-export function buildAction(http: TestAgent, findingIds: number[], overrides: object = {}) {
+export function buildAction(http: Client, findingIds: number[], overrides: object = {}) {
   const n = next();
   return created(http, '/api/v1/actions', {
     findingIds,
@@ -68,7 +68,7 @@ export function buildAction(http: TestAgent, findingIds: number[], overrides: ob
 }
 
 /** A trust with one core service, one MUST finding, an owner, a lead and an assurer. */
-export async function buildPlan(http: TestAgent, options: { reinspectionDate?: string } = {}) {
+export async function buildPlan(http: Client, options: { reinspectionDate?: string } = {}) {
   const organisation = await buildOrganisation(http);
   const coreService = await buildCoreService(http, organisation.id, {
     reinspectionDate: options.reinspectionDate,

@@ -1,4 +1,5 @@
 import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
+import { AccountsAndAudit1763900000000 } from './1763900000000-accounts-and-audit';
 
 /** Every migration, in order. Listed explicitly so the app, CLI and tests load the same set. */
-export const MIGRATIONS = [InitialSchema1763800000000];
+export const MIGRATIONS = [InitialSchema1763800000000, AccountsAndAudit1763900000000];

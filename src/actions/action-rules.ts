@@ -133,3 +133,23 @@ export function checkEvidenceReview(check: {
     throw new AppError('REVIEWER_IS_AUTHOR', "Evidence cannot be reviewed by the action's owner");
   }
 }
+
+/** Who is acting, as far as the rules about roles and ownership need to know. */
+export interface Actor {
+  id: number;
+  role: string;
+}
+
+/** An owner acts only on the actions they own; other allowed roles act on any. */
+export function checkOwnsAction(actor: Actor, action: { ownerId: number | null }): void {
+  if (actor.role === 'owner' && action.ownerId !== actor.id) {
+    throw new AppError('NOT_ACTION_OWNER', 'An owner can do this only on actions they own');
+  }
+}
+
+/** An executive acts only on the actions they lead; other allowed roles act on any. */
+export function checkLeadsAction(actor: Actor, action: { executiveLeadId: number | null }): void {
+  if (actor.role === 'executive' && action.executiveLeadId !== actor.id) {
+    throw new AppError('NOT_ACTION_LEAD', 'An executive can do this only on actions they lead');
+  }
+}

@@ -6,13 +6,14 @@ import { ActionsController } from './actions.controller';
 import { ActionsService } from './actions.service';
 import { DueDateChange } from './due-date-change.entity';
 import { Evidence } from './evidence.entity';
+import { DueDateRequestsService } from './due-date-requests.service';
 import { EvidenceService } from './evidence.service';
 import { ProgressUpdate } from './progress-update.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Action, ProgressUpdate, DueDateChange, Evidence])],
   controllers: [ActionsController],
-  providers: [ActionsService, EvidenceService, ActionFactsRepository],
+  providers: [ActionsService, EvidenceService, DueDateRequestsService, ActionFactsRepository],
   exports: [ActionsService],
 })
 export class ActionsModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { AppError, validationFailed } from '../common/app-error';
 import { nowTimestamp, todayDate } from '../common/dates';
 import { Page, toPage } from '../common/pagination';
@@ -10,8 +11,11 @@ import { FindingsService } from '../findings/findings.service';
 import { UsersService } from '../users/users.service';
 import { ActionFactsRepository } from './action-facts.repository';
 import {
+  Actor,
   applyProgressUpdate,
   checkAssurance,
+  checkLeadsAction,
+  checkOwnsAction,
   checkTransition,
   OPEN_STATUSES,
 } from './action-rules';
@@ -36,6 +40,12 @@ import { DueDateChange } from './due-date-change.entity';
 import { Evidence } from './evidence.entity';
 import { ProgressUpdate } from './progress-update.entity';
 
+/** What a change to an action did: its new field values, and anything it created. */
+export interface ActionChange {
+  changes: Partial<Action>;
+  created?: { entity: string; id: number };
+}
+
 const ACTION_RELATIONS = {
   owner: true,
   executiveLead: true,
@@ -51,6 +61,7 @@ export class ActionsService {
     @InjectRepository(DueDateChange) private readonly dueDateChanges: Repository<DueDateChange>,
     private readonly facts: ActionFactsRepository,
     private readonly transactions: Transactions,
+    private readonly audit: AuditService,
   ) {}
 
   async list(query: ListActionsQueryDto): Promise<Page<ActionDto>> {
@@ -109,38 +120,25 @@ export class ActionsService {
         .relation(Action, 'findings')
         .of(saved.id)
         .add(findings.map((f) => f.id));
+      await this.audit.record(manager, {
+        action: 'create',
+        entity: 'action',
+        entityId: saved.id,
+        after: { ...saved, findingIds: findings.map((f) => f.id) },
+      });
       return saved.id;
     });
     return this.get(id);
   }
 
   async update(id: number, dto: UpdateActionDto, ifMatch?: number): Promise<ActionDto> {
-    return this.write(id, dto.version ?? ifMatch, async (manager, action) => {
+    return this.mutate(id, dto.version ?? ifMatch, 'Details changed', async (manager, action) => {
       const { version: _version, findingIds, ...fields } = dto;
       if (fields.startDate !== undefined && fields.startDate > action.dueDate) {
         throw validationFailed('startDate', `must not be after the due date (${action.dueDate})`);
       }
-      if (findingIds) {
-        const findings = await FindingsService.requireAll(manager, findingIds);
-        if (findings[0].organisationId !== action.organisationId) {
-          throw validationFailed('findingIds', "findings must belong to the action's organisation");
-        }
-        const current = await manager
-          .createQueryBuilder()
-          .relation(Action, 'findings')
-          .of(id)
-          .loadMany<{ id: number }>();
-        const wanted = findings.map((f) => f.id);
-        await manager
-          .createQueryBuilder()
-          .relation(Action, 'findings')
-          .of(id)
-          .addAndRemove(
-            wanted.filter((f) => !current.some((c) => c.id === f)),
-            current.map((c) => c.id).filter((c) => !wanted.includes(c)),
-          );
-      }
-      return { ...fields, ...(fields.title ? { title: fields.title.trim() } : {}) };
+      if (findingIds) await this.relinkFindings(manager, action, findingIds);
+      return { changes: { ...fields, ...(fields.title ? { title: fields.title.trim() } : {}) } };
     });
   }
 
@@ -148,106 +146,125 @@ export class ActionsService {
     if (dto.ownerId === undefined && dto.executiveLeadId === undefined) {
       throw validationFailed('ownerId', 'name an ownerId, an executiveLeadId, or both');
     }
-    return this.write(id, dto.version ?? ifMatch, async (manager) => {
+    return this.mutate(id, dto.version ?? ifMatch, 'Assigned', async (manager) => {
       const changes: Partial<Action> = {};
       if (dto.ownerId !== undefined) {
         changes.ownerId = (await UsersService.requireActive(manager, dto.ownerId, 'ownerId')).id;
       }
       if (dto.executiveLeadId !== undefined) {
-        changes.executiveLeadId = (
-          await UsersService.requireActive(manager, dto.executiveLeadId, 'executiveLeadId')
-        ).id;
+        const lead = await UsersService.requireActive(
+          manager,
+          dto.executiveLeadId,
+          'executiveLeadId',
+        );
+        changes.executiveLeadId = lead.id;
       }
-      return changes;
+      return { changes };
     });
   }
 
-  async postProgress(id: number, dto: PostProgressDto, ifMatch?: number): Promise<ActionDto> {
-    return this.write(id, dto.version ?? ifMatch, async (manager, action, now) => {
-      await UsersService.requireActive(manager, dto.authorId, 'authorId');
+  async postProgress(
+    id: number,
+    dto: PostProgressDto,
+    actor: Actor,
+    ifMatch?: number,
+  ): Promise<ActionDto> {
+    return this.mutate(id, dto.version ?? ifMatch, dto.note, async (manager, action, now) => {
+      checkOwnsAction(actor, action);
       const outcome = applyProgressUpdate(action, { progress: dto.progress, status: dto.status });
-      await this.recordHistory(manager, action, now, {
-        authorId: dto.authorId,
+      const entryId = await this.recordHistory(manager, action, now, {
+        authorId: actor.id,
         note: dto.note,
         progress: outcome.progress,
         statusTo: outcome.statusTo,
         offTrack: dto.offTrack ?? false,
       });
+      const reopensAssured = outcome.statusTo === 'IN_PROGRESS' && action.status === 'ASSURED';
       return {
-        progress: outcome.progress,
-        ...(outcome.statusTo ? { status: outcome.statusTo } : {}),
-        ...(outcome.statusTo === 'IN_PROGRESS' && action.status === 'ASSURED'
-          ? { assuredById: null }
-          : {}),
+        changes: {
+          progress: outcome.progress,
+          ...(outcome.statusTo ? { status: outcome.statusTo } : {}),
+          ...(reopensAssured ? { assuredById: null } : {}),
+        },
+        created: { entity: 'progress_update', id: entryId },
       };
     });
   }
 
-  async changeDueDate(id: number, dto: ChangeDueDateDto, ifMatch?: number): Promise<ActionDto> {
-    return this.write(id, dto.version ?? ifMatch, async (manager, action, now) => {
-      if (!OPEN_STATUSES.includes(action.status)) {
-        throw new AppError(
-          'ACTION_CLOSED',
-          `This action is ${action.status}; its due date no longer moves`,
-        );
-      }
-      await UsersService.requireActive(manager, dto.changedById, 'changedById');
-      if (dto.dueDate === action.dueDate) {
-        throw new AppError('DUE_DATE_UNCHANGED', `The action is already due on ${dto.dueDate}`, [
-          { field: 'dueDate', reason: 'same as the current due date' },
-        ]);
-      }
-      if (action.startDate && dto.dueDate < action.startDate) {
-        throw validationFailed('dueDate', `must not be before startDate (${action.startDate})`);
-      }
-      await manager.insert(DueDateChange, {
-        actionId: id,
-        previousDueDate: action.dueDate,
-        newDueDate: dto.dueDate,
-        reason: dto.reason.trim(),
-        changedById: dto.changedById,
-        createdAt: now,
-      });
-      return { dueDate: dto.dueDate };
+  /** Moves the due date at once: a quality lead, or the executive who leads the action. */
+  async changeDueDate(
+    id: number,
+    dto: ChangeDueDateDto,
+    actor: Actor,
+    ifMatch?: number,
+  ): Promise<ActionDto> {
+    return this.mutate(id, dto.version ?? ifMatch, dto.reason, async (manager, action, now) => {
+      checkLeadsAction(actor, action);
+      const changeId = await this.moveDueDate(
+        manager,
+        action,
+        dto.dueDate,
+        dto.reason,
+        actor.id,
+        now,
+      );
+      return {
+        changes: { dueDate: dto.dueDate },
+        created: { entity: 'due_date_change', id: changeId },
+      };
     });
   }
 
-  async assure(id: number, dto: AssureActionDto, ifMatch?: number): Promise<ActionDto> {
-    return this.write(id, dto.version ?? ifMatch, async (manager, action, now) => {
-      await UsersService.requireActive(manager, dto.assurerId, 'assurerId');
-      const acceptedEvidence = await manager.countBy(Evidence, {
-        actionId: id,
-        reviewState: 'ACCEPTED',
-      });
-      checkAssurance({
-        status: action.status,
-        ownerId: action.ownerId,
-        assurerId: dto.assurerId,
-        acceptedEvidence,
-      });
-      await this.recordHistory(manager, action, now, {
-        authorId: dto.assurerId,
-        note: dto.note ?? 'Assured',
-        progress: 100,
-        statusTo: 'ASSURED',
-        offTrack: false,
-      });
-      return { status: 'ASSURED', assuredById: dto.assurerId };
-    });
+  async assure(
+    id: number,
+    dto: AssureActionDto,
+    actor: Actor,
+    ifMatch?: number,
+  ): Promise<ActionDto> {
+    return this.mutate(
+      id,
+      dto.version ?? ifMatch,
+      dto.note ?? 'Assured',
+      async (manager, action, now) => {
+        checkLeadsAction(actor, action);
+        const acceptedEvidence = await manager.countBy(Evidence, {
+          actionId: id,
+          reviewState: 'ACCEPTED',
+        });
+        checkAssurance({
+          status: action.status,
+          ownerId: action.ownerId,
+          assurerId: actor.id,
+          acceptedEvidence,
+        });
+        await this.recordHistory(manager, action, now, {
+          authorId: actor.id,
+          note: dto.note ?? 'Assured',
+          progress: 100,
+          statusTo: 'ASSURED',
+          offTrack: false,
+        });
+        return { changes: { status: 'ASSURED', assuredById: actor.id } };
+      },
+    );
   }
 
-  async cancel(id: number, dto: CancelActionDto, ifMatch?: number): Promise<ActionDto> {
-    return this.write(id, dto.version ?? ifMatch, async (manager, action, now) => {
+  async cancel(
+    id: number,
+    dto: CancelActionDto,
+    actor: Actor,
+    ifMatch?: number,
+  ): Promise<ActionDto> {
+    return this.mutate(id, dto.version ?? ifMatch, dto.reason, async (manager, action, now) => {
       checkTransition(action.status, 'CANCELLED');
-      await UsersService.requireActive(manager, dto.cancelledById, 'cancelledById');
       await this.recordHistory(manager, action, now, {
-        authorId: dto.cancelledById,
+        authorId: actor.id,
         note: dto.reason,
         progress: action.progress,
         statusTo: 'CANCELLED',
         offTrack: false,
       });
-      return { status: 'CANCELLED', cancellationReason: dto.reason.trim() };
+      return { changes: { status: 'CANCELLED', cancellationReason: dto.reason.trim() } };
     });
   }
 
@@ -277,26 +294,86 @@ export class ActionsService {
 
   /**
    * The shape of every write to an action: lock it, check the version the caller read, apply
-   * the change, bump the version, all in one transaction; then answer with the new state.
+   * the change, bump the version and write one audit event, all in one transaction; then
+   * answer with the new state. The audit event names what the change created, if anything
+   * (a progress update, a due-date change), or else the action itself.
    */
-  private async write(
+  async mutate(
     id: number,
     expectedVersion: number | undefined,
-    change: (manager: EntityManager, action: Action, now: string) => Promise<Partial<Action>>,
+    summary: string,
+    change: (manager: EntityManager, action: Action, now: string) => Promise<ActionChange>,
   ): Promise<ActionDto> {
     await this.transactions.run(async (manager) => {
       const action = await this.transactions.findForUpdate(manager, Action, id);
       if (!action) throw notFound(id);
       checkVersion('action', action.version, expectedVersion);
       const now = nowTimestamp();
-      const changes = await change(manager, action, now);
-      await manager.update(
-        Action,
-        { id },
-        { ...changes, version: action.version + 1, updatedAt: now },
-      );
+      const { changes, created } = await change(manager, action, now);
+      const after = { ...changes, version: action.version + 1, updatedAt: now };
+      await manager.update(Action, { id }, after);
+      await this.audit.record(manager, {
+        action: created ? 'create' : 'update',
+        entity: created?.entity ?? 'action',
+        entityId: created?.id ?? id,
+        before: action,
+        after: { ...action, ...after },
+        summary: created ? `On action ${id}: ${summary}` : summary,
+      });
     });
     return this.get(id);
+  }
+
+  /** Writes a due-date change (the reason is required) inside a caller's transaction. */
+  async moveDueDate(
+    manager: EntityManager,
+    action: Action,
+    dueDate: string,
+    reason: string,
+    changedById: number,
+    now: string,
+  ): Promise<number> {
+    if (!OPEN_STATUSES.includes(action.status)) {
+      throw new AppError(
+        'ACTION_CLOSED',
+        `This action is ${action.status}; its due date no longer moves`,
+      );
+    }
+    if (dueDate === action.dueDate) {
+      throw new AppError('DUE_DATE_UNCHANGED', `The action is already due on ${dueDate}`, [
+        { field: 'dueDate', reason: 'same as the current due date' },
+      ]);
+    }
+    if (action.startDate && dueDate < action.startDate) {
+      throw validationFailed('dueDate', `must not be before startDate (${action.startDate})`);
+    }
+    const inserted = await manager.insert(DueDateChange, {
+      actionId: action.id,
+      previousDueDate: action.dueDate,
+      newDueDate: dueDate,
+      reason: reason.trim(),
+      changedById,
+      createdAt: now,
+    });
+    return Number(inserted.identifiers[0].id);
+  }
+
+  private async relinkFindings(
+    manager: EntityManager,
+    action: Action,
+    findingIds: number[],
+  ): Promise<void> {
+    const findings = await FindingsService.requireAll(manager, findingIds);
+    if (findings[0].organisationId !== action.organisationId) {
+      throw validationFailed('findingIds', "findings must belong to the action's organisation");
+    }
+    const links = manager.createQueryBuilder().relation(Action, 'findings').of(action.id);
+    const current = (await links.loadMany<{ id: number }>()).map((f) => f.id);
+    const wanted = findings.map((f) => f.id);
+    await links.addAndRemove(
+      wanted.filter((f) => !current.includes(f)),
+      current.filter((c) => !wanted.includes(c)),
+    );
   }
 
   private async recordHistory(
@@ -310,8 +387,8 @@ export class ActionsService {
       statusTo: ActionStatus | null;
       offTrack: boolean;
     },
-  ): Promise<void> {
-    await manager.insert(ProgressUpdate, {
+  ): Promise<number> {
+    const inserted = await manager.insert(ProgressUpdate, {
       actionId: action.id,
       createdAt: now,
       authorId: entry.authorId,
@@ -321,6 +398,7 @@ export class ActionsService {
       statusTo: entry.statusTo,
       offTrack: entry.offTrack,
     });
+    return Number(inserted.identifiers[0].id);
   }
 }
 

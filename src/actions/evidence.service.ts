@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { AppError } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
 import { Transactions } from '../database/transactions';
-import { UsersService } from '../users/users.service';
-import { checkEvidenceReview } from './action-rules';
+import { Actor, checkEvidenceReview, checkOwnsAction } from './action-rules';
 import { Action } from './action.entity';
 import { ActionsService } from './actions.service';
 import { EvidenceDto } from './dto/action-read.dto';
@@ -19,6 +19,7 @@ export class EvidenceService {
     @InjectRepository(Evidence) private readonly evidence: Repository<Evidence>,
     private readonly actions: ActionsService,
     private readonly transactions: Transactions,
+    private readonly audit: AuditService,
   ) {}
 
   async list(actionId: number): Promise<EvidenceDto[]> {
@@ -31,14 +32,14 @@ export class EvidenceService {
     return rows.map(toEvidenceDto);
   }
 
-  async add(actionId: number, dto: AddEvidenceDto): Promise<EvidenceDto> {
+  async add(actionId: number, dto: AddEvidenceDto, actor: Actor): Promise<EvidenceDto> {
     const id = await this.transactions.run(async (manager) => {
       const action = await manager.findOneBy(Action, { id: actionId });
       if (!action) throw new AppError('ACTION_NOT_FOUND', `No action ${actionId}`);
       if (action.status === 'CANCELLED') {
         throw new AppError('ACTION_CLOSED', 'This action was cancelled; it takes no more evidence');
       }
-      await UsersService.requireActive(manager, dto.submittedById, 'submittedById');
+      checkOwnsAction(actor, action);
       const saved = await manager.save(
         manager.create(Evidence, {
           actionId,
@@ -50,7 +51,7 @@ export class EvidenceService {
           fileSha256: dto.kind === 'file' ? (dto.fileSha256 ?? null) : null,
           fileSize: dto.kind === 'file' ? (dto.fileSize ?? null) : null,
           category: dto.category ?? null,
-          submittedById: dto.submittedById,
+          submittedById: actor.id,
           submittedAt: nowTimestamp(),
           reviewState: 'SUBMITTED',
           reviewedById: null,
@@ -58,12 +59,23 @@ export class EvidenceService {
           reviewNote: null,
         }),
       );
+      await this.audit.record(manager, {
+        action: 'create',
+        entity: 'evidence',
+        entityId: saved.id,
+        after: saved,
+      });
       return saved.id;
     });
     return this.get(actionId, id);
   }
 
-  async review(actionId: number, evidenceId: number, dto: ReviewEvidenceDto): Promise<EvidenceDto> {
+  async review(
+    actionId: number,
+    evidenceId: number,
+    dto: ReviewEvidenceDto,
+    actor: Actor,
+  ): Promise<EvidenceDto> {
     await this.transactions.run(async (manager) => {
       const action = await manager.findOneBy(Action, { id: actionId });
       if (!action) throw new AppError('ACTION_NOT_FOUND', `No action ${actionId}`);
@@ -71,23 +83,26 @@ export class EvidenceService {
       if (!item || item.actionId !== actionId) {
         throw new AppError('EVIDENCE_NOT_FOUND', `No evidence ${evidenceId} on action ${actionId}`);
       }
-      await UsersService.requireActive(manager, dto.reviewerId, 'reviewerId');
       checkEvidenceReview({
         reviewState: item.reviewState,
         submittedById: item.submittedById,
         ownerId: action.ownerId,
-        reviewerId: dto.reviewerId,
+        reviewerId: actor.id,
       });
-      await manager.update(
-        Evidence,
-        { id: evidenceId },
-        {
-          reviewState: dto.decision,
-          reviewedById: dto.reviewerId,
-          reviewedAt: nowTimestamp(),
-          reviewNote: dto.note.trim(),
-        },
-      );
+      const review = {
+        reviewState: dto.decision,
+        reviewedById: actor.id,
+        reviewedAt: nowTimestamp(),
+        reviewNote: dto.note.trim(),
+      };
+      await manager.update(Evidence, { id: evidenceId }, review);
+      await this.audit.record(manager, {
+        action: 'update',
+        entity: 'evidence',
+        entityId: evidenceId,
+        before: item,
+        after: { ...item, ...review },
+      });
     });
     return this.get(actionId, evidenceId);
   }

@@ -5,6 +5,15 @@
  */
 export type ErrorCode =
   | 'VALIDATION_FAILED'
+  | 'AUTHENTICATION_REQUIRED'
+  | 'SIGN_IN_FAILED'
+  | 'ROLE_NOT_ALLOWED'
+  | 'NOT_ACTION_OWNER'
+  | 'NOT_ACTION_LEAD'
+  | 'CSRF_TOKEN_INVALID'
+  | 'TOKEN_NOT_FOUND'
+  | 'DUE_DATE_REQUEST_NOT_FOUND'
+  | 'DUE_DATE_REQUEST_DECIDED'
   | 'INVALID_REFERENCE'
   | 'ROUTE_NOT_FOUND'
   | 'ORGANISATION_NOT_FOUND'
@@ -51,7 +60,19 @@ export function errorStatus(code: ErrorCode): number {
     case 'VALIDATION_FAILED':
     case 'MALFORMED_BODY':
       return 400;
+    case 'AUTHENTICATION_REQUIRED':
+    case 'SIGN_IN_FAILED':
+      return 401;
+    case 'ROLE_NOT_ALLOWED':
+    case 'NOT_ACTION_OWNER':
+    case 'NOT_ACTION_LEAD':
+    case 'CSRF_TOKEN_INVALID':
+    case 'ASSURER_IS_OWNER':
+    case 'REVIEWER_IS_AUTHOR':
+      return 403;
     case 'ROUTE_NOT_FOUND':
+    case 'TOKEN_NOT_FOUND':
+    case 'DUE_DATE_REQUEST_NOT_FOUND':
     case 'ORGANISATION_NOT_FOUND':
     case 'CORE_SERVICE_NOT_FOUND':
     case 'INSPECTION_NOT_FOUND':
@@ -65,14 +86,13 @@ export function errorStatus(code: ErrorCode): number {
     case 'INVALID_STATUS_TRANSITION':
     case 'ACTION_CLOSED':
     case 'EVIDENCE_ALREADY_REVIEWED':
+    case 'DUE_DATE_REQUEST_DECIDED':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
     case 'INVALID_REFERENCE':
     case 'COMPLETION_NEEDS_FULL_PROGRESS':
     case 'ASSURANCE_NEEDS_ACCEPTED_EVIDENCE':
-    case 'ASSURER_IS_OWNER':
-    case 'REVIEWER_IS_AUTHOR':
     case 'DUE_DATE_UNCHANGED':
     case 'FINDINGS_FROM_DIFFERENT_ORGANISATIONS':
     case 'USER_INACTIVE':

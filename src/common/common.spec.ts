@@ -25,7 +25,7 @@ describe('containsPattern', () => {
 });
 
 describe('HttpExceptionFilter', () => {
-  function respond(exception: unknown) {
+  async function respond(exception: unknown) {
     let status = 0;
     let body: unknown;
     const response = {
@@ -40,14 +40,20 @@ describe('HttpExceptionFilter', () => {
     const host = {
       switchToHttp: () => ({ getResponse: () => response }),
     } as unknown as ArgumentsHost;
-    const filter = new HttpExceptionFilter();
+    // No database here: a refusal (403) would be audited, but these cases are not refusals.
+    const filter = new HttpExceptionFilter(
+      {} as ConstructorParameters<typeof HttpExceptionFilter>[0],
+      {} as ConstructorParameters<typeof HttpExceptionFilter>[1],
+    );
     jest.spyOn(filter['logger'], 'error').mockImplementation(() => undefined);
-    filter.catch(exception, host);
+    await filter.catch(exception, host);
     return { status, body };
   }
 
-  it('answers an unexpected error 500 with no internals', () => {
-    const { status, body } = respond(new Error('SQLITE_CONSTRAINT at /work/main/src/secret.ts:12'));
+  it('answers an unexpected error 500 with no internals', async () => {
+    const { status, body } = await respond(
+      new Error('SQLITE_CONSTRAINT at /work/main/src/secret.ts:12'),
+    );
     expect(status).toBe(500);
     expect(body).toEqual({
       statusCode: 500,
@@ -56,8 +62,8 @@ describe('HttpExceptionFilter', () => {
     });
   });
 
-  it('keeps the code and field problems of a deliberate error', () => {
-    const { status, body } = respond(
+  it('keeps the code and field problems of a deliberate error', async () => {
+    const { status, body } = await respond(
       new AppError('VERSION_CONFLICT', 'stale', [{ field: 'version', reason: 'old' }]),
     );
     expect(status).toBe(409);
@@ -69,9 +75,10 @@ describe('HttpExceptionFilter', () => {
     });
   });
 
-  it('answers 503 when the database connection is refused', () => {
+  it('answers 503 when the database connection is refused', async () => {
     expect(
-      respond(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).status,
+      (await respond(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })))
+        .status,
     ).toBe(503);
   });
 });

@@ -4,10 +4,13 @@ import {
   ExceptionFilter,
   HttpException,
   HttpStatus,
+  Injectable,
   Logger,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Transactions } from '../database/transactions';
 import { AppError, ErrorCode, errorStatus } from './app-error';
 import { ErrorBodyDto } from './error-body';
 
@@ -16,19 +19,42 @@ import { ErrorBodyDto } from './error-body';
  * raises on purpose keep their code; anything else is logged and answered 500 with no
  * internals.
  */
+@Injectable()
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly audit: AuditService,
+  ) {}
+
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
     const body = this.toBody(exception);
+    if (body.statusCode === 403) await this.recordRefusal(http.getRequest<Request>(), body);
     if (body.statusCode >= 500) {
       this.logger.error(
         exception instanceof Error ? (exception.stack ?? exception.message) : exception,
       );
     }
     response.status(body.statusCode).json(body);
+  }
+
+  /** Every refusal goes in the audit trail, after the refused change has been rolled back. */
+  private async recordRefusal(request: Request, body: ErrorBodyDto): Promise<void> {
+    try {
+      await this.transactions.run((manager) =>
+        this.audit.record(manager, {
+          action: 'refused',
+          entity: 'request',
+          summary: `${body.code}: ${request.method} ${request.originalUrl}`.slice(0, 500),
+        }),
+      );
+    } catch (error) {
+      this.logger.error(`Could not record a refusal in the audit trail: ${String(error)}`);
+    }
   }
 
   private toBody(exception: unknown): ErrorBodyDto {

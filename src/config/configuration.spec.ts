@@ -8,6 +8,9 @@ describe('loadConfig', () => {
       sqlitePath: 'database/tracker.sqlite',
       databaseUrl: undefined,
       demoData: true,
+      sessionHours: 8,
+      sessionIdleMinutes: 30,
+      trustProxy: false,
     });
   });
 
@@ -19,6 +22,9 @@ describe('loadConfig', () => {
         SQLITE_PATH: '/tmp/x.sqlite',
         DATABASE_URL: 'postgres://u@h:5432/db',
         DEMO_DATA: 'off',
+        SESSION_HOURS: '2',
+        SESSION_IDLE_MINUTES: '5',
+        TRUST_PROXY: 'true',
       }),
     ).toEqual({
       port: 8080,
@@ -26,6 +32,9 @@ describe('loadConfig', () => {
       sqlitePath: '/tmp/x.sqlite',
       databaseUrl: 'postgres://u@h:5432/db',
       demoData: false,
+      sessionHours: 2,
+      sessionIdleMinutes: 5,
+      trustProxy: true,
     });
   });
 
@@ -35,6 +44,9 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://h/db' }, /DATABASE_URL/],
     [{ DEMO_DATA: 'maybe' }, /DEMO_DATA/],
     [{ HOST: 'a b' }, /HOST/],
+    [{ SESSION_HOURS: '0' }, /SESSION_HOURS/],
+    [{ SESSION_IDLE_MINUTES: 'ten' }, /SESSION_IDLE_MINUTES/],
+    [{ TRUST_PROXY: 'perhaps' }, /TRUST_PROXY/],
   ])('refuses %p, naming the variable', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);

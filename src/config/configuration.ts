@@ -10,6 +10,12 @@ export interface AppConfig {
   databaseUrl?: string;
   /** Load the demo data set into an empty database at start. */
   demoData: boolean;
+  /** A session ends this long after sign-in, whatever happens. */
+  sessionHours: number;
+  /** ...or after this long without a request. */
+  sessionIdleMinutes: number;
+  /** Behind a TLS-terminating proxy: trust its X-Forwarded-* headers (cookies become Secure). */
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -49,13 +55,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
 
-  const demoWord = (env.DEMO_DATA ?? 'true').trim().toLowerCase();
-  const demoData = BOOLEAN_WORDS[demoWord];
-  if (demoData === undefined) {
-    throw new ConfigError(`DEMO_DATA must be true or false; got "${env.DEMO_DATA}"`);
-  }
+  const demoData = booleanVariable(env, 'DEMO_DATA', true);
 
-  return { port, host, sqlitePath, databaseUrl, demoData };
+  const sessionHours = positiveInteger(env, 'SESSION_HOURS', 8);
+  const sessionIdleMinutes = positiveInteger(env, 'SESSION_IDLE_MINUTES', 30);
+  const trustProxy = booleanVariable(env, 'TRUST_PROXY', false);
+
+  return {
+    port,
+    host,
+    sqlitePath,
+    databaseUrl,
+    demoData,
+    sessionHours,
+    sessionIdleMinutes,
+    trustProxy,
+  };
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ConfigError(`${name} must be a whole number above 0; got "${raw}"`);
+  }
+  return value;
+}
+
+function booleanVariable(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = BOOLEAN_WORDS[raw.trim().toLowerCase()];
+  if (value === undefined) throw new ConfigError(`${name} must be true or false; got "${raw}"`);
+  return value;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
 import { fetchPage, Page, toPage } from '../common/pagination';
@@ -24,6 +25,7 @@ export class CoreServicesService {
     @InjectRepository(CoreService) private readonly coreServices: Repository<CoreService>,
     private readonly ratings: RatingsService,
     private readonly transactions: Transactions,
+    private readonly audit: AuditService,
   ) {}
 
   async list(query: ListCoreServicesQueryDto): Promise<Page<CoreServiceDto>> {
@@ -70,6 +72,12 @@ export class CoreServicesService {
           updatedAt: now,
         }),
       );
+      await this.audit.record(manager, {
+        action: 'create',
+        entity: 'core_service',
+        entityId: saved.id,
+        after: saved,
+      });
       await this.ratings.add(manager, dto.organisationId, saved.id, dto.ratings ?? []);
       return saved.id;
     });
@@ -80,6 +88,7 @@ export class CoreServicesService {
     await this.transactions.run(async (manager) => {
       const service = await manager.findOneBy(CoreService, { id });
       if (!service) throw notFound(id);
+      const before = { ...service };
       if (dto.name !== undefined) {
         const { name, custom } = canonicalCoreServiceName(dto.name);
         if (name !== service.name) await this.assertNameFree(manager, service.organisationId, name);
@@ -102,6 +111,13 @@ export class CoreServicesService {
       }
       service.updatedAt = nowTimestamp();
       await manager.save(service);
+      await this.audit.record(manager, {
+        action: 'update',
+        entity: 'core_service',
+        entityId: id,
+        before,
+        after: service,
+      });
     });
     return this.get(id);
   }

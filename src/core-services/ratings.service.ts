@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, IsNull, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { nowTimestamp } from '../common/dates';
 import { RatingInputDto, RatingsGridDto, toRatingsGrid } from './dto/rating.dto';
 import { Rating } from './rating.entity';
@@ -8,7 +9,10 @@ import { Rating } from './rating.entity';
 /** Ratings are appended, never overwritten: each carries the date it was given. */
 @Injectable()
 export class RatingsService {
-  constructor(@InjectRepository(Rating) private readonly ratings: Repository<Rating>) {}
+  constructor(
+    @InjectRepository(Rating) private readonly ratings: Repository<Rating>,
+    private readonly audit: AuditService,
+  ) {}
 
   async add(
     manager: EntityManager,
@@ -18,10 +22,15 @@ export class RatingsService {
   ): Promise<void> {
     if (!inputs.length) return;
     const createdAt = nowTimestamp();
-    await manager.insert(
-      Rating,
-      inputs.map((input) => ({ organisationId, coreServiceId, ...input, createdAt })),
-    );
+    const rows = inputs.map((input) => ({ organisationId, coreServiceId, ...input, createdAt }));
+    await manager.insert(Rating, rows);
+    await this.audit.record(manager, {
+      action: 'create',
+      entity: 'rating',
+      entityId:
+        coreServiceId === null ? `organisation:${organisationId}` : `core_service:${coreServiceId}`,
+      after: { ratings: rows.map((row) => `${row.scope}: ${row.rating} (${row.ratedOn})`) },
+    });
   }
 
   async trustGrids(organisationIds: number[]): Promise<Map<number, RatingsGridDto>> {

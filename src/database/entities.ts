@@ -1,4 +1,9 @@
 import { Action } from '../actions/action.entity';
+import { DueDateRequest } from '../actions/due-date-request.entity';
+import { AuditEvent } from '../audit/audit-event.entity';
+import { ApiToken } from '../auth/api-token.entity';
+import { Session } from '../auth/session.entity';
+import { SignInThrottle } from '../auth/sign-in-throttle.entity';
 import { DueDateChange } from '../actions/due-date-change.entity';
 import { Evidence } from '../actions/evidence.entity';
 import { ProgressUpdate } from '../actions/progress-update.entity';
@@ -20,4 +25,9 @@ export const ENTITIES = [
   ProgressUpdate,
   DueDateChange,
   Evidence,
+  DueDateRequest,
+  Session,
+  ApiToken,
+  SignInThrottle,
+  AuditEvent,
 ];

@@ -7,6 +7,7 @@ import {
   checkTransition,
 } from '../actions/action-rules';
 import { Action, ActionStatus } from '../actions/action.entity';
+import { hashPassword } from '../auth/passwords';
 import { DueDateChange } from '../actions/due-date-change.entity';
 import { Evidence } from '../actions/evidence.entity';
 import { ProgressUpdate } from '../actions/progress-update.entity';
@@ -24,8 +25,16 @@ import { DemoAction, DemoData, DemoOrganisation, DemoRatings } from './demo-data
 
 export const DEMO_DATA = demoJson as unknown as DemoData;
 
+/** Every demo user signs in with this password (documented in the README). Never use it for real. */
+export const DEMO_PASSWORD = 'cqc-tracker-demo-2026';
+
 /** Tables in the order rows can be deleted without breaking a foreign key. */
 const TABLES_CHILD_FIRST = [
+  'audit_event',
+  'sign_in_throttle',
+  'api_token',
+  'user_session',
+  'due_date_request',
   'evidence',
   'due_date_change',
   'progress_update',
@@ -96,6 +105,7 @@ class DemoLoader {
 
   async users(users: DemoData['users']): Promise<void> {
     const createdAt = this.ago(200);
+    const passwordHash = await hashPassword(DEMO_PASSWORD);
     for (const user of users) {
       const saved = await this.manager.save(
         this.manager.create(User, {
@@ -103,6 +113,7 @@ class DemoLoader {
           email: user.email,
           role: user.role,
           active: true,
+          passwordHash,
           createdAt,
           updatedAt: createdAt,
         }),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
 import { fetchPage, Page, toPage } from '../common/pagination';
@@ -32,6 +33,7 @@ export class FindingsService {
   constructor(
     @InjectRepository(Finding) private readonly findings: Repository<Finding>,
     private readonly transactions: Transactions,
+    private readonly audit: AuditService,
   ) {}
 
   async list(query: ListFindingsQueryDto): Promise<Page<FindingDto>> {
@@ -122,7 +124,14 @@ export class FindingsService {
       updatedAt: now,
     });
     checkFindingRules(finding);
-    return manager.save(finding);
+    const saved = await manager.save(finding);
+    await this.audit.record(manager, {
+      action: 'create',
+      entity: 'finding',
+      entityId: saved.id,
+      after: saved,
+    });
+    return saved;
   }
 
   async update(id: number, dto: UpdateFindingDto, ifMatch?: number): Promise<FindingDto> {
@@ -130,6 +139,7 @@ export class FindingsService {
       const finding = await this.transactions.findForUpdate(manager, Finding, id);
       if (!finding) throw notFound(id);
       checkVersion('finding', finding.version, dto.version ?? ifMatch);
+      const before = { ...finding };
       const { version: _version, regulations, coreServiceId, inspectionId, ...fields } = dto;
       if (coreServiceId !== undefined) {
         await CoreServicesService.requireIn(manager, finding.organisationId, coreServiceId);
@@ -145,6 +155,13 @@ export class FindingsService {
       finding.version += 1;
       finding.updatedAt = nowTimestamp();
       await manager.save(finding);
+      await this.audit.record(manager, {
+        action: 'update',
+        entity: 'finding',
+        entityId: id,
+        before,
+        after: finding,
+      });
     });
     return this.get(id);
   }

@@ -2,6 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
+import { Public } from '../auth/roles';
 
 /** Tells a load balancer the truth: 200 only when the database answers and is migrated. */
 @ApiTags('health')
@@ -10,6 +11,7 @@ export class HealthController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get()
+  @Public()
   @ApiOkResponse({ description: 'The app and its database are up' })
   @ApiServiceUnavailableResponse({ description: 'The database is down or not migrated' })
   async check(@Res({ passthrough: true }) response: Response) {

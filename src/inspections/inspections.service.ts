@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
 import { fetchPage, Page, toPage } from '../common/pagination';
@@ -21,6 +22,7 @@ export class InspectionsService {
   constructor(
     @InjectRepository(Inspection) private readonly inspections: Repository<Inspection>,
     private readonly transactions: Transactions,
+    private readonly audit: AuditService,
   ) {}
 
   async list(query: ListInspectionsQueryDto): Promise<Page<InspectionDto>> {
@@ -75,6 +77,12 @@ export class InspectionsService {
           updatedAt: now,
         }),
       );
+      await this.audit.record(manager, {
+        action: 'create',
+        entity: 'inspection',
+        entityId: saved.id,
+        after: { ...saved, coreServiceIds: coreServices.map((cs) => cs.id) },
+      });
       return saved.id;
     });
     return this.get(id);
@@ -87,6 +95,10 @@ export class InspectionsService {
         relations: { coreServices: true },
       });
       if (!inspection) throw new AppError('INSPECTION_NOT_FOUND', `No inspection ${id}`);
+      const before = {
+        ...inspection,
+        coreServiceIds: (inspection.coreServices ?? []).map((cs) => cs.id),
+      };
       const { coreServiceIds, ...fields } = dto;
       Object.assign(inspection, fields, { updatedAt: nowTimestamp() });
       for (const field of ['visitEnd', 'publishedOn'] as const) {
@@ -103,6 +115,16 @@ export class InspectionsService {
         );
       }
       await manager.save(inspection);
+      await this.audit.record(manager, {
+        action: 'update',
+        entity: 'inspection',
+        entityId: id,
+        before,
+        after: {
+          ...inspection,
+          coreServiceIds: (inspection.coreServices ?? []).map((cs) => cs.id),
+        },
+      });
     });
     return this.get(id);
   }

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { Allow, READ_ROLES } from '../auth/roles';
 import { ApiErrorResponses } from '../common/error-body';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PageOf, PageQueryDto } from '../common/pagination';
@@ -29,36 +30,42 @@ export class OrganisationsController {
   ) {}
 
   @Get()
+  @Allow(...READ_ROLES)
   @ApiOkResponse({ type: OrganisationPageDto })
   list(@Query() query: ListOrganisationsQueryDto) {
     return this.organisations.list(query);
   }
 
   @Get(':id')
+  @Allow(...READ_ROLES)
   @ApiOkResponse({ type: OrganisationDto })
   get(@IdParam() id: number) {
     return this.organisations.get(id);
   }
 
   @Post()
+  @Allow('quality_lead')
   @ApiCreatedResponse({ type: OrganisationDto })
   create(@Body() dto: CreateOrganisationDto) {
     return this.organisations.create(dto);
   }
 
   @Patch(':id')
+  @Allow('quality_lead')
   @ApiOkResponse({ type: OrganisationDto })
   update(@IdParam() id: number, @Body() dto: UpdateOrganisationDto) {
     return this.organisations.update(id, dto);
   }
 
   @Post(':id/ratings')
+  @Allow('quality_lead')
   @ApiCreatedResponse({ type: OrganisationDto, description: 'Trust-level ratings' })
   addRatings(@IdParam() id: number, @Body() dto: AddRatingsDto) {
     return this.organisations.addRatings(id, dto.ratings);
   }
 
   @Get(':id/core-services')
+  @Allow(...READ_ROLES)
   @ApiOkResponse({ type: CoreServicePageDto })
   async coreServicesOf(@IdParam() id: number, @Query() page: PageQueryDto) {
     await this.organisations.get(id);
@@ -66,6 +73,7 @@ export class OrganisationsController {
   }
 
   @Get(':id/inspections')
+  @Allow(...READ_ROLES)
   @ApiOkResponse({ type: InspectionPageDto })
   async inspectionsOf(@IdParam() id: number, @Query() page: PageQueryDto) {
     await this.organisations.get(id);

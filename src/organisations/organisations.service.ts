@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { AppError, invalidReference } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
 import { fetchPage, Page, toPage } from '../common/pagination';
@@ -22,6 +23,7 @@ export class OrganisationsService {
     @InjectRepository(Organisation) private readonly organisations: Repository<Organisation>,
     private readonly ratings: RatingsService,
     private readonly transactions: Transactions,
+    private readonly audit: AuditService,
   ) {}
 
   async list(query: ListOrganisationsQueryDto): Promise<Page<OrganisationDto>> {
@@ -66,6 +68,12 @@ export class OrganisationsService {
           updatedAt: now,
         }),
       );
+      await this.audit.record(manager, {
+        action: 'create',
+        entity: 'organisation',
+        entityId: saved.id,
+        after: saved,
+      });
       return saved.id;
     });
     return this.get(id);
@@ -76,9 +84,17 @@ export class OrganisationsService {
       const organisation = await manager.findOneBy(Organisation, { id });
       if (!organisation) throw notFound(id);
       await this.assertIdentifiersFree(manager, dto, id);
+      const before = { ...organisation };
       Object.assign(organisation, dto, { updatedAt: nowTimestamp() });
       if (dto.name !== undefined) organisation.name = dto.name.trim();
       await manager.save(organisation);
+      await this.audit.record(manager, {
+        action: 'update',
+        entity: 'organisation',
+        entityId: id,
+        before,
+        after: organisation,
+      });
     });
     return this.get(id);
   }

@@ -12,6 +12,8 @@ export class User {
   @Column({ type: 'varchar', length: 254, unique: true }) email: string;
   @Column({ type: 'varchar', length: 20 }) role: UserRole;
   @Column({ type: 'boolean' }) active: boolean;
+  /** argon2id; null until a password is set. Never leaves the server. */
+  @Column({ type: 'varchar', length: 200, nullable: true }) passwordHash: string | null;
   @TimestampColumn() createdAt: string;
   @TimestampColumn() updatedAt: string;
 }

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
+import { Allow, READ_ROLES } from '../auth/roles';
 import { ApiErrorResponses } from '../common/error-body';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PageOf } from '../common/pagination';
@@ -14,12 +15,14 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
+  @Allow(...READ_ROLES)
   @ApiOkResponse({ type: UserPageDto })
   list(@Query() query: ListUsersQueryDto) {
     return this.users.list(query);
   }
 
   @Get(':id')
+  @Allow(...READ_ROLES)
   @ApiOkResponse({ type: UserDto })
   get(@Param('id', ParseIntPipe) id: number) {
     return this.users.get(id);

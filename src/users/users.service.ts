@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, Repository } from 'typeorm';
-import { AppError, invalidReference } from '../common/app-error';
+import { AuditService } from '../audit/audit.service';
+import { hashPassword, passwordProblem } from '../auth/passwords';
+import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
 import { fetchPage, Page, toPage } from '../common/pagination';
 import { Transactions } from '../database/transactions';
@@ -19,6 +21,7 @@ export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly transactions: Transactions,
+    private readonly audit: AuditService,
   ) {}
 
   async list(query: ListUsersQueryDto): Promise<Page<UserDto>> {
@@ -52,10 +55,18 @@ export class UsersService {
         email,
         role: dto.role,
         active: dto.active ?? true,
+        passwordHash: dto.password === undefined ? null : await checkedHash(dto.password, email),
         createdAt: now,
         updatedAt: now,
       });
-      return toUserDto(await manager.save(user));
+      const saved = await manager.save(user);
+      await this.audit.record(manager, {
+        action: 'create',
+        entity: 'app_user',
+        entityId: saved.id,
+        after: saved,
+      });
+      return toUserDto(saved);
     });
   }
 
@@ -63,6 +74,7 @@ export class UsersService {
     return this.transactions.run(async (manager) => {
       const user = await manager.findOneBy(User, { id });
       if (!user) throw new AppError('USER_NOT_FOUND', `No user ${id}`);
+      const before = { ...user };
       if (dto.email !== undefined) {
         const email = dto.email.trim().toLowerCase();
         if (email !== user.email) await this.assertEmailFree(manager, email);
@@ -71,8 +83,19 @@ export class UsersService {
       if (dto.name !== undefined) user.name = dto.name.trim();
       if (dto.role !== undefined) user.role = dto.role;
       if (dto.active !== undefined) user.active = dto.active;
+      if (dto.password !== undefined)
+        user.passwordHash = await checkedHash(dto.password, user.email);
       user.updatedAt = nowTimestamp();
-      return toUserDto(await manager.save(user));
+      const saved = await manager.save(user);
+      await this.audit.record(manager, {
+        action: 'update',
+        entity: 'app_user',
+        entityId: id,
+        before,
+        after: saved,
+        summary: dto.password !== undefined ? 'Password set' : undefined,
+      });
+      return toUserDto(saved);
     });
   }
 
@@ -100,4 +123,11 @@ export class UsersService {
       ]);
     }
   }
+}
+
+/** Refuses a weak password with a 400 naming the field; never logs or stores it in clear. */
+export async function checkedHash(password: string, email: string): Promise<string> {
+  const problem = passwordProblem(password, email);
+  if (problem) throw validationFailed('password', `password ${problem}`);
+  return hashPassword(password);
 }

@@ -74,7 +74,6 @@ export class AssignActionDto extends VersionedDto {
 }
 
 export class PostProgressDto extends VersionedDto {
-  @ApiProperty({ description: 'Who is reporting' }) @IsInt() @Min(1) authorId: number;
   @ApiProperty({ example: 'Training dates booked for all three wards' })
   @IsText(NOTE_MAX)
   note: string;
@@ -98,7 +97,6 @@ export class PostProgressDto extends VersionedDto {
 }
 
 export class AddEvidenceDto {
-  @ApiProperty() @IsInt() @Min(1) submittedById: number;
   @ApiProperty({ enum: EVIDENCE_KINDS }) @IsOneOf(EVIDENCE_KINDS) kind: EvidenceKind;
   @ApiProperty({ example: 'Training compliance report, ward 3' }) @IsText(300) title: string;
   @ApiPropertyOptional({ description: 'Required for a link' })
@@ -133,10 +131,6 @@ export class AddEvidenceDto {
 }
 
 export class ReviewEvidenceDto {
-  @ApiProperty({ description: 'Not the submitter, not the action owner' })
-  @IsInt()
-  @Min(1)
-  reviewerId: number;
   @ApiProperty({ enum: ['ACCEPTED', 'REJECTED'] })
   @IsIn(['ACCEPTED', 'REJECTED'], { message: 'decision must be ACCEPTED or REJECTED' })
   decision: 'ACCEPTED' | 'REJECTED';
@@ -148,11 +142,9 @@ export class ReviewEvidenceDto {
 export class ChangeDueDateDto extends VersionedDto {
   @ApiProperty({ example: '2027-04-30' }) @IsCalendarDate() dueDate: string;
   @ApiProperty({ example: 'Estates work delayed by contractor' }) @IsText(NOTE_MAX) reason: string;
-  @ApiProperty() @IsInt() @Min(1) changedById: number;
 }
 
 export class AssureActionDto extends VersionedDto {
-  @ApiProperty({ description: 'Not the owner' }) @IsInt() @Min(1) assurerId: number;
   @ApiPropertyOptional({ example: 'Assured at Quality Committee, 3 June' })
   @IsOptional()
   @IsText(NOTE_MAX)
@@ -160,6 +152,17 @@ export class AssureActionDto extends VersionedDto {
 }
 
 export class CancelActionDto extends VersionedDto {
-  @ApiProperty() @IsInt() @Min(1) cancelledById: number;
   @ApiProperty({ example: 'Superseded by action 14' }) @IsText(NOTE_MAX) reason: string;
+}
+
+export class RequestDueDateDto {
+  @ApiProperty({ example: '2027-04-30' }) @IsCalendarDate() dueDate: string;
+  @ApiProperty({ example: 'Estates work delayed by contractor' }) @IsText(NOTE_MAX) reason: string;
+}
+
+export class DecideDueDateRequestDto {
+  @ApiProperty({ enum: ['APPROVED', 'REJECTED'] })
+  @IsIn(['APPROVED', 'REJECTED'], { message: 'decision must be APPROVED or REJECTED' })
+  decision: 'APPROVED' | 'REJECTED';
+  @ApiPropertyOptional() @IsOptional() @IsText(NOTE_MAX) note?: string;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsOptional, MaxLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
 import { IsBooleanQuery, IsOneOf, IsText } from '../../common/validators';
 import { User, USER_ROLES, UserRole } from '../user.entity';
@@ -12,6 +12,13 @@ export class CreateUserDto {
   email: string;
   @ApiProperty({ enum: USER_ROLES }) @IsOneOf(USER_ROLES) role: UserRole;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional({
+    description: 'At least 12 characters, not a common password; stored as an argon2id hash',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  password?: string;
 }
 
 export class UpdateUserDto extends PartialType(CreateUserDto) {}

@@ -1,0 +1,65 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Min } from 'class-validator';
+import { PageQueryDto } from '../common/pagination';
+import { IsCalendarDate, IsOneOf } from '../common/validators';
+import { AUDIT_ACTIONS, AuditAction, AuditEvent } from './audit-event.entity';
+
+export class ListAuditQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ example: 'action' })
+  @IsOptional()
+  @Matches(/^[a-z_]{1,30}$/, { message: 'entity must be a table name such as action' })
+  entity?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[\w-]{1,40}$/, { message: 'entityId must be an id' })
+  entityId?: string;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) actorId?: number;
+  @ApiPropertyOptional({ enum: AUDIT_ACTIONS })
+  @IsOptional()
+  @IsOneOf(AUDIT_ACTIONS)
+  action?: AuditAction;
+  @ApiPropertyOptional({ description: 'On or after this date' })
+  @IsOptional()
+  @IsCalendarDate()
+  from?: string;
+  @ApiPropertyOptional({ description: 'On or before this date' })
+  @IsOptional()
+  @IsCalendarDate()
+  to?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[\w-]{1,36}$/, { message: 'requestId must be a request id' })
+  requestId?: string;
+}
+
+export class AuditEventDto {
+  @ApiProperty() id: number;
+  @ApiProperty() at: string;
+  @ApiProperty({ nullable: true, type: Number }) actorId: number | null;
+  @ApiProperty({ nullable: true, type: String }) requestId: string | null;
+  @ApiProperty({ enum: AUDIT_ACTIONS }) action: AuditAction;
+  @ApiProperty() entity: string;
+  @ApiProperty({ nullable: true, type: String }) entityId: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description: '{ before, after } of the fields that changed',
+  })
+  changes: { before: Record<string, unknown> | null; after: Record<string, unknown> | null } | null;
+  @ApiProperty({ nullable: true, type: String }) summary: string | null;
+}
+
+export function toAuditEventDto(event: AuditEvent): AuditEventDto {
+  return {
+    id: event.id,
+    at: event.at,
+    actorId: event.actorId,
+    requestId: event.requestId,
+    action: event.action,
+    entity: event.entity,
+    entityId: event.entityId,
+    changes: event.changes ? (JSON.parse(event.changes) as AuditEventDto['changes']) : null,
+    summary: event.summary,
+  };
+}

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { nowTimestamp } from '../common/dates';
+import { RequestContext } from '../common/request-context';
+import { AuditAction, AuditEvent } from './audit-event.entity';
+
+export interface AuditEntry {
+  action: AuditAction;
+  entity: string;
+  entityId?: number | string | null;
+  before?: object | null;
+  after?: object | null;
+  summary?: string;
+  /** Defaults to the signed-in user of the current request. */
+  actorId?: number | null;
+}
+
+/** Fields never written to the audit trail. */
+const SECRET_FIELDS = new Set(['passwordHash', 'tokenHash', 'csrfToken', 'password']);
+
+/**
+ * Writes audit events inside the caller's transaction, so an event exists exactly when the
+ * change it records was committed. Updates keep only the fields that changed.
+ */
+@Injectable()
+export class AuditService {
+  async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
+    const context = RequestContext.current();
+    const changes = diff(entry.before ?? null, entry.after ?? null);
+    await manager.insert(AuditEvent, {
+      at: nowTimestamp(),
+      actorId: entry.actorId !== undefined ? entry.actorId : (context?.user?.id ?? null),
+      requestId: context?.requestId ?? null,
+      action: entry.action,
+      entity: entry.entity,
+      entityId:
+        entry.entityId === undefined || entry.entityId === null ? null : String(entry.entityId),
+      changes: changes ? JSON.stringify(changes) : null,
+      summary: entry.summary?.slice(0, 500) ?? null,
+    });
+  }
+}
+
+function plain(value: object | null): Record<string, unknown> | null {
+  if (!value) return null;
+  const result: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (
+      SECRET_FIELDS.has(key) ||
+      (typeof field === 'object' && field !== null && !Array.isArray(field))
+    )
+      continue;
+    result[key] = field;
+  }
+  return result;
+}
+
+/** `{ before, after }` limited to the fields that differ (all fields for a create). */
+export function diff(
+  before: object | null,
+  after: object | null,
+): { before: Record<string, unknown> | null; after: Record<string, unknown> | null } | null {
+  const b = plain(before);
+  const a = plain(after);
+  if (!b || !a) return b || a ? { before: b, after: a } : null;
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter(
+    (key) => JSON.stringify(b[key]) !== JSON.stringify(a[key]),
+  );
+  return {
+    before: Object.fromEntries(keys.map((key) => [key, b[key] ?? null])),
+    after: Object.fromEntries(keys.map((key) => [key, a[key] ?? null])),
+  };
+}

@@ -1,0 +1,105 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { timingSafeEqual } from 'node:crypto';
+import { AppError } from '../common/app-error';
+import { RequestContext } from '../common/request-context';
+import type { User, UserRole } from '../users/user.entity';
+import { AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY } from './roles';
+import { SESSION_COOKIE, SessionsService } from './sessions.service';
+import { TokensService } from './tokens.service';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+export const CSRF_HEADER = 'x-csrf-token';
+
+/**
+ * The one global guard. Works out who is asking (an API token in `Authorization: Bearer`, or
+ * the session cookie), then allows the route only to the roles it names; a route that names
+ * none is refused to everyone. Cookie-authenticated writes must carry the session's CSRF token.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokensService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const targets = [context.getHandler(), context.getClass()];
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) ?? false;
+
+    const identity = await this.identify(request);
+    if (identity) {
+      request.user = identity.user;
+      request.sessionId = identity.sessionId;
+      const state = RequestContext.current();
+      if (state) state.user = identity.user;
+    }
+    if (isPublic) return true;
+    if (!identity) {
+      throw new AppError(
+        'AUTHENTICATION_REQUIRED',
+        'Sign in, or send an API token as "Authorization: Bearer ..."',
+      );
+    }
+    if (
+      identity.csrfToken &&
+      !SAFE_METHODS.has(request.method) &&
+      !sameSecret(csrfOf(request), identity.csrfToken)
+    ) {
+      throw new AppError(
+        'CSRF_TOKEN_INVALID',
+        `A signed-in form or request must send its CSRF token (${CSRF_HEADER} header or _csrf field)`,
+      );
+    }
+    // A form's CSRF field has done its job; DTOs do not expect it.
+    if (request.body && typeof request.body === 'object')
+      delete (request.body as Record<string, unknown>)._csrf;
+    const allowed = this.reflector.getAllAndOverride<UserRole[]>(ROLES_KEY, targets) ?? [];
+    if (identity.user.role !== 'admin' && !allowed.includes(identity.user.role)) {
+      throw new AppError(
+        'ROLE_NOT_ALLOWED',
+        allowed.length
+          ? `This needs one of the roles: ${['admin', ...allowed].join(', ')}; you are ${identity.user.role}`
+          : 'Only an admin may do this',
+      );
+    }
+    return true;
+  }
+
+  private async identify(
+    request: AuthenticatedRequest,
+  ): Promise<{ user: User; sessionId?: number; csrfToken?: string } | null> {
+    const header = request.headers.authorization;
+    if (header) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      const user = match ? await this.tokens.resolve(match[1]) : null;
+      if (!user || !user.active)
+        throw new AppError(
+          'AUTHENTICATION_REQUIRED',
+          'That API token is not valid or has been revoked',
+        );
+      return { user };
+    }
+    const secret = (request.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+    if (!secret) return null;
+    const found = await this.sessions.resolve(secret);
+    if (!found || !found.user.active) return null;
+    return { user: found.user, sessionId: found.session.id, csrfToken: found.session.csrfToken };
+  }
+}
+
+function csrfOf(request: AuthenticatedRequest): string | undefined {
+  const header = request.headers[CSRF_HEADER];
+  if (typeof header === 'string') return header;
+  const field = (request.body as Record<string, unknown> | undefined)?._csrf;
+  return typeof field === 'string' ? field : undefined;
+}
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

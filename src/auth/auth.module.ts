@@ -1,0 +1,27 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiToken } from './api-token.entity';
+import { AuthController, TokensController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { Session } from './session.entity';
+import { SessionsService } from './sessions.service';
+import { SignInThrottle } from './sign-in-throttle.entity';
+import { SignInThrottleService } from './sign-in-throttle.service';
+import { TokensService } from './tokens.service';
+
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([Session, ApiToken, SignInThrottle])],
+  controllers: [AuthController, TokensController],
+  providers: [
+    AuthService,
+    SessionsService,
+    TokensService,
+    SignInThrottleService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [TokensService, SessionsService],
+})
+export class AuthModule {}

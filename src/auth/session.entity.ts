@@ -1,0 +1,21 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { TimestampColumn } from '../database/columns';
+import { User } from '../users/user.entity';
+
+/**
+ * A signed-in browser. Kept in the database, not in process memory, so any app instance can
+ * serve it; the cookie holds a random secret of which only the SHA-256 is stored.
+ */
+@Entity('user_session')
+export class Session {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: 'integer' }) userId: number;
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: User;
+  @Column({ type: 'varchar', length: 64, unique: true }) tokenHash: string;
+  @Column({ type: 'varchar', length: 64 }) csrfToken: string;
+  @TimestampColumn() createdAt: string;
+  @TimestampColumn() lastSeenAt: string;
+  @TimestampColumn() expiresAt: string;
+}

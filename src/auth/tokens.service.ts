@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { DataSource, IsNull } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { AppError } from '../common/app-error';
+import { nowTimestamp } from '../common/dates';
+import { Transactions } from '../database/transactions';
+import { User } from '../users/user.entity';
+import { ApiToken } from './api-token.entity';
+import { randomSecret, sha256 } from './secrets';
+
+export const TOKEN_PREFIX = 'cqct_';
+const TOUCH_EVERY_MS = 60_000;
+
+export class ApiTokenDto {
+  @ApiProperty() id: number;
+  @ApiProperty() name: string;
+  @ApiProperty({ description: 'The start of the token, to tell tokens apart' }) prefix: string;
+  @ApiProperty() createdAt: string;
+  @ApiProperty({ nullable: true, type: String }) lastUsedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) revokedAt: string | null;
+}
+
+export class CreatedApiTokenDto extends ApiTokenDto {
+  @ApiProperty({ description: 'The token itself: shown this once, never again' }) token: string;
+}
+
+function toDto(token: ApiToken): ApiTokenDto {
+  return {
+    id: token.id,
+    name: token.name,
+    prefix: token.prefix,
+    createdAt: token.createdAt,
+    lastUsedAt: token.lastUsedAt,
+    revokedAt: token.revokedAt,
+  };
+}
+
+@Injectable()
+export class TokensService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(user: User, name: string): Promise<CreatedApiTokenDto> {
+    return this.transactions.run(async (manager) => {
+      const token = `${TOKEN_PREFIX}${randomSecret(30)}`;
+      const saved = await manager.save(
+        manager.create(ApiToken, {
+          userId: user.id,
+          name: name.trim(),
+          prefix: token.slice(0, 12),
+          tokenHash: sha256(token),
+          createdAt: nowTimestamp(),
+          lastUsedAt: null,
+          revokedAt: null,
+        }),
+      );
+      await this.audit.record(manager, {
+        action: 'create',
+        entity: 'api_token',
+        entityId: saved.id,
+        after: toDto(saved),
+      });
+      return { ...toDto(saved), token };
+    });
+  }
+
+  async list(user: User): Promise<ApiTokenDto[]> {
+    const tokens = await this.dataSource
+      .getRepository(ApiToken)
+      .find({ where: { userId: user.id }, order: { id: 'ASC' } });
+    return tokens.map(toDto);
+  }
+
+  async revoke(user: User, id: number): Promise<ApiTokenDto> {
+    return this.transactions.run(async (manager) => {
+      const token = await manager.findOneBy(ApiToken, { id, userId: user.id });
+      if (!token) throw new AppError('TOKEN_NOT_FOUND', `You have no token ${id}`);
+      if (!token.revokedAt) {
+        const before = toDto(token);
+        token.revokedAt = nowTimestamp();
+        await manager.save(token);
+        await this.audit.record(manager, {
+          action: 'update',
+          entity: 'api_token',
+          entityId: id,
+          before,
+          after: toDto(token),
+        });
+      }
+      return toDto(token);
+    });
+  }
+
+  /** The active user a bearer token belongs to, or null. Revocation takes effect at once. */
+  async resolve(token: string): Promise<User | null> {
+    if (!token.startsWith(TOKEN_PREFIX)) return null;
+    const found = await this.dataSource
+      .getRepository(ApiToken)
+      .findOne({
+        where: { tokenHash: sha256(token), revokedAt: IsNull() },
+        relations: { user: true },
+      });
+    if (!found?.user) return null;
+    if (!found.lastUsedAt || Date.now() - Date.parse(found.lastUsedAt) > TOUCH_EVERY_MS) {
+      await this.transactions.run((manager) =>
+        manager.update(ApiToken, { id: found.id }, { lastUsedAt: nowTimestamp() }),
+      );
+    }
+    return found.user;
+  }
+}

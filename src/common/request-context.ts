@@ -1,0 +1,32 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { User } from '../users/user.entity';
+
+/**
+ * Who is asking and which request this is, for the audit trail, without threading them
+ * through every call. Set at the start of each request; the guard fills in the user.
+ */
+export interface RequestState {
+  requestId: string;
+  user?: User;
+}
+
+const storage = new AsyncLocalStorage<RequestState>();
+
+export const RequestContext = {
+  middleware(this: void, req: Request, res: Response, next: NextFunction): void {
+    const supplied = req.headers['x-request-id'];
+    const requestId =
+      typeof supplied === 'string' && /^[\w-]{1,36}$/.test(supplied) ? supplied : randomUUID();
+    res.setHeader('X-Request-Id', requestId);
+    storage.run({ requestId }, next);
+  },
+  current(): RequestState | undefined {
+    return storage.getStore();
+  },
+  /** Runs work outside a request (the command line) as if by `user`. */
+  runAs<T>(user: User | undefined, work: () => Promise<T>): Promise<T> {
+    return storage.run({ requestId: randomUUID(), user }, work);
+  },
+};
