@@ -5,9 +5,7 @@ export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 200;
 
 /** About 49,000 passwords seen most often in breaches, from the zxcvbn-ts project. */
-const COMMON_PASSWORDS = new Set(
-  dictionary['passwords-common'].map((p) => p.toLowerCase()),
-);
+const COMMON_PASSWORDS = new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()));
 
 /**
  * Why a password is refused, or null if it is acceptable: long enough, and neither a common

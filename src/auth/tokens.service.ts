@@ -98,12 +98,10 @@ export class TokensService {
   /** The active user a bearer token belongs to, or null. Revocation takes effect at once. */
   async resolve(token: string): Promise<User | null> {
     if (!token.startsWith(TOKEN_PREFIX)) return null;
-    const found = await this.dataSource
-      .getRepository(ApiToken)
-      .findOne({
-        where: { tokenHash: sha256(token), revokedAt: IsNull() },
-        relations: { user: true },
-      });
+    const found = await this.dataSource.getRepository(ApiToken).findOne({
+      where: { tokenHash: sha256(token), revokedAt: IsNull() },
+      relations: { user: true },
+    });
     if (!found?.user) return null;
     if (!found.lastUsedAt || Date.now() - Date.parse(found.lastUsedAt) > TOUCH_EVERY_MS) {
       await this.transactions.run((manager) =>

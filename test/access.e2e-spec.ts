@@ -1,0 +1,310 @@
+import { buildAction, buildPlan, buildUser } from './factories';
+import { Client, createTestApp, TestApp } from './test-app';
+
+type Role = 'admin' | 'quality_lead' | 'executive' | 'owner' | 'viewer' | 'nobody';
+const ROLES: Role[] = ['admin', 'quality_lead', 'executive', 'owner', 'viewer', 'nobody'];
+const EVERYONE: Role[] = ['admin', 'quality_lead', 'executive', 'owner', 'viewer'];
+const PLAN_RUNNERS: Role[] = ['admin', 'quality_lead'];
+
+interface Route {
+  method: 'get' | 'post' | 'patch';
+  path: string;
+  body?: object;
+  allowed: Role[];
+}
+
+/**
+ * Every route of the API, called as every role and as nobody: the exact allowed/denied
+ * matrix. The owner owns the action and the executive leads it, so "allowed" is not blurred by
+ * the ownership rules (tested in auth.e2e-spec.ts). Denied writes store nothing.
+ */
+describe('the access matrix', () => {
+  let t: TestApp;
+  let routes: Route[];
+  const clients = new Map<Role, Client>();
+
+  const DOMAIN_TABLES = [
+    'app_user',
+    'organisation',
+    'core_service',
+    'rating',
+    'inspection',
+    'finding',
+    'action',
+    'progress_update',
+    'due_date_change',
+    'due_date_request',
+    'evidence',
+  ];
+  async function fingerprint() {
+    const result: Record<string, unknown> = {};
+    for (const table of DOMAIN_TABLES)
+      result[table] = await t.dataSource.query(`SELECT * FROM ${table} ORDER BY id`);
+    return result;
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const plan = await buildPlan(t.http);
+    const viewer = await buildUser(t.http, { role: 'viewer' });
+    const action = await buildAction(t.http, [plan.finding.id], {
+      ownerId: plan.owner.id,
+      executiveLeadId: plan.lead.id,
+    });
+    const evidence = (
+      await (
+        await t.as(plan.owner)
+      )
+        .post(`/api/v1/actions/${action.id}/evidence`)
+        .send({ kind: 'note', title: 'Audit', note: 'Done' })
+        .expect(201)
+    ).body;
+    const request = (
+      await (
+        await t.as(plan.owner)
+      )
+        .post(`/api/v1/actions/${action.id}/due-date-requests`)
+        .send({ dueDate: '2030-06-01', reason: 'Delay' })
+        .expect(201)
+    ).body;
+    const inspection = (
+      await t.http
+        .post('/api/v1/inspections')
+        .send({ organisationId: plan.organisation.id, kind: 'focused', visitStart: '2020-01-01' })
+        .expect(201)
+    ).body;
+    clients.set('admin', t.http);
+    clients.set('quality_lead', await t.as(plan.quality));
+    clients.set('executive', await t.as(plan.lead));
+    clients.set('owner', await t.as(plan.owner));
+    clients.set('viewer', await t.as(viewer));
+    clients.set('nobody', t.anonymous);
+
+    const org = plan.organisation.id;
+    const cs = plan.coreService.id;
+    const f = plan.finding.id;
+    const a = `/api/v1/actions/${action.id}`;
+    const rating = { ratings: [{ scope: 'Safe', rating: 'Good', ratedOn: '2021-01-01' }] };
+    routes = [
+      { method: 'get', path: '/api/v1/auth/me', allowed: EVERYONE },
+      { method: 'get', path: '/api/v1/tokens', allowed: EVERYONE },
+      { method: 'post', path: '/api/v1/tokens', body: { name: 'matrix' }, allowed: EVERYONE },
+      { method: 'post', path: '/api/v1/tokens/999999/revoke', allowed: EVERYONE },
+      { method: 'get', path: '/api/v1/audit', allowed: EVERYONE },
+      { method: 'get', path: '/api/v1/users', allowed: EVERYONE },
+      { method: 'get', path: `/api/v1/users/${plan.owner.id}`, allowed: EVERYONE },
+      {
+        method: 'post',
+        path: '/api/v1/users',
+        body: { name: 'New', email: 'matrix.new@example.nhs.uk', role: 'viewer' },
+        allowed: ['admin'],
+      },
+      {
+        method: 'patch',
+        path: `/api/v1/users/${viewer.id}`,
+        body: { name: 'Renamed viewer' },
+        allowed: ['admin'],
+      },
+      { method: 'get', path: '/api/v1/organisations', allowed: EVERYONE },
+      { method: 'get', path: `/api/v1/organisations/${org}`, allowed: EVERYONE },
+      { method: 'get', path: `/api/v1/organisations/${org}/core-services`, allowed: EVERYONE },
+      { method: 'get', path: `/api/v1/organisations/${org}/inspections`, allowed: EVERYONE },
+      {
+        method: 'post',
+        path: '/api/v1/organisations',
+        body: { name: 'Matrix Trust', kind: 'acute' },
+        allowed: PLAN_RUNNERS,
+      },
+      {
+        method: 'patch',
+        path: `/api/v1/organisations/${org}`,
+        body: { name: 'Renamed Trust' },
+        allowed: PLAN_RUNNERS,
+      },
+      {
+        method: 'post',
+        path: `/api/v1/organisations/${org}/ratings`,
+        body: rating,
+        allowed: PLAN_RUNNERS,
+      },
+      { method: 'get', path: '/api/v1/core-services', allowed: EVERYONE },
+      { method: 'get', path: `/api/v1/core-services/${cs}`, allowed: EVERYONE },
+      {
+        method: 'post',
+        path: '/api/v1/core-services',
+        body: { organisationId: org, name: 'Matrix service' },
+        allowed: PLAN_RUNNERS,
+      },
+      {
+        method: 'patch',
+        path: `/api/v1/core-services/${cs}`,
+        body: { reinspectionConfirmed: true },
+        allowed: PLAN_RUNNERS,
+      },
+      {
+        method: 'post',
+        path: `/api/v1/core-services/${cs}/ratings`,
+        body: rating,
+        allowed: PLAN_RUNNERS,
+      },
+      { method: 'get', path: '/api/v1/inspections', allowed: EVERYONE },
+      { method: 'get', path: `/api/v1/inspections/${inspection.id}`, allowed: EVERYONE },
+      {
+        method: 'post',
+        path: '/api/v1/inspections',
+        body: { organisationId: org, kind: 'focused', visitStart: '2021-01-01' },
+        allowed: PLAN_RUNNERS,
+      },
+      {
+        method: 'patch',
+        path: `/api/v1/inspections/${inspection.id}`,
+        body: { reportReference: 'R9' },
+        allowed: PLAN_RUNNERS,
+      },
+      { method: 'get', path: '/api/v1/findings', allowed: EVERYONE },
+      { method: 'get', path: `/api/v1/findings/${f}`, allowed: EVERYONE },
+      {
+        method: 'post',
+        path: '/api/v1/findings',
+        body: { organisationId: org, type: 'SHOULD', text: 'Matrix finding' },
+        allowed: PLAN_RUNNERS,
+      },
+      {
+        method: 'patch',
+        path: `/api/v1/findings/${f}`,
+        body: { text: 'Edited finding' },
+        allowed: PLAN_RUNNERS,
+      },
+      { method: 'get', path: '/api/v1/actions', allowed: EVERYONE },
+      { method: 'get', path: a, allowed: EVERYONE },
+      { method: 'get', path: `${a}/progress`, allowed: EVERYONE },
+      { method: 'get', path: `${a}/evidence`, allowed: EVERYONE },
+      { method: 'get', path: `${a}/due-date-changes`, allowed: EVERYONE },
+      { method: 'get', path: `${a}/due-date-requests`, allowed: EVERYONE },
+      {
+        method: 'post',
+        path: '/api/v1/actions',
+        body: { findingIds: [f], title: 'Matrix action', dueDate: '2030-01-01' },
+        allowed: PLAN_RUNNERS,
+      },
+      { method: 'patch', path: a, body: { description: 'Edited' }, allowed: PLAN_RUNNERS },
+      {
+        method: 'post',
+        path: `${a}/assign`,
+        body: { executiveLeadId: plan.lead.id },
+        allowed: PLAN_RUNNERS,
+      },
+      {
+        method: 'post',
+        path: `${a}/progress`,
+        body: { note: 'Matrix update', progress: 20 },
+        allowed: ['admin', 'quality_lead', 'owner'],
+      },
+      {
+        method: 'post',
+        path: `${a}/evidence`,
+        body: { kind: 'note', title: 'More', note: 'x' },
+        allowed: ['admin', 'quality_lead', 'owner'],
+      },
+      {
+        method: 'post',
+        path: `${a}/evidence/${evidence.id}/review`,
+        body: { decision: 'REJECTED', note: 'Thin' },
+        allowed: PLAN_RUNNERS,
+      },
+      {
+        method: 'post',
+        path: `${a}/due-date-requests`,
+        body: { dueDate: '2030-07-01', reason: 'x' },
+        allowed: ['admin', 'quality_lead', 'owner'],
+      },
+      {
+        method: 'post',
+        path: `${a}/due-date-requests/${request.id}/decision`,
+        body: { decision: 'REJECTED' },
+        allowed: ['admin', 'quality_lead', 'executive'],
+      },
+      {
+        method: 'post',
+        path: `${a}/due-date`,
+        body: { dueDate: '2030-08-01', reason: 'Replanned' },
+        allowed: ['admin', 'quality_lead', 'executive'],
+      },
+      {
+        method: 'post',
+        path: `${a}/assure`,
+        body: {},
+        allowed: ['admin', 'quality_lead', 'executive'],
+      },
+      { method: 'post', path: `${a}/cancel`, body: { reason: 'Matrix' }, allowed: PLAN_RUNNERS },
+    ];
+  });
+  afterAll(() => t.close());
+
+  it('covers every route the OpenAPI document lists', async () => {
+    const { body } = await t.http.get('/api/docs-json').expect(200);
+    const documented = Object.entries(
+      body.paths as Record<string, Record<string, unknown>>,
+    ).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`));
+    const publicRoutes = [
+      'get /health',
+      'get /api/v1/reference',
+      'post /api/v1/auth/sign-in',
+      'post /api/v1/auth/sign-out',
+    ];
+    const covered = routes.map((r) => `${r.method} ${r.path.replace(/\/\d+/g, '/{id}')}`);
+    const normalise = (route: string) => route.replace(/\{[^}]+\}/g, '{id}');
+    const missing = documented
+      .map(normalise)
+      .filter((route) => !publicRoutes.includes(route) && !covered.includes(route));
+    expect(missing).toEqual([]);
+  });
+
+  it('allows and refuses exactly as the role table says, and refused writes store nothing', async () => {
+    const mismatches: string[] = [];
+    for (const route of routes) {
+      const denied = ROLES.filter((role) => !route.allowed.includes(role));
+      const before = route.method === 'get' ? null : await fingerprint();
+      for (const role of denied) {
+        const response = await clients
+          .get(role)!
+          [route.method](route.path)
+          .send(route.body ?? {});
+        const expected =
+          role === 'nobody' ? [401, 'AUTHENTICATION_REQUIRED'] : [403, 'ROLE_NOT_ALLOWED'];
+        if (response.status !== expected[0] || response.body.code !== expected[1]) {
+          mismatches.push(
+            `${role} ${route.method} ${route.path}: expected ${expected.join(' ')}, got ${response.status} ${response.body.code}`,
+          );
+        }
+      }
+      if (before)
+        expect({ route: route.path, data: await fingerprint() }).toEqual({
+          route: route.path,
+          data: before,
+        });
+      for (const role of route.allowed) {
+        const response = await clients
+          .get(role)!
+          [route.method](route.path)
+          .send(route.body ?? {});
+        if (response.status === 401 || response.status === 403 || response.status >= 500) {
+          mismatches.push(
+            `${role} ${route.method} ${route.path}: expected to be allowed, got ${response.status} ${response.body.code}`,
+          );
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('records every refusal in the audit trail', async () => {
+    const refused = await t.http.get('/api/v1/audit?action=refused&limit=500').expect(200);
+    expect(refused.body.total).toBeGreaterThan(50);
+    expect(refused.body.items[0]).toMatchObject({
+      action: 'refused',
+      entity: 'request',
+      summary: expect.stringMatching(/^ROLE_NOT_ALLOWED: /),
+    });
+  });
+});
