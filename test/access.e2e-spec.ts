@@ -260,16 +260,18 @@ describe('the access matrix', () => {
     expect(missing).toEqual([]);
   });
 
+  function call(role: Role, route: Route) {
+    const client = clients.get(role)!;
+    return client[route.method](route.path).send(route.body ?? {});
+  }
+
   it('allows and refuses exactly as the role table says, and refused writes store nothing', async () => {
     const mismatches: string[] = [];
     for (const route of routes) {
       const denied = ROLES.filter((role) => !route.allowed.includes(role));
       const before = route.method === 'get' ? null : await fingerprint();
       for (const role of denied) {
-        const response = await clients
-          .get(role)!
-          [route.method](route.path)
-          .send(route.body ?? {});
+        const response = await call(role, route);
         const expected =
           role === 'nobody' ? [401, 'AUTHENTICATION_REQUIRED'] : [403, 'ROLE_NOT_ALLOWED'];
         if (response.status !== expected[0] || response.body.code !== expected[1]) {
@@ -284,10 +286,7 @@ describe('the access matrix', () => {
           data: before,
         });
       for (const role of route.allowed) {
-        const response = await clients
-          .get(role)!
-          [route.method](route.path)
-          .send(route.body ?? {});
+        const response = await call(role, route);
         if (response.status === 401 || response.status === 403 || response.status >= 500) {
           mismatches.push(
             `${role} ${route.method} ${route.path}: expected to be allowed, got ${response.status} ${response.body.code}`,

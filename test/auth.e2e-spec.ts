@@ -349,7 +349,7 @@ describe('accounts, sessions, tokens and the audit trail', () => {
           {
             entity: 'app_user',
             action: 'update',
-            actorId: expect.any(Number) as unknown as number,
+            actorId: expect.any(Number),
           },
         ],
       ];
