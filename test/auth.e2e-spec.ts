@@ -367,6 +367,14 @@ describe('accounts, sessions, tokens and the audit trail', () => {
         const [{ after }] = await t.dataSource.query('SELECT COUNT(*) AS after FROM audit_event');
         expect({ label, added: Number(after) - Number(before) }).toEqual({ label, added: 1 });
       }
+      const story = await t.http.get(`/api/v1/audit?subject=action:${action.id}`).expect(200);
+      expect(story.body.items.map((e: { entity: string }) => e.entity).sort()).toEqual([
+        'action',
+        'action',
+        'due_date_change',
+        'evidence',
+        'progress_update',
+      ]);
       const update = await t.http
         .get(`/api/v1/audit?entity=action&entityId=${action.id}&action=update`)
         .expect(200);

@@ -1,4 +1,11 @@
-import { MigrationInterface, QueryRunner, Table, TableColumn, TableColumnOptions, TableForeignKey } from 'typeorm';
+import {
+  MigrationInterface,
+  QueryRunner,
+  Table,
+  TableColumn,
+  TableColumnOptions,
+  TableForeignKey,
+} from 'typeorm';
 
 // Helpers are local to this migration on purpose: a landed migration must never change.
 const id = (): TableColumnOptions => ({
@@ -8,8 +15,16 @@ const id = (): TableColumnOptions => ({
   isGenerated: true,
   generationStrategy: 'increment',
 });
-const int = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'integer', isNullable: nullable });
-const text = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'text', isNullable: nullable });
+const int = (name: string, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'integer',
+  isNullable: nullable,
+});
+const text = (name: string, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'text',
+  isNullable: nullable,
+});
 const varchar = (name: string, length: number, nullable = false): TableColumnOptions => ({
   name,
   type: 'varchar',
@@ -98,7 +113,11 @@ export class AccountsAndAudit1763900000000 implements MigrationInterface {
           text('decision_note', true),
         ],
         indices: [{ name: 'ix_due_date_request_action', columnNames: ['action_id'] }],
-        foreignKeys: [fk('action_id', 'action'), fk('requested_by_id', 'app_user'), fk('decided_by_id', 'app_user')],
+        foreignKeys: [
+          fk('action_id', 'action'),
+          fk('requested_by_id', 'app_user'),
+          fk('decided_by_id', 'app_user'),
+        ],
       }),
     );
 
@@ -113,11 +132,13 @@ export class AccountsAndAudit1763900000000 implements MigrationInterface {
           varchar('action', 30),
           varchar('entity', 30),
           varchar('entity_id', 40, true),
+          varchar('subject', 40, true),
           text('changes', true),
           varchar('summary', 500, true),
         ],
         indices: [
           { name: 'ix_audit_event_entity', columnNames: ['entity', 'entity_id'] },
+          { name: 'ix_audit_event_subject', columnNames: ['subject'] },
           { name: 'ix_audit_event_at', columnNames: ['at'] },
           { name: 'ix_audit_event_actor', columnNames: ['actor_id'] },
         ],
@@ -126,7 +147,13 @@ export class AccountsAndAudit1763900000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['audit_event', 'due_date_request', 'sign_in_throttle', 'api_token', 'user_session']) {
+    for (const table of [
+      'audit_event',
+      'due_date_request',
+      'sign_in_throttle',
+      'api_token',
+      'user_session',
+    ]) {
       await queryRunner.dropTable(table);
     }
     await queryRunner.dropColumn('app_user', 'password_hash');

@@ -316,6 +316,7 @@ export class ActionsService {
         action: created ? 'create' : 'update',
         entity: created?.entity ?? 'action',
         entityId: created?.id ?? id,
+        subject: `action:${id}`,
         before: action,
         after: { ...action, ...after },
         summary: created ? `On action ${id}: ${summary}` : summary,

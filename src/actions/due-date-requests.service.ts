@@ -100,6 +100,7 @@ export class DueDateRequestsService {
         action: 'create',
         entity: 'due_date_request',
         entityId: saved.id,
+        subject: `action:${actionId}`,
         after: saved,
       });
       return saved.id;

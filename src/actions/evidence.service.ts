@@ -63,6 +63,7 @@ export class EvidenceService {
         action: 'create',
         entity: 'evidence',
         entityId: saved.id,
+        subject: `action:${actionId}`,
         after: saved,
       });
       return saved.id;
@@ -100,6 +101,7 @@ export class EvidenceService {
         action: 'update',
         entity: 'evidence',
         entityId: evidenceId,
+        subject: `action:${actionId}`,
         before: item,
         after: { ...item, ...review },
       });

@@ -18,6 +18,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
  */
 @Entity('audit_event')
 @Index('ix_audit_event_entity', ['entity', 'entityId'])
+@Index('ix_audit_event_subject', ['subject'])
 @Index('ix_audit_event_at', ['at'])
 @Index('ix_audit_event_actor', ['actorId'])
 export class AuditEvent {
@@ -28,6 +29,8 @@ export class AuditEvent {
   @Column({ type: 'varchar', length: 30 }) action: AuditAction;
   @Column({ type: 'varchar', length: 30 }) entity: string;
   @Column({ type: 'varchar', length: 40, nullable: true }) entityId: string | null;
+  /** The record the change belongs to, such as `action:4` for a progress update on action 4. */
+  @Column({ type: 'varchar', length: 40, nullable: true }) subject: string | null;
   /** JSON `{ before, after }` of the fields that changed. */
   @Column({ type: 'text', nullable: true }) changes: string | null;
   @Column({ type: 'varchar', length: 500, nullable: true }) summary: string | null;

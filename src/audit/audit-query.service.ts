@@ -40,6 +40,7 @@ export class AuditQueryService {
     const qb = this.events.createQueryBuilder('e');
     if (query.entity) qb.andWhere('e.entity = :entity', { entity: query.entity });
     if (query.entityId) qb.andWhere('e.entity_id = :entityId', { entityId: query.entityId });
+    if (query.subject) qb.andWhere('e.subject = :subject', { subject: query.subject });
     if (query.actorId) qb.andWhere('e.actor_id = :actorId', { actorId: query.actorId });
     if (query.action) qb.andWhere('e.action = :action', { action: query.action });
     if (query.requestId) qb.andWhere('e.request_id = :requestId', { requestId: query.requestId });

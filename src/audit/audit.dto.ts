@@ -14,6 +14,12 @@ export class ListAuditQueryDto extends PageQueryDto {
   @IsOptional()
   @Matches(/^[\w-]{1,40}$/, { message: 'entityId must be an id' })
   entityId?: string;
+  @ApiPropertyOptional({
+    description: 'Everything about one record, e.g. action:4 (its progress, evidence, dates)',
+  })
+  @IsOptional()
+  @Matches(/^[a-z_]{1,30}:[\w-]{1,40}$/, { message: 'subject must look like action:4' })
+  subject?: string;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) actorId?: number;
   @ApiPropertyOptional({ enum: AUDIT_ACTIONS })
   @IsOptional()
@@ -41,6 +47,7 @@ export class AuditEventDto {
   @ApiProperty({ enum: AUDIT_ACTIONS }) action: AuditAction;
   @ApiProperty() entity: string;
   @ApiProperty({ nullable: true, type: String }) entityId: string | null;
+  @ApiProperty({ nullable: true, type: String }) subject: string | null;
   @ApiProperty({
     nullable: true,
     type: Object,
@@ -59,6 +66,7 @@ export function toAuditEventDto(event: AuditEvent): AuditEventDto {
     action: event.action,
     entity: event.entity,
     entityId: event.entityId,
+    subject: event.subject,
     changes: event.changes ? (JSON.parse(event.changes) as AuditEventDto['changes']) : null,
     summary: event.summary,
   };

@@ -8,6 +8,8 @@ export interface AuditEntry {
   action: AuditAction;
   entity: string;
   entityId?: number | string | null;
+  /** The record this belongs to (`action:4`); defaults to the entity itself. */
+  subject?: string;
   before?: object | null;
   after?: object | null;
   summary?: string;
@@ -27,14 +29,16 @@ export class AuditService {
   async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
     const context = RequestContext.current();
     const changes = diff(entry.before ?? null, entry.after ?? null);
+    const entityId =
+      entry.entityId === undefined || entry.entityId === null ? null : String(entry.entityId);
     await manager.insert(AuditEvent, {
       at: nowTimestamp(),
       actorId: entry.actorId !== undefined ? entry.actorId : (context?.user?.id ?? null),
       requestId: context?.requestId ?? null,
       action: entry.action,
       entity: entry.entity,
-      entityId:
-        entry.entityId === undefined || entry.entityId === null ? null : String(entry.entityId),
+      entityId: entityId,
+      subject: entry.subject ?? (entityId === null ? null : `${entry.entity}:${entityId}`),
       changes: changes ? JSON.stringify(changes) : null,
       summary: entry.summary?.slice(0, 500) ?? null,
     });

@@ -1,0 +1,38 @@
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { RequestContext } from '../common/request-context';
+import { loadConfig } from '../config/configuration';
+import { dataSourceOptions } from '../database/data-source-options';
+import { Transactions } from '../database/transactions';
+
+export interface CliContext {
+  dataSource: DataSource;
+  transactions: Transactions;
+  audit: AuditService;
+}
+
+/**
+ * Opens the same database the app would (SQLITE_PATH or DATABASE_URL), migrates it, runs the
+ * work as the command line (its audit events have no actor), and closes it.
+ */
+export async function withDatabase<T>(work: (context: CliContext) => Promise<T>): Promise<T> {
+  const dataSource = new DataSource(dataSourceOptions(loadConfig()));
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations();
+    return await RequestContext.runAs(undefined, () =>
+      work({ dataSource, transactions: new Transactions(dataSource), audit: new AuditService() }),
+    );
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** Reads all of standard input (for a password piped in, never typed on the command line). */
+export async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
