@@ -384,6 +384,164 @@ describe('accounts, sessions, tokens and the audit trail', () => {
       });
     });
 
+    it('records one event for every other kind of change too', async () => {
+      const plan = await buildPlan(t.http);
+      const quality = await t.as(plan.quality);
+      const owner = await t.as(plan.owner);
+      const lead = await t.as(plan.lead);
+      const reviewer = await t.as(await buildUser(t.http, { role: 'quality_lead' }));
+      const org = plan.organisation.id;
+      async function expectOneEvent(
+        label: string,
+        response: request.Response,
+        entity: string,
+        action: string,
+      ) {
+        expect({ label, ok: response.status < 300 }).toEqual({ label, ok: true });
+        const events = await t.http
+          .get(`/api/v1/audit?requestId=${String(response.headers['x-request-id'])}`)
+          .expect(200);
+        expect({
+          label,
+          events: events.body.items.map(
+            (e: { entity: string; action: string }) => `${e.action} ${e.entity}`,
+          ),
+        }).toEqual({
+          label,
+          events: [`${action} ${entity}`],
+        });
+        return response.body;
+      }
+      await expectOneEvent(
+        'user create',
+        await t.http
+          .post('/api/v1/users')
+          .send({ name: 'Audit U', email: 'audit.u@example.nhs.uk', role: 'viewer' }),
+        'app_user',
+        'create',
+      );
+      await expectOneEvent(
+        'organisation create',
+        await quality.post('/api/v1/organisations').send({ name: 'Audit Trust', kind: 'acute' }),
+        'organisation',
+        'create',
+      );
+      await expectOneEvent(
+        'trust ratings',
+        await quality
+          .post(`/api/v1/organisations/${org}/ratings`)
+          .send({ ratings: [{ scope: 'Safe', rating: 'Good', ratedOn: '2021-01-01' }] }),
+        'rating',
+        'create',
+      );
+      await expectOneEvent(
+        'core service update',
+        await quality
+          .patch(`/api/v1/core-services/${plan.coreService.id}`)
+          .send({ reinspectionDate: '2030-03-01' }),
+        'core_service',
+        'update',
+      );
+      const inspection = await expectOneEvent(
+        'inspection create',
+        await quality
+          .post('/api/v1/inspections')
+          .send({ organisationId: org, kind: 'focused', visitStart: '2020-01-01' }),
+        'inspection',
+        'create',
+      );
+      await expectOneEvent(
+        'inspection update',
+        await quality.patch(`/api/v1/inspections/${inspection.id}`).send({ reportReference: 'R1' }),
+        'inspection',
+        'update',
+      );
+      await expectOneEvent(
+        'finding create',
+        await quality
+          .post('/api/v1/findings')
+          .send({ organisationId: org, type: 'SHOULD', text: 'Audit finding' }),
+        'finding',
+        'create',
+      );
+      const action = await expectOneEvent(
+        'action create',
+        await quality
+          .post('/api/v1/actions')
+          .send({ findingIds: [plan.finding.id], title: 'Audit action', dueDate: '2030-01-01' }),
+        'action',
+        'create',
+      );
+      const a = `/api/v1/actions/${action.id}`;
+      await expectOneEvent(
+        'assign',
+        await quality
+          .post(`${a}/assign`)
+          .send({ ownerId: plan.owner.id, executiveLeadId: plan.lead.id }),
+        'action',
+        'update',
+      );
+      const requested = await expectOneEvent(
+        'due-date request',
+        await owner.post(`${a}/due-date-requests`).send({ dueDate: '2030-02-01', reason: 'x' }),
+        'due_date_request',
+        'create',
+      );
+      await expectOneEvent(
+        'due-date decision',
+        await lead
+          .post(`${a}/due-date-requests/${requested.id}/decision`)
+          .send({ decision: 'APPROVED' }),
+        'due_date_change',
+        'create',
+      );
+      await expectOneEvent(
+        'completion',
+        await owner.post(`${a}/progress`).send({ note: 'done', status: 'COMPLETED' }),
+        'progress_update',
+        'create',
+      );
+      const evidence = await expectOneEvent(
+        'evidence',
+        await owner.post(`${a}/evidence`).send({ kind: 'note', title: 'E', note: 'x' }),
+        'evidence',
+        'create',
+      );
+      await expectOneEvent(
+        'evidence review',
+        await reviewer
+          .post(`${a}/evidence/${evidence.id}/review`)
+          .send({ decision: 'ACCEPTED', note: 'ok' }),
+        'evidence',
+        'update',
+      );
+      await expectOneEvent(
+        'assurance',
+        await lead.post(`${a}/assure`).send({}),
+        'action',
+        'update',
+      );
+      const other = await buildAction(t.http, [plan.finding.id]);
+      await expectOneEvent(
+        'cancel',
+        await quality.post(`/api/v1/actions/${other.id}/cancel`).send({ reason: 'Duplicate' }),
+        'action',
+        'update',
+      );
+      const token = await expectOneEvent(
+        'token create',
+        await owner.post('/api/v1/tokens').send({ name: 'audit' }),
+        'api_token',
+        'create',
+      );
+      await expectOneEvent(
+        'token revoke',
+        await owner.post(`/api/v1/tokens/${token.id}/revoke`),
+        'api_token',
+        'update',
+      );
+    });
+
     it('has no way to change or delete an event', async () => {
       const [{ id }] = await t.dataSource.query('SELECT MAX(id) AS id FROM audit_event');
       await t.http.patch(`/api/v1/audit/${id}`).send({ summary: 'x' }).expect(404);
