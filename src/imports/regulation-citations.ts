@@ -1,0 +1,55 @@
+import { findRegulation, RegulationInstrument } from '../cqc/regulations';
+import type { RegulationCitation } from '../findings/finding.entity';
+
+/** Reports published before this date cite the 2010 regulations. */
+export const REGULATIONS_2014_FROM = '2015-04-01';
+
+export interface CitationScan {
+  citations: RegulationCitation[];
+  /** Numbers that look like citations but are not regulations of the instrument. */
+  unknown: string[];
+}
+
+/**
+ * Finds every regulation a finding cites, in the forms CQC reports use: `(Regulation 9)`,
+ * `Regulation 12(1)(2)(a)`, `Regulation 17 (Good governance) and Regulation 18 (Staffing)`,
+ * `Regulations 12 and 17`, `Regulation 12 HSCA (RA) Regulations 2014 Safe care and treatment`,
+ * `a breach of regulation 12(1) of the Health and Social Care Act 2008 (Regulated Activities)
+ * Regulations 2014`, and `Regulation 22 ... 2010 Staffing`. The instrument is the one the text
+ * names, or else the one in force on the report's date.
+ */
+export function scanCitations(
+  text: string,
+  defaultInstrument: RegulationInstrument = 2014,
+): CitationScan {
+  const instrument: RegulationInstrument =
+    /\b2010\b/.test(text) && !/\b2014\b/.test(text)
+      ? 2010
+      : /\b2014\b/.test(text)
+        ? 2014
+        : defaultInstrument;
+  const citations: RegulationCitation[] = [];
+  const unknown: string[] = [];
+  const seen = new Set<string>();
+  // "Regulation 12(1)(2)(a)", "regulations 12, 17 and 18": a number, optional paragraph groups,
+  // then further numbers joined by commas or "and".
+  const pattern =
+    /\bregulations?\s+(\d{1,2}[Aa]?(?!\d)(?:\s?\([0-9a-z]{1,4}\))*(?:\s*(?:,|and|&)\s*\d{1,2}[Aa]?(?!\d)(?:\s?\([0-9a-z]{1,4}\))*)*)/gi;
+  for (const match of text.matchAll(pattern)) {
+    for (const part of match[1].split(/\s*(?:,|and|&)\s*/)) {
+      const parsed = /^(\d{1,2}[Aa]?)((?:\s?\([0-9a-z]{1,4}\))*)$/.exec(part.trim());
+      if (!parsed) continue;
+      const number = parsed[1].toUpperCase();
+      const paragraph = parsed[2].replace(/\s/g, '') || null;
+      if (!findRegulation(instrument, number)) {
+        unknown.push(number);
+        continue;
+      }
+      const key = `${instrument}:${number}:${paragraph ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      citations.push({ instrument, number, paragraph });
+    }
+  }
+  return { citations, unknown };
+}
