@@ -10,6 +10,7 @@ import { ProgressUpdate } from '../actions/progress-update.entity';
 import { CoreService } from '../core-services/core-service.entity';
 import { Rating } from '../core-services/rating.entity';
 import { Finding } from '../findings/finding.entity';
+import { ImportRecord } from '../imports/import-record.entity';
 import { Inspection } from '../inspections/inspection.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { User } from '../users/user.entity';
@@ -30,4 +31,5 @@ export const ENTITIES = [
   ApiToken,
   SignInThrottle,
   AuditEvent,
+  ImportRecord,
 ];
