@@ -12,6 +12,7 @@ import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { FindingsModule } from './findings/findings.module';
 import { HealthController } from './health/health.controller';
+import { ImportsModule } from './imports/imports.module';
 import { InspectionsModule } from './inspections/inspections.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { ReferenceController } from './reference/reference.controller';
@@ -38,6 +39,7 @@ export class AppModule {
         InspectionsModule,
         FindingsModule,
         ActionsModule,
+        ImportsModule,
         DemoModule,
       ],
       controllers: [HealthController, ReferenceController, WebController],

@@ -35,6 +35,7 @@ export type ErrorCode =
   | 'DUE_DATE_UNCHANGED'
   | 'FINDINGS_FROM_DIFFERENT_ORGANISATIONS'
   | 'USER_INACTIVE'
+  | 'IMPORT_HAS_PROBLEMS'
   | 'PAYLOAD_TOO_LARGE'
   | 'MALFORMED_BODY'
   | 'DATABASE_UNAVAILABLE'
@@ -96,6 +97,7 @@ export function errorStatus(code: ErrorCode): number {
     case 'DUE_DATE_UNCHANGED':
     case 'FINDINGS_FROM_DIFFERENT_ORGANISATIONS':
     case 'USER_INACTIVE':
+    case 'IMPORT_HAS_PROBLEMS':
       return 422;
     case 'DATABASE_UNAVAILABLE':
       return 503;

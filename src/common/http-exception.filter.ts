@@ -68,7 +68,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      return { statusCode: status, code: codeForHttpStatus(status), message: exception.message };
+      // multer's "File too large" says nothing about the limit; this does.
+      const message =
+        status === 413 && /file too large/i.test(exception.message)
+          ? 'The file is larger than 20 MB, the most an import takes'
+          : exception.message;
+      return { statusCode: status, code: codeForHttpStatus(status), message };
     }
     if (exception instanceof QueryFailedError && isConnectionFailure(exception)) {
       return body('DATABASE_UNAVAILABLE', 'The database is not available; try again shortly');

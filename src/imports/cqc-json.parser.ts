@@ -156,10 +156,7 @@ export function parseCqcRecord(input: unknown): ParsedCqcRecord {
 }
 
 function keyQuestion(value: unknown): KeyQuestion | null {
-  const wanted = String(value ?? '')
-    .trim()
-    .toLowerCase()
-    .replace(/\s+/g, '-');
+  const wanted = (typeof value === 'string' ? value : '').trim().toLowerCase().replace(/\s+/g, '-');
   return KEY_QUESTIONS.find((question) => question.toLowerCase() === wanted) ?? null;
 }
 

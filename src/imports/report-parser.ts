@@ -228,6 +228,14 @@ export function parseReport(pages: string[]): ParsedReport {
       continue;
     }
     if (mode === 'NONE') continue;
+    // Bullets run together inside a wrapped paragraph: "...(Regulation 9) • ensure that ..."
+    const inline = text.split(/\s+[•\u2022]\s+/);
+    if (inline.length > 1 && item) {
+      const open = item as { text: string };
+      open.text = joinWrapped(open.text, inline[0]);
+      for (const part of inline.slice(1)) startItem(part, entry);
+      continue;
+    }
     const open = item as { text: string } | null;
     if (open && continues(open.text, text)) {
       open.text = joinWrapped(open.text, text);

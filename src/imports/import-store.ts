@@ -1,0 +1,144 @@
+import { EntityManager, IsNull } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { nowTimestamp } from '../common/dates';
+import { CoreService } from '../core-services/core-service.entity';
+import { Rating } from '../core-services/rating.entity';
+import { canonicalCoreServiceName } from '../cqc/core-services';
+import type { RatingScope } from '../cqc/key-questions';
+import type { Rating as RatingValue } from '../cqc/ratings';
+import { Finding, FindingType } from '../findings/finding.entity';
+import { Organisation, OrganisationKind } from '../organisations/organisation.entity';
+
+/**
+ * The find-or-create steps every import shares, inside the import's one transaction. Each
+ * looks for what is already there first, so importing the same thing twice creates nothing
+ * new; each creation is audited like any other.
+ */
+export class ImportStore {
+  constructor(
+    private readonly manager: EntityManager,
+    private readonly audit: AuditService,
+  ) {}
+
+  async organisation(wanted: {
+    id?: number;
+    name: string;
+    odsCode?: string | null;
+    cqcProviderId?: string | null;
+    kind: OrganisationKind;
+  }): Promise<{ organisation: Organisation; created: boolean }> {
+    const { manager } = this;
+    const existing =
+      (wanted.id ? await manager.findOneBy(Organisation, { id: wanted.id }) : null) ??
+      (wanted.cqcProviderId
+        ? await manager.findOneBy(Organisation, { cqcProviderId: wanted.cqcProviderId })
+        : null) ??
+      (wanted.odsCode
+        ? await manager.findOneBy(Organisation, { odsCode: wanted.odsCode })
+        : null) ??
+      (await manager
+        .createQueryBuilder(Organisation, 'o')
+        .where('LOWER(o.name) = :name', { name: wanted.name.toLowerCase() })
+        .getOne());
+    if (existing) return { organisation: existing, created: false };
+    const now = nowTimestamp();
+    const organisation = await manager.save(
+      manager.create(Organisation, {
+        name: wanted.name,
+        odsCode: wanted.odsCode ?? null,
+        cqcProviderId: wanted.cqcProviderId ?? null,
+        kind: wanted.kind,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+    await this.audit.record(manager, {
+      action: 'create',
+      entity: 'organisation',
+      entityId: organisation.id,
+      after: organisation,
+      summary: 'By import',
+    });
+    return { organisation, created: true };
+  }
+
+  /** Finds a core service by canonical name (or creates it); null stays trust-wide. */
+  async coreService(
+    organisationId: number,
+    name: string | null,
+  ): Promise<{ id: number | null; created: boolean }> {
+    if (!name) return { id: null, created: false };
+    const { manager } = this;
+    const canonical = canonicalCoreServiceName(name);
+    const existing = await manager.findOneBy(CoreService, { organisationId, name: canonical.name });
+    if (existing) return { id: existing.id, created: false };
+    const now = nowTimestamp();
+    const saved = await manager.save(
+      manager.create(CoreService, {
+        organisationId,
+        name: canonical.name,
+        custom: canonical.custom,
+        reinspectionDate: null,
+        reinspectionWindowEnd: null,
+        reinspectionConfirmed: false,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+    await this.audit.record(manager, {
+      action: 'create',
+      entity: 'core_service',
+      entityId: saved.id,
+      after: saved,
+      summary: 'By import',
+    });
+    return { id: saved.id, created: true };
+  }
+
+  /** Adds a rating unless the same rating for the same scope and date is already there. */
+  async rating(
+    organisationId: number,
+    coreServiceId: number | null,
+    row: { scope: RatingScope; rating: RatingValue; ratedOn: string },
+  ): Promise<boolean> {
+    const { manager } = this;
+    const exists = await manager.existsBy(Rating, {
+      organisationId,
+      coreServiceId: coreServiceId ?? IsNull(),
+      scope: row.scope,
+      rating: row.rating,
+      ratedOn: row.ratedOn,
+    });
+    if (exists) return false;
+    await manager.insert(Rating, {
+      organisationId,
+      coreServiceId,
+      ...row,
+      createdAt: nowTimestamp(),
+    });
+    await this.audit.record(manager, {
+      action: 'create',
+      entity: 'rating',
+      entityId:
+        coreServiceId === null ? `organisation:${organisationId}` : `core_service:${coreServiceId}`,
+      after: row,
+      summary: 'By import',
+    });
+    return true;
+  }
+
+  /** The finding already recorded with these words, for this service and type, if any. */
+  async existingFinding(
+    organisationId: number,
+    coreServiceId: number | null,
+    type: FindingType,
+    text: string,
+  ): Promise<Finding | null> {
+    return this.manager.findOneBy(Finding, {
+      organisationId,
+      coreServiceId: coreServiceId ?? IsNull(),
+      type,
+      text: text.trim(),
+    });
+  }
+}

@@ -1,0 +1,422 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { validationFailed } from '../common/app-error';
+import { nowTimestamp } from '../common/dates';
+import { Transactions } from '../database/transactions';
+import { FindingsService } from '../findings/findings.service';
+import { Inspection } from '../inspections/inspection.entity';
+import { Organisation, OrganisationKind } from '../organisations/organisation.entity';
+import { CqcImportResultDto, ReportImportResultDto } from './dto/import-result.dto';
+import { NotACqcRecordError, parseCqcRecord } from './cqc-json.parser';
+import { ImportKind, ImportRecord } from './import-record.entity';
+import { ImportStore } from './import-store';
+import { pdfPages, PdfWithoutTextError } from './pdf-text';
+import { parseReport } from './report-parser';
+
+/** Something to import: text typed or pasted, or a file's bytes and name. */
+export interface ImportSource {
+  text?: string;
+  file?: { buffer: Buffer; originalname?: string };
+}
+
+export interface ImportOptions {
+  dryRun: boolean;
+  organisationId?: number;
+  organisationKind?: OrganisationKind;
+  actorId?: number | null;
+}
+
+const sha256 = (content: Buffer | string) => createHash('sha256').update(content).digest('hex');
+
+/**
+ * Reads a report or a CQC record, answers what it understood, and (unless it is a dry run)
+ * stores it in one transaction: the organisation, core services, inspection, ratings and
+ * findings it needs, each found first so that a second import of the same thing adds nothing.
+ */
+@Injectable()
+export class ImportsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditService,
+    private readonly findings: FindingsService,
+  ) {}
+
+  async report(source: ImportSource, options: ImportOptions): Promise<ReportImportResultDto> {
+    const { pages, raw } = await this.reportPages(source);
+    const parsed = parseReport(pages);
+    const name = parsed.organisation.name;
+    if (!name && !options.organisationId) {
+      throw validationFailed(
+        'organisationId',
+        'the report does not name an NHS trust; say which organisation it is for',
+      );
+    }
+    const run = async (manager: EntityManager) => {
+      const store = new ImportStore(manager, this.audit);
+      const { organisation, created: organisationCreated } = await store.organisation({
+        id: options.organisationId,
+        name: name ?? '',
+        kind: options.organisationKind ?? 'combined',
+      });
+      const serviceIds = new Map<string, number>();
+      let coreServicesCreated = 0;
+      const serviceId = async (service: string | null) => {
+        if (!service) return null;
+        if (!serviceIds.has(service)) {
+          const result = await store.coreService(organisation.id, service);
+          serviceIds.set(service, result.id!);
+          if (result.created) coreServicesCreated++;
+        }
+        return serviceIds.get(service)!;
+      };
+      const inspection = await this.inspectionFor(manager, organisation.id, parsed.inspection, [
+        ...new Set(parsed.findings.map((f) => f.coreService)),
+      ]);
+      let ratingsCreated = 0;
+      for (const rating of parsed.ratings) {
+        const ratedOn =
+          parsed.inspection.publishedOn ??
+          parsed.inspection.visitEnd ??
+          parsed.inspection.visitStart;
+        if (!ratedOn) continue;
+        if (
+          await store.rating(organisation.id, await serviceId(rating.coreService), {
+            scope: rating.scope,
+            rating: rating.rating,
+            ratedOn,
+          })
+        )
+          ratingsCreated++;
+      }
+      const findings = [];
+      for (const finding of parsed.findings) {
+        const coreServiceId = await serviceId(finding.coreService);
+        const existing = await store.existingFinding(
+          organisation.id,
+          coreServiceId,
+          finding.type,
+          finding.text,
+        );
+        const saved =
+          existing ??
+          (await this.findings.createIn(
+            manager,
+            {
+              organisationId: organisation.id,
+              inspectionId: inspection.id ?? undefined,
+              coreServiceId: coreServiceId ?? undefined,
+              keyQuestion: finding.keyQuestion ?? undefined,
+              type: finding.type,
+              deadline: finding.deadline ?? undefined,
+              regulations: finding.regulations.map((r) => ({
+                ...r,
+                paragraph: r.paragraph ?? undefined,
+              })),
+              reference: finding.reference,
+              text: finding.text,
+            },
+            { source: 'report_import', sourceLine: finding.line, sourcePage: finding.page },
+          ));
+        findings.push({
+          ...finding,
+          status: existing ? ('exists' as const) : ('new' as const),
+          id: saved.id,
+        });
+      }
+      const created = {
+        organisation: organisationCreated,
+        coreServices: coreServicesCreated,
+        inspection: inspection.created,
+        ratings: ratingsCreated,
+        findings: findings.filter((f) => f.status === 'new').length,
+      };
+      const importId = await this.record(
+        manager,
+        'report',
+        organisation.id,
+        source,
+        raw,
+        created,
+        options.actorId,
+      );
+      return {
+        organisation: { id: organisation.id, name: organisation.name },
+        created,
+        findings,
+        importId,
+      };
+    };
+    const outcome = await this.dryRunOrCommit(options.dryRun, run);
+    return {
+      dryRun: options.dryRun,
+      importId: options.dryRun ? null : outcome.importId,
+      organisation: {
+        name: name ?? outcome.organisation.name,
+        id: outcome.created.organisation && options.dryRun ? null : outcome.organisation.id,
+      },
+      inspection: parsed.inspection,
+      ratings: parsed.ratings,
+      findings: outcome.findings.map((f) => ({ ...f, id: options.dryRun ? null : f.id })),
+      created: outcome.created,
+      warnings: parsed.warnings,
+    };
+  }
+
+  async cqcJson(
+    source: ImportSource & { json?: unknown },
+    options: ImportOptions,
+  ): Promise<CqcImportResultDto> {
+    let record: unknown = source.json;
+    let raw: string;
+    if (source.file) {
+      raw = source.file.buffer.toString('utf8');
+      if (!raw.trim()) throw validationFailed('file', 'the file is empty');
+      try {
+        record = JSON.parse(raw);
+      } catch {
+        throw validationFailed('file', 'the file is not valid JSON');
+      }
+    } else {
+      raw = JSON.stringify(record);
+    }
+    let parsed;
+    try {
+      parsed = parseCqcRecord(record);
+    } catch (error) {
+      if (error instanceof NotACqcRecordError)
+        throw validationFailed(source.file ? 'file' : 'body', error.message);
+      throw error;
+    }
+    const run = async (manager: EntityManager) => {
+      const store = new ImportStore(manager, this.audit);
+      const { organisation, created: organisationCreated } = await store.organisation({
+        id: options.organisationId,
+        ...parsed.organisation,
+      });
+      if (!organisationCreated)
+        await this.refreshOrganisation(manager, organisation, parsed.organisation);
+      const serviceIds = new Map<string, number>();
+      let coreServicesCreated = 0;
+      for (const service of parsed.coreServices) {
+        const result = await store.coreService(organisation.id, service);
+        serviceIds.set(service, result.id!);
+        if (result.created) coreServicesCreated++;
+      }
+      let ratingsCreated = 0;
+      for (const row of parsed.ratings) {
+        const id = row.coreService ? serviceIds.get(row.coreService)! : null;
+        if (await store.rating(organisation.id, id, row)) ratingsCreated++;
+      }
+      const findings = [];
+      for (const finding of parsed.findings) {
+        const coreServiceId = finding.coreService ? serviceIds.get(finding.coreService)! : null;
+        const existing = await store.existingFinding(
+          organisation.id,
+          coreServiceId,
+          'RATING',
+          finding.text,
+        );
+        const saved =
+          existing ??
+          (await this.findings.createIn(
+            manager,
+            {
+              organisationId: organisation.id,
+              coreServiceId: coreServiceId ?? undefined,
+              keyQuestion: finding.keyQuestion ?? undefined,
+              type: 'RATING',
+              reference: finding.reference,
+              text: finding.text,
+            },
+            { source: 'api_import' },
+          ));
+        findings.push({
+          ...finding,
+          status: existing ? ('exists' as const) : ('new' as const),
+          id: saved.id,
+        });
+      }
+      const created = {
+        organisation: organisationCreated,
+        coreServices: coreServicesCreated,
+        ratings: ratingsCreated,
+        findings: findings.filter((f) => f.status === 'new').length,
+      };
+      const importId = await this.record(
+        manager,
+        'cqc_json',
+        organisation.id,
+        source,
+        raw,
+        created,
+        options.actorId,
+      );
+      return { organisationId: organisation.id, created, findings, importId };
+    };
+    const outcome = await this.dryRunOrCommit(options.dryRun, run);
+    return {
+      dryRun: options.dryRun,
+      importId: options.dryRun ? null : outcome.importId,
+      organisation: {
+        ...parsed.organisation,
+        id: options.dryRun && outcome.created.organisation ? null : outcome.organisationId,
+      },
+      coreServices: parsed.coreServices,
+      ratings: parsed.ratings,
+      findings: outcome.findings.map((f) => ({ ...f, id: options.dryRun ? null : f.id })),
+      created: outcome.created,
+      warnings: parsed.warnings,
+    };
+  }
+
+  /**
+   * A dry run does all the same work inside a transaction and then rolls it back, so the
+   * preview is exactly what a commit would do, and nothing is stored.
+   */
+  async dryRunOrCommit<T>(
+    dryRun: boolean,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    if (!dryRun) return this.transactions.run(work);
+    let result: T | undefined;
+    try {
+      await this.transactions.run(async (manager) => {
+        result = await work(manager);
+        throw new DryRunRollback();
+      });
+    } catch (error) {
+      if (!(error instanceof DryRunRollback)) throw error;
+    }
+    return result as T;
+  }
+
+  async record(
+    manager: EntityManager,
+    kind: ImportKind,
+    organisationId: number,
+    source: ImportSource,
+    raw: string | null,
+    summary: object,
+    actorId?: number | null,
+  ): Promise<number> {
+    const content = source.file?.buffer ?? raw ?? '';
+    const saved = await manager.save(
+      manager.create(ImportRecord, {
+        kind,
+        organisationId,
+        fileName: source.file?.originalname?.slice(0, 255) ?? null,
+        contentSha256: sha256(content),
+        raw,
+        summary: JSON.stringify(summary),
+        importedById: actorId ?? null,
+        createdAt: nowTimestamp(),
+      }),
+    );
+    await this.audit.record(manager, {
+      action: 'create',
+      entity: 'import_record',
+      entityId: saved.id,
+      after: {
+        kind,
+        organisationId,
+        fileName: saved.fileName,
+        contentSha256: saved.contentSha256,
+        summary,
+      },
+    });
+    return saved.id;
+  }
+
+  private async reportPages(source: ImportSource): Promise<{ pages: string[]; raw: string }> {
+    if (source.text !== undefined) {
+      if (!source.text.trim()) throw validationFailed('text', 'the report text is empty');
+      return { pages: source.text.split('\f'), raw: source.text };
+    }
+    const buffer = source.file?.buffer;
+    if (!buffer || buffer.length === 0) throw validationFailed('file', 'the file is empty');
+    if (buffer.subarray(0, 5).toString('latin1') === '%PDF-') {
+      try {
+        const pages = await pdfPages(buffer);
+        return { pages, raw: pages.join('\f') };
+      } catch (error) {
+        if (error instanceof PdfWithoutTextError) throw validationFailed('file', error.message);
+        throw validationFailed(
+          'file',
+          'the PDF could not be read (it may be damaged or encrypted)',
+        );
+      }
+    }
+    if (buffer.includes(0)) throw validationFailed('file', 'the file is neither text nor a PDF');
+    const text = buffer.toString('utf8');
+    if (!text.trim()) throw validationFailed('file', 'the file is empty');
+    return { pages: text.split('\f'), raw: text };
+  }
+
+  private async inspectionFor(
+    manager: EntityManager,
+    organisationId: number,
+    dates: { visitStart: string | null; visitEnd: string | null; publishedOn: string | null },
+    _coreServices: (string | null)[],
+  ): Promise<{ id: number | null; created: boolean }> {
+    if (!dates.visitStart) return { id: null, created: false };
+    const existing = await manager.findOneBy(Inspection, {
+      organisationId,
+      visitStart: dates.visitStart,
+    });
+    if (existing) return { id: existing.id, created: false };
+    const now = nowTimestamp();
+    const saved = await manager.save(
+      manager.create(Inspection, {
+        organisationId,
+        kind: 'comprehensive',
+        visitStart: dates.visitStart,
+        visitEnd: dates.visitEnd,
+        publishedOn: dates.publishedOn,
+        reportReference: null,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+    await this.audit.record(manager, {
+      action: 'create',
+      entity: 'inspection',
+      entityId: saved.id,
+      after: saved,
+      summary: 'By import',
+    });
+    return { id: saved.id, created: true };
+  }
+
+  /** A newer CQC record may carry a new name or ODS code for a trust we know. */
+  private async refreshOrganisation(
+    manager: EntityManager,
+    organisation: Organisation,
+    record: { name: string; odsCode: string | null; cqcProviderId: string },
+  ): Promise<void> {
+    const before = { ...organisation };
+    const changes: Partial<Organisation> = {};
+    if (record.name !== organisation.name) changes.name = record.name;
+    if (record.odsCode && record.odsCode !== organisation.odsCode) changes.odsCode = record.odsCode;
+    if (!organisation.cqcProviderId) changes.cqcProviderId = record.cqcProviderId;
+    if (!Object.keys(changes).length) return;
+    const after = { ...organisation, ...changes, updatedAt: nowTimestamp() };
+    await manager.update(
+      Organisation,
+      { id: organisation.id },
+      { ...changes, updatedAt: after.updatedAt },
+    );
+    await this.audit.record(manager, {
+      action: 'update',
+      entity: 'organisation',
+      entityId: organisation.id,
+      before,
+      after,
+      summary: 'By CQC record import',
+    });
+  }
+}
+
+class DryRunRollback extends Error {}

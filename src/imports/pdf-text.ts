@@ -1,0 +1,63 @@
+/**
+ * The text of each page of a PDF, with Mozilla's pdf.js (the CommonJS build of its last
+ * CommonJS major). Loaded only when a PDF arrives: it warns once that it cannot render
+ * without a canvas package, which text extraction does not need.
+ */
+export class PdfWithoutTextError extends Error {}
+
+interface TextItem {
+  str?: string;
+  hasEOL?: boolean;
+  transform?: number[];
+}
+
+/**
+ * Joins a page's text runs into lines: a run on a new baseline starts a new line, as does a
+ * run pdf.js marks as ending one.
+ */
+function pageText(items: TextItem[]): string {
+  let text = '';
+  let lastY: number | null = null;
+  for (const item of items) {
+    const y: number | null = item.transform?.[5] ?? lastY;
+    if (lastY !== null && y !== null && Math.abs(y - lastY) > 2 && !text.endsWith('\n'))
+      text += '\n';
+    text += item.str ?? '';
+    if (item.hasEOL && !text.endsWith('\n')) text += '\n';
+    lastY = y;
+  }
+  return text;
+}
+
+export async function pdfPages(buffer: Buffer): Promise<string[]> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pdfjs = require('pdfjs-dist/legacy/build/pdf.js') as {
+    getDocument(options: object): { promise: Promise<PdfDocument> };
+  };
+  const document = await pdfjs.getDocument({
+    data: new Uint8Array(buffer),
+    useSystemFonts: false,
+    isEvalSupported: false,
+    disableFontFace: true,
+    verbosity: 0,
+  }).promise;
+  const pages: string[] = [];
+  for (let number = 1; number <= document.numPages; number++) {
+    const page = await document.getPage(number);
+    const content = await page.getTextContent();
+    pages.push(pageText(content.items as TextItem[]));
+  }
+  await document.destroy();
+  if (!pages.some((page) => page.trim())) {
+    throw new PdfWithoutTextError(
+      'This PDF has no text to read (is it a scanned image?); paste the report text instead',
+    );
+  }
+  return pages;
+}
+
+interface PdfDocument {
+  numPages: number;
+  getPage(number: number): Promise<{ getTextContent(): Promise<{ items: unknown[] }> }>;
+  destroy(): Promise<void>;
+}

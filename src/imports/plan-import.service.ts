@@ -1,0 +1,462 @@
+import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { EntityManager, In } from 'typeorm';
+import { applyProgressUpdate } from '../actions/action-rules';
+import { Action } from '../actions/action.entity';
+import { DueDateChange } from '../actions/due-date-change.entity';
+import { Evidence } from '../actions/evidence.entity';
+import { ProgressUpdate } from '../actions/progress-update.entity';
+import { AuditService } from '../audit/audit.service';
+import { AppError, invalidReference, validationFailed } from '../common/app-error';
+import { nowTimestamp } from '../common/dates';
+import { Finding } from '../findings/finding.entity';
+import { Organisation } from '../organisations/organisation.entity';
+import { User, UserRole } from '../users/user.entity';
+import { ImportsService, ImportSource } from './imports.service';
+import { ImportStore } from './import-store';
+import { looksLikeXlsx, readCsvRows, readXlsxRows } from './plan-files';
+import { NoPlanHeadersError, parsePlanRows, PlanRow } from './plan-sheet.parser';
+
+export const CONFLICT_MODES = ['stop', 'skip', 'update'] as const;
+export type ConflictMode = (typeof CONFLICT_MODES)[number];
+
+export interface PlanImportOptions {
+  dryRun: boolean;
+  organisationId: number;
+  conflict: ConflictMode;
+  createUsers: boolean;
+  actorId: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export class PlanRowResultDto {
+  @ApiProperty({ description: 'Row number in the spreadsheet' }) row: number;
+  @ApiProperty({ enum: ['create', 'update', 'skip', 'error'] }) outcome:
+    'create' | 'update' | 'skip' | 'error';
+  @ApiProperty({ nullable: true, type: String }) reference: string | null;
+  @ApiProperty({ nullable: true, type: String }) action: string | null;
+  @ApiProperty({ type: [String] }) problems: string[];
+}
+
+export class PlanImportResultDto {
+  @ApiProperty() dryRun: boolean;
+  @ApiProperty({ nullable: true, type: Number }) importId: number | null;
+  @ApiProperty() organisationId: number;
+  @ApiProperty({ description: 'Row number of the header the columns were found in' })
+  headerRow: number;
+  @ApiProperty({
+    type: Object,
+    description: 'Each recognised column and the heading it was found under',
+  })
+  columns: Record<string, string>;
+  @ApiProperty({ type: Object }) counts: Record<'create' | 'update' | 'skip' | 'error', number>;
+  @ApiProperty({ type: [String], description: 'People the import creates as users' })
+  newUsers: string[];
+  @ApiProperty({ type: [PlanRowResultDto] }) rows: PlanRowResultDto[];
+}
+
+/**
+ * Brings an existing spreadsheet action plan across: findings and actions, owners and leads
+ * matched by email then name, progress and evidence. First every row is checked and given an
+ * outcome (the preview); a commit with any problem stores nothing; otherwise everything is
+ * written in one transaction.
+ */
+@Injectable()
+export class PlanImportService {
+  constructor(
+    private readonly imports: ImportsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async plan(source: ImportSource, options: PlanImportOptions): Promise<PlanImportResultDto> {
+    const buffer = source.file?.buffer;
+    if (!buffer || buffer.length === 0) throw validationFailed('file', 'the file is empty');
+    let rows;
+    try {
+      rows = looksLikeXlsx(buffer) ? await readXlsxRows(buffer) : readCsvRows(buffer);
+    } catch {
+      throw validationFailed('file', 'the file is neither an XLSX workbook nor CSV text');
+    }
+    let parsed;
+    try {
+      parsed = parsePlanRows(rows);
+    } catch (error) {
+      if (error instanceof NoPlanHeadersError) throw validationFailed('file', error.message);
+      throw error;
+    }
+    const header = rows[parsed.headerRow - 1];
+    const columns = Object.fromEntries(
+      Object.entries(parsed.columns).map(([name, index]) => [name, String(header[index] ?? '')]),
+    );
+
+    return this.imports.dryRunOrCommit(options.dryRun, async (manager) => {
+      const organisation = await manager.findOneBy(Organisation, { id: options.organisationId });
+      if (!organisation)
+        throw invalidReference('organisationId', `no organisation ${options.organisationId}`);
+      const people = await PeopleIndex.load(manager);
+      const existing = await this.existingActions(manager, organisation.id, parsed.rows);
+      const results = parsed.rows.map((row) => this.classify(row, options, people, existing));
+      const counts = { create: 0, update: 0, skip: 0, error: 0 };
+      for (const result of results) counts[result.outcome]++;
+      const preview: PlanImportResultDto = {
+        dryRun: options.dryRun,
+        importId: null,
+        organisationId: organisation.id,
+        headerRow: parsed.headerRow,
+        columns,
+        counts,
+        newUsers: people.pending(),
+        rows: results,
+      };
+      if (counts.error > 0) {
+        if (options.dryRun) return preview;
+        throw new AppError(
+          'IMPORT_HAS_PROBLEMS',
+          `${counts.error} of ${results.length} rows have problems; nothing was imported`,
+          results
+            .filter((r) => r.problems.length)
+            .flatMap((r) => r.problems.map((reason) => ({ field: `row ${r.row}`, reason }))),
+        );
+      }
+      const writer = new PlanWriter(manager, this.audit, organisation.id, options.actorId, people);
+      let done = 0;
+      for (const [index, row] of parsed.rows.entries()) {
+        const outcome = results[index].outcome;
+        if (outcome === 'create') await writer.create(row);
+        if (outcome === 'update') await writer.update(row, existing.get(row.reference!)!);
+        options.onProgress?.(++done, parsed.rows.length);
+      }
+      preview.importId = await this.imports.record(
+        manager,
+        'plan',
+        organisation.id,
+        source,
+        null,
+        counts,
+        options.actorId,
+      );
+      return preview;
+    });
+  }
+
+  private classify(
+    row: PlanRow,
+    options: PlanImportOptions,
+    people: PeopleIndex,
+    existing: Map<string, Action>,
+  ): PlanRowResultDto {
+    const problems = [...row.problems];
+    for (const [value, role, label] of [
+      [row.owner, 'owner', 'owner'],
+      [row.executiveLead, 'executive', 'executive lead'],
+    ] as const) {
+      if (!value || people.find(value)) continue;
+      if (options.createUsers) people.plan(value, role);
+      else
+        problems.push(
+          `${label} "${value}" is not a user (matched by email, then name); import with createUsers to add them`,
+        );
+    }
+    let outcome: PlanRowResultDto['outcome'] = 'create';
+    if (row.reference && existing.has(row.reference)) {
+      if (options.conflict === 'stop')
+        problems.push(
+          `an action with reference ${row.reference} already exists (conflict mode stop)`,
+        );
+      outcome = options.conflict === 'skip' ? 'skip' : 'update';
+    }
+    if (row.actionTitle && !row.findingText && outcome === 'create')
+      problems.push('an action needs the finding it addresses');
+    return {
+      row: row.row,
+      outcome: problems.length ? 'error' : outcome,
+      reference: row.reference,
+      action: row.actionTitle,
+      problems,
+    };
+  }
+
+  private async existingActions(
+    manager: EntityManager,
+    organisationId: number,
+    rows: PlanRow[],
+  ): Promise<Map<string, Action>> {
+    const references = [...new Set(rows.map((r) => r.reference).filter((r): r is string => !!r))];
+    const found = new Map<string, Action>();
+    for (let i = 0; i < references.length; i += 500) {
+      const batch = await manager.findBy(Action, {
+        organisationId,
+        reference: In(references.slice(i, i + 500)),
+      });
+      for (const action of batch) found.set(action.reference!, action);
+    }
+    return found;
+  }
+}
+
+/** Everyone who could own or lead an action, by email and by name; and people to create. */
+class PeopleIndex {
+  private readonly toCreate = new Map<string, { name: string; role: UserRole }>();
+
+  private constructor(
+    private readonly byEmail: Map<string, User>,
+    private readonly byName: Map<string, User>,
+  ) {}
+
+  static async load(manager: EntityManager): Promise<PeopleIndex> {
+    const users = await manager.find(User);
+    return new PeopleIndex(
+      new Map(users.map((u) => [u.email.toLowerCase(), u])),
+      new Map(users.map((u) => [u.name.toLowerCase().replace(/\s+/g, ' '), u])),
+    );
+  }
+
+  find(value: string): User | undefined {
+    const key = value.trim().toLowerCase().replace(/\s+/g, ' ');
+    return this.byEmail.get(key) ?? this.byName.get(key);
+  }
+
+  plan(value: string, role: UserRole): void {
+    const key = value.trim().toLowerCase();
+    if (!this.toCreate.has(key)) this.toCreate.set(key, { name: value.trim(), role });
+  }
+
+  pending(): string[] {
+    return [...this.toCreate.values()].map((p) => p.name);
+  }
+
+  /** The user for a name or email, creating a planned one the first time it is needed. */
+  async resolve(
+    manager: EntityManager,
+    audit: AuditService,
+    value: string | null,
+  ): Promise<number | null> {
+    if (!value) return null;
+    const known = this.find(value);
+    if (known) return known.id;
+    const planned = this.toCreate.get(value.trim().toLowerCase());
+    if (!planned) return null;
+    const isEmail = /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(planned.name);
+    const slug =
+      planned.name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '.')
+        .replace(/^\.|\.$/g, '') || 'person';
+    const now = nowTimestamp();
+    const user = await manager.save(
+      manager.create(User, {
+        name: isEmail ? planned.name.split('@')[0] : planned.name,
+        email: isEmail ? planned.name.toLowerCase() : `${slug}@imported.invalid`,
+        role: planned.role,
+        active: true,
+        passwordHash: null,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+    await audit.record(manager, {
+      action: 'create',
+      entity: 'app_user',
+      entityId: user.id,
+      after: user,
+      summary: 'Created by plan import',
+    });
+    this.byEmail.set(user.email, user);
+    this.byName.set(user.name.toLowerCase(), user);
+    return user.id;
+  }
+}
+
+/** Writes one row's finding, action, progress and evidence. */
+class PlanWriter {
+  private readonly store: ImportStore;
+  private readonly serviceIds = new Map<string, number | null>();
+  private readonly findingIds = new Map<string, number>();
+
+  constructor(
+    private readonly manager: EntityManager,
+    private readonly audit: AuditService,
+    private readonly organisationId: number,
+    private readonly actorId: number,
+    private readonly people: PeopleIndex,
+  ) {
+    this.store = new ImportStore(manager, audit);
+  }
+
+  async create(row: PlanRow): Promise<void> {
+    const findingId = await this.finding(row);
+    if (!row.actionTitle || !row.dueDate) return;
+    const now = nowTimestamp();
+    const action = await this.manager.save(
+      this.manager.create(Action, {
+        organisationId: this.organisationId,
+        reference: row.reference?.slice(0, 30) ?? null,
+        title: row.actionTitle.slice(0, 300),
+        description: null,
+        successMeasure: null,
+        ownerId: await this.people.resolve(this.manager, this.audit, row.owner),
+        executiveLeadId: await this.people.resolve(this.manager, this.audit, row.executiveLead),
+        startDate: null,
+        dueDate: row.dueDate,
+        originalDueDate: row.dueDate,
+        progress: 0,
+        status: 'NOT_STARTED',
+        cancellationReason: null,
+        assuredById: null,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+    await this.manager
+      .createQueryBuilder()
+      .relation(Action, 'findings')
+      .of(action.id)
+      .add(findingId);
+    await this.audit.record(this.manager, {
+      action: 'create',
+      entity: 'action',
+      entityId: action.id,
+      after: action,
+      summary: `Plan import, row ${row.row}`,
+    });
+    await this.progress(action, row, now);
+    if (row.evidence) {
+      await this.manager.insert(Evidence, {
+        actionId: action.id,
+        kind: 'note',
+        title: 'Evidence listed in the imported plan',
+        url: null,
+        note: row.evidence.slice(0, 5000),
+        fileName: null,
+        fileSha256: null,
+        fileSize: null,
+        category: null,
+        submittedById: this.actorId,
+        submittedAt: now,
+        reviewState: 'SUBMITTED',
+        reviewedById: null,
+        reviewedAt: null,
+        reviewNote: null,
+      });
+    }
+  }
+
+  async update(row: PlanRow, action: Action): Promise<void> {
+    const now = nowTimestamp();
+    const changes: Partial<Action> = {};
+    if (row.actionTitle && row.actionTitle !== action.title)
+      changes.title = row.actionTitle.slice(0, 300);
+    const ownerId = await this.people.resolve(this.manager, this.audit, row.owner);
+    if (ownerId && ownerId !== action.ownerId) changes.ownerId = ownerId;
+    const leadId = await this.people.resolve(this.manager, this.audit, row.executiveLead);
+    if (leadId && leadId !== action.executiveLeadId) changes.executiveLeadId = leadId;
+    if (
+      row.dueDate &&
+      row.dueDate !== action.dueDate &&
+      ['NOT_STARTED', 'IN_PROGRESS'].includes(action.status)
+    ) {
+      await this.manager.insert(DueDateChange, {
+        actionId: action.id,
+        previousDueDate: action.dueDate,
+        newDueDate: row.dueDate,
+        reason: `Changed in the imported plan (row ${row.row})`,
+        changedById: this.actorId,
+        createdAt: now,
+      });
+      changes.dueDate = row.dueDate;
+    }
+    if (!Object.keys(changes).length) return;
+    await this.manager.update(
+      Action,
+      { id: action.id },
+      { ...changes, version: action.version + 1, updatedAt: now },
+    );
+    await this.audit.record(this.manager, {
+      action: 'update',
+      entity: 'action',
+      entityId: action.id,
+      before: action,
+      after: { ...action, ...changes },
+      summary: `Plan import, row ${row.row}`,
+    });
+  }
+
+  private async finding(row: PlanRow): Promise<number> {
+    const key = `${row.coreService ?? ''}|${row.findingType}|${row.findingText}`;
+    const cached = this.findingIds.get(key);
+    if (cached) return cached;
+    if (!this.serviceIds.has(row.coreService ?? '')) {
+      this.serviceIds.set(
+        row.coreService ?? '',
+        (await this.store.coreService(this.organisationId, row.coreService)).id,
+      );
+    }
+    const coreServiceId = this.serviceIds.get(row.coreService ?? '') ?? null;
+    const text = row.findingText!.slice(0, 10000);
+    const existing = await this.store.existingFinding(
+      this.organisationId,
+      coreServiceId,
+      row.findingType,
+      text,
+    );
+    let id = existing?.id;
+    if (!id) {
+      const now = nowTimestamp();
+      const saved = await this.manager.save(
+        this.manager.create(Finding, {
+          organisationId: this.organisationId,
+          inspectionId: null,
+          coreServiceId,
+          keyQuestion: row.keyQuestion,
+          qualityStatement: null,
+          type: row.findingType,
+          deadline: null,
+          regulations: row.regulations,
+          reference: row.reference?.slice(0, 30) ?? null,
+          text,
+          source: 'spreadsheet_import',
+          sourceLine: row.row,
+          sourcePage: null,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      );
+      await this.audit.record(this.manager, {
+        action: 'create',
+        entity: 'finding',
+        entityId: saved.id,
+        after: saved,
+        summary: `Plan import, row ${row.row}`,
+      });
+      id = saved.id;
+    }
+    this.findingIds.set(key, id);
+    return id;
+  }
+
+  /** The plan's own progress note becomes the action's first history entry. */
+  private async progress(action: Action, row: PlanRow, now: string): Promise<void> {
+    if (!row.completed && !row.progressNote) return;
+    const outcome = applyProgressUpdate(
+      action,
+      row.completed ? { status: 'COMPLETED' } : { progress: row.progress ?? 0 },
+    );
+    await this.manager.insert(ProgressUpdate, {
+      actionId: action.id,
+      authorId: this.actorId,
+      createdAt: now,
+      note: (row.progressNote ?? 'Marked complete in the imported plan').slice(0, 5000),
+      progress: outcome.progress,
+      statusFrom: outcome.statusTo ? action.status : null,
+      statusTo: outcome.statusTo,
+      offTrack: false,
+    });
+    await this.manager.update(
+      Action,
+      { id: action.id },
+      { progress: outcome.progress, ...(outcome.statusTo ? { status: outcome.statusTo } : {}) },
+    );
+  }
+}
