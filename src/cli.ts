@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerAccountCommands } from './cli/account-commands';
 import { withDatabase } from './cli/cli-context';
+import { registerImportCommands } from './cli/import-commands';
 import { AppError } from './common/app-error';
 import { ConfigError } from './config/configuration';
 import { DEMO_PASSWORD, resetToDemoData } from './demo/demo-loader';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
     });
 
   registerAccountCommands(program);
+  registerImportCommands(program);
   return program;
 }
 

@@ -76,17 +76,74 @@ describe('command line', () => {
     expect(output.join('').trim()).toMatch(/^cqct_[\w-]{30,}$/);
   });
 
+  it('imports a report, saying what it did, and adds nothing the second time', async () => {
+    const report = path.join(__dirname, 'fixtures', 'report-community-trust.txt');
+    await run('import', 'report', report, '--dry-run');
+    expect(output.join('')).toMatch(
+      /Dry run, nothing stored: Northbrook Community Health NHS Trust; 13 new findings of 13, 9 new ratings, 3 new core services, 1 warnings\./,
+    );
+    output = [];
+    await run('import', 'report', report, '--as', 'first.admin@example.nhs.uk');
+    expect(output.join('')).toMatch(
+      /Imported \(import \d+\): Northbrook Community Health NHS Trust; 13 new findings of 13/,
+    );
+    output = [];
+    await run('import', 'report', report);
+    expect(output.join('')).toMatch(/0 new findings of 13, 0 new ratings, 0 new core services/);
+  });
+
+  it('imports a plan with a progress bar, and fails plainly on a plan with problems', async () => {
+    const file = path.join(dir, 'plan.csv');
+    fs.writeFileSync(
+      file,
+      'Ref,Finding,Action,Owner,Due date\nX1,The trust must act.,Act now,first.admin@example.nhs.uk,31/12/2027\nX2,The trust must act.,Act later,Nobody Here,31/12/2027\n',
+    );
+    const failure = await run(
+      'import',
+      'plan',
+      file,
+      '--organisation-id',
+      '1',
+      '--as',
+      'first.admin@example.nhs.uk',
+    ).catch((e: unknown) => e);
+    expect(describeFailure(failure)).toBe(
+      '1 of 2 rows have problems; nothing was imported\n  row 3: owner "Nobody Here" is not a user (matched by email, then name); import with createUsers to add them',
+    );
+    await run(
+      'import',
+      'plan',
+      file,
+      '--organisation-id',
+      '1',
+      '--as',
+      'first.admin@example.nhs.uk',
+      '--create-users',
+    );
+    expect(output.join('')).toMatch(
+      /Imported \(import \d+\): 2 to create, 0 to update, 0 skipped, 0 with problems; new users: Nobody Here\./,
+    );
+  });
+
   it('exports the audit trail as CSV', async () => {
     const file = path.join(dir, 'audit.csv');
     await run('audit', 'export', '--out', file, '--entity', 'app_user');
     const rows: Record<string, string>[] = parse(fs.readFileSync(file), { columns: true });
-    expect(rows).toEqual([
-      expect.objectContaining({ action: 'create', entity: 'app_user', actor_id: '' }),
+    // The admin made from the command line (no actor), then the person the plan import created.
+    expect(rows.map((r) => [r.action, r.entity])).toEqual([
+      ['create', 'app_user'],
+      ['create', 'app_user'],
     ]);
+    expect(rows[0].actor_id).toBe('');
     expect(JSON.parse(rows[0].changes).after).toMatchObject({
       email: 'first.admin@example.nhs.uk',
       role: 'admin',
     });
-    expect(rows[0].changes).not.toMatch(/argon2/);
+    expect(JSON.parse(rows[1].changes).after).toMatchObject({
+      name: 'Nobody Here',
+      email: 'nobody.here@imported.invalid',
+    });
+    expect(rows[1].actor_id).not.toBe('');
+    expect(rows.map((r) => r.changes).join('')).not.toMatch(/argon2/);
   });
 });
