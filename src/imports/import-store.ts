@@ -6,7 +6,9 @@ import { Rating } from '../core-services/rating.entity';
 import { canonicalCoreServiceName } from '../cqc/core-services';
 import type { RatingScope } from '../cqc/key-questions';
 import type { Rating as RatingValue } from '../cqc/ratings';
+import { CreateFindingDto } from '../findings/dto/finding.dto';
 import { Finding, FindingType } from '../findings/finding.entity';
+import { FindingOrigin, FindingsService } from '../findings/findings.service';
 import { Organisation, OrganisationKind } from '../organisations/organisation.entity';
 
 /**
@@ -15,10 +17,43 @@ import { Organisation, OrganisationKind } from '../organisations/organisation.en
  * new; each creation is audited like any other.
  */
 export class ImportStore {
+  /** What this import created, for its answer and its import record. */
+  readonly created = { coreServices: 0, ratings: 0, findings: 0 };
+  private readonly serviceIds = new Map<string, number>();
+
   constructor(
     private readonly manager: EntityManager,
     private readonly audit: AuditService,
+    private readonly findings?: FindingsService,
   ) {}
+
+  /** The id of a core service by name (found or created once per import); null stays trust-wide. */
+  async serviceId(organisationId: number, name: string | null): Promise<number | null> {
+    if (!name) return null;
+    const known = this.serviceIds.get(name);
+    if (known !== undefined) return known;
+    const result = await this.coreService(organisationId, name);
+    if (result.created) this.created.coreServices++;
+    this.serviceIds.set(name, result.id!);
+    return result.id;
+  }
+
+  /** Adds a finding unless the same words are already recorded for that service and type. */
+  async finding(
+    dto: CreateFindingDto,
+    origin: FindingOrigin,
+  ): Promise<{ id: number; status: 'new' | 'exists' }> {
+    const existing = await this.existingFinding(
+      dto.organisationId,
+      dto.coreServiceId ?? null,
+      dto.type,
+      dto.text,
+    );
+    if (existing) return { id: existing.id, status: 'exists' };
+    const saved = await this.findings!.createIn(this.manager, dto, origin);
+    this.created.findings++;
+    return { id: saved.id, status: 'new' };
+  }
 
   async organisation(wanted: {
     id?: number;
@@ -110,6 +145,7 @@ export class ImportStore {
       ratedOn: row.ratedOn,
     });
     if (exists) return false;
+    this.created.ratings++;
     await manager.insert(Rating, {
       organisationId,
       coreServiceId,

@@ -55,83 +55,50 @@ export class ImportsService {
       );
     }
     const run = async (manager: EntityManager) => {
-      const store = new ImportStore(manager, this.audit);
+      const store = new ImportStore(manager, this.audit, this.findings);
       const { organisation, created: organisationCreated } = await store.organisation({
         id: options.organisationId,
         name: name ?? '',
         kind: options.organisationKind ?? 'combined',
       });
-      const serviceIds = new Map<string, number>();
-      let coreServicesCreated = 0;
-      const serviceId = async (service: string | null) => {
-        if (!service) return null;
-        if (!serviceIds.has(service)) {
-          const result = await store.coreService(organisation.id, service);
-          serviceIds.set(service, result.id!);
-          if (result.created) coreServicesCreated++;
-        }
-        return serviceIds.get(service)!;
-      };
-      const inspection = await this.inspectionFor(manager, organisation.id, parsed.inspection, [
-        ...new Set(parsed.findings.map((f) => f.coreService)),
-      ]);
-      let ratingsCreated = 0;
+      const inspection = await this.inspectionFor(manager, organisation.id, parsed.inspection);
+      const ratedOn =
+        parsed.inspection.publishedOn ?? parsed.inspection.visitEnd ?? parsed.inspection.visitStart;
       for (const rating of parsed.ratings) {
-        const ratedOn =
-          parsed.inspection.publishedOn ??
-          parsed.inspection.visitEnd ??
-          parsed.inspection.visitStart;
-        if (!ratedOn) continue;
-        if (
-          await store.rating(organisation.id, await serviceId(rating.coreService), {
-            scope: rating.scope,
-            rating: rating.rating,
-            ratedOn,
-          })
-        )
-          ratingsCreated++;
+        if (!ratedOn) break;
+        const coreServiceId = await store.serviceId(organisation.id, rating.coreService);
+        await store.rating(organisation.id, coreServiceId, {
+          scope: rating.scope,
+          rating: rating.rating,
+          ratedOn,
+        });
       }
       const findings = [];
       for (const finding of parsed.findings) {
-        const coreServiceId = await serviceId(finding.coreService);
-        const existing = await store.existingFinding(
-          organisation.id,
-          coreServiceId,
-          finding.type,
-          finding.text,
+        const coreServiceId = await store.serviceId(organisation.id, finding.coreService);
+        const stored = await store.finding(
+          {
+            organisationId: organisation.id,
+            inspectionId: inspection.id ?? undefined,
+            coreServiceId: coreServiceId ?? undefined,
+            keyQuestion: finding.keyQuestion ?? undefined,
+            type: finding.type,
+            deadline: finding.deadline ?? undefined,
+            regulations: finding.regulations.map((r) => ({
+              ...r,
+              paragraph: r.paragraph ?? undefined,
+            })),
+            reference: finding.reference,
+            text: finding.text,
+          },
+          { source: 'report_import', sourceLine: finding.line, sourcePage: finding.page },
         );
-        const saved =
-          existing ??
-          (await this.findings.createIn(
-            manager,
-            {
-              organisationId: organisation.id,
-              inspectionId: inspection.id ?? undefined,
-              coreServiceId: coreServiceId ?? undefined,
-              keyQuestion: finding.keyQuestion ?? undefined,
-              type: finding.type,
-              deadline: finding.deadline ?? undefined,
-              regulations: finding.regulations.map((r) => ({
-                ...r,
-                paragraph: r.paragraph ?? undefined,
-              })),
-              reference: finding.reference,
-              text: finding.text,
-            },
-            { source: 'report_import', sourceLine: finding.line, sourcePage: finding.page },
-          ));
-        findings.push({
-          ...finding,
-          status: existing ? ('exists' as const) : ('new' as const),
-          id: saved.id,
-        });
+        findings.push({ ...finding, ...stored });
       }
       const created = {
         organisation: organisationCreated,
-        coreServices: coreServicesCreated,
         inspection: inspection.created,
-        ratings: ratingsCreated,
-        findings: findings.filter((f) => f.status === 'new').length,
+        ...store.created,
       };
       const importId = await this.record(
         manager,
@@ -191,60 +158,38 @@ export class ImportsService {
       throw error;
     }
     const run = async (manager: EntityManager) => {
-      const store = new ImportStore(manager, this.audit);
+      const store = new ImportStore(manager, this.audit, this.findings);
       const { organisation, created: organisationCreated } = await store.organisation({
         id: options.organisationId,
         ...parsed.organisation,
       });
       if (!organisationCreated)
         await this.refreshOrganisation(manager, organisation, parsed.organisation);
-      const serviceIds = new Map<string, number>();
-      let coreServicesCreated = 0;
-      for (const service of parsed.coreServices) {
-        const result = await store.coreService(organisation.id, service);
-        serviceIds.set(service, result.id!);
-        if (result.created) coreServicesCreated++;
-      }
-      let ratingsCreated = 0;
+      for (const service of parsed.coreServices) await store.serviceId(organisation.id, service);
       for (const row of parsed.ratings) {
-        const id = row.coreService ? serviceIds.get(row.coreService)! : null;
-        if (await store.rating(organisation.id, id, row)) ratingsCreated++;
+        await store.rating(
+          organisation.id,
+          await store.serviceId(organisation.id, row.coreService),
+          row,
+        );
       }
       const findings = [];
       for (const finding of parsed.findings) {
-        const coreServiceId = finding.coreService ? serviceIds.get(finding.coreService)! : null;
-        const existing = await store.existingFinding(
-          organisation.id,
-          coreServiceId,
-          'RATING',
-          finding.text,
+        const coreServiceId = await store.serviceId(organisation.id, finding.coreService);
+        const stored = await store.finding(
+          {
+            organisationId: organisation.id,
+            coreServiceId: coreServiceId ?? undefined,
+            keyQuestion: finding.keyQuestion ?? undefined,
+            type: 'RATING',
+            reference: finding.reference,
+            text: finding.text,
+          },
+          { source: 'api_import' },
         );
-        const saved =
-          existing ??
-          (await this.findings.createIn(
-            manager,
-            {
-              organisationId: organisation.id,
-              coreServiceId: coreServiceId ?? undefined,
-              keyQuestion: finding.keyQuestion ?? undefined,
-              type: 'RATING',
-              reference: finding.reference,
-              text: finding.text,
-            },
-            { source: 'api_import' },
-          ));
-        findings.push({
-          ...finding,
-          status: existing ? ('exists' as const) : ('new' as const),
-          id: saved.id,
-        });
+        findings.push({ ...finding, ...stored });
       }
-      const created = {
-        organisation: organisationCreated,
-        coreServices: coreServicesCreated,
-        ratings: ratingsCreated,
-        findings: findings.filter((f) => f.status === 'new').length,
-      };
+      const created = { organisation: organisationCreated, ...store.created };
       const importId = await this.record(
         manager,
         'cqc_json',
@@ -359,7 +304,6 @@ export class ImportsService {
     manager: EntityManager,
     organisationId: number,
     dates: { visitStart: string | null; visitEnd: string | null; publishedOn: string | null },
-    _coreServices: (string | null)[],
   ): Promise<{ id: number | null; created: boolean }> {
     if (!dates.visitStart) return { id: null, created: false };
     const existing = await manager.findOneBy(Inspection, {
