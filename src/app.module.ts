@@ -15,6 +15,7 @@ import { HealthController } from './health/health.controller';
 import { ImportsModule } from './imports/imports.module';
 import { InspectionsModule } from './inspections/inspections.module';
 import { OrganisationsModule } from './organisations/organisations.module';
+import { ReadinessModule } from './readiness/readiness.module';
 import { ReferenceController } from './reference/reference.controller';
 import { UsersModule } from './users/users.module';
 import { WebController } from './web/web.controller';
@@ -40,6 +41,7 @@ export class AppModule {
         FindingsModule,
         ActionsModule,
         ImportsModule,
+        ReadinessModule,
         DemoModule,
       ],
       controllers: [HealthController, ReferenceController, WebController],

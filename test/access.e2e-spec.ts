@@ -194,6 +194,8 @@ describe('the access matrix', () => {
         path: `/api/v1/imports/plan?organisationId=${org}&dryRun=true`,
         allowed: PLAN_RUNNERS,
       },
+      { method: 'get', path: `/api/v1/readiness?organisationId=${org}`, allowed: EVERYONE },
+      { method: 'get', path: `/api/v1/readiness/core-services/${cs}`, allowed: EVERYONE },
       { method: 'get', path: '/api/v1/actions', allowed: EVERYONE },
       { method: 'get', path: a, allowed: EVERYONE },
       { method: 'get', path: `${a}/progress`, allowed: EVERYONE },

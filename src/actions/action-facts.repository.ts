@@ -2,12 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { containsPattern, LIKE_ESCAPE } from '../common/sql';
 import { deliveryStatusesOfBrag } from '../readiness/brag';
-import {
-  ActionFactsRow,
-  actionFactsColumns,
-  asOfParameters,
-  deliveryStatusCase,
-} from '../readiness/action-facts.sql';
+import { ActionFactsRow, asOfParameters, derivedActionsFrom } from '../readiness/action-facts.sql';
 import { ListActionsQueryDto } from './dto/action-read.dto';
 
 const SORT_COLUMNS = {
@@ -90,7 +85,7 @@ export class ActionFactsRepository {
       outer.push(query.overdue ? overdue : `NOT ${overdue}`);
     }
 
-    const from = this.derivedFrom(inner, outer);
+    const from = derivedActionsFrom(inner, outer);
     const direction = query.order === 'desc' ? 'DESC' : 'ASC';
     const sortColumn = SORT_COLUMNS[query.sort ?? 'dueDate'];
     // NULL references sort last either way, the same on both engines.
@@ -111,7 +106,7 @@ export class ActionFactsRepository {
 
   /** One action's derived facts as at a date; undefined if it did not exist then. */
   async findOne(id: number, asOf: string): Promise<ActionFactsRow | undefined> {
-    const from = this.derivedFrom(['a.id = :id', 'a.created_at <= :asOfEnd'], []);
+    const from = derivedActionsFrom(['a.id = :id', 'a.created_at <= :asOfEnd'], []);
     const [row] = await this.run<ActionFactsRow>(`SELECT d.* ${from}`, {
       ...asOfParameters(asOf),
       id,
@@ -119,16 +114,7 @@ export class ActionFactsRepository {
     return row;
   }
 
-  private derivedFrom(inner: string[], outer: string[]): string {
-    return `FROM (
-      SELECT s.*, ${deliveryStatusCase} AS delivery_status FROM (
-        SELECT a.id, a.reference, a.updated_at, ${actionFactsColumns}
-        FROM action a WHERE ${inner.join(' AND ')}
-      ) s
-    ) d${outer.length ? ` WHERE ${outer.join(' AND ')}` : ''}`;
-  }
-
-  private run<T>(sql: string, params: Record<string, unknown>): Promise<T[]> {
+  run<T>(sql: string, params: Record<string, unknown>): Promise<T[]> {
     const [query, values] = this.dataSource.driver.escapeQueryWithParameters(sql, params, {});
     return this.dataSource.query(query, values);
   }

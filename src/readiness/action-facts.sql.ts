@@ -62,3 +62,16 @@ export interface ActionFactsRow {
   reinspection_at: string | null;
   delivery_status: DeliveryStatus;
 }
+
+/**
+ * `FROM (...) d`: actions filtered on their stored columns (`inner`, over `a`), with the facts
+ * and delivery status derived as at the date, filtered again on those (`outer`, over `d`).
+ */
+export function derivedActionsFrom(inner: string[], outer: string[] = []): string {
+  return `FROM (
+      SELECT s.*, ${deliveryStatusCase} AS delivery_status FROM (
+        SELECT a.id, a.reference, a.updated_at, a.created_at, ${actionFactsColumns}
+        FROM action a WHERE ${inner.join(' AND ')}
+      ) s
+    ) d${outer.length ? ` WHERE ${outer.join(' AND ')}` : ''}`;
+}

@@ -1,0 +1,105 @@
+import type { FindingType } from '../findings/finding.entity';
+import { daysBetween } from '../common/dates';
+import { DeliveryStatus } from './delivery-status';
+
+export const READINESS_VERDICTS = ['READY', 'AT_RISK', 'NOT_READY'] as const;
+export type ReadinessVerdict = (typeof READINESS_VERDICTS)[number];
+
+/** What a core service's verdict is decided from, as at one date. */
+export interface ReadinessFigures {
+  findingsByType: Record<FindingType, number>;
+  uncoveredByType: Record<FindingType, number>;
+  /** Actions (not cancelled) addressing MUST findings, by delivery status. */
+  mustActions: Record<Exclude<DeliveryStatus, 'CANCELLED'>, number>;
+  /** All actions of the service (not cancelled), by delivery status. */
+  actions: Record<Exclude<DeliveryStatus, 'CANCELLED'>, number>;
+  /** Open actions due after the reinspection date. */
+  dueAfterReinspection: number;
+  /** ...of which address MUST findings. */
+  mustDueAfterReinspection: number;
+}
+
+export interface Verdict {
+  verdict: ReadinessVerdict;
+  reasons: string[];
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * DESIGN.md's readiness verdict. READY: every MUST finding has an action, all of them are
+ * completed or assured, and nothing is off track. NOT_READY: a MUST finding has no action,
+ * or a MUST action is off track, or a MUST action is due after the reinspection date. AT_RISK
+ * otherwise. Every reason that applies is listed, worst first.
+ */
+export function readinessVerdict(figures: ReadinessFigures): Verdict {
+  const blocking: string[] = [];
+  const risks: string[] = [];
+  const openMust =
+    figures.mustActions.OFF_TRACK + figures.mustActions.AT_RISK + figures.mustActions.ON_TRACK;
+
+  if (figures.uncoveredByType.MUST > 0)
+    blocking.push(
+      `${plural(figures.uncoveredByType.MUST, 'MUST finding has', 'MUST findings have')} no action`,
+    );
+  if (figures.mustActions.OFF_TRACK > 0)
+    blocking.push(
+      `${plural(figures.mustActions.OFF_TRACK, 'MUST action is', 'MUST actions are')} off track`,
+    );
+  if (figures.mustDueAfterReinspection > 0) {
+    blocking.push(
+      `${plural(figures.mustDueAfterReinspection, 'MUST action is', 'MUST actions are')} due after the reinspection date`,
+    );
+  }
+  if (openMust > 0)
+    risks.push(`${plural(openMust, 'MUST action is', 'MUST actions are')} not yet completed`);
+  const otherOffTrack = figures.actions.OFF_TRACK - figures.mustActions.OFF_TRACK;
+  if (otherOffTrack > 0)
+    risks.push(`${plural(otherOffTrack, 'other action is', 'other actions are')} off track`);
+  const otherDueAfter = figures.dueAfterReinspection - figures.mustDueAfterReinspection;
+  if (otherDueAfter > 0)
+    risks.push(
+      `${plural(otherDueAfter, 'other action is', 'other actions are')} due after the reinspection date`,
+    );
+  if (figures.mustActions.COMPLETED > 0) {
+    risks.push(
+      `${plural(figures.mustActions.COMPLETED, 'completed MUST action awaits', 'completed MUST actions await')} assurance`,
+    );
+  }
+
+  if (blocking.length) return { verdict: 'NOT_READY', reasons: [...blocking, ...risks] };
+  const offTrackAnywhere = figures.actions.OFF_TRACK > 0;
+  if (openMust > 0 || offTrackAnywhere || otherDueAfter > 0)
+    return { verdict: 'AT_RISK', reasons: risks };
+  return { verdict: 'READY', reasons: risks };
+}
+
+/** Share of MUST actions that are assured, 0-100, or null when there are none. */
+export function mustAssuredPercent(mustActions: ReadinessFigures['mustActions']): number | null {
+  const total = Object.values(mustActions).reduce((sum, n) => sum + n, 0);
+  return total === 0 ? null : Math.round((mustActions.ASSURED / total) * 100);
+}
+
+export interface ForecastInput {
+  createdAt: string;
+  lastActivityAt: string;
+  progress: number;
+  dueDate: string;
+}
+
+/**
+ * Projected completion: a straight line from the action's creation (0%) through its latest
+ * recorded progress, carried on to 100%. Null when there is no progress to project from.
+ */
+export function projectedCompletion(input: ForecastInput): string | null {
+  if (input.progress >= 100) return input.lastActivityAt.slice(0, 10);
+  if (input.progress <= 0) return null;
+  const start = input.createdAt.slice(0, 10);
+  const latest = input.lastActivityAt.slice(0, 10);
+  const elapsed = Math.max(1, daysBetween(start, latest));
+  const perDay = input.progress / elapsed;
+  const remaining = Math.ceil((100 - input.progress) / perDay);
+  return new Date(Date.parse(`${latest}T00:00:00.000Z`) + remaining * 86400000)
+    .toISOString()
+    .slice(0, 10);
+}

@@ -1,0 +1,245 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ActionFactsRepository } from '../actions/action-facts.repository';
+import { AppError } from '../common/app-error';
+import { daysBetween, todayDate } from '../common/dates';
+import { CoreService } from '../core-services/core-service.entity';
+import type { FindingType } from '../findings/finding.entity';
+import { Organisation } from '../organisations/organisation.entity';
+import { asOfParameters, derivedActionsFrom } from './action-facts.sql';
+import { DeliveryStatus } from './delivery-status';
+import { ReadinessDto, ServiceReadinessDto } from './readiness.dto';
+import { mustAssuredPercent, projectedCompletion, readinessVerdict } from './readiness-rules';
+
+type Counts<K extends string> = Record<K, number>;
+type Live = Exclude<DeliveryStatus, 'CANCELLED'>;
+const TYPES: FindingType[] = ['MUST', 'SHOULD', 'WARNING_NOTICE', 'RATING'];
+const zeroTypes = (): Counts<FindingType> => ({ MUST: 0, SHOULD: 0, WARNING_NOTICE: 0, RATING: 0 });
+const zeroStatuses = (): Counts<DeliveryStatus> => ({
+  ASSURED: 0,
+  COMPLETED: 0,
+  OFF_TRACK: 0,
+  AT_RISK: 0,
+  ON_TRACK: 0,
+  CANCELLED: 0,
+});
+const key = (id: unknown) => (id === null || id === undefined ? 'trust' : String(Number(id)));
+
+/**
+ * Readiness of every core service for reinspection, as at a date: counted with SQL
+ * aggregates over the findings and the actions' state derived from history, then judged by
+ * the pure rules in readiness-rules.ts.
+ */
+@Injectable()
+export class ReadinessService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly facts: ActionFactsRepository,
+  ) {}
+
+  async forOrganisation(organisationId: number, asOf = todayDate()): Promise<ReadinessDto> {
+    const organisation = await this.dataSource
+      .getRepository(Organisation)
+      .findOneBy({ id: organisationId });
+    if (!organisation)
+      throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${organisationId}`);
+    const params = { ...asOfParameters(asOf), organisationId };
+    const actionsOfOrganisation = derivedActionsFrom([
+      'a.organisation_id = :organisationId',
+      'a.created_at <= :asOfEnd',
+    ]);
+    const statusAt = `COALESCE((SELECT pu.status_to FROM progress_update pu WHERE pu.action_id = a.id AND pu.status_to IS NOT NULL
+      AND pu.created_at <= :asOfEnd ORDER BY pu.created_at DESC, pu.id DESC LIMIT 1), 'NOT_STARTED')`;
+
+    const [services, findingRows, serviceActionRows, mustActionRows, totalRows, openRows] =
+      await Promise.all([
+        this.dataSource
+          .getRepository(CoreService)
+          .find({ where: { organisationId }, order: { name: 'ASC' } }),
+        this.facts.run<{
+          core_service_id: number | null;
+          type: FindingType;
+          n: number;
+          uncovered: number;
+        }>(
+          `SELECT f.core_service_id AS core_service_id, f.type AS type, COUNT(*) AS n,
+           SUM(CASE WHEN EXISTS (SELECT 1 FROM action_finding af JOIN action a ON a.id = af.action_id
+             WHERE af.finding_id = f.id AND a.created_at <= :asOfEnd AND ${statusAt} <> 'CANCELLED') THEN 0 ELSE 1 END) AS uncovered
+         FROM finding f WHERE f.organisation_id = :organisationId AND f.created_at <= :asOfEnd
+         GROUP BY f.core_service_id, f.type`,
+          params,
+        ),
+        this.facts.run<{
+          core_service_id: number | null;
+          delivery_status: DeliveryStatus;
+          n: number;
+          due_after: number;
+        }>(
+          `SELECT f.core_service_id AS core_service_id, d.delivery_status AS delivery_status, COUNT(DISTINCT d.id) AS n,
+           COUNT(DISTINCT CASE WHEN d.delivery_status IN ('OFF_TRACK', 'AT_RISK', 'ON_TRACK') AND cs.reinspection_date IS NOT NULL
+             AND d.due_at > cs.reinspection_date THEN d.id END) AS due_after
+         ${actionsOfOrganisation}
+         JOIN action_finding af ON af.action_id = d.id JOIN finding f ON f.id = af.finding_id
+         LEFT JOIN core_service cs ON cs.id = f.core_service_id
+         GROUP BY f.core_service_id, d.delivery_status`,
+          params,
+        ),
+        this.facts.run<{
+          core_service_id: number | null;
+          delivery_status: DeliveryStatus;
+          n: number;
+          due_after: number;
+        }>(
+          `SELECT f.core_service_id AS core_service_id, d.delivery_status AS delivery_status, COUNT(DISTINCT d.id) AS n,
+           COUNT(DISTINCT CASE WHEN d.delivery_status IN ('OFF_TRACK', 'AT_RISK', 'ON_TRACK') AND cs.reinspection_date IS NOT NULL
+             AND d.due_at > cs.reinspection_date THEN d.id END) AS due_after
+         ${actionsOfOrganisation}
+         JOIN action_finding af ON af.action_id = d.id JOIN finding f ON f.id = af.finding_id AND f.type = 'MUST'
+         LEFT JOIN core_service cs ON cs.id = f.core_service_id
+         GROUP BY f.core_service_id, d.delivery_status`,
+          params,
+        ),
+        this.facts.run<{ delivery_status: DeliveryStatus; n: number }>(
+          `SELECT d.delivery_status AS delivery_status, COUNT(*) AS n ${actionsOfOrganisation} GROUP BY d.delivery_status`,
+          params,
+        ),
+        this.facts.run<{
+          id: number;
+          core_service_id: number | null;
+          title: string;
+          reference: string | null;
+          progress_at: number;
+          last_activity_at: string;
+          created_at: string;
+          due_at: string;
+        }>(
+          `SELECT DISTINCT d.id AS id, f.core_service_id AS core_service_id, a2.title AS title, a2.reference AS reference,
+           d.progress_at AS progress_at, d.last_activity_at AS last_activity_at, d.created_at AS created_at, d.due_at AS due_at
+         ${actionsOfOrganisation}
+         JOIN action a2 ON a2.id = d.id
+         JOIN action_finding af ON af.action_id = d.id JOIN finding f ON f.id = af.finding_id
+         WHERE d.status_at IN ('NOT_STARTED', 'IN_PROGRESS')
+         ORDER BY d.due_at, d.id`,
+          params,
+        ),
+      ]);
+
+    const buckets = [
+      ...services.map((s) => ({
+        key: key(s.id),
+        coreServiceId: s.id,
+        name: s.name,
+        reinspectionDate: s.reinspectionDate,
+        confirmed: s.reinspectionConfirmed,
+      })),
+      {
+        key: 'trust',
+        coreServiceId: null,
+        name: 'Trust-wide',
+        reinspectionDate: null,
+        confirmed: false,
+      },
+    ];
+    const coreServices: ServiceReadinessDto[] = buckets
+      .map((bucket) => {
+        const findingsByType = zeroTypes();
+        const uncovered = zeroTypes();
+        for (const row of findingRows.filter((r) => key(r.core_service_id) === bucket.key)) {
+          findingsByType[row.type] = Number(row.n);
+          uncovered[row.type] = Number(row.uncovered);
+        }
+        const actions = zeroStatuses();
+        let dueAfter = 0;
+        for (const row of serviceActionRows.filter((r) => key(r.core_service_id) === bucket.key)) {
+          actions[row.delivery_status] = Number(row.n);
+          dueAfter += Number(row.due_after);
+        }
+        const must = zeroStatuses();
+        let mustDueAfter = 0;
+        for (const row of mustActionRows.filter((r) => key(r.core_service_id) === bucket.key)) {
+          must[row.delivery_status] = Number(row.n);
+          mustDueAfter += Number(row.due_after);
+        }
+        const { CANCELLED: _c1, ...liveActions } = actions;
+        const { CANCELLED: _c2, ...liveMust } = must;
+        const { verdict, reasons } = readinessVerdict({
+          findingsByType,
+          uncoveredByType: uncovered,
+          actions: liveActions,
+          mustActions: liveMust,
+          dueAfterReinspection: dueAfter,
+          mustDueAfterReinspection: mustDueAfter,
+        });
+        const forecast = openRows
+          .filter((r) => key(r.core_service_id) === bucket.key)
+          .map((r) => {
+            const projected = projectedCompletion({
+              createdAt: r.created_at,
+              lastActivityAt: r.last_activity_at,
+              progress: Number(r.progress_at),
+              dueDate: r.due_at,
+            });
+            return {
+              id: Number(r.id),
+              reference: r.reference,
+              title: r.title,
+              progress: Number(r.progress_at),
+              dueDate: r.due_at,
+              projectedCompletion: projected,
+              projectedAfterReinspection:
+                !!bucket.reinspectionDate &&
+                (projected === null || projected > bucket.reinspectionDate),
+            };
+          });
+        return {
+          coreServiceId: bucket.coreServiceId,
+          name: bucket.name,
+          reinspectionDate: bucket.reinspectionDate,
+          reinspectionConfirmed: bucket.confirmed,
+          daysToReinspection: bucket.reinspectionDate
+            ? daysBetween(asOf, bucket.reinspectionDate)
+            : null,
+          findingsByType,
+          uncoveredFindingsByType: uncovered,
+          uncoveredFindings: TYPES.reduce((sum, type) => sum + uncovered[type], 0),
+          actionsByDeliveryStatus: actions,
+          mustActionsByDeliveryStatus: must,
+          mustActionsAssuredPercent: mustAssuredPercent(liveMust),
+          actionsDueAfterReinspection: dueAfter,
+          verdict,
+          reasons,
+          forecast,
+          projectedAfterReinspection: forecast.filter((f) => f.projectedAfterReinspection).length,
+        };
+      })
+      // A trust-wide bucket with nothing in it says nothing.
+      .filter(
+        (service) =>
+          service.coreServiceId !== null || TYPES.some((type) => service.findingsByType[type] > 0),
+      );
+
+    const actionsByDeliveryStatus = zeroStatuses();
+    for (const row of totalRows) actionsByDeliveryStatus[row.delivery_status] = Number(row.n);
+    const findingsByType = zeroTypes();
+    for (const row of findingRows) findingsByType[row.type] += Number(row.n);
+    const verdicts = { READY: 0, AT_RISK: 0, NOT_READY: 0 };
+    for (const service of coreServices) verdicts[service.verdict]++;
+    return {
+      organisationId,
+      asOf,
+      actionsByDeliveryStatus,
+      findingsByType,
+      verdicts,
+      coreServices,
+    };
+  }
+
+  async forCoreService(coreServiceId: number, asOf = todayDate()): Promise<ServiceReadinessDto> {
+    const service = await this.dataSource
+      .getRepository(CoreService)
+      .findOneBy({ id: coreServiceId });
+    if (!service) throw new AppError('CORE_SERVICE_NOT_FOUND', `No core service ${coreServiceId}`);
+    const readiness = await this.forOrganisation(service.organisationId, asOf);
+    return readiness.coreServices.find((s) => s.coreServiceId === coreServiceId)!;
+  }
+}
