@@ -12,7 +12,6 @@ import { ReadinessDto, ServiceReadinessDto } from './readiness.dto';
 import { mustAssuredPercent, projectedCompletion, readinessVerdict } from './readiness-rules';
 
 type Counts<K extends string> = Record<K, number>;
-type Live = Exclude<DeliveryStatus, 'CANCELLED'>;
 const TYPES: FindingType[] = ['MUST', 'SHOULD', 'WARNING_NOTICE', 'RATING'];
 const zeroTypes = (): Counts<FindingType> => ({ MUST: 0, SHOULD: 0, WARNING_NOTICE: 0, RATING: 0 });
 const zeroStatuses = (): Counts<DeliveryStatus> => ({
