@@ -17,6 +17,7 @@ import { InspectionsModule } from './inspections/inspections.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { ReadinessModule } from './readiness/readiness.module';
 import { ReferenceController } from './reference/reference.controller';
+import { ReportsModule } from './reports/reports.module';
 import { UsersModule } from './users/users.module';
 import { WebController } from './web/web.controller';
 
@@ -42,6 +43,7 @@ export class AppModule {
         ActionsModule,
         ImportsModule,
         ReadinessModule,
+        ReportsModule,
         DemoModule,
       ],
       controllers: [HealthController, ReferenceController, WebController],

@@ -196,6 +196,8 @@ describe('the access matrix', () => {
       },
       { method: 'get', path: `/api/v1/readiness?organisationId=${org}`, allowed: EVERYONE },
       { method: 'get', path: `/api/v1/readiness/core-services/${cs}`, allowed: EVERYONE },
+      { method: 'get', path: `/api/v1/reports/actions?organisationId=${org}`, allowed: EVERYONE },
+      { method: 'get', path: `/api/v1/reports/findings?organisationId=${org}`, allowed: EVERYONE },
       { method: 'get', path: '/api/v1/actions', allowed: EVERYONE },
       { method: 'get', path: a, allowed: EVERYONE },
       { method: 'get', path: `${a}/progress`, allowed: EVERYONE },

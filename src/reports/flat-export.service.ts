@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import { stringify } from 'csv-stringify';
+import ExcelJS from 'exceljs';
+import { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { DataSource } from 'typeorm';
+import { ActionsService } from '../actions/actions.service';
+import { ListActionsQueryDto } from '../actions/dto/action-read.dto';
+import { todayDate } from '../common/dates';
+import { neutraliseCell } from '../common/spreadsheet-safe';
+import { CoreService } from '../core-services/core-service.entity';
+import { ListFindingsQueryDto } from '../findings/dto/finding.dto';
+import { FindingsService } from '../findings/findings.service';
+import type { Brag } from '../readiness/brag';
+import { ACTION_COLUMNS, BRAG_FILLS, ExportColumn, FINDING_COLUMNS } from './export-columns';
+
+export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export const CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+/** Rows are read and written this many at a time, so memory stays flat however many there are. */
+const BATCH = 500;
+
+/**
+ * Flat exports of actions and findings with every filter of their lists, streamed: rows are
+ * fetched a batch at a time and written out before the next batch is read. Cells that a
+ * spreadsheet would run as a formula are neutralised.
+ */
+@Injectable()
+export class FlatExportService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly actions: ActionsService,
+    private readonly findings: FindingsService,
+  ) {}
+
+  async actionsTo(
+    out: Writable,
+    format: ExportFormat,
+    query: Omit<ListActionsQueryDto, 'limit' | 'offset'>,
+  ): Promise<number> {
+    const asOf = query.asOf ?? todayDate();
+    const names = await this.coreServiceNames();
+    const rows = this.batches((limit, offset) =>
+      this.actions.list({ ...query, asOf, limit, offset }),
+    );
+    const withNames = mapAsync(rows, (a) => ({
+      ...a,
+      coreServiceNames: a.coreServiceIds.map((id) => names.get(id) ?? '').join('; '),
+    }));
+    return this.write(out, format, 'Actions', ACTION_COLUMNS, withNames, {
+      'As at': asOf,
+      ...describeFilters(query),
+    });
+  }
+
+  async findingsTo(
+    out: Writable,
+    format: ExportFormat,
+    query: Omit<ListFindingsQueryDto, 'limit' | 'offset'>,
+  ): Promise<number> {
+    const names = await this.coreServiceNames();
+    const rows = this.batches((limit, offset) => this.findings.list({ ...query, limit, offset }));
+    const withNames = mapAsync(rows, (f) => ({
+      ...f,
+      coreServiceName: f.coreServiceId ? (names.get(f.coreServiceId) ?? '') : 'Trust-wide',
+    }));
+    return this.write(out, format, 'Findings', FINDING_COLUMNS, withNames, describeFilters(query));
+  }
+
+  private async *batches<T>(
+    page: (limit: number, offset: number) => Promise<{ items: T[] }>,
+  ): AsyncGenerator<T> {
+    for (let offset = 0; ; offset += BATCH) {
+      const { items } = await page(BATCH, offset);
+      yield* items;
+      if (items.length < BATCH) return;
+    }
+  }
+
+  private async coreServiceNames(): Promise<Map<number, string>> {
+    const services = await this.dataSource
+      .getRepository(CoreService)
+      .find({ select: { id: true, name: true } });
+    return new Map(services.map((s) => [s.id, s.name]));
+  }
+
+  private async write<T>(
+    out: Writable,
+    format: ExportFormat,
+    title: string,
+    columns: ExportColumn<T>[],
+    rows: AsyncIterable<T>,
+    about: Record<string, string>,
+  ): Promise<number> {
+    return format === 'csv'
+      ? writeCsv(out, columns, rows)
+      : writeXlsx(out, title, columns, rows, about);
+  }
+}
+
+async function writeCsv<T>(
+  out: Writable,
+  columns: ExportColumn<T>[],
+  rows: AsyncIterable<T>,
+): Promise<number> {
+  const csv = stringify({ header: true, columns: columns.map((c) => c.header) });
+  csv.pipe(out);
+  let count = 0;
+  for await (const row of rows) {
+    const ok = csv.write(columns.map((c) => neutraliseCell(c.value(row))));
+    count++;
+    if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
+  }
+  csv.end();
+  await finished(out);
+  return count;
+}
+
+async function writeXlsx<T>(
+  out: Writable,
+  title: string,
+  columns: ExportColumn<T>[],
+  rows: AsyncIterable<T>,
+  about: Record<string, string>,
+): Promise<number> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  const sheet = workbook.addWorksheet(title, { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = columns.map((c) => ({ header: c.header, key: c.header, width: c.width }));
+  sheet.getRow(1).font = { bold: true };
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+  let count = 0;
+  for await (const row of rows) {
+    const excelRow = sheet.addRow(
+      columns.map((c) => {
+        const value = c.value(row);
+        if (c.date && typeof value === 'string') return new Date(`${value}T00:00:00.000Z`);
+        return neutraliseCell(value);
+      }),
+    );
+    columns.forEach((c, index) => {
+      const cell = excelRow.getCell(index + 1);
+      if (c.date) cell.numFmt = 'dd/mm/yyyy';
+      const value = c.value(row);
+      if (c.brag && typeof value === 'string' && value in BRAG_FILLS) {
+        cell.fill = {
+          type: 'pattern',
+          pattern: 'solid',
+          fgColor: { argb: BRAG_FILLS[value as Brag] },
+        };
+        cell.font = { bold: true, color: { argb: value === 'AMBER' ? 'FF212B32' : 'FFFFFFFF' } };
+      }
+    });
+    excelRow.commit();
+    count++;
+  }
+  sheet.commit();
+  const aboutSheet = workbook.addWorksheet('About');
+  aboutSheet.columns = [{ width: 22 }, { width: 60 }];
+  aboutSheet.addRow(['Export', title]).commit();
+  aboutSheet.addRow(['Rows', count]).commit();
+  for (const [name, value] of Object.entries(about))
+    aboutSheet.addRow([name, neutraliseCell(value)]).commit();
+  aboutSheet.addRow(['Generated', new Date().toISOString()]).commit();
+  aboutSheet.commit();
+  await workbook.commit();
+  return count;
+}
+
+/** The filters a report was run with, in words, for its About sheet. */
+function describeFilters(query: object): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(query)
+      .filter(([key, value]) => value !== undefined && key !== 'format' && key !== 'asOf')
+      .map(([key, value]) => [`Filter: ${key}`, String(value)]),
+  );
+}
+
+async function* mapAsync<T, U>(source: AsyncIterable<T>, map: (item: T) => U): AsyncGenerator<U> {
+  for await (const item of source) yield map(item);
+}
