@@ -24,6 +24,61 @@ export class ActionFactsRepository {
     query: ListActionsQueryDto,
     asOf: string,
   ): Promise<{ rows: ActionFactsRow[]; total: number }> {
+    const { inner, outer, params } = this.filters(query, asOf);
+    const from = derivedActionsFrom(inner, outer);
+    const direction = query.order === 'desc' ? 'DESC' : 'ASC';
+    const sortColumn = SORT_COLUMNS[query.sort ?? 'dueDate'];
+    // NULL references sort last either way, the same on both engines.
+    const orderBy = `CASE WHEN ${sortColumn} IS NULL THEN 1 ELSE 0 END, ${sortColumn} ${direction}, d.id ${direction}`;
+    const [rows, [{ total }]] = await Promise.all([
+      this.run<ActionFactsRow>(
+        `SELECT d.* ${from} ORDER BY ${orderBy} LIMIT :limit OFFSET :offset`,
+        {
+          ...params,
+          limit: query.limit,
+          offset: query.offset,
+        },
+      ),
+      this.run<{ total: number | string }>(`SELECT COUNT(*) AS total ${from}`, params),
+    ]);
+    return { rows, total: Number(total) };
+  }
+
+  /**
+   * The next batch of matching actions after `afterId`, in id order. Exports walk the whole
+   * set this way: each batch derives facts only for the rows it returns, where an OFFSET page
+   * would derive them for every row before it.
+   */
+  async findBatchAfter(
+    query: ListActionsQueryDto,
+    asOf: string,
+    afterId: number,
+    limit: number,
+  ): Promise<ActionFactsRow[]> {
+    const { inner, outer, params } = this.filters(query, asOf);
+    const from = derivedActionsFrom([...inner, 'a.id > :afterId'], outer);
+    return this.run<ActionFactsRow>(`SELECT d.* ${from} ORDER BY d.id LIMIT :limit`, {
+      ...params,
+      afterId,
+      limit,
+    });
+  }
+
+  /** One action's derived facts as at a date; undefined if it did not exist then. */
+  async findOne(id: number, asOf: string): Promise<ActionFactsRow | undefined> {
+    const from = derivedActionsFrom(['a.id = :id', 'a.created_at <= :asOfEnd'], []);
+    const [row] = await this.run<ActionFactsRow>(`SELECT d.* ${from}`, {
+      ...asOfParameters(asOf),
+      id,
+    });
+    return row;
+  }
+
+  /** The WHERE clauses for a list query: on stored columns (`a`) and on derived ones (`d`). */
+  private filters(
+    query: ListActionsQueryDto,
+    asOf: string,
+  ): { inner: string[]; outer: string[]; params: Record<string, unknown> } {
     const params: Record<string, unknown> = { ...asOfParameters(asOf) };
     const inner: string[] = ['a.created_at <= :asOfEnd'];
     const outer: string[] = [];
@@ -85,33 +140,7 @@ export class ActionFactsRepository {
       outer.push(query.overdue ? overdue : `NOT ${overdue}`);
     }
 
-    const from = derivedActionsFrom(inner, outer);
-    const direction = query.order === 'desc' ? 'DESC' : 'ASC';
-    const sortColumn = SORT_COLUMNS[query.sort ?? 'dueDate'];
-    // NULL references sort last either way, the same on both engines.
-    const orderBy = `CASE WHEN ${sortColumn} IS NULL THEN 1 ELSE 0 END, ${sortColumn} ${direction}, d.id ${direction}`;
-    const [rows, [{ total }]] = await Promise.all([
-      this.run<ActionFactsRow>(
-        `SELECT d.* ${from} ORDER BY ${orderBy} LIMIT :limit OFFSET :offset`,
-        {
-          ...params,
-          limit: query.limit,
-          offset: query.offset,
-        },
-      ),
-      this.run<{ total: number | string }>(`SELECT COUNT(*) AS total ${from}`, params),
-    ]);
-    return { rows, total: Number(total) };
-  }
-
-  /** One action's derived facts as at a date; undefined if it did not exist then. */
-  async findOne(id: number, asOf: string): Promise<ActionFactsRow | undefined> {
-    const from = derivedActionsFrom(['a.id = :id', 'a.created_at <= :asOfEnd'], []);
-    const [row] = await this.run<ActionFactsRow>(`SELECT d.* ${from}`, {
-      ...asOfParameters(asOf),
-      id,
-    });
-    return row;
+    return { inner, outer, params };
   }
 
   run<T>(sql: string, params: Record<string, unknown>): Promise<T[]> {

@@ -9,6 +9,7 @@ import { checkVersion } from '../common/sql';
 import { Transactions } from '../database/transactions';
 import { FindingsService } from '../findings/findings.service';
 import { UsersService } from '../users/users.service';
+import { ActionFactsRow } from '../readiness/action-facts.sql';
 import { ActionFactsRepository } from './action-facts.repository';
 import {
   Actor,
@@ -67,16 +68,26 @@ export class ActionsService {
   async list(query: ListActionsQueryDto): Promise<Page<ActionDto>> {
     const asOf = query.asOf ?? todayDate();
     const { rows, total } = await this.facts.findPage(query, asOf);
+    return toPage(await this.withEntities(rows, asOf), total, query);
+  }
+
+  /** The next batch after an id, in id order: how exports walk every matching action. */
+  async batchAfter(
+    query: ListActionsQueryDto,
+    asOf: string,
+    afterId: number,
+    limit: number,
+  ): Promise<ActionDto[]> {
+    return this.withEntities(await this.facts.findBatchAfter(query, asOf, afterId, limit), asOf);
+  }
+
+  private async withEntities(rows: ActionFactsRow[], asOf: string): Promise<ActionDto[]> {
     const ids = rows.map((row) => Number(row.id));
     const actions = ids.length
       ? await this.actions.find({ where: { id: In(ids) }, relations: ACTION_RELATIONS })
       : [];
     const byId = new Map(actions.map((action) => [action.id, action]));
-    return toPage(
-      rows.map((row) => toActionDto(byId.get(Number(row.id))!, row, asOf)),
-      total,
-      query,
-    );
+    return rows.map((row) => toActionDto(byId.get(Number(row.id))!, row, asOf));
   }
 
   async get(id: number, asOf = todayDate()): Promise<ActionDto> {

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { ActionsService } from '../actions/actions.service';
-import { ListActionsQueryDto } from '../actions/dto/action-read.dto';
+import { ActionDto, ListActionsQueryDto } from '../actions/dto/action-read.dto';
 import { todayDate } from '../common/dates';
 import { neutraliseCell } from '../common/spreadsheet-safe';
 import { CoreService } from '../core-services/core-service.entity';
@@ -44,9 +44,7 @@ export class FlatExportService {
   ): Promise<number> {
     const asOf = query.asOf ?? todayDate();
     const names = await this.coreServiceNames();
-    const rows = this.batches((limit, offset) =>
-      this.actions.list({ ...query, asOf, limit, offset }),
-    );
+    const rows = this.actionBatches({ ...query, asOf } as ListActionsQueryDto, asOf);
     const withNames = mapAsync(rows, (a) => ({
       ...a,
       coreServiceNames: a.coreServiceIds.map((id) => names.get(id) ?? '').join('; '),
@@ -69,6 +67,18 @@ export class FlatExportService {
       coreServiceName: f.coreServiceId ? (names.get(f.coreServiceId) ?? '') : 'Trust-wide',
     }));
     return this.write(out, format, 'Findings', FINDING_COLUMNS, withNames, describeFilters(query));
+  }
+
+  private async *actionBatches(
+    query: ListActionsQueryDto,
+    asOf: string,
+  ): AsyncGenerator<ActionDto> {
+    for (let afterId = 0; ;) {
+      const batch = await this.actions.batchAfter(query, asOf, afterId, BATCH);
+      yield* batch;
+      if (batch.length < BATCH) return;
+      afterId = batch[batch.length - 1].id;
+    }
   }
 
   private async *batches<T>(
