@@ -198,6 +198,9 @@ describe('the access matrix', () => {
       { method: 'get', path: `/api/v1/readiness/core-services/${cs}`, allowed: EVERYONE },
       { method: 'get', path: `/api/v1/reports/actions?organisationId=${org}`, allowed: EVERYONE },
       { method: 'get', path: `/api/v1/reports/findings?organisationId=${org}`, allowed: EVERYONE },
+      { method: 'get', path: '/api/v1/calendar/feed', allowed: EVERYONE },
+      { method: 'post', path: '/api/v1/calendar/feed', allowed: EVERYONE },
+      { method: 'post', path: '/api/v1/calendar/feed/revoke', allowed: EVERYONE },
       { method: 'get', path: '/api/v1/actions', allowed: EVERYONE },
       { method: 'get', path: a, allowed: EVERYONE },
       { method: 'get', path: `${a}/progress`, allowed: EVERYONE },
@@ -274,6 +277,7 @@ describe('the access matrix', () => {
       'get /api/v1/reference',
       'post /api/v1/auth/sign-in',
       'post /api/v1/auth/sign-out',
+      'get /api/v1/calendar/feeds/{id}',
     ];
     const covered = routes.map(
       (r) => `${r.method} ${r.path.replace(/\?.*$/, '').replace(/\/\d+/g, '/{id}')}`,

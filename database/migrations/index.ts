@@ -1,10 +1,12 @@
 import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
 import { AccountsAndAudit1763900000000 } from './1763900000000-accounts-and-audit';
 import { ImportRecords1764000000000 } from './1764000000000-import-records';
+import { CalendarFeeds1764100000000 } from './1764100000000-calendar-feeds';
 
 /** Every migration, in order. Listed explicitly so the app, CLI and tests load the same set. */
 export const MIGRATIONS = [
   InitialSchema1763800000000,
   AccountsAndAudit1763900000000,
   ImportRecords1764000000000,
+  CalendarFeeds1764100000000,
 ];

@@ -2,6 +2,7 @@ import { Action } from '../actions/action.entity';
 import { DueDateRequest } from '../actions/due-date-request.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { ApiToken } from '../auth/api-token.entity';
+import { CalendarFeed } from '../calendar/calendar-feed.entity';
 import { Session } from '../auth/session.entity';
 import { SignInThrottle } from '../auth/sign-in-throttle.entity';
 import { DueDateChange } from '../actions/due-date-change.entity';
@@ -32,4 +33,5 @@ export const ENTITIES = [
   SignInThrottle,
   AuditEvent,
   ImportRecord,
+  CalendarFeed,
 ];

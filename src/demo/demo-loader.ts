@@ -30,6 +30,7 @@ export const DEMO_PASSWORD = 'cqc-tracker-demo-2026';
 
 /** Tables in the order rows can be deleted without breaking a foreign key. */
 const TABLES_CHILD_FIRST = [
+  'calendar_feed',
   'import_record',
   'audit_event',
   'sign_in_throttle',
