@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerAccountCommands } from './cli/account-commands';
 import { withDatabase } from './cli/cli-context';
 import { registerImportCommands } from './cli/import-commands';
+import { registerReportCommands } from './cli/report-commands';
 import { AppError } from './common/app-error';
 import { ConfigError } from './config/configuration';
 import { DEMO_PASSWORD, resetToDemoData } from './demo/demo-loader';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
 
   registerAccountCommands(program);
   registerImportCommands(program);
+  registerReportCommands(program);
   return program;
 }
 

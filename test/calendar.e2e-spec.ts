@@ -36,8 +36,8 @@ describe('calendar feeds', () => {
     const response = await t.anonymous.get(created.body.path).expect(200);
     expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8');
     const events = Object.values(ical.sync.parseICS(response.text)).filter(
-      (e) => e.type === 'VEVENT',
-    ) as ical.VEvent[];
+      (e): e is ical.VEvent => e?.type === 'VEVENT',
+    );
     const summaries = events.map((e) => summaryOf(e)).sort();
     // Aisha owns LPT-04 and LPT-05 (open); LPT-08 is completed and LPT-09 cancelled.
     expect(summaries.filter((s) => s.startsWith('Due:'))).toEqual([

@@ -125,6 +125,19 @@ describe('command line', () => {
     );
   });
 
+  it('writes the actions report as CSV and XLSX', async () => {
+    const csv = path.join(dir, 'actions.csv');
+    await run('report', 'actions', '--format', 'csv', '--out', csv, '--organisation-id', '2');
+    expect(output.join('')).toMatch(/Wrote 4 actions to/);
+    const rows: Record<string, string>[] = parse(fs.readFileSync(csv), { columns: true });
+    expect(rows.map((r) => r.Reference).sort()).toEqual(['NCH-01', 'NCH-02', 'NCH-03', 'NCH-04']);
+    const xlsx = path.join(dir, 'findings.xlsx');
+    await run('report', 'findings', '--format', 'xlsx', '--out', xlsx);
+    expect(fs.readFileSync(xlsx).subarray(0, 2).toString()).toBe('PK');
+    const bad = await run('report', 'board', '--out', xlsx).catch((e: unknown) => e);
+    expect(describeFailure(bad)).toBe('Unknown report "board": use actions or findings');
+  });
+
   it('exports the audit trail as CSV', async () => {
     const file = path.join(dir, 'audit.csv');
     await run('audit', 'export', '--out', file, '--entity', 'app_user');

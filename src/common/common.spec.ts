@@ -1,4 +1,5 @@
 import { ArgumentsHost } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
 import { addDays, daysBetween, endOfDay, isIsoDate } from './dates';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { AppError } from './app-error';
@@ -73,6 +74,23 @@ describe('HttpExceptionFilter', () => {
       message: 'stale',
       errors: [{ field: 'version', reason: 'old' }],
     });
+  });
+
+  it('answers a unique-constraint race 409, not 500', async () => {
+    const race = new QueryFailedError(
+      'INSERT ...',
+      [],
+      Object.assign(new Error('SQLITE_CONSTRAINT: UNIQUE constraint failed: app_user.email'), {
+        code: 'SQLITE_CONSTRAINT',
+      }),
+    );
+    expect(await respond(race)).toMatchObject({ status: 409, body: { code: 'ALREADY_EXISTS' } });
+    const pgRace = new QueryFailedError(
+      'INSERT ...',
+      [],
+      Object.assign(new Error('duplicate key value'), { code: '23505' }),
+    );
+    expect((await respond(pgRace)).status).toBe(409);
   });
 
   it('answers 503 when the database connection is refused', async () => {

@@ -75,6 +75,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
           : exception.message;
       return { statusCode: status, code: codeForHttpStatus(status), message };
     }
+    if (exception instanceof QueryFailedError && isUniqueViolation(exception)) {
+      // Two requests raced to create the same thing; the checks before the insert saw neither.
+      return body(
+        'ALREADY_EXISTS',
+        'That already exists (it was created by another request just now)',
+      );
+    }
     if (exception instanceof QueryFailedError && isConnectionFailure(exception)) {
       return body('DATABASE_UNAVAILABLE', 'The database is not available; try again shortly');
     }
@@ -105,5 +112,13 @@ function isConnectionFailure(error: unknown): boolean {
   return (
     typeof code === 'string' &&
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(code)
+  );
+}
+
+function isUniqueViolation(error: QueryFailedError): boolean {
+  const driverError = error.driverError as { code?: string; message?: string } | undefined;
+  return (
+    driverError?.code === '23505' ||
+    /UNIQUE constraint failed/.test(driverError?.message ?? error.message)
   );
 }
