@@ -115,7 +115,7 @@ function isConnectionFailure(error: unknown): boolean {
   );
 }
 
-function isUniqueViolation(error: QueryFailedError): boolean {
+function isUniqueViolation(error: QueryFailedError<unknown>): boolean {
   const driverError = error.driverError as { code?: string; message?: string } | undefined;
   return (
     driverError?.code === '23505' ||
