@@ -115,8 +115,8 @@ function isConnectionFailure(error: unknown): boolean {
   );
 }
 
-function isUniqueViolation(error: QueryFailedError<unknown>): boolean {
-  const driverError = error.driverError as { code?: string; message?: string } | undefined;
+function isUniqueViolation(error: Error): boolean {
+  const driverError = (error as { driverError?: { code?: string; message?: string } }).driverError;
   return (
     driverError?.code === '23505' ||
     /UNIQUE constraint failed/.test(driverError?.message ?? error.message)
