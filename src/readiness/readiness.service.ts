@@ -68,36 +68,8 @@ export class ReadinessService {
          GROUP BY f.core_service_id, f.type`,
           params,
         ),
-        this.facts.run<{
-          core_service_id: number | null;
-          delivery_status: DeliveryStatus;
-          n: number;
-          due_after: number;
-        }>(
-          `SELECT f.core_service_id AS core_service_id, d.delivery_status AS delivery_status, COUNT(DISTINCT d.id) AS n,
-           COUNT(DISTINCT CASE WHEN d.delivery_status IN ('OFF_TRACK', 'AT_RISK', 'ON_TRACK') AND cs.reinspection_date IS NOT NULL
-             AND d.due_at > cs.reinspection_date THEN d.id END) AS due_after
-         ${actionsOfOrganisation}
-         JOIN action_finding af ON af.action_id = d.id JOIN finding f ON f.id = af.finding_id
-         LEFT JOIN core_service cs ON cs.id = f.core_service_id
-         GROUP BY f.core_service_id, d.delivery_status`,
-          params,
-        ),
-        this.facts.run<{
-          core_service_id: number | null;
-          delivery_status: DeliveryStatus;
-          n: number;
-          due_after: number;
-        }>(
-          `SELECT f.core_service_id AS core_service_id, d.delivery_status AS delivery_status, COUNT(DISTINCT d.id) AS n,
-           COUNT(DISTINCT CASE WHEN d.delivery_status IN ('OFF_TRACK', 'AT_RISK', 'ON_TRACK') AND cs.reinspection_date IS NOT NULL
-             AND d.due_at > cs.reinspection_date THEN d.id END) AS due_after
-         ${actionsOfOrganisation}
-         JOIN action_finding af ON af.action_id = d.id JOIN finding f ON f.id = af.finding_id AND f.type = 'MUST'
-         LEFT JOIN core_service cs ON cs.id = f.core_service_id
-         GROUP BY f.core_service_id, d.delivery_status`,
-          params,
-        ),
+        this.actionCounts(actionsOfOrganisation, params, false),
+        this.actionCounts(actionsOfOrganisation, params, true),
         this.facts.run<{ delivery_status: DeliveryStatus; n: number }>(
           `SELECT d.delivery_status AS delivery_status, COUNT(*) AS n ${actionsOfOrganisation} GROUP BY d.delivery_status`,
           params,
@@ -231,6 +203,34 @@ export class ReadinessService {
       verdicts,
       coreServices,
     };
+  }
+
+  /**
+   * Actions per core service and delivery status (each action once per service), with how many
+   * open ones are due after the service's reinspection date; only those addressing MUST
+   * findings when `mustOnly`.
+   */
+  private actionCounts(
+    actionsOfOrganisation: string,
+    params: Record<string, unknown>,
+    mustOnly: boolean,
+  ) {
+    return this.facts.run<{
+      core_service_id: number | null;
+      delivery_status: DeliveryStatus;
+      n: number;
+      due_after: number;
+    }>(
+      `SELECT f.core_service_id AS core_service_id, d.delivery_status AS delivery_status, COUNT(DISTINCT d.id) AS n,
+         COUNT(DISTINCT CASE WHEN d.delivery_status IN ('OFF_TRACK', 'AT_RISK', 'ON_TRACK') AND cs.reinspection_date IS NOT NULL
+           AND d.due_at > cs.reinspection_date THEN d.id END) AS due_after
+       ${actionsOfOrganisation}
+       JOIN action_finding af ON af.action_id = d.id
+       JOIN finding f ON f.id = af.finding_id${mustOnly ? " AND f.type = 'MUST'" : ''}
+       LEFT JOIN core_service cs ON cs.id = f.core_service_id
+       GROUP BY f.core_service_id, d.delivery_status`,
+      params,
+    );
   }
 
   async forCoreService(coreServiceId: number, asOf = todayDate()): Promise<ServiceReadinessDto> {
