@@ -201,6 +201,11 @@ describe('the access matrix', () => {
       { method: 'get', path: '/api/v1/calendar/feed', allowed: EVERYONE },
       { method: 'post', path: '/api/v1/calendar/feed', allowed: EVERYONE },
       { method: 'post', path: '/api/v1/calendar/feed/revoke', allowed: EVERYONE },
+      {
+        method: 'get',
+        path: `/api/v1/reports/cqc-return?organisationId=${org}`,
+        allowed: EVERYONE,
+      },
       { method: 'get', path: '/api/v1/actions', allowed: EVERYONE },
       { method: 'get', path: a, allowed: EVERYONE },
       { method: 'get', path: `${a}/progress`, allowed: EVERYONE },

@@ -138,6 +138,71 @@ describe('flat exports of actions and findings', () => {
     expect(rows.find((r) => r.Reference === 'MD7')!['Core service']).toBe('Trust-wide');
   });
 
+  it('writes the CQC action-plan return: MUST findings by regulation, with actions, people, dates and status', async () => {
+    const response = await t.http
+      .get(`/api/v1/reports/cqc-return?organisationId=${organisationId}`)
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    expect(response.headers['content-disposition']).toBe(
+      `attachment; filename="cqc-action-plan-${today}.xlsx"`,
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(response.body as ArrayBuffer);
+    const sheet = workbook.getWorksheet('CQC action plan')!;
+    expect(sheet.getCell('A1').value).toBe(
+      'Leicestershire Partnership NHS Trust: CQC action plan (requirement notices)',
+    );
+    expect(sheet.getCell('A2').value).toBe(`As at ${today}`);
+    expect(sheet.getCell('A3').value).toBe('Filters: none');
+    const rows = (sheet.getSheetValues().slice(6) as unknown[][]).map((r) => r.slice(1));
+    // Grouped by regulation number, then paragraph: MD5 cites both 12 and 17(2)(a), so it appears twice.
+    expect(rows.map((r) => String(r[0]))).toEqual([
+      '9',
+      '12',
+      '12(1)(2)(a)',
+      '12(1)(2)(d)',
+      '12(2)(a)',
+      '17(1)(2)(a)',
+      '17(2)(a)',
+      '18(1)',
+    ]);
+    const ligature = rows.find((r) => r[3] === 'MD1')!;
+    expect(ligature.slice(0, 3)).toEqual([
+      '12(1)(2)(d)',
+      'Safe care and treatment',
+      'Acute wards for adults of working age and psychiatric intensive care units',
+    ]);
+    expect(ligature.slice(5, 9)).toEqual([
+      'LPT-01',
+      'Complete ligature risk assessments on every acute ward and brief all staff',
+      'Tom Evans',
+      'Dr Helen Carter',
+    ]);
+    expect(ligature[9]).toEqual(new Date(`${addDays(today, 20)}T00:00:00.000Z`));
+    expect(ligature[10]).toEqual(new Date(`${addDays(today, -5)}T00:00:00.000Z`));
+    expect(ligature.slice(11, 13)).toEqual(['ASSURED', 'BLUE']);
+    const governance = rows.find((r) => r[3] === 'MD7')!;
+    expect(governance[2]).toBe('Trust-wide');
+  });
+
+  it('writes the CQC return as it stood at a past date', async () => {
+    const past = addDays(today, -30);
+    const response = await t.http
+      .get(`/api/v1/reports/cqc-return?organisationId=${organisationId}&asOf=${past}`)
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(response.body as ArrayBuffer);
+    const rows = (
+      workbook.getWorksheet('CQC action plan')!.getSheetValues().slice(6) as unknown[][]
+    ).map((r) => r.slice(1));
+    const ligature = rows.find((r) => r[3] === 'MD1')!;
+    expect(ligature.slice(10, 12)).toEqual([undefined, 'ON_TRACK']);
+    await t.http.get('/api/v1/reports/cqc-return?organisationId=99999').expect(404);
+  });
+
   it('refuses an unknown format or filter', async () => {
     const bad = await t.http.get('/api/v1/reports/actions?format=pdf&colour=red').expect(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([

@@ -1,13 +1,22 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { PassThrough } from 'node:stream';
 import type { Response } from 'express';
-import { IsOptional } from 'class-validator';
+import { IsInt, IsOptional, Min } from 'class-validator';
 import { ListActionsQueryDto } from '../actions/dto/action-read.dto';
 import { Allow, READ_ROLES } from '../auth/roles';
 import { todayDate } from '../common/dates';
 import { ApiErrorResponses } from '../common/error-body';
-import { IsOneOf } from '../common/validators';
+import { IsCalendarDate, IsOneOf } from '../common/validators';
 import { ListFindingsQueryDto } from '../findings/dto/finding.dto';
+import { CqcReturnService } from './cqc-return.service';
 import {
   CONTENT_TYPES,
   EXPORT_FORMATS,
@@ -27,6 +36,25 @@ export class FindingsExportQueryDto extends ListFindingsQueryDto {
   @IsOptional()
   @IsOneOf(EXPORT_FORMATS)
   format?: ExportFormat;
+}
+
+export class CqcReturnQueryDto {
+  @ApiProperty() @Type(() => Number) @IsInt() @Min(1) organisationId: number;
+  @ApiPropertyOptional({ description: 'As at the end of this date (default today)' })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) coreServiceId?: number;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  executiveLeadId?: number;
+  @ApiPropertyOptional({ enum: ['xlsx'], description: 'XLSX (the PDF form is still to come)' })
+  @IsOptional()
+  @IsOneOf(['xlsx'])
+  format?: 'xlsx';
 }
 
 /** The format asked for by parameter, else by the Accept header, else CSV. */
@@ -49,7 +77,10 @@ function startDownload(response: Response, format: ExportFormat, name: string): 
 @ApiTags('reports')
 @Controller('api/v1/reports')
 export class ReportsController {
-  constructor(private readonly exports: FlatExportService) {}
+  constructor(
+    private readonly exports: FlatExportService,
+    private readonly cqcReturns: CqcReturnService,
+  ) {}
 
   @Get('actions')
   @Allow(...READ_ROLES)
@@ -64,6 +95,26 @@ export class ReportsController {
     const { format: _format, limit: _limit, offset: _offset, ...filters } = query;
     startDownload(response, format, `actions-${query.asOf ?? todayDate()}`);
     await this.exports.actionsTo(response, format, filters);
+  }
+
+  @Get('cqc-return')
+  @Allow(...READ_ROLES)
+  @ApiProduces(CONTENT_TYPES.xlsx)
+  @ApiOkResponse({
+    description:
+      'The CQC action-plan return: each MUST finding by regulation, with its actions, people, dates and status',
+  })
+  async cqcReturn(@Query() query: CqcReturnQueryDto, @Res() response: Response) {
+    const asOf = query.asOf ?? todayDate();
+    const { format: _format, ...options } = query;
+    const buffer = new PassThrough();
+    const chunks: Buffer[] = [];
+    buffer.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // Built whole before sending, so an unknown organisation is still a clean 404.
+    await this.cqcReturns.xlsxTo(buffer, { ...options, asOf });
+    buffer.end();
+    startDownload(response, 'xlsx', `cqc-action-plan-${asOf}`);
+    response.end(Buffer.concat(chunks));
   }
 
   @Get('findings')

@@ -1,0 +1,218 @@
+import { Injectable } from '@nestjs/common';
+import ExcelJS from 'exceljs';
+import type { Writable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import { ActionDto, ListActionsQueryDto } from '../actions/dto/action-read.dto';
+import { ActionsService } from '../actions/actions.service';
+import { AppError } from '../common/app-error';
+import { endOfDay, todayDate } from '../common/dates';
+import { neutraliseCell } from '../common/spreadsheet-safe';
+import { CoreService } from '../core-services/core-service.entity';
+import { findRegulation } from '../cqc/regulations';
+import { Finding } from '../findings/finding.entity';
+import { Organisation } from '../organisations/organisation.entity';
+import { BRAG_FILLS } from './export-columns';
+import type { Brag } from '../readiness/brag';
+
+export interface CqcReturnOptions {
+  organisationId: number;
+  asOf?: string;
+  coreServiceId?: number;
+  executiveLeadId?: number;
+}
+
+interface ReturnRow {
+  regulation: string;
+  regulationTitle: string;
+  coreService: string;
+  findingReference: string;
+  finding: string;
+  action: ActionDto | null;
+  completedOn: string | null;
+}
+
+const COLUMNS = [
+  { header: 'Regulation', width: 14 },
+  { header: 'Regulation title', width: 26 },
+  { header: 'Core service', width: 34 },
+  { header: 'Ref', width: 8 },
+  { header: 'What is not being met', width: 60 },
+  { header: 'Action ref', width: 12 },
+  { header: 'Action', width: 50 },
+  { header: 'Responsible', width: 20 },
+  { header: 'Executive lead', width: 20 },
+  { header: 'Due date', width: 12 },
+  { header: 'Completed on', width: 12 },
+  { header: 'Status', width: 14 },
+  { header: 'BRAG', width: 8 },
+];
+
+/**
+ * The CQC action-plan return: for the trust's requirement notices, each MUST finding grouped
+ * by the regulation it breaches, what is not being met, the actions, who is responsible, their
+ * dates and status, as at a date. Its first rows state the trust, date and filters.
+ */
+@Injectable()
+export class CqcReturnService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly actions: ActionsService,
+  ) {}
+
+  async xlsxTo(out: Writable, options: CqcReturnOptions): Promise<number> {
+    const asOf = options.asOf ?? todayDate();
+    const organisation = await this.dataSource
+      .getRepository(Organisation)
+      .findOneBy({ id: options.organisationId });
+    if (!organisation)
+      throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${options.organisationId}`);
+    const rows = await this.rows(options, asOf);
+
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('CQC action plan');
+    sheet.columns = COLUMNS.map((c) => ({ key: c.header, width: c.width }));
+    sheet.addRow([`${organisation.name}: CQC action plan (requirement notices)`]).font = {
+      bold: true,
+      size: 14,
+    };
+    sheet.addRow([`As at ${asOf}`]);
+    const filters = [
+      options.coreServiceId ? `core service ${options.coreServiceId}` : null,
+      options.executiveLeadId ? `executive lead ${options.executiveLeadId}` : null,
+    ].filter(Boolean);
+    sheet.addRow([`Filters: ${filters.length ? filters.join(', ') : 'none'}`]);
+    sheet.addRow([]);
+    const header = sheet.addRow(COLUMNS.map((c) => c.header));
+    header.font = { bold: true };
+    sheet.views = [{ state: 'frozen', ySplit: 5 }];
+    sheet.autoFilter = { from: { row: 5, column: 1 }, to: { row: 5, column: COLUMNS.length } };
+    for (const row of rows) {
+      const a = row.action;
+      const added = sheet.addRow(
+        [
+          row.regulation,
+          row.regulationTitle,
+          row.coreService,
+          row.findingReference,
+          row.finding,
+          a?.reference ?? '',
+          a?.title ?? 'No action yet',
+          a?.owner?.name ?? '',
+          a?.executiveLead?.name ?? '',
+          a ? new Date(`${a.dueDate}T00:00:00.000Z`) : null,
+          row.completedOn ? new Date(`${row.completedOn}T00:00:00.000Z`) : null,
+          a?.deliveryStatus ?? 'NO ACTION',
+          a?.brag ?? '',
+        ].map(neutraliseCell) as ExcelJS.CellValue[],
+      );
+      added.getCell(10).numFmt = 'dd/mm/yyyy';
+      added.getCell(11).numFmt = 'dd/mm/yyyy';
+      added.getCell(5).alignment = { wrapText: true, vertical: 'top' };
+      if (a?.brag) {
+        added.getCell(13).fill = {
+          type: 'pattern',
+          pattern: 'solid',
+          fgColor: { argb: BRAG_FILLS[a.brag as Brag] },
+        };
+      }
+    }
+    await workbook.xlsx.write(out);
+    return rows.length;
+  }
+
+  /** One row per (regulation, MUST finding, action); a finding with no action gets one row saying so. */
+  async rows(options: CqcReturnOptions, asOf: string): Promise<ReturnRow[]> {
+    const findingQuery = this.dataSource
+      .getRepository(Finding)
+      .createQueryBuilder('f')
+      .where('f.organisation_id = :org', { org: options.organisationId })
+      .andWhere("f.type = 'MUST'")
+      .andWhere('f.created_at <= :end', { end: endOfDay(asOf) });
+    if (options.coreServiceId)
+      findingQuery.andWhere('f.core_service_id = :cs', { cs: options.coreServiceId });
+    const findings = await findingQuery.getMany();
+    const services = new Map(
+      (
+        await this.dataSource
+          .getRepository(CoreService)
+          .findBy({ organisationId: options.organisationId })
+      ).map((s) => [s.id, s.name]),
+    );
+    const actions: ActionDto[] = [];
+    const query = {
+      organisationId: options.organisationId,
+      executiveLeadId: options.executiveLeadId,
+      asOf,
+    } as ListActionsQueryDto;
+    for (let afterId = 0; ;) {
+      const batch = await this.actions.batchAfter(query, asOf, afterId, 500);
+      actions.push(...batch);
+      if (batch.length < 500) break;
+      afterId = batch[batch.length - 1].id;
+    }
+    const completions = await this.completionDates(
+      actions.map((a) => a.id),
+      asOf,
+    );
+
+    const rows: ReturnRow[] = [];
+    for (const finding of findings) {
+      const citations = finding.regulations.length ? finding.regulations : [null];
+      const linked = actions.filter(
+        (a) => a.findingIds.includes(finding.id) && a.status !== 'CANCELLED',
+      );
+      if (options.executiveLeadId && !linked.length) continue;
+      for (const citation of citations) {
+        const regulation = citation
+          ? `${citation.number}${citation.paragraph ?? ''}`
+          : 'None cited';
+        const regulationTitle = citation
+          ? (findRegulation(citation.instrument, citation.number)?.title ?? '')
+          : '';
+        for (const action of linked.length ? linked : [null]) {
+          rows.push({
+            regulation,
+            regulationTitle:
+              citation?.instrument === 2010 ? `${regulationTitle} (2010)` : regulationTitle,
+            coreService: finding.coreServiceId
+              ? (services.get(finding.coreServiceId) ?? '')
+              : 'Trust-wide',
+            findingReference: finding.reference ?? '',
+            finding: finding.text,
+            action,
+            completedOn: action ? (completions.get(action.id) ?? null) : null,
+          });
+        }
+      }
+    }
+    const regulationOrder = (r: string) => (r === 'None cited' ? 999 : parseInt(r, 10));
+    return rows.sort(
+      (a, b) =>
+        regulationOrder(a.regulation) - regulationOrder(b.regulation) ||
+        a.regulation.localeCompare(b.regulation) ||
+        a.findingReference.localeCompare(b.findingReference, 'en', { numeric: true }) ||
+        (a.action?.id ?? 0) - (b.action?.id ?? 0),
+    );
+  }
+
+  /** When each action was (last) completed, as at the date, from its history. */
+  private async completionDates(actionIds: number[], asOf: string): Promise<Map<number, string>> {
+    const dates = new Map<number, string>();
+    for (let i = 0; i < actionIds.length; i += 500) {
+      const ids = actionIds.slice(i, i + 500);
+      if (!ids.length) break;
+      const rows: { action_id: number; completed_at: string }[] = await this.dataSource
+        .createQueryBuilder()
+        .select(['pu.action_id AS action_id', 'MAX(pu.created_at) AS completed_at'])
+        .from('progress_update', 'pu')
+        .where('pu.action_id IN (:...ids)', { ids })
+        .andWhere("pu.status_to = 'COMPLETED'")
+        .andWhere('pu.created_at <= :end', { end: endOfDay(asOf) })
+        .groupBy('pu.action_id')
+        .getRawMany();
+      for (const row of rows)
+        dates.set(Number(row.action_id), String(row.completed_at).slice(0, 10));
+    }
+    return dates;
+  }
+}
