@@ -103,7 +103,7 @@ export class CqcReturnService {
           row.completedOn ? new Date(`${row.completedOn}T00:00:00.000Z`) : null,
           a?.deliveryStatus ?? 'NO ACTION',
           a?.brag ?? '',
-        ].map(neutraliseCell) as ExcelJS.CellValue[],
+        ].map(neutraliseCell),
       );
       added.getCell(10).numFmt = 'dd/mm/yyyy';
       added.getCell(11).numFmt = 'dd/mm/yyyy';
@@ -112,7 +112,7 @@ export class CqcReturnService {
         added.getCell(13).fill = {
           type: 'pattern',
           pattern: 'solid',
-          fgColor: { argb: BRAG_FILLS[a.brag as Brag] },
+          fgColor: { argb: BRAG_FILLS[a.brag] },
         };
       }
     }
