@@ -12,7 +12,6 @@ import { findRegulation } from '../cqc/regulations';
 import { Finding } from '../findings/finding.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { BRAG_FILLS } from './export-columns';
-import type { Brag } from '../readiness/brag';
 
 export interface CqcReturnOptions {
   organisationId: number;
