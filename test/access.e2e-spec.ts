@@ -206,6 +206,7 @@ describe('the access matrix', () => {
         path: `/api/v1/reports/cqc-return?organisationId=${org}`,
         allowed: EVERYONE,
       },
+      { method: 'get', path: `/api/v1/reports/board?organisationId=${org}`, allowed: EVERYONE },
       { method: 'get', path: '/api/v1/actions', allowed: EVERYONE },
       { method: 'get', path: a, allowed: EVERYONE },
       { method: 'get', path: `${a}/progress`, allowed: EVERYONE },

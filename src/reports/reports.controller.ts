@@ -16,6 +16,8 @@ import { todayDate } from '../common/dates';
 import { ApiErrorResponses } from '../common/error-body';
 import { IsCalendarDate, IsOneOf } from '../common/validators';
 import { ListFindingsQueryDto } from '../findings/dto/finding.dto';
+import { renderBoardReportHtml } from './board-report.html';
+import { BoardReportService } from './board-report.service';
 import { CqcReturnService } from './cqc-return.service';
 import {
   CONTENT_TYPES,
@@ -57,6 +59,28 @@ export class CqcReturnQueryDto {
   format?: 'xlsx';
 }
 
+export class BoardReportQueryDto {
+  @ApiProperty() @Type(() => Number) @IsInt() @Min(1) organisationId: number;
+  @ApiPropertyOptional({ description: 'As at the end of this date (default today)' })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) coreServiceId?: number;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  executiveLeadId?: number;
+  @ApiPropertyOptional({
+    enum: ['html'],
+    description: 'A printable HTML page (PDF and XLSX are still to come)',
+  })
+  @IsOptional()
+  @IsOneOf(['html'])
+  format?: 'html';
+}
+
 /** The format asked for by parameter, else by the Accept header, else CSV. */
 function formatOf(query: { format?: ExportFormat }, accept: string | undefined): ExportFormat {
   if (query.format) return query.format;
@@ -80,6 +104,7 @@ export class ReportsController {
   constructor(
     private readonly exports: FlatExportService,
     private readonly cqcReturns: CqcReturnService,
+    private readonly boardReports: BoardReportService,
   ) {}
 
   @Get('actions')
@@ -95,6 +120,17 @@ export class ReportsController {
     const { format: _format, limit: _limit, offset: _offset, ...filters } = query;
     startDownload(response, format, `actions-${query.asOf ?? todayDate()}`);
     await this.exports.actionsTo(response, format, filters);
+  }
+
+  @Get('board')
+  @Allow(...READ_ROLES)
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'The board report as a printable page, with charts' })
+  async board(@Query() query: BoardReportQueryDto, @Res() response: Response) {
+    const { format: _format, ...options } = query;
+    const html = renderBoardReportHtml(await this.boardReports.build(options));
+    response.setHeader('Content-Type', 'text/html; charset=utf-8');
+    response.send(html);
   }
 
   @Get('cqc-return')

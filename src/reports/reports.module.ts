@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
 import { ActionsModule } from '../actions/actions.module';
 import { FindingsModule } from '../findings/findings.module';
+import { ReadinessModule } from '../readiness/readiness.module';
+import { BoardReportService } from './board-report.service';
 import { CqcReturnService } from './cqc-return.service';
 import { FlatExportService } from './flat-export.service';
 import { ReportsController } from './reports.controller';
 
 @Module({
-  imports: [ActionsModule, FindingsModule],
+  imports: [ActionsModule, FindingsModule, ReadinessModule],
   controllers: [ReportsController],
-  providers: [FlatExportService, CqcReturnService],
+  providers: [FlatExportService, CqcReturnService, BoardReportService],
 })
 export class ReportsModule {}

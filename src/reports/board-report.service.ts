@@ -1,0 +1,327 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ActionFactsRepository } from '../actions/action-facts.repository';
+import { ActionsService } from '../actions/actions.service';
+import { ActionDto, ListActionsQueryDto } from '../actions/dto/action-read.dto';
+import { AppError } from '../common/app-error';
+import { addDays, endOfDay, todayDate } from '../common/dates';
+import { Organisation } from '../organisations/organisation.entity';
+import { BRAG_COLOURS, Brag, bragOf } from '../readiness/brag';
+import { DeliveryStatus, DELIVERY_STATUSES } from '../readiness/delivery-status';
+import { ReadinessDto } from '../readiness/readiness.dto';
+import { ReadinessService } from '../readiness/readiness.service';
+
+export interface BoardReportOptions {
+  organisationId: number;
+  asOf?: string;
+  coreServiceId?: number;
+  executiveLeadId?: number;
+}
+
+export interface ExceptionRow {
+  action: ActionDto;
+  latestNote: string | null;
+  latestNoteAt: string | null;
+  slipReason: string | null;
+}
+
+export interface BoardReport {
+  organisation: { id: number; name: string };
+  asOf: string;
+  filters: string[];
+  byDeliveryStatus: Record<DeliveryStatus, number>;
+  byBrag: Record<Brag, number>;
+  /** Rows of [label, counts by BRAG] for MUST/SHOULD, key question, core service and executive lead. */
+  breakdowns: {
+    title: string;
+    rows: { label: string; counts: Record<Brag, number>; total: number }[];
+  }[];
+  readiness: ReadinessDto['coreServices'];
+  exceptions: ExceptionRow[];
+  recentlyAssured: { action: ActionDto; assuredAt: string }[];
+  /** Open actions at the end of each of the last six months and the as-at date. */
+  openOverTime: { date: string; open: number }[];
+  nextReinspection: string | null;
+}
+
+const RECENT_DAYS = 30;
+
+/**
+ * Everything the board report shows, read as at one date: counts by delivery status and
+ * BRAG, breakdowns, readiness, exceptions with their latest update and slipped dates, recent
+ * assurances, and the open actions over time. Every figure comes from the same derived state
+ * as the API, so the report agrees with the readiness endpoint for the same date.
+ */
+@Injectable()
+export class BoardReportService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly actions: ActionsService,
+    private readonly facts: ActionFactsRepository,
+    private readonly readinessService: ReadinessService,
+  ) {}
+
+  async build(options: BoardReportOptions): Promise<BoardReport> {
+    const asOf = options.asOf ?? todayDate();
+    const organisation = await this.dataSource
+      .getRepository(Organisation)
+      .findOneBy({ id: options.organisationId });
+    if (!organisation)
+      throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${options.organisationId}`);
+    const query = {
+      organisationId: organisation.id,
+      coreServiceId: options.coreServiceId,
+      executiveLeadId: options.executiveLeadId,
+      asOf,
+    } as ListActionsQueryDto;
+    const actions = await this.allActions(query, asOf);
+    const live = actions.filter((a) => a.deliveryStatus !== 'CANCELLED');
+
+    const byDeliveryStatus = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as Record<
+      DeliveryStatus,
+      number
+    >;
+    for (const action of actions) byDeliveryStatus[action.deliveryStatus]++;
+    const byBrag = Object.fromEntries(BRAG_COLOURS.map((b) => [b, 0])) as Record<Brag, number>;
+    for (const action of live) byBrag[action.brag!]++;
+
+    const findingFacts = await this.findingFacts(live.map((a) => a.id));
+    const readiness = (
+      await this.readinessService.forOrganisation(organisation.id, asOf)
+    ).coreServices.filter(
+      (s) => !options.coreServiceId || s.coreServiceId === options.coreServiceId,
+    );
+    const serviceNames = new Map(readiness.map((s) => [s.coreServiceId, s.name]));
+    const breakdowns = [
+      this.breakdown('MUST and SHOULD', live, (a) => [
+        ...new Set(findingFacts.get(a.id)?.map((f) => f.type) ?? []),
+      ]),
+      this.breakdown('By key question', live, (a) => [
+        ...new Set(findingFacts.get(a.id)?.map((f) => f.keyQuestion ?? 'Not stated') ?? []),
+      ]),
+      this.breakdown('By core service', live, (a) =>
+        a.coreServiceIds.length
+          ? a.coreServiceIds.map((id) => serviceNames.get(id) ?? `Service ${id}`)
+          : ['Trust-wide'],
+      ),
+      this.breakdown('By executive lead', live, (a) => [
+        a.executiveLead?.name ?? 'No executive lead',
+      ]),
+    ];
+
+    const exceptionActions = live.filter(
+      (a) => a.deliveryStatus === 'OFF_TRACK' || a.deliveryStatus === 'AT_RISK',
+    );
+    const latest = await this.latestNotes(
+      exceptionActions.map((a) => a.id),
+      asOf,
+    );
+    const slips = await this.latestSlipReasons(
+      exceptionActions.map((a) => a.id),
+      asOf,
+    );
+    const exceptions = exceptionActions
+      .sort((a, b) =>
+        a.deliveryStatus === b.deliveryStatus
+          ? a.dueDate.localeCompare(b.dueDate)
+          : a.deliveryStatus === 'OFF_TRACK'
+            ? -1
+            : 1,
+      )
+      .map((action) => ({
+        action,
+        latestNote: latest.get(action.id)?.note ?? null,
+        latestNoteAt: latest.get(action.id)?.at ?? null,
+        slipReason:
+          action.dueDate !== action.originalDueDate ? (slips.get(action.id) ?? null) : null,
+      }));
+
+    const assuredAt = await this.assuredSince(
+      live.filter((a) => a.status === 'ASSURED').map((a) => a.id),
+      addDays(asOf, -RECENT_DAYS),
+      asOf,
+    );
+    const recentlyAssured = live
+      .filter((a) => assuredAt.has(a.id))
+      .map((action) => ({ action, assuredAt: assuredAt.get(action.id)! }))
+      .sort((a, b) => b.assuredAt.localeCompare(a.assuredAt));
+
+    const openOverTime = [];
+    for (const date of monthEnds(asOf, 6)) {
+      const open = await this.openCount(query, date);
+      openOverTime.push({ date, open });
+    }
+    const nextReinspection =
+      readiness
+        .map((s) => s.reinspectionDate)
+        .filter((d): d is string => !!d && d >= asOf)
+        .sort()[0] ?? null;
+
+    const filters = [
+      options.coreServiceId
+        ? `Core service: ${serviceNames.get(options.coreServiceId) ?? options.coreServiceId}`
+        : null,
+      options.executiveLeadId
+        ? `Executive lead: ${actions[0]?.executiveLead?.name ?? `user ${options.executiveLeadId}`}`
+        : null,
+    ].filter((f): f is string => !!f);
+    return {
+      organisation: { id: organisation.id, name: organisation.name },
+      asOf,
+      filters,
+      byDeliveryStatus,
+      byBrag,
+      breakdowns,
+      readiness,
+      exceptions,
+      recentlyAssured,
+      openOverTime,
+      nextReinspection,
+    };
+  }
+
+  private breakdown(title: string, actions: ActionDto[], labelsOf: (a: ActionDto) => string[]) {
+    const rows = new Map<string, Record<Brag, number>>();
+    for (const action of actions) {
+      for (const label of labelsOf(action)) {
+        const counts =
+          rows.get(label) ??
+          (Object.fromEntries(BRAG_COLOURS.map((b) => [b, 0])) as Record<Brag, number>);
+        counts[bragOf(action.deliveryStatus)!]++;
+        rows.set(label, counts);
+      }
+    }
+    return {
+      title,
+      rows: [...rows.entries()]
+        .map(([label, counts]) => ({
+          label,
+          counts,
+          total: Object.values(counts).reduce((s, n) => s + n, 0),
+        }))
+        .sort((a, b) => a.label.localeCompare(b.label)),
+    };
+  }
+
+  private async allActions(query: ListActionsQueryDto, asOf: string): Promise<ActionDto[]> {
+    const all: ActionDto[] = [];
+    for (let afterId = 0; ;) {
+      const batch = await this.actions.batchAfter(query, asOf, afterId, 500);
+      all.push(...batch);
+      if (batch.length < 500) return all;
+      afterId = batch[batch.length - 1].id;
+    }
+  }
+
+  private async openCount(query: ListActionsQueryDto, date: string): Promise<number> {
+    const notStarted = await this.facts.findPage(
+      { ...query, asOf: date, status: 'NOT_STARTED', limit: 1, offset: 0 },
+      date,
+    );
+    const inProgress = await this.facts.findPage(
+      { ...query, asOf: date, status: 'IN_PROGRESS', limit: 1, offset: 0 },
+      date,
+    );
+    return notStarted.total + inProgress.total;
+  }
+
+  private async findingFacts(
+    actionIds: number[],
+  ): Promise<Map<number, { type: string; keyQuestion: string | null }[]>> {
+    const map = new Map<number, { type: string; keyQuestion: string | null }[]>();
+    for (const ids of chunks(actionIds)) {
+      const rows = await this.dataSource
+        .createQueryBuilder()
+        .select(['af.action_id AS action_id', 'f.type AS type', 'f.key_question AS key_question'])
+        .from('action_finding', 'af')
+        .innerJoin('finding', 'f', 'f.id = af.finding_id')
+        .where('af.action_id IN (:...ids)', { ids })
+        .getRawMany<{ action_id: number; type: string; key_question: string | null }>();
+      for (const row of rows) {
+        const id = Number(row.action_id);
+        map.set(id, [...(map.get(id) ?? []), { type: row.type, keyQuestion: row.key_question }]);
+      }
+    }
+    return map;
+  }
+
+  private async latestNotes(
+    actionIds: number[],
+    asOf: string,
+  ): Promise<Map<number, { note: string; at: string }>> {
+    const map = new Map<number, { note: string; at: string }>();
+    for (const ids of chunks(actionIds)) {
+      const rows = await this.dataSource
+        .createQueryBuilder()
+        .select([
+          'pu.action_id AS action_id',
+          'pu.note AS note',
+          'pu.created_at AS created_at',
+          'pu.id AS id',
+        ])
+        .from('progress_update', 'pu')
+        .where('pu.action_id IN (:...ids)', { ids })
+        .andWhere('pu.created_at <= :end', { end: endOfDay(asOf) })
+        .orderBy('pu.created_at', 'ASC')
+        .addOrderBy('pu.id', 'ASC')
+        .getRawMany<{ action_id: number; note: string; created_at: string }>();
+      for (const row of rows)
+        map.set(Number(row.action_id), { note: row.note, at: row.created_at });
+    }
+    return map;
+  }
+
+  private async latestSlipReasons(actionIds: number[], asOf: string): Promise<Map<number, string>> {
+    const map = new Map<number, string>();
+    for (const ids of chunks(actionIds)) {
+      const rows = await this.dataSource
+        .createQueryBuilder()
+        .select(['dc.action_id AS action_id', 'dc.reason AS reason'])
+        .from('due_date_change', 'dc')
+        .where('dc.action_id IN (:...ids)', { ids })
+        .andWhere('dc.created_at <= :end', { end: endOfDay(asOf) })
+        .orderBy('dc.created_at', 'ASC')
+        .addOrderBy('dc.id', 'ASC')
+        .getRawMany<{ action_id: number; reason: string }>();
+      for (const row of rows) map.set(Number(row.action_id), row.reason);
+    }
+    return map;
+  }
+
+  private async assuredSince(
+    actionIds: number[],
+    from: string,
+    asOf: string,
+  ): Promise<Map<number, string>> {
+    const map = new Map<number, string>();
+    for (const ids of chunks(actionIds)) {
+      const rows = await this.dataSource
+        .createQueryBuilder()
+        .select(['pu.action_id AS action_id', 'MAX(pu.created_at) AS at'])
+        .from('progress_update', 'pu')
+        .where('pu.action_id IN (:...ids)', { ids })
+        .andWhere("pu.status_to = 'ASSURED'")
+        .andWhere('pu.created_at >= :from AND pu.created_at <= :end', { from, end: endOfDay(asOf) })
+        .groupBy('pu.action_id')
+        .getRawMany<{ action_id: number; at: string }>();
+      for (const row of rows) map.set(Number(row.action_id), row.at);
+    }
+    return map;
+  }
+}
+
+function chunks(ids: number[], size = 500): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < ids.length; i += size) out.push(ids.slice(i, i + size));
+  return out;
+}
+
+/** The last day of each of the `months` months before the as-at date, then the date itself. */
+export function monthEnds(asOf: string, months: number): string[] {
+  const [year, month] = asOf.split('-').map(Number);
+  const dates: string[] = [];
+  for (let back = months; back >= 1; back--) {
+    dates.push(new Date(Date.UTC(year, month - back, 0)).toISOString().slice(0, 10));
+  }
+  return [...dates, asOf];
+}

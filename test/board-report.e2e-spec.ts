@@ -1,0 +1,111 @@
+import { addDays, todayDate } from '../src/common/dates';
+import { monthEnds } from '../src/reports/board-report.service';
+import { createTestApp, TestApp } from './test-app';
+
+/** The board report over the demo data, checked against the readiness endpoint. */
+describe('the board report (HTML)', () => {
+  let t: TestApp;
+  let organisationId: number;
+  const today = todayDate();
+
+  beforeAll(async () => {
+    t = await createTestApp({ demoData: true });
+    organisationId = (await t.http.get('/api/v1/organisations?q=leicestershire').expect(200)).body
+      .items[0].id;
+  });
+  afterAll(() => t.close());
+
+  const cell = (html: string, label: string) =>
+    new RegExp(`<tr><td>${label}</td><td class="n">(\\d+)</td></tr>`).exec(html)?.[1];
+
+  it('states the trust, date and filters, and counts agree with the readiness endpoint', async () => {
+    const response = await t.http
+      .get(`/api/v1/reports/board?organisationId=${organisationId}`)
+      .expect(200);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    const html = response.text;
+    expect(html).toContain('<h1>Leicestershire Partnership NHS Trust</h1>');
+    expect(html).toContain(`board report as at ${today}`);
+    expect(html).toContain('Filters: none');
+    const readiness = (
+      await t.http.get(`/api/v1/readiness?organisationId=${organisationId}`).expect(200)
+    ).body;
+    for (const status of [
+      'OFF_TRACK',
+      'AT_RISK',
+      'ON_TRACK',
+      'COMPLETED',
+      'ASSURED',
+      'CANCELLED',
+    ]) {
+      expect({ status, count: Number(cell(html, status)) }).toEqual({
+        status,
+        count: readiness.actionsByDeliveryStatus[status],
+      });
+    }
+    for (const service of readiness.coreServices.filter(
+      (s: { reinspectionDate: string | null }) => s.reinspectionDate,
+    )) {
+      expect(html).toContain(`<strong>${service.verdict}</strong>`);
+    }
+  });
+
+  it('lists exceptions with the latest update and slipped dates, recent assurances, and draws the charts', async () => {
+    const html = (
+      await t.http.get(`/api/v1/reports/board?organisationId=${organisationId}`).expect(200)
+    ).text;
+    expect(html).toContain('LPT-02 Recruit to establishment and fill every observation shift');
+    expect(html).toContain(
+      `from ${addDays(today, -40)}: Recruitment campaign extended after a low response in the first round`,
+    );
+    expect(html).toContain('Agency cover gaps have stalled the re-audit');
+    expect(html).toMatch(
+      /LPT-01 Complete ligature risk assessments on every acute ward and brief all staff<\/td><td>\d{4}-\d{2}-\d{2}<\/td><td>Priya Shah/,
+    );
+    expect((html.match(/<svg /g) ?? []).length).toBe(2);
+    expect(html).toContain('Actions by BRAG and core service');
+    expect(html).toContain('Open actions over time');
+  });
+
+  it('is the same for a past date after later changes, and takes filters', async () => {
+    const past = addDays(today, -10);
+    const before = (
+      await t.http
+        .get(`/api/v1/reports/board?organisationId=${organisationId}&asOf=${past}`)
+        .expect(200)
+    ).text;
+    const actions = (
+      await t.http.get(`/api/v1/actions?organisationId=${organisationId}&q=LPT-06`).expect(200)
+    ).body.items;
+    await (
+      await t.as(actions[0].owner)
+    )
+      .post(`/api/v1/actions/${actions[0].id}/progress`)
+      .send({ note: 'Backlog cleared', progress: 90 })
+      .expect(201);
+    const after = (
+      await t.http
+        .get(`/api/v1/reports/board?organisationId=${organisationId}&asOf=${past}`)
+        .expect(200)
+    ).text;
+    expect(after).toEqual(before);
+    const filtered = await t.http
+      .get(
+        `/api/v1/reports/board?organisationId=${organisationId}&executiveLeadId=${actions[0].executiveLead.id}`,
+      )
+      .expect(200);
+    expect(filtered.text).toContain('Executive lead: Dr Helen Carter');
+  });
+
+  it('plots the last six month ends and the as-at date', () => {
+    expect(monthEnds('2026-11-22', 6)).toEqual([
+      '2026-05-31',
+      '2026-06-30',
+      '2026-07-31',
+      '2026-08-31',
+      '2026-09-30',
+      '2026-10-31',
+      '2026-11-22',
+    ]);
+  });
+});
