@@ -1,3 +1,5 @@
+import ExcelJS from 'exceljs';
+import request from 'supertest';
 import { addDays, todayDate } from '../src/common/dates';
 import { monthEnds } from '../src/reports/board-report.service';
 import { createTestApp, TestApp } from './test-app';
@@ -95,6 +97,55 @@ describe('the board report (HTML)', () => {
       )
       .expect(200);
     expect(filtered.text).toContain('Executive lead: Dr Helen Carter');
+  });
+
+  it('writes the same report as a workbook whose figures agree', async () => {
+    const response = await t.http
+      .get(`/api/v1/reports/board?organisationId=${organisationId}&format=xlsx`)
+      .buffer(true)
+      .parse((res: request.Response, callback: (error: Error | null, body: Buffer) => void) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => callback(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(response.headers['content-disposition']).toBe(
+      `attachment; filename="board-report-${today}.xlsx"`,
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(response.body as ArrayBuffer);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual([
+      'Summary',
+      'Readiness',
+      'Exceptions',
+      'Recently assured',
+    ]);
+    const summary = workbook.getWorksheet('Summary')!;
+    expect(summary.getCell('A1').value).toBe(
+      'Leicestershire Partnership NHS Trust: CQC action plan board report',
+    );
+    expect(summary.getCell('A2').value).toBe(`As at ${today}`);
+    const values = summary.getSheetValues() as unknown[][];
+    const countOf = (status: string) => values.find((row) => row?.[1] === status)?.[2];
+    const readiness = (
+      await t.http.get(`/api/v1/readiness?organisationId=${organisationId}`).expect(200)
+    ).body;
+    for (const status of ['OFF_TRACK', 'AT_RISK', 'ON_TRACK', 'COMPLETED', 'ASSURED']) {
+      expect({ status, count: countOf(status) }).toEqual({
+        status,
+        count: readiness.actionsByDeliveryStatus[status],
+      });
+    }
+    const exceptions = (
+      workbook.getWorksheet('Exceptions')!.getSheetValues() as unknown[][]
+    ).filter((r) => r?.[1] === 'LPT-02');
+    expect(exceptions[0].slice(5, 7)).toEqual([
+      new Date(`${addDays(today, -10)}T00:00:00.000Z`),
+      'RED',
+    ]);
+    expect(exceptions[0][10]).toBe(
+      'Recruitment campaign extended after a low response in the first round',
+    );
   });
 
   it('plots the last six month ends and the as-at date', () => {

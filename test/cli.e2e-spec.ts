@@ -134,8 +134,18 @@ describe('command line', () => {
     const xlsx = path.join(dir, 'findings.xlsx');
     await run('report', 'findings', '--format', 'xlsx', '--out', xlsx);
     expect(fs.readFileSync(xlsx).subarray(0, 2).toString()).toBe('PK');
-    const bad = await run('report', 'board', '--out', xlsx).catch((e: unknown) => e);
-    expect(describeFailure(bad)).toBe('Unknown report "board": use actions or findings');
+    const board = path.join(dir, 'board.html');
+    await run('report', 'board', '--organisation-id', '1', '--out', board);
+    expect(fs.readFileSync(board, 'utf8')).toContain(
+      '<h1>Leicestershire Partnership NHS Trust</h1>',
+    );
+    const cqc = path.join(dir, 'cqc.xlsx');
+    await run('report', 'cqc-return', '--organisation-id', '1', '--out', cqc);
+    expect(fs.readFileSync(cqc).subarray(0, 2).toString()).toBe('PK');
+    const bad = await run('report', 'gantt', '--out', xlsx).catch((e: unknown) => e);
+    expect(describeFailure(bad)).toBe(
+      'Unknown report "gantt": use board, cqc-return, actions or findings',
+    );
   });
 
   it('exports the audit trail as CSV', async () => {

@@ -9,6 +9,11 @@ import { ProgressUpdate } from '../actions/progress-update.entity';
 import { isIsoDate } from '../common/dates';
 import { Finding } from '../findings/finding.entity';
 import { FindingsService } from '../findings/findings.service';
+import { ReadinessService } from '../readiness/readiness.service';
+import { renderBoardReportHtml } from '../reports/board-report.html';
+import { BoardReportService } from '../reports/board-report.service';
+import { writeBoardReportXlsx } from '../reports/board-report.xlsx';
+import { CqcReturnService } from '../reports/cqc-return.service';
 import { EXPORT_FORMATS, ExportFormat, FlatExportService } from '../reports/flat-export.service';
 import { withDatabase } from './cli-context';
 
@@ -31,10 +36,26 @@ export function registerReportCommands(program: Command): void {
     .option('--as-of <date>', 'state as at the end of this date (YYYY-MM-DD), for actions')
     .option('--organisation-id <id>', 'only this organisation')
     .action(async (kind: string, options: ReportOptions) => {
-      if (!['actions', 'findings'].includes(kind))
-        throw new Error(`Unknown report "${kind}": use actions or findings`);
-      if (!(EXPORT_FORMATS as readonly string[]).includes(options.format))
-        throw new Error(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+      const formats: Record<string, readonly string[]> = {
+        board: ['html', 'xlsx'],
+        'cqc-return': ['xlsx'],
+        actions: EXPORT_FORMATS,
+        findings: EXPORT_FORMATS,
+      };
+      if (!formats[kind]) {
+        throw new Error(`Unknown report "${kind}": use board, cqc-return, actions or findings`);
+      }
+      // --format defaults to csv, which the board and CQC return do not have: use their first.
+      const format =
+        options.format === 'csv' && !formats[kind].includes('csv')
+          ? formats[kind][0]
+          : options.format;
+      if (!formats[kind].includes(format)) {
+        throw new Error(`--format for ${kind} must be one of ${formats[kind].join(', ')}`);
+      }
+      if ((kind === 'board' || kind === 'cqc-return') && options.organisationId === undefined) {
+        throw new Error(`The ${kind} report needs --organisation-id`);
+      }
       if (options.asOf && !isIsoDate(options.asOf))
         throw new Error('--as-of must be a real date written YYYY-MM-DD');
       const organisationId =
@@ -60,14 +81,45 @@ export function registerReportCommands(program: Command): void {
           new FindingsService(dataSource.getRepository(Finding), transactions, audit),
         );
         const out = fs.createWriteStream(options.out);
-        const format = options.format as ExportFormat;
-        const count =
-          kind === 'actions'
-            ? await exporter.actionsTo(out, format, { organisationId, asOf: options.asOf })
-            : await exporter.findingsTo(out, format, { organisationId });
+        let count: number;
+        if (kind === 'board') {
+          const facts = new ActionFactsRepository(dataSource);
+          const report = await new BoardReportService(
+            dataSource,
+            actions,
+            facts,
+            new ReadinessService(dataSource, facts),
+          ).build({
+            organisationId: organisationId!,
+            asOf: options.asOf,
+          });
+          if (format === 'xlsx') await writeBoardReportXlsx(report, out);
+          else out.write(renderBoardReportHtml(report));
+          out.end();
+          count = report.exceptions.length;
+        } else if (kind === 'cqc-return') {
+          count = await new CqcReturnService(dataSource, actions).xlsxTo(out, {
+            organisationId: organisationId!,
+            asOf: options.asOf,
+          });
+          out.end();
+        } else if (kind === 'actions') {
+          count = await exporter.actionsTo(out, format as ExportFormat, {
+            organisationId,
+            asOf: options.asOf,
+          });
+        } else {
+          count = await exporter.findingsTo(out, format as ExportFormat, { organisationId });
+        }
         if (!out.writableFinished) await finished(out);
         return count;
       });
-      process.stdout.write(`Wrote ${rows} ${kind} to ${options.out}.\n`);
+      const what =
+        kind === 'board'
+          ? `the board report (${rows} exceptions)`
+          : kind === 'cqc-return'
+            ? `the CQC return (${rows} rows)`
+            : `${rows} ${kind}`;
+      process.stdout.write(`Wrote ${what} to ${options.out}.\n`);
     });
 }

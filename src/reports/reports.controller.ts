@@ -17,6 +17,7 @@ import { ApiErrorResponses } from '../common/error-body';
 import { IsCalendarDate, IsOneOf } from '../common/validators';
 import { ListFindingsQueryDto } from '../findings/dto/finding.dto';
 import { renderBoardReportHtml } from './board-report.html';
+import { writeBoardReportXlsx } from './board-report.xlsx';
 import { BoardReportService } from './board-report.service';
 import { CqcReturnService } from './cqc-return.service';
 import {
@@ -73,12 +74,12 @@ export class BoardReportQueryDto {
   @Min(1)
   executiveLeadId?: number;
   @ApiPropertyOptional({
-    enum: ['html'],
-    description: 'A printable HTML page (PDF and XLSX are still to come)',
+    enum: ['html', 'xlsx'],
+    description: 'A printable HTML page (default) or a workbook; PDF is still to come',
   })
   @IsOptional()
-  @IsOneOf(['html'])
-  format?: 'html';
+  @IsOneOf(['html', 'xlsx'])
+  format?: 'html' | 'xlsx';
 }
 
 /** The format asked for by parameter, else by the Accept header, else CSV. */
@@ -124,13 +125,26 @@ export class ReportsController {
 
   @Get('board')
   @Allow(...READ_ROLES)
-  @ApiProduces('text/html')
+  @ApiProduces('text/html', CONTENT_TYPES.xlsx)
   @ApiOkResponse({ description: 'The board report as a printable page, with charts' })
-  async board(@Query() query: BoardReportQueryDto, @Res() response: Response) {
-    const { format: _format, ...options } = query;
-    const html = renderBoardReportHtml(await this.boardReports.build(options));
+  async board(
+    @Query() query: BoardReportQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res() response: Response,
+  ) {
+    const { format, ...options } = query;
+    const report = await this.boardReports.build(options);
+    if (format === 'xlsx' || (!format && accept?.includes('spreadsheetml'))) {
+      const chunks: Buffer[] = [];
+      const sink = new PassThrough();
+      sink.on('data', (chunk: Buffer) => chunks.push(chunk));
+      await writeBoardReportXlsx(report, sink);
+      startDownload(response, 'xlsx', `board-report-${report.asOf}`);
+      response.end(Buffer.concat(chunks));
+      return;
+    }
     response.setHeader('Content-Type', 'text/html; charset=utf-8');
-    response.send(html);
+    response.send(renderBoardReportHtml(report));
   }
 
   @Get('cqc-return')

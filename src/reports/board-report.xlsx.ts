@@ -1,0 +1,176 @@
+import ExcelJS from 'exceljs';
+import type { Writable } from 'node:stream';
+import { neutraliseCell } from '../common/spreadsheet-safe';
+import { BRAG_COLOURS, Brag } from '../readiness/brag';
+import type { BoardReport } from './board-report.service';
+import { BRAG_FILLS } from './export-columns';
+
+type Cell = string | number | Date | null | undefined;
+
+function table(sheet: ExcelJS.Worksheet, title: string, header: string[], rows: Cell[][]): void {
+  sheet.addRow([]);
+  sheet.addRow([title]).font = { bold: true, size: 12 };
+  const head = sheet.addRow(header);
+  head.font = { bold: true };
+  head.eachCell((cell) => {
+    const brag = cell.value as Brag;
+    if (BRAG_FILLS[brag]) {
+      cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: BRAG_FILLS[brag] } };
+      cell.font = { bold: true, color: { argb: brag === 'AMBER' ? 'FF212B32' : 'FFFFFFFF' } };
+    }
+  });
+  for (const row of rows)
+    sheet.addRow(row.map((value) => neutraliseCell(value) as ExcelJS.CellValue));
+}
+
+const date = (iso: string | null | undefined) =>
+  iso ? new Date(`${iso.slice(0, 10)}T00:00:00.000Z`) : null;
+
+/**
+ * The board report as a workbook: the same sections as the HTML page, one sheet for the
+ * summary and breakdowns and one each for readiness, exceptions and recent assurances. The
+ * first rows of the first sheet state the trust, the date and the filters.
+ */
+export async function writeBoardReportXlsx(report: BoardReport, out: Writable): Promise<void> {
+  const workbook = new ExcelJS.Workbook();
+  const summary = workbook.addWorksheet('Summary');
+  summary.columns = [
+    { width: 60 },
+    { width: 10 },
+    { width: 10 },
+    { width: 10 },
+    { width: 10 },
+    { width: 10 },
+  ];
+  summary.addRow([`${report.organisation.name}: CQC action plan board report`]).font = {
+    bold: true,
+    size: 14,
+  };
+  summary.addRow([`As at ${report.asOf}`]);
+  summary.addRow([`Filters: ${report.filters.length ? report.filters.join('; ') : 'none'}`]);
+  table(
+    summary,
+    'Actions by delivery status',
+    ['Delivery status', 'Actions'],
+    Object.entries(report.byDeliveryStatus).map(([status, n]) => [status, n]),
+  );
+  table(
+    summary,
+    'Actions by BRAG',
+    [...BRAG_COLOURS, 'Total'],
+    [
+      [
+        ...BRAG_COLOURS.map((b) => report.byBrag[b]),
+        Object.values(report.byBrag).reduce((s, n) => s + n, 0),
+      ],
+    ],
+  );
+  for (const breakdown of report.breakdowns) {
+    table(
+      summary,
+      breakdown.title,
+      ['', ...BRAG_COLOURS, 'Total'],
+      breakdown.rows.map((r) => [r.label, ...BRAG_COLOURS.map((b) => r.counts[b]), r.total]),
+    );
+  }
+
+  const readiness = workbook.addWorksheet('Readiness');
+  readiness.columns = [
+    { width: 50 },
+    { width: 14 },
+    { width: 10 },
+    { width: 12 },
+    { width: 12 },
+    { width: 14 },
+    { width: 80 },
+  ];
+  table(
+    readiness,
+    'Readiness for reinspection',
+    [
+      'Core service',
+      'Reinspection',
+      'Days',
+      'Uncovered findings',
+      'MUST assured %',
+      'Verdict',
+      'Reasons',
+    ],
+    report.readiness
+      .filter((s) => s.reinspectionDate)
+      .map((s) => [
+        s.name,
+        date(s.reinspectionDate),
+        s.daysToReinspection,
+        s.uncoveredFindings,
+        s.mustActionsAssuredPercent,
+        s.verdict,
+        s.reasons.join('; '),
+      ]),
+  );
+
+  const exceptions = workbook.addWorksheet('Exceptions');
+  exceptions.columns = [
+    { width: 12 },
+    { width: 50 },
+    { width: 20 },
+    { width: 20 },
+    { width: 12 },
+    { width: 10 },
+    { width: 26 },
+    { width: 50 },
+    { width: 12 },
+    { width: 50 },
+  ];
+  table(
+    exceptions,
+    'Off track and at risk',
+    [
+      'Ref',
+      'Action',
+      'Owner',
+      'Executive lead',
+      'Due',
+      'BRAG',
+      'Why',
+      'Latest update',
+      'Original due',
+      'Why the date slipped',
+    ],
+    report.exceptions.map((e) => [
+      e.action.reference,
+      e.action.title,
+      e.action.owner?.name,
+      e.action.executiveLead?.name,
+      date(e.action.dueDate),
+      e.action.brag,
+      e.action.deliveryReason,
+      e.latestNote,
+      e.slipReason ? date(e.action.originalDueDate) : null,
+      e.slipReason,
+    ]),
+  );
+
+  const assured = workbook.addWorksheet('Recently assured');
+  assured.columns = [{ width: 12 }, { width: 60 }, { width: 14 }, { width: 22 }];
+  table(
+    assured,
+    'Assured in the last 30 days',
+    ['Ref', 'Action', 'Assured on', 'By'],
+    report.recentlyAssured.map((r) => [
+      r.action.reference,
+      r.action.title,
+      date(r.assuredAt),
+      r.action.assuredBy?.name,
+    ]),
+  );
+
+  for (const sheet of [readiness, exceptions, assured]) {
+    sheet.eachRow((row) =>
+      row.eachCell((cell) =>
+        cell.value instanceof Date ? (cell.numFmt = 'dd/mm/yyyy') : undefined,
+      ),
+    );
+  }
+  await workbook.xlsx.write(out);
+}
