@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { addDays, todayDate } from '../src/common/dates';
+import { pdfPages } from '../src/imports/pdf-text';
 import { monthEnds } from '../src/reports/board-report.service';
 import { createTestApp, TestApp } from './test-app';
 
@@ -146,6 +147,46 @@ describe('the board report (HTML)', () => {
     expect(exceptions[0][10]).toBe(
       'Recruitment campaign extended after a low response in the first round',
     );
+  });
+
+  it('writes an A4 board paper as PDF with page numbers, whose figures agree', async () => {
+    const response = await t.http
+      .get(`/api/v1/reports/board?organisationId=${organisationId}&format=pdf`)
+      .buffer(true)
+      .parse((res: request.Response, callback: (error: Error | null, body: Buffer) => void) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => callback(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(response.headers['content-type']).toBe('application/pdf');
+    // Read back with pdf.js, the same reader the report import uses.
+    const pages = await pdfPages(response.body as Buffer);
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    pages.forEach((page, index) => expect(page).toContain(`Page ${index + 1} of ${pages.length}`));
+    const text = pages.join('\n');
+    expect(text).toContain('Leicestershire Partnership NHS Trust');
+    expect(text).toContain(`CQC action plan: board report as at ${today}`);
+    const readiness = (
+      await t.http.get(`/api/v1/readiness?organisationId=${organisationId}`).expect(200)
+    ).body;
+    for (const status of [
+      'OFF_TRACK',
+      'AT_RISK',
+      'ON_TRACK',
+      'COMPLETED',
+      'ASSURED',
+      'CANCELLED',
+    ]) {
+      expect({ status, line: new RegExp(`^${status}\\s*(\\d+)`, 'm').exec(text)?.[1] }).toEqual({
+        status,
+        line: String(readiness.actionsByDeliveryStatus[status]),
+      });
+    }
+    expect(text).toContain('Actions by BRAG and core service');
+    // Table cells wrap, so a long reason spreads over lines shared with its neighbours.
+    expect(text).toContain('Recruitment campaign');
+    expect(text).toContain('LPT-02 Recruit to');
   });
 
   it('plots the last six month ends and the as-at date', () => {

@@ -12,6 +12,7 @@ import { FindingsService } from '../findings/findings.service';
 import { ReadinessService } from '../readiness/readiness.service';
 import { renderBoardReportHtml } from '../reports/board-report.html';
 import { BoardReportService } from '../reports/board-report.service';
+import { writeBoardReportPdf } from '../reports/board-report.pdf';
 import { writeBoardReportXlsx } from '../reports/board-report.xlsx';
 import { CqcReturnService } from '../reports/cqc-return.service';
 import { EXPORT_FORMATS, ExportFormat, FlatExportService } from '../reports/flat-export.service';
@@ -37,7 +38,7 @@ export function registerReportCommands(program: Command): void {
     .option('--organisation-id <id>', 'only this organisation')
     .action(async (kind: string, options: ReportOptions) => {
       const formats: Record<string, readonly string[]> = {
-        board: ['html', 'xlsx'],
+        board: ['html', 'pdf', 'xlsx'],
         'cqc-return': ['xlsx'],
         actions: EXPORT_FORMATS,
         findings: EXPORT_FORMATS,
@@ -93,9 +94,14 @@ export function registerReportCommands(program: Command): void {
             organisationId: organisationId!,
             asOf: options.asOf,
           });
-          if (format === 'xlsx') await writeBoardReportXlsx(report, out);
-          else out.write(renderBoardReportHtml(report));
-          out.end();
+          if (format === 'xlsx') {
+            await writeBoardReportXlsx(report, out);
+            out.end();
+          } else if (format === 'pdf') {
+            await writeBoardReportPdf(report, out);
+          } else {
+            out.end(renderBoardReportHtml(report));
+          }
           count = report.exceptions.length;
         } else if (kind === 'cqc-return') {
           count = await new CqcReturnService(dataSource, actions).xlsxTo(out, {

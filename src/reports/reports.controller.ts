@@ -17,6 +17,7 @@ import { ApiErrorResponses } from '../common/error-body';
 import { IsCalendarDate, IsOneOf } from '../common/validators';
 import { ListFindingsQueryDto } from '../findings/dto/finding.dto';
 import { renderBoardReportHtml } from './board-report.html';
+import { writeBoardReportPdf } from './board-report.pdf';
 import { writeBoardReportXlsx } from './board-report.xlsx';
 import { BoardReportService } from './board-report.service';
 import { CqcReturnService } from './cqc-return.service';
@@ -74,12 +75,12 @@ export class BoardReportQueryDto {
   @Min(1)
   executiveLeadId?: number;
   @ApiPropertyOptional({
-    enum: ['html', 'xlsx'],
-    description: 'A printable HTML page (default) or a workbook; PDF is still to come',
+    enum: ['html', 'pdf', 'xlsx'],
+    description: 'A printable HTML page (default), an A4 PDF board paper, or a workbook',
   })
   @IsOptional()
-  @IsOneOf(['html', 'xlsx'])
-  format?: 'html' | 'xlsx';
+  @IsOneOf(['html', 'pdf', 'xlsx'])
+  format?: 'html' | 'pdf' | 'xlsx';
 }
 
 /** The format asked for by parameter, else by the Accept header, else CSV. */
@@ -125,7 +126,7 @@ export class ReportsController {
 
   @Get('board')
   @Allow(...READ_ROLES)
-  @ApiProduces('text/html', CONTENT_TYPES.xlsx)
+  @ApiProduces('text/html', 'application/pdf', CONTENT_TYPES.xlsx)
   @ApiOkResponse({ description: 'The board report as a printable page, with charts' })
   async board(
     @Query() query: BoardReportQueryDto,
@@ -134,12 +135,27 @@ export class ReportsController {
   ) {
     const { format, ...options } = query;
     const report = await this.boardReports.build(options);
-    if (format === 'xlsx' || (!format && accept?.includes('spreadsheetml'))) {
+    const wanted =
+      format ??
+      (accept?.includes('spreadsheetml')
+        ? 'xlsx'
+        : accept?.includes('application/pdf')
+          ? 'pdf'
+          : 'html');
+    if (wanted === 'xlsx' || wanted === 'pdf') {
       const chunks: Buffer[] = [];
       const sink = new PassThrough();
       sink.on('data', (chunk: Buffer) => chunks.push(chunk));
-      await writeBoardReportXlsx(report, sink);
-      startDownload(response, 'xlsx', `board-report-${report.asOf}`);
+      if (wanted === 'xlsx') await writeBoardReportXlsx(report, sink);
+      else await writeBoardReportPdf(report, sink);
+      response.setHeader(
+        'Content-Type',
+        wanted === 'xlsx' ? CONTENT_TYPES.xlsx : 'application/pdf',
+      );
+      response.setHeader(
+        'Content-Disposition',
+        `attachment; filename="board-report-${report.asOf}.${wanted}"`,
+      );
       response.end(Buffer.concat(chunks));
       return;
     }
