@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { addDays, todayDate } from '../src/common/dates';
+import { pdfPages } from '../src/imports/pdf-text';
 import { createTestApp, TestApp } from './test-app';
 
 function binary(response: request.Response, callback: (error: Error | null, body: Buffer) => void) {
@@ -201,6 +202,28 @@ describe('flat exports of actions and findings', () => {
     const ligature = rows.find((r) => r[3] === 'MD1')!;
     expect(ligature.slice(10, 12)).toEqual([undefined, 'ON_TRACK']);
     await t.http.get('/api/v1/reports/cqc-return?organisationId=99999').expect(404);
+  });
+
+  it('writes the CQC return as an A4 PDF, a section per regulation', async () => {
+    const response = await t.http
+      .get(`/api/v1/reports/cqc-return?organisationId=${organisationId}&format=pdf`)
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    expect(response.headers['content-type']).toBe('application/pdf');
+    const pages = await pdfPages(response.body as Buffer);
+    pages.forEach((page, index) => expect(page).toContain(`Page ${index + 1} of ${pages.length}`));
+    const text = pages.join('\n');
+    expect(text).toContain(`CQC action plan (requirement notices) as at ${today}`);
+    for (const heading of [
+      'Regulation 9: Person-centred care',
+      'Regulation 12(1)(2)(d): Safe care and treatment',
+      'Regulation 17(1)(2)(a): Good governance',
+      'Regulation 18(1): Staffing',
+    ]) {
+      expect(text).toContain(heading);
+    }
+    expect(text.indexOf('Regulation 9:')).toBeLessThan(text.indexOf('Regulation 18(1):'));
   });
 
   it('refuses an unknown format or filter', async () => {

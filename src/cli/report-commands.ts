@@ -39,7 +39,7 @@ export function registerReportCommands(program: Command): void {
     .action(async (kind: string, options: ReportOptions) => {
       const formats: Record<string, readonly string[]> = {
         board: ['html', 'pdf', 'xlsx'],
-        'cqc-return': ['xlsx'],
+        'cqc-return': ['xlsx', 'pdf'],
         actions: EXPORT_FORMATS,
         findings: EXPORT_FORMATS,
       };
@@ -104,11 +104,14 @@ export function registerReportCommands(program: Command): void {
           }
           count = report.exceptions.length;
         } else if (kind === 'cqc-return') {
-          count = await new CqcReturnService(dataSource, actions).xlsxTo(out, {
-            organisationId: organisationId!,
-            asOf: options.asOf,
-          });
-          out.end();
+          const cqcReturn = new CqcReturnService(dataSource, actions);
+          const returnOptions = { organisationId: organisationId!, asOf: options.asOf };
+          if (format === 'pdf') {
+            count = await cqcReturn.pdfTo(out, returnOptions);
+          } else {
+            count = await cqcReturn.xlsxTo(out, returnOptions);
+            out.end();
+          }
         } else if (kind === 'actions') {
           count = await exporter.actionsTo(out, format as ExportFormat, {
             organisationId,

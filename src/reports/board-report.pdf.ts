@@ -1,82 +1,30 @@
 import type { Writable } from 'node:stream';
-import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
+import { finishPdf, heading, MARGIN, newPdf, table, titleBlock } from './pdf-layout';
 import { BRAG_COLOURS } from '../readiness/brag';
 import type { BoardReport } from './board-report.service';
 import { bragByServiceChart, openOverTimeChart } from './charts';
-
-type Doc = PDFKit.PDFDocument;
-const MARGIN = 50;
-const BLUE = '#005eb8';
-
-/** A table that wraps its cells and starts a new page when the next row will not fit. */
-function table(doc: Doc, header: string[], rows: string[][], widths: number[]): void {
-  const x0 = MARGIN;
-  const draw = (cells: string[], bold: boolean) => {
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(8);
-    const height =
-      Math.max(...cells.map((cell, i) => doc.heightOfString(cell, { width: widths[i] - 6 }))) + 6;
-    if (doc.y + height > doc.page.height - MARGIN - 20) {
-      doc.addPage();
-    }
-    const y = doc.y;
-    let x = x0;
-    cells.forEach((cell, i) => {
-      if (bold) doc.rect(x, y, widths[i], height).fill('#f0f4f5').fillColor('#212b32');
-      doc.rect(x, y, widths[i], height).lineWidth(0.5).stroke('#d8dde0');
-      doc.fillColor('#212b32').text(cell, x + 3, y + 3, { width: widths[i] - 6 });
-      x += widths[i];
-    });
-    doc.x = x0;
-    doc.y = y + height;
-  };
-  draw(header, true);
-  for (const row of rows) draw(row, false);
-  doc.moveDown(0.8);
-}
-
-function heading(doc: Doc, text: string): void {
-  if (doc.y > doc.page.height - MARGIN - 80) doc.addPage();
-  doc
-    .moveDown(0.5)
-    .font('Helvetica-Bold')
-    .fontSize(12)
-    .fillColor(BLUE)
-    .text(text, MARGIN)
-    .fillColor('#212b32')
-    .moveDown(0.3);
-}
 
 /**
  * The board report as an A4 board paper: title, date and filters first, then the same
  * sections as the HTML page, the two charts, and "Page N of M" on every page.
  */
 export async function writeBoardReportPdf(report: BoardReport, out: Writable): Promise<void> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: MARGIN,
-    bufferPages: true,
-    info: { Title: `${report.organisation.name}: board report ${report.asOf}` },
-  });
-  const done = new Promise<void>((resolve, reject) => {
-    out.on('finish', resolve);
-    out.on('error', reject);
-  });
-  doc.pipe(out);
-  const width = doc.page.width - 2 * MARGIN;
-
-  doc.font('Helvetica-Bold').fontSize(18).text(report.organisation.name);
-  doc
-    .font('Helvetica-Bold')
-    .fontSize(12)
-    .text(`CQC action plan: board report as at ${report.asOf}`);
+  const { doc, width, done } = newPdf(
+    out,
+    `${report.organisation.name}: board report ${report.asOf}`,
+  );
+  titleBlock(
+    doc,
+    report.organisation.name,
+    `CQC action plan: board report as at ${report.asOf}`,
+    report.filters,
+  );
   doc
     .font('Helvetica')
     .fontSize(9)
     .fillColor('#4c6272')
-    .text(
-      `Filters: ${report.filters.length ? report.filters.join('; ') : 'none (every action of the trust)'}. Cancelled actions are left out of the counts.`,
-    )
+    .text('Cancelled actions are left out of the counts.')
     .fillColor('#212b32');
 
   heading(doc, 'Summary');
@@ -168,21 +116,10 @@ export async function writeBoardReportPdf(report: BoardReport, out: Writable): P
     preserveAspectRatio: 'xMinYMin meet',
   });
 
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    doc
-      .font('Helvetica')
-      .fontSize(8)
-      .fillColor('#4c6272')
-      .text(
-        `${report.organisation.name} · board report as at ${report.asOf} · Page ${i + 1} of ${range.count}`,
-        MARGIN,
-        // Inside the printable area (tables stop 20pt short of it): in the margin, PDFKit would start a new page.
-        doc.page.height - MARGIN - 12,
-        { width, align: 'center', lineBreak: false },
-      );
-  }
-  doc.end();
-  await done;
+  await finishPdf(
+    doc,
+    `${report.organisation.name} · board report as at ${report.asOf}`,
+    width,
+    done,
+  );
 }

@@ -12,6 +12,7 @@ import { findRegulation } from '../cqc/regulations';
 import { Finding } from '../findings/finding.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { BRAG_FILLS } from './export-columns';
+import { finishPdf, heading, newPdf, table, titleBlock } from './pdf-layout';
 
 export interface CqcReturnOptions {
   organisationId: number;
@@ -116,6 +117,67 @@ export class CqcReturnService {
       }
     }
     await workbook.xlsx.write(out);
+    return rows.length;
+  }
+
+  /** The same return as an A4 PDF, grouped under a heading per regulation. */
+  async pdfTo(out: Writable, options: CqcReturnOptions): Promise<number> {
+    const asOf = options.asOf ?? todayDate();
+    const organisation = await this.dataSource
+      .getRepository(Organisation)
+      .findOneBy({ id: options.organisationId });
+    if (!organisation)
+      throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${options.organisationId}`);
+    const rows = await this.rows(options, asOf);
+    const { doc, width, done } = newPdf(out, `${organisation.name}: CQC action plan ${asOf}`);
+    const filters = [
+      options.coreServiceId ? `core service ${options.coreServiceId}` : null,
+      options.executiveLeadId ? `executive lead ${options.executiveLeadId}` : null,
+    ].filter((f): f is string => !!f);
+    titleBlock(
+      doc,
+      organisation.name,
+      `CQC action plan (requirement notices) as at ${asOf}`,
+      filters,
+    );
+    const groups = new Map<string, ReturnRow[]>();
+    for (const row of rows)
+      groups.set(row.regulation, [...(groups.get(row.regulation) ?? []), row]);
+    for (const [regulation, group] of groups) {
+      heading(
+        doc,
+        regulation === 'None cited'
+          ? 'No regulation cited'
+          : `Regulation ${regulation}: ${group[0].regulationTitle}`,
+      );
+      table(
+        doc,
+        [
+          'Core service',
+          'Ref',
+          'What is not being met',
+          'Action',
+          'Responsible / lead',
+          'Due',
+          'Completed',
+          'Status',
+        ],
+        group.map((r) => [
+          r.coreService,
+          r.findingReference,
+          r.finding,
+          r.action ? `${r.action.reference ?? ''} ${r.action.title}` : 'No action yet',
+          r.action ? `${r.action.owner?.name ?? ''} / ${r.action.executiveLead?.name ?? ''}` : '',
+          r.action?.dueDate ?? '',
+          r.completedOn ?? '',
+          r.action
+            ? `${r.action.deliveryStatus}${r.action.brag ? ` (${r.action.brag})` : ''}`
+            : 'NO ACTION',
+        ]),
+        [62, 28, 120, 95, 62, 44, 44, width - 455],
+      );
+    }
+    await finishPdf(doc, `${organisation.name} · CQC action plan as at ${asOf}`, width, done);
     return rows.length;
   }
 

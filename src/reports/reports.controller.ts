@@ -55,10 +55,10 @@ export class CqcReturnQueryDto {
   @IsInt()
   @Min(1)
   executiveLeadId?: number;
-  @ApiPropertyOptional({ enum: ['xlsx'], description: 'XLSX (the PDF form is still to come)' })
+  @ApiPropertyOptional({ enum: ['xlsx', 'pdf'], description: 'XLSX (default) or an A4 PDF' })
   @IsOptional()
-  @IsOneOf(['xlsx'])
-  format?: 'xlsx';
+  @IsOneOf(['xlsx', 'pdf'])
+  format?: 'xlsx' | 'pdf';
 }
 
 export class BoardReportQueryDto {
@@ -165,21 +165,29 @@ export class ReportsController {
 
   @Get('cqc-return')
   @Allow(...READ_ROLES)
-  @ApiProduces(CONTENT_TYPES.xlsx)
+  @ApiProduces(CONTENT_TYPES.xlsx, 'application/pdf')
   @ApiOkResponse({
     description:
       'The CQC action-plan return: each MUST finding by regulation, with its actions, people, dates and status',
   })
   async cqcReturn(@Query() query: CqcReturnQueryDto, @Res() response: Response) {
     const asOf = query.asOf ?? todayDate();
-    const { format: _format, ...options } = query;
+    const { format, ...options } = query;
     const buffer = new PassThrough();
     const chunks: Buffer[] = [];
     buffer.on('data', (chunk: Buffer) => chunks.push(chunk));
     // Built whole before sending, so an unknown organisation is still a clean 404.
-    await this.cqcReturns.xlsxTo(buffer, { ...options, asOf });
-    buffer.end();
-    startDownload(response, 'xlsx', `cqc-action-plan-${asOf}`);
+    if (format === 'pdf') {
+      await this.cqcReturns.pdfTo(buffer, { ...options, asOf });
+    } else {
+      await this.cqcReturns.xlsxTo(buffer, { ...options, asOf });
+      buffer.end();
+    }
+    response.setHeader('Content-Type', format === 'pdf' ? 'application/pdf' : CONTENT_TYPES.xlsx);
+    response.setHeader(
+      'Content-Disposition',
+      `attachment; filename="cqc-action-plan-${asOf}.${format ?? 'xlsx'}"`,
+    );
     response.end(Buffer.concat(chunks));
   }
 
