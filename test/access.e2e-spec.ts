@@ -207,6 +207,11 @@ describe('the access matrix', () => {
         allowed: EVERYONE,
       },
       { method: 'get', path: `/api/v1/reports/board?organisationId=${org}`, allowed: EVERYONE },
+      {
+        method: 'get',
+        path: `/api/v1/reports/evidence-pack?coreServiceId=${cs}`,
+        allowed: EVERYONE,
+      },
       { method: 'get', path: '/api/v1/actions', allowed: EVERYONE },
       { method: 'get', path: a, allowed: EVERYONE },
       { method: 'get', path: `${a}/progress`, allowed: EVERYONE },

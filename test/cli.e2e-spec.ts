@@ -144,8 +144,11 @@ describe('command line', () => {
     expect(fs.readFileSync(cqc).subarray(0, 2).toString()).toBe('PK');
     const bad = await run('report', 'gantt', '--out', xlsx).catch((e: unknown) => e);
     expect(describeFailure(bad)).toBe(
-      'Unknown report "gantt": use board, cqc-return, actions or findings',
+      'Unknown report "gantt": use board, cqc-return, evidence-pack, actions or findings',
     );
+    const pack = path.join(dir, 'pack.pdf');
+    await run('report', 'evidence-pack', '--core-service-id', '1', '--out', pack);
+    expect(fs.readFileSync(pack).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
   it('exports the audit trail as CSV', async () => {

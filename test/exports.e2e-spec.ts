@@ -226,6 +226,45 @@ describe('flat exports of actions and findings', () => {
     expect(text.indexOf('Regulation 9:')).toBeLessThan(text.indexOf('Regulation 18(1):'));
   });
 
+  it('writes the evidence pack for a core service: findings, actions, history and evidence as they stood', async () => {
+    const services = (
+      await t.http.get(`/api/v1/organisations/${organisationId}/core-services`).expect(200)
+    ).body.items;
+    const acute = services.find((s: { name: string }) => s.name.startsWith('Acute wards'));
+    const read = async (asOf: string) => {
+      const response = await t.http
+        .get(`/api/v1/reports/evidence-pack?coreServiceId=${acute.id}&asOf=${asOf}`)
+        .buffer(true)
+        .parse(binary)
+        .expect(200);
+      expect(response.headers['content-type']).toBe('application/pdf');
+      const pages = await pdfPages(response.body as Buffer);
+      pages.forEach((page, index) =>
+        expect(page).toContain(`Page ${index + 1} of ${pages.length}`),
+      );
+      // Long lines wrap; compare words, not line breaks.
+      return pages.join('\n').replace(/\s+/g, ' ');
+    };
+    const now = await read(today);
+    expect(now).toContain(`Evidence pack: ${acute.name}, as at ${today}`);
+    for (const text of [
+      'MD1: MUST, Safe, Regulation 12(1)(2)(d)',
+      'LPT-01 Complete ligature risk assessments',
+      'Ligature audit, all acute wards',
+      'ACCEPTED by Priya Shah',
+      'IN_PROGRESS to COMPLETED',
+      'Due date',
+    ]) {
+      expect({ text, found: now.includes(text) }).toEqual({ text, found: true });
+    }
+    // Three days ago the evidence had not yet been reviewed, and LPT-01 was not yet assured.
+    const before = await read(addDays(today, -3));
+    expect(before).toContain('Awaiting review');
+    expect(before).not.toContain('ACCEPTED by Priya Shah');
+    expect(before).not.toContain('COMPLETED to ASSURED');
+    await t.http.get('/api/v1/reports/evidence-pack?coreServiceId=99999').expect(404);
+  });
+
   it('refuses an unknown format or filter', async () => {
     const bad = await t.http.get('/api/v1/reports/actions?format=pdf&colour=red').expect(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([

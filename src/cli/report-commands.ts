@@ -15,6 +15,7 @@ import { BoardReportService } from '../reports/board-report.service';
 import { writeBoardReportPdf } from '../reports/board-report.pdf';
 import { writeBoardReportXlsx } from '../reports/board-report.xlsx';
 import { CqcReturnService } from '../reports/cqc-return.service';
+import { EvidencePackService } from '../reports/evidence-pack.service';
 import { EXPORT_FORMATS, ExportFormat, FlatExportService } from '../reports/flat-export.service';
 import { withDatabase } from './cli-context';
 
@@ -23,6 +24,7 @@ interface ReportOptions {
   out: string;
   asOf?: string;
   organisationId?: string;
+  coreServiceId?: string;
 }
 
 /** `npm run cli -- report actions|findings --format csv|xlsx --out file [--as-of] [--organisation-id]` */
@@ -30,21 +32,25 @@ export function registerReportCommands(program: Command): void {
   program
     .command('report <kind>')
     .description(
-      'Write a report: actions or findings, as CSV or XLSX (the board report and others are still to come)',
+      'Write a report: board (html, pdf, xlsx), cqc-return (xlsx, pdf), evidence-pack (pdf), actions or findings (csv, xlsx)',
     )
     .requiredOption('--out <file>', 'file to write')
     .option('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}`, 'csv')
     .option('--as-of <date>', 'state as at the end of this date (YYYY-MM-DD), for actions')
     .option('--organisation-id <id>', 'only this organisation')
+    .option('--core-service-id <id>', 'the core service (for the evidence pack)')
     .action(async (kind: string, options: ReportOptions) => {
       const formats: Record<string, readonly string[]> = {
         board: ['html', 'pdf', 'xlsx'],
         'cqc-return': ['xlsx', 'pdf'],
+        'evidence-pack': ['pdf'],
         actions: EXPORT_FORMATS,
         findings: EXPORT_FORMATS,
       };
       if (!formats[kind]) {
-        throw new Error(`Unknown report "${kind}": use board, cqc-return, actions or findings`);
+        throw new Error(
+          `Unknown report "${kind}": use board, cqc-return, evidence-pack, actions or findings`,
+        );
       }
       // --format defaults to csv, which the board and CQC return do not have: use their first.
       const format =
@@ -57,6 +63,8 @@ export function registerReportCommands(program: Command): void {
       if ((kind === 'board' || kind === 'cqc-return') && options.organisationId === undefined) {
         throw new Error(`The ${kind} report needs --organisation-id`);
       }
+      if (kind === 'evidence-pack' && !options.coreServiceId)
+        throw new Error('The evidence pack needs --core-service-id');
       if (options.asOf && !isIsoDate(options.asOf))
         throw new Error('--as-of must be a real date written YYYY-MM-DD');
       const organisationId =
@@ -112,6 +120,11 @@ export function registerReportCommands(program: Command): void {
             count = await cqcReturn.xlsxTo(out, returnOptions);
             out.end();
           }
+        } else if (kind === 'evidence-pack') {
+          count = await new EvidencePackService(dataSource, actions).pdfTo(out, {
+            coreServiceId: Number(options.coreServiceId),
+            asOf: options.asOf,
+          });
         } else if (kind === 'actions') {
           count = await exporter.actionsTo(out, format as ExportFormat, {
             organisationId,

@@ -21,6 +21,7 @@ import { writeBoardReportPdf } from './board-report.pdf';
 import { writeBoardReportXlsx } from './board-report.xlsx';
 import { BoardReportService } from './board-report.service';
 import { CqcReturnService } from './cqc-return.service';
+import { EvidencePackService } from './evidence-pack.service';
 import {
   CONTENT_TYPES,
   EXPORT_FORMATS,
@@ -83,6 +84,15 @@ export class BoardReportQueryDto {
   format?: 'html' | 'pdf' | 'xlsx';
 }
 
+export class EvidencePackQueryDto {
+  @ApiProperty() @Type(() => Number) @IsInt() @Min(1) coreServiceId: number;
+  @ApiPropertyOptional({ description: 'As at the end of this date (default today)' })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
+  @ApiPropertyOptional({ enum: ['pdf'] }) @IsOptional() @IsOneOf(['pdf']) format?: 'pdf';
+}
+
 /** The format asked for by parameter, else by the Accept header, else CSV. */
 function formatOf(query: { format?: ExportFormat }, accept: string | undefined): ExportFormat {
   if (query.format) return query.format;
@@ -107,6 +117,7 @@ export class ReportsController {
     private readonly exports: FlatExportService,
     private readonly cqcReturns: CqcReturnService,
     private readonly boardReports: BoardReportService,
+    private readonly evidencePacks: EvidencePackService,
   ) {}
 
   @Get('actions')
@@ -187,6 +198,24 @@ export class ReportsController {
     response.setHeader(
       'Content-Disposition',
       `attachment; filename="cqc-action-plan-${asOf}.${format ?? 'xlsx'}"`,
+    );
+    response.end(Buffer.concat(chunks));
+  }
+
+  @Get('evidence-pack')
+  @Allow(...READ_ROLES)
+  @ApiProduces('application/pdf')
+  @ApiOkResponse({ description: 'The evidence pack for one core service as a PDF' })
+  async evidencePack(@Query() query: EvidencePackQueryDto, @Res() response: Response) {
+    const asOf = query.asOf ?? todayDate();
+    const chunks: Buffer[] = [];
+    const buffer = new PassThrough();
+    buffer.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await this.evidencePacks.pdfTo(buffer, { coreServiceId: query.coreServiceId, asOf });
+    response.setHeader('Content-Type', 'application/pdf');
+    response.setHeader(
+      'Content-Disposition',
+      `attachment; filename="evidence-pack-${query.coreServiceId}-${asOf}.pdf"`,
     );
     response.end(Buffer.concat(chunks));
   }

@@ -4,12 +4,13 @@ import { FindingsModule } from '../findings/findings.module';
 import { ReadinessModule } from '../readiness/readiness.module';
 import { BoardReportService } from './board-report.service';
 import { CqcReturnService } from './cqc-return.service';
+import { EvidencePackService } from './evidence-pack.service';
 import { FlatExportService } from './flat-export.service';
 import { ReportsController } from './reports.controller';
 
 @Module({
   imports: [ActionsModule, FindingsModule, ReadinessModule],
   controllers: [ReportsController],
-  providers: [FlatExportService, CqcReturnService, BoardReportService],
+  providers: [FlatExportService, CqcReturnService, BoardReportService, EvidencePackService],
 })
 export class ReportsModule {}

@@ -1,0 +1,186 @@
+import { Injectable } from '@nestjs/common';
+import type { Writable } from 'node:stream';
+import { DataSource, In, LessThanOrEqual } from 'typeorm';
+import { ActionsService } from '../actions/actions.service';
+import { ActionDto, ListActionsQueryDto } from '../actions/dto/action-read.dto';
+import { DueDateChange } from '../actions/due-date-change.entity';
+import { Evidence } from '../actions/evidence.entity';
+import { ProgressUpdate } from '../actions/progress-update.entity';
+import { AppError } from '../common/app-error';
+import { endOfDay, todayDate } from '../common/dates';
+import { CoreService } from '../core-services/core-service.entity';
+import { Finding } from '../findings/finding.entity';
+import { Organisation } from '../organisations/organisation.entity';
+import { finishPdf, heading, newPdf, table, titleBlock } from './pdf-layout';
+
+export interface EvidencePackOptions {
+  coreServiceId: number;
+  asOf?: string;
+}
+
+/**
+ * The evidence pack for one core service, as at a date: each finding, the actions addressing
+ * it, their history (progress, status changes, moved dates) and their evidence with its review,
+ * as it stood then. Evidence is links and notes (and file names and hashes); there are no stored
+ * files yet, so there is no ZIP.
+ */
+@Injectable()
+export class EvidencePackService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly actions: ActionsService,
+  ) {}
+
+  async pdfTo(out: Writable, options: EvidencePackOptions): Promise<number> {
+    const asOf = options.asOf ?? todayDate();
+    const end = endOfDay(asOf);
+    const service = await this.dataSource
+      .getRepository(CoreService)
+      .findOneBy({ id: options.coreServiceId });
+    if (!service)
+      throw new AppError('CORE_SERVICE_NOT_FOUND', `No core service ${options.coreServiceId}`);
+    const organisation = await this.dataSource
+      .getRepository(Organisation)
+      .findOneByOrFail({ id: service.organisationId });
+    const findings = await this.dataSource.getRepository(Finding).find({
+      where: { coreServiceId: service.id, createdAt: LessThanOrEqual(end) },
+      order: { type: 'ASC', reference: 'ASC', id: 'ASC' },
+    });
+    const actions = await this.actions.batchAfter(
+      { coreServiceId: service.id, asOf } as ListActionsQueryDto,
+      asOf,
+      0,
+      10_000,
+    );
+    const ids = actions.map((a) => a.id);
+    const [history, evidence, dueDates] = ids.length
+      ? await Promise.all([
+          this.dataSource.getRepository(ProgressUpdate).find({
+            where: { actionId: In(ids), createdAt: LessThanOrEqual(end) },
+            relations: { author: true },
+            order: { createdAt: 'ASC', id: 'ASC' },
+          }),
+          this.dataSource.getRepository(Evidence).find({
+            where: { actionId: In(ids), submittedAt: LessThanOrEqual(end) },
+            relations: { submittedBy: true, reviewedBy: true },
+            order: { submittedAt: 'ASC', id: 'ASC' },
+          }),
+          this.dataSource.getRepository(DueDateChange).find({
+            where: { actionId: In(ids), createdAt: LessThanOrEqual(end) },
+            order: { createdAt: 'ASC', id: 'ASC' },
+          }),
+        ])
+      : [[], [], []];
+
+    const { doc, width, done } = newPdf(out, `${service.name}: evidence pack ${asOf}`);
+    titleBlock(doc, organisation.name, `Evidence pack: ${service.name}, as at ${asOf}`, [
+      `core service ${service.name}`,
+    ]);
+    for (const finding of findings) {
+      const regulations = finding.regulations
+        .map(
+          (r) =>
+            `Regulation ${r.number}${r.paragraph ?? ''}${r.instrument === 2010 ? ' (2010)' : ''}`,
+        )
+        .join(', ');
+      heading(
+        doc,
+        `${finding.reference ?? `Finding ${finding.id}`}: ${finding.type}${finding.keyQuestion ? `, ${finding.keyQuestion}` : ''}${regulations ? `, ${regulations}` : ''}`,
+      );
+      doc.font('Helvetica').fontSize(9).text(finding.text, { width }).moveDown(0.4);
+      const linked = actions.filter((a) => a.findingIds.includes(finding.id));
+      if (!linked.length)
+        doc
+          .font('Helvetica-Oblique')
+          .fontSize(9)
+          .text('No action addresses this finding.')
+          .moveDown(0.4);
+      for (const action of linked)
+        this.action(doc, width, action, history, evidence, dueDates, end);
+    }
+    if (!findings.length)
+      doc.font('Helvetica').fontSize(10).text('This core service had no findings on this date.');
+    await finishPdf(doc, `${service.name} · evidence pack as at ${asOf}`, width, done);
+    return findings.length;
+  }
+
+  private action(
+    doc: PDFKit.PDFDocument,
+    width: number,
+    action: ActionDto,
+    history: ProgressUpdate[],
+    evidence: Evidence[],
+    dueDates: DueDateChange[],
+    end: string,
+  ): void {
+    doc
+      .font('Helvetica-Bold')
+      .fontSize(10)
+      .text(`${action.reference ? `${action.reference} ` : ''}${action.title}`, { width })
+      .font('Helvetica')
+      .fontSize(8)
+      .text(
+        `Owner ${action.owner?.name ?? 'none'}; executive lead ${action.executiveLead?.name ?? 'none'}; due ${action.dueDate}` +
+          `${action.dueDate !== action.originalDueDate ? ` (first committed ${action.originalDueDate})` : ''}; ${action.status}, ${action.progress}%; ${action.deliveryStatus}${action.brag ? ` (${action.brag})` : ''}.`,
+        { width },
+      )
+      .moveDown(0.3);
+    const entries = [
+      ...history
+        .filter((h) => h.actionId === action.id)
+        .map((h) => ({
+          at: h.createdAt,
+          row: [
+            h.createdAt.slice(0, 10),
+            h.author?.name ?? '',
+            h.statusTo
+              ? `${h.statusFrom ?? ''} to ${h.statusTo}`
+              : `${h.progress}%${h.offTrack ? ', off track' : ''}`,
+            h.note,
+          ],
+        })),
+      ...dueDates
+        .filter((d) => d.actionId === action.id)
+        .map((d) => ({
+          at: d.createdAt,
+          row: [
+            d.createdAt.slice(0, 10),
+            '',
+            `Due date ${d.previousDueDate} to ${d.newDueDate}`,
+            d.reason,
+          ],
+        })),
+    ].sort((a, b) => a.at.localeCompare(b.at));
+    if (entries.length)
+      table(
+        doc,
+        ['Date', 'By', 'Change', 'Note'],
+        entries.map((e) => e.row),
+        [60, 90, 110, width - 260],
+      );
+    const items = evidence.filter((e) => e.actionId === action.id);
+    if (items.length) {
+      table(
+        doc,
+        ['Submitted', 'Evidence', 'Category', 'Review'],
+        items.map((e) => {
+          // The review as it stood on the date: a later review is not shown.
+          const reviewed = e.reviewedAt && e.reviewedAt <= end;
+          return [
+            `${e.submittedAt.slice(0, 10)} by ${e.submittedBy?.name ?? ''}`,
+            [e.title, e.url, e.note, e.fileName ? `${e.fileName} (SHA-256 ${e.fileSha256})` : null]
+              .filter(Boolean)
+              .join('\n'),
+            e.category ?? '',
+            reviewed
+              ? `${e.reviewState} by ${e.reviewedBy?.name ?? ''} on ${e.reviewedAt!.slice(0, 10)}: ${e.reviewNote ?? ''}`
+              : 'Awaiting review',
+          ];
+        }),
+        [95, width - 325, 90, 140],
+      );
+    } else {
+      doc.font('Helvetica-Oblique').fontSize(8).text('No evidence submitted.').moveDown(0.4);
+    }
+  }
+}
