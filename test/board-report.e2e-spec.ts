@@ -1,7 +1,9 @@
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { addDays, todayDate } from '../src/common/dates';
+import { Transactions } from '../src/database/transactions';
 import { pdfPages } from '../src/imports/pdf-text';
+import { ReadinessService } from '../src/readiness/readiness.service';
 import { monthEnds } from '../src/reports/board-report.service';
 import { createTestApp, TestApp } from './test-app';
 
@@ -187,6 +189,32 @@ describe('the board report (HTML)', () => {
     // Table cells wrap, so a long reason spreads over lines shared with its neighbours.
     expect(text).toContain('Recruitment campaign');
     expect(text).toContain('LPT-02 Recruit to');
+  });
+
+  it('reads a report from one snapshot: a write committed meanwhile is not half-seen', async () => {
+    const transactions = t.app.get(Transactions);
+    const readiness = t.app.get(ReadinessService);
+    const actions = (
+      await t.http.get(`/api/v1/actions?organisationId=${organisationId}&q=LPT-10`).expect(200)
+    ).body.items;
+    const owner = await t.as(actions[0].owner);
+    let write: Promise<unknown> | undefined;
+    const [first, second] = await transactions.snapshot(async () => {
+      const before = await readiness.forOrganisation(organisationId);
+      // On PostgreSQL this write commits while the snapshot is open; on SQLite it waits for it.
+      write = owner
+        .post(`/api/v1/actions/${actions[0].id}/progress`)
+        .send({ note: 'Done', status: 'COMPLETED' })
+        .then((r) => r.status);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return [before, await readiness.forOrganisation(organisationId)];
+    });
+    expect(second).toEqual(first);
+    expect(await write).toBe(201);
+    const after = await readiness.forOrganisation(organisationId);
+    expect(after.actionsByDeliveryStatus.COMPLETED).toBe(
+      first.actionsByDeliveryStatus.COMPLETED + 1,
+    );
   });
 
   it('plots the last six month ends and the as-at date', () => {

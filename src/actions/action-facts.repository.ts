@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ReadSnapshot } from '../database/read-snapshot';
 import { containsPattern, LIKE_ESCAPE } from '../common/sql';
 import { deliveryStatusesOfBrag } from '../readiness/brag';
 import { ActionFactsRow, asOfParameters, derivedActionsFrom } from '../readiness/action-facts.sql';
@@ -145,6 +146,6 @@ export class ActionFactsRepository {
 
   run<T>(sql: string, params: Record<string, unknown>): Promise<T[]> {
     const [query, values] = this.dataSource.driver.escapeQueryWithParameters(sql, params, {});
-    return this.dataSource.query(query, values);
+    return ReadSnapshot.manager(this.dataSource).query(query, values);
   }
 }

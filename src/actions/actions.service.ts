@@ -6,6 +6,7 @@ import { AppError, validationFailed } from '../common/app-error';
 import { nowTimestamp, todayDate } from '../common/dates';
 import { Page, toPage } from '../common/pagination';
 import { checkVersion } from '../common/sql';
+import { ReadSnapshot } from '../database/read-snapshot';
 import { Transactions } from '../database/transactions';
 import { FindingsService } from '../findings/findings.service';
 import { UsersService } from '../users/users.service';
@@ -84,7 +85,10 @@ export class ActionsService {
   private async withEntities(rows: ActionFactsRow[], asOf: string): Promise<ActionDto[]> {
     const ids = rows.map((row) => Number(row.id));
     const actions = ids.length
-      ? await this.actions.find({ where: { id: In(ids) }, relations: ACTION_RELATIONS })
+      ? await ReadSnapshot.manager(this.actions.manager.connection).find(Action, {
+          where: { id: In(ids) },
+          relations: ACTION_RELATIONS,
+        })
       : [];
     const byId = new Map(actions.map((action) => [action.id, action]));
     return rows.map((row) => toActionDto(byId.get(Number(row.id))!, row, asOf));

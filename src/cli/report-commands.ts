@@ -75,67 +75,69 @@ export function registerReportCommands(program: Command): void {
       ) {
         throw new Error('--organisation-id must be a whole number');
       }
-      const rows = await withDatabase(async ({ dataSource, transactions, audit }) => {
-        const actions = new ActionsService(
-          dataSource.getRepository(Action),
-          dataSource.getRepository(ProgressUpdate),
-          dataSource.getRepository(DueDateChange),
-          new ActionFactsRepository(dataSource),
-          transactions,
-          audit,
-        );
-        const exporter = new FlatExportService(
-          dataSource,
-          actions,
-          new FindingsService(dataSource.getRepository(Finding), transactions, audit),
-        );
-        const out = fs.createWriteStream(options.out);
-        let count: number;
-        if (kind === 'board') {
-          const facts = new ActionFactsRepository(dataSource);
-          const report = await new BoardReportService(
+      const rows = await withDatabase(({ dataSource, transactions, audit }) =>
+        transactions.snapshot(async () => {
+          const actions = new ActionsService(
+            dataSource.getRepository(Action),
+            dataSource.getRepository(ProgressUpdate),
+            dataSource.getRepository(DueDateChange),
+            new ActionFactsRepository(dataSource),
+            transactions,
+            audit,
+          );
+          const exporter = new FlatExportService(
             dataSource,
             actions,
-            facts,
-            new ReadinessService(dataSource, facts),
-          ).build({
-            organisationId: organisationId!,
-            asOf: options.asOf,
-          });
-          if (format === 'xlsx') {
-            await writeBoardReportXlsx(report, out);
-            out.end();
-          } else if (format === 'pdf') {
-            await writeBoardReportPdf(report, out);
+            new FindingsService(dataSource.getRepository(Finding), transactions, audit),
+          );
+          const out = fs.createWriteStream(options.out);
+          let count: number;
+          if (kind === 'board') {
+            const facts = new ActionFactsRepository(dataSource);
+            const report = await new BoardReportService(
+              dataSource,
+              actions,
+              facts,
+              new ReadinessService(dataSource, facts),
+            ).build({
+              organisationId: organisationId!,
+              asOf: options.asOf,
+            });
+            if (format === 'xlsx') {
+              await writeBoardReportXlsx(report, out);
+              out.end();
+            } else if (format === 'pdf') {
+              await writeBoardReportPdf(report, out);
+            } else {
+              out.end(renderBoardReportHtml(report));
+            }
+            count = report.exceptions.length;
+          } else if (kind === 'cqc-return') {
+            const cqcReturn = new CqcReturnService(dataSource, actions);
+            const returnOptions = { organisationId: organisationId!, asOf: options.asOf };
+            if (format === 'pdf') {
+              count = await cqcReturn.pdfTo(out, returnOptions);
+            } else {
+              count = await cqcReturn.xlsxTo(out, returnOptions);
+              out.end();
+            }
+          } else if (kind === 'evidence-pack') {
+            count = await new EvidencePackService(dataSource, actions).pdfTo(out, {
+              coreServiceId: Number(options.coreServiceId),
+              asOf: options.asOf,
+            });
+          } else if (kind === 'actions') {
+            count = await exporter.actionsTo(out, format as ExportFormat, {
+              organisationId,
+              asOf: options.asOf,
+            });
           } else {
-            out.end(renderBoardReportHtml(report));
+            count = await exporter.findingsTo(out, format as ExportFormat, { organisationId });
           }
-          count = report.exceptions.length;
-        } else if (kind === 'cqc-return') {
-          const cqcReturn = new CqcReturnService(dataSource, actions);
-          const returnOptions = { organisationId: organisationId!, asOf: options.asOf };
-          if (format === 'pdf') {
-            count = await cqcReturn.pdfTo(out, returnOptions);
-          } else {
-            count = await cqcReturn.xlsxTo(out, returnOptions);
-            out.end();
-          }
-        } else if (kind === 'evidence-pack') {
-          count = await new EvidencePackService(dataSource, actions).pdfTo(out, {
-            coreServiceId: Number(options.coreServiceId),
-            asOf: options.asOf,
-          });
-        } else if (kind === 'actions') {
-          count = await exporter.actionsTo(out, format as ExportFormat, {
-            organisationId,
-            asOf: options.asOf,
-          });
-        } else {
-          count = await exporter.findingsTo(out, format as ExportFormat, { organisationId });
-        }
-        if (!out.writableFinished) await finished(out);
-        return count;
-      });
+          if (!out.writableFinished) await finished(out);
+          return count;
+        }),
+      );
       const what =
         kind === 'board'
           ? `the board report (${rows} exceptions)`

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, ObjectLiteral, EntityTarget } from 'typeorm';
+import { ReadSnapshot } from './read-snapshot';
 
 /**
  * Runs multi-row writes in one transaction. TypeORM's SQLite driver shares a single
@@ -22,6 +23,21 @@ export class Transactions {
     const result = this.queue.then(() => this.dataSource.transaction(work));
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * Runs a report's reads in one consistent snapshot. PostgreSQL: a REPEATABLE READ
+   * transaction, so writes go on but none committed meanwhile is seen. SQLite: a transaction
+   * in the write queue, so no write commits until the report has been read (a long export
+   * makes writers wait).
+   */
+  snapshot<T>(work: () => Promise<T>): Promise<T> {
+    if (this.isPostgres) {
+      return this.dataSource.transaction('REPEATABLE READ', (manager) =>
+        ReadSnapshot.run(manager, work),
+      );
+    }
+    return this.run((manager) => ReadSnapshot.run(manager, work));
   }
 
   /**

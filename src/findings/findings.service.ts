@@ -8,6 +8,7 @@ import { fetchPage, Page, toPage } from '../common/pagination';
 import { checkVersion, containsPattern, LIKE_ESCAPE } from '../common/sql';
 import { CoreServicesService } from '../core-services/core-services.service';
 import { keyQuestionOfStatement } from '../cqc/quality-statements';
+import { ReadSnapshot } from '../database/read-snapshot';
 import { Transactions } from '../database/transactions';
 import { InspectionsService } from '../inspections/inspections.service';
 import { OrganisationsService } from '../organisations/organisations.service';
@@ -37,7 +38,9 @@ export class FindingsService {
   ) {}
 
   async list(query: ListFindingsQueryDto): Promise<Page<FindingDto>> {
-    const qb = this.findings.createQueryBuilder('f');
+    const qb = ReadSnapshot.manager(this.findings.manager.connection)
+      .getRepository(Finding)
+      .createQueryBuilder('f');
     if (query.organisationId)
       qb.andWhere('f.organisation_id = :org', { org: query.organisationId });
     if (query.coreServiceId) qb.andWhere('f.core_service_id = :cs', { cs: query.coreServiceId });
@@ -189,7 +192,9 @@ export class FindingsService {
   private async actionIdsOf(findingIds: number[]): Promise<Map<number, number[]>> {
     const map = new Map<number, number[]>();
     if (!findingIds.length) return map;
-    const rows: { finding_id: number; action_id: number }[] = await this.findings.manager
+    const rows: { finding_id: number; action_id: number }[] = await ReadSnapshot.manager(
+      this.findings.manager.connection,
+    )
       .createQueryBuilder()
       .select(['af.finding_id AS finding_id', 'af.action_id AS action_id'])
       .from('action_finding', 'af')

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ActionFactsRepository } from '../actions/action-facts.repository';
+import { ReadSnapshot } from '../database/read-snapshot';
 import { AppError } from '../common/app-error';
 import { daysBetween, todayDate } from '../common/dates';
 import { CoreService } from '../core-services/core-service.entity';
@@ -37,7 +38,7 @@ export class ReadinessService {
   ) {}
 
   async forOrganisation(organisationId: number, asOf = todayDate()): Promise<ReadinessDto> {
-    const organisation = await this.dataSource
+    const organisation = await ReadSnapshot.manager(this.dataSource)
       .getRepository(Organisation)
       .findOneBy({ id: organisationId });
     if (!organisation)
@@ -52,7 +53,7 @@ export class ReadinessService {
 
     const [services, findingRows, serviceActionRows, mustActionRows, totalRows, openRows] =
       await Promise.all([
-        this.dataSource
+        ReadSnapshot.manager(this.dataSource)
           .getRepository(CoreService)
           .find({ where: { organisationId }, order: { name: 'ASC' } }),
         this.facts.run<{
@@ -234,7 +235,7 @@ export class ReadinessService {
   }
 
   async forCoreService(coreServiceId: number, asOf = todayDate()): Promise<ServiceReadinessDto> {
-    const service = await this.dataSource
+    const service = await ReadSnapshot.manager(this.dataSource)
       .getRepository(CoreService)
       .findOneBy({ id: coreServiceId });
     if (!service) throw new AppError('CORE_SERVICE_NOT_FOUND', `No core service ${coreServiceId}`);

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { ActionFactsRepository } from '../actions/action-facts.repository';
 import { ActionsService } from '../actions/actions.service';
 import { ActionDto, ListActionsQueryDto } from '../actions/dto/action-read.dto';
+import { ReadSnapshot } from '../database/read-snapshot';
 import { AppError } from '../common/app-error';
 import { addDays, endOfDay, todayDate } from '../common/dates';
 import { Organisation } from '../organisations/organisation.entity';
@@ -63,7 +64,7 @@ export class BoardReportService {
 
   async build(options: BoardReportOptions): Promise<BoardReport> {
     const asOf = options.asOf ?? todayDate();
-    const organisation = await this.dataSource
+    const organisation = await ReadSnapshot.manager(this.dataSource)
       .getRepository(Organisation)
       .findOneBy({ id: options.organisationId });
     if (!organisation)
@@ -230,7 +231,7 @@ export class BoardReportService {
   ): Promise<Map<number, { type: string; keyQuestion: string | null }[]>> {
     const map = new Map<number, { type: string; keyQuestion: string | null }[]>();
     for (const ids of chunks(actionIds)) {
-      const rows = await this.dataSource
+      const rows = await ReadSnapshot.manager(this.dataSource)
         .createQueryBuilder()
         .select(['af.action_id AS action_id', 'f.type AS type', 'f.key_question AS key_question'])
         .from('action_finding', 'af')
@@ -251,7 +252,7 @@ export class BoardReportService {
   ): Promise<Map<number, { note: string; at: string }>> {
     const map = new Map<number, { note: string; at: string }>();
     for (const ids of chunks(actionIds)) {
-      const rows = await this.dataSource
+      const rows = await ReadSnapshot.manager(this.dataSource)
         .createQueryBuilder()
         .select([
           'pu.action_id AS action_id',
@@ -274,7 +275,7 @@ export class BoardReportService {
   private async latestSlipReasons(actionIds: number[], asOf: string): Promise<Map<number, string>> {
     const map = new Map<number, string>();
     for (const ids of chunks(actionIds)) {
-      const rows = await this.dataSource
+      const rows = await ReadSnapshot.manager(this.dataSource)
         .createQueryBuilder()
         .select(['dc.action_id AS action_id', 'dc.reason AS reason'])
         .from('due_date_change', 'dc')
@@ -295,7 +296,7 @@ export class BoardReportService {
   ): Promise<Map<number, string>> {
     const map = new Map<number, string>();
     for (const ids of chunks(actionIds)) {
-      const rows = await this.dataSource
+      const rows = await ReadSnapshot.manager(this.dataSource)
         .createQueryBuilder()
         .select(['pu.action_id AS action_id', 'MAX(pu.created_at) AS at'])
         .from('progress_update', 'pu')

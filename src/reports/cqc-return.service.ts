@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { ActionDto, ListActionsQueryDto } from '../actions/dto/action-read.dto';
 import { ActionsService } from '../actions/actions.service';
+import { ReadSnapshot } from '../database/read-snapshot';
 import { AppError } from '../common/app-error';
 import { endOfDay, todayDate } from '../common/dates';
 import { neutraliseCell } from '../common/spreadsheet-safe';
@@ -61,7 +62,7 @@ export class CqcReturnService {
 
   async xlsxTo(out: Writable, options: CqcReturnOptions): Promise<number> {
     const asOf = options.asOf ?? todayDate();
-    const organisation = await this.dataSource
+    const organisation = await ReadSnapshot.manager(this.dataSource)
       .getRepository(Organisation)
       .findOneBy({ id: options.organisationId });
     if (!organisation)
@@ -123,7 +124,7 @@ export class CqcReturnService {
   /** The same return as an A4 PDF, grouped under a heading per regulation. */
   async pdfTo(out: Writable, options: CqcReturnOptions): Promise<number> {
     const asOf = options.asOf ?? todayDate();
-    const organisation = await this.dataSource
+    const organisation = await ReadSnapshot.manager(this.dataSource)
       .getRepository(Organisation)
       .findOneBy({ id: options.organisationId });
     if (!organisation)
@@ -183,7 +184,7 @@ export class CqcReturnService {
 
   /** One row per (regulation, MUST finding, action); a finding with no action gets one row saying so. */
   async rows(options: CqcReturnOptions, asOf: string): Promise<ReturnRow[]> {
-    const findingQuery = this.dataSource
+    const findingQuery = ReadSnapshot.manager(this.dataSource)
       .getRepository(Finding)
       .createQueryBuilder('f')
       .where('f.organisation_id = :org', { org: options.organisationId })
@@ -194,7 +195,7 @@ export class CqcReturnService {
     const findings = await findingQuery.getMany();
     const services = new Map(
       (
-        await this.dataSource
+        await ReadSnapshot.manager(this.dataSource)
           .getRepository(CoreService)
           .findBy({ organisationId: options.organisationId })
       ).map((s) => [s.id, s.name]),
@@ -262,7 +263,9 @@ export class CqcReturnService {
     for (let i = 0; i < actionIds.length; i += 500) {
       const ids = actionIds.slice(i, i + 500);
       if (!ids.length) break;
-      const rows: { action_id: number; completed_at: string }[] = await this.dataSource
+      const rows: { action_id: number; completed_at: string }[] = await ReadSnapshot.manager(
+        this.dataSource,
+      )
         .createQueryBuilder()
         .select(['pu.action_id AS action_id', 'MAX(pu.created_at) AS completed_at'])
         .from('progress_update', 'pu')

@@ -6,6 +6,7 @@ import { ActionDto, ListActionsQueryDto } from '../actions/dto/action-read.dto';
 import { DueDateChange } from '../actions/due-date-change.entity';
 import { Evidence } from '../actions/evidence.entity';
 import { ProgressUpdate } from '../actions/progress-update.entity';
+import { ReadSnapshot } from '../database/read-snapshot';
 import { AppError } from '../common/app-error';
 import { endOfDay, todayDate } from '../common/dates';
 import { CoreService } from '../core-services/core-service.entity';
@@ -42,10 +43,12 @@ export class EvidencePackService {
     const organisation = await this.dataSource
       .getRepository(Organisation)
       .findOneByOrFail({ id: service.organisationId });
-    const findings = await this.dataSource.getRepository(Finding).find({
-      where: { coreServiceId: service.id, createdAt: LessThanOrEqual(end) },
-      order: { type: 'ASC', reference: 'ASC', id: 'ASC' },
-    });
+    const findings = await ReadSnapshot.manager(this.dataSource)
+      .getRepository(Finding)
+      .find({
+        where: { coreServiceId: service.id, createdAt: LessThanOrEqual(end) },
+        order: { type: 'ASC', reference: 'ASC', id: 'ASC' },
+      });
     const actions = await this.actions.batchAfter(
       { coreServiceId: service.id, asOf } as ListActionsQueryDto,
       asOf,
@@ -55,20 +58,26 @@ export class EvidencePackService {
     const ids = actions.map((a) => a.id);
     const [history, evidence, dueDates] = ids.length
       ? await Promise.all([
-          this.dataSource.getRepository(ProgressUpdate).find({
-            where: { actionId: In(ids), createdAt: LessThanOrEqual(end) },
-            relations: { author: true },
-            order: { createdAt: 'ASC', id: 'ASC' },
-          }),
-          this.dataSource.getRepository(Evidence).find({
-            where: { actionId: In(ids), submittedAt: LessThanOrEqual(end) },
-            relations: { submittedBy: true, reviewedBy: true },
-            order: { submittedAt: 'ASC', id: 'ASC' },
-          }),
-          this.dataSource.getRepository(DueDateChange).find({
-            where: { actionId: In(ids), createdAt: LessThanOrEqual(end) },
-            order: { createdAt: 'ASC', id: 'ASC' },
-          }),
+          ReadSnapshot.manager(this.dataSource)
+            .getRepository(ProgressUpdate)
+            .find({
+              where: { actionId: In(ids), createdAt: LessThanOrEqual(end) },
+              relations: { author: true },
+              order: { createdAt: 'ASC', id: 'ASC' },
+            }),
+          ReadSnapshot.manager(this.dataSource)
+            .getRepository(Evidence)
+            .find({
+              where: { actionId: In(ids), submittedAt: LessThanOrEqual(end) },
+              relations: { submittedBy: true, reviewedBy: true },
+              order: { submittedAt: 'ASC', id: 'ASC' },
+            }),
+          ReadSnapshot.manager(this.dataSource)
+            .getRepository(DueDateChange)
+            .find({
+              where: { actionId: In(ids), createdAt: LessThanOrEqual(end) },
+              order: { createdAt: 'ASC', id: 'ASC' },
+            }),
         ])
       : [[], [], []];
 

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { ActionsService } from '../actions/actions.service';
+import { ReadSnapshot } from '../database/read-snapshot';
 import { ActionDto, ListActionsQueryDto } from '../actions/dto/action-read.dto';
 import { todayDate } from '../common/dates';
 import { neutraliseCell } from '../common/spreadsheet-safe';
@@ -92,7 +93,7 @@ export class FlatExportService {
   }
 
   private async coreServiceNames(): Promise<Map<number, string>> {
-    const services = await this.dataSource
+    const services = await ReadSnapshot.manager(this.dataSource)
       .getRepository(CoreService)
       .find({ select: { id: true, name: true } });
     return new Map(services.map((s) => [s.id, s.name]));

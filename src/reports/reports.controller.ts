@@ -20,6 +20,7 @@ import { renderBoardReportHtml } from './board-report.html';
 import { writeBoardReportPdf } from './board-report.pdf';
 import { writeBoardReportXlsx } from './board-report.xlsx';
 import { BoardReportService } from './board-report.service';
+import { Transactions } from '../database/transactions';
 import { CqcReturnService } from './cqc-return.service';
 import { EvidencePackService } from './evidence-pack.service';
 import {
@@ -118,6 +119,7 @@ export class ReportsController {
     private readonly cqcReturns: CqcReturnService,
     private readonly boardReports: BoardReportService,
     private readonly evidencePacks: EvidencePackService,
+    private readonly transactions: Transactions,
   ) {}
 
   @Get('actions')
@@ -132,7 +134,7 @@ export class ReportsController {
     const format = formatOf(query, accept);
     const { format: _format, limit: _limit, offset: _offset, ...filters } = query;
     startDownload(response, format, `actions-${query.asOf ?? todayDate()}`);
-    await this.exports.actionsTo(response, format, filters);
+    await this.transactions.snapshot(() => this.exports.actionsTo(response, format, filters));
   }
 
   @Get('board')
@@ -145,7 +147,7 @@ export class ReportsController {
     @Res() response: Response,
   ) {
     const { format, ...options } = query;
-    const report = await this.boardReports.build(options);
+    const report = await this.transactions.snapshot(() => this.boardReports.build(options));
     const wanted =
       format ??
       (accept?.includes('spreadsheetml')
@@ -188,12 +190,14 @@ export class ReportsController {
     const chunks: Buffer[] = [];
     buffer.on('data', (chunk: Buffer) => chunks.push(chunk));
     // Built whole before sending, so an unknown organisation is still a clean 404.
-    if (format === 'pdf') {
-      await this.cqcReturns.pdfTo(buffer, { ...options, asOf });
-    } else {
-      await this.cqcReturns.xlsxTo(buffer, { ...options, asOf });
-      buffer.end();
-    }
+    await this.transactions.snapshot(async () => {
+      if (format === 'pdf') {
+        await this.cqcReturns.pdfTo(buffer, { ...options, asOf });
+      } else {
+        await this.cqcReturns.xlsxTo(buffer, { ...options, asOf });
+        buffer.end();
+      }
+    });
     response.setHeader('Content-Type', format === 'pdf' ? 'application/pdf' : CONTENT_TYPES.xlsx);
     response.setHeader(
       'Content-Disposition',
@@ -211,7 +215,9 @@ export class ReportsController {
     const chunks: Buffer[] = [];
     const buffer = new PassThrough();
     buffer.on('data', (chunk: Buffer) => chunks.push(chunk));
-    await this.evidencePacks.pdfTo(buffer, { coreServiceId: query.coreServiceId, asOf });
+    await this.transactions.snapshot(() =>
+      this.evidencePacks.pdfTo(buffer, { coreServiceId: query.coreServiceId, asOf }),
+    );
     response.setHeader('Content-Type', 'application/pdf');
     response.setHeader(
       'Content-Disposition',
@@ -232,6 +238,6 @@ export class ReportsController {
     const format = formatOf(query, accept);
     const { format: _format, limit: _limit, offset: _offset, ...filters } = query;
     startDownload(response, format, `findings-${todayDate()}`);
-    await this.exports.findingsTo(response, format, filters);
+    await this.transactions.snapshot(() => this.exports.findingsTo(response, format, filters));
   }
 }
