@@ -1,0 +1,124 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import request from 'supertest';
+import { createTestApp, TestApp } from './test-app';
+
+/**
+ * The XLSX files opened by a second, independent reader: LibreOffice converts them to CSV.
+ * LibreOffice is not an npm package, so these run where it is installed (`.ci/run` installs
+ * Debian's libreoffice-calc-nogui); on a machine without it they are reported as skipped.
+ */
+const SOFFICE = ['/usr/bin/soffice', '/usr/bin/libreoffice'].find((candidate) =>
+  fs.existsSync(candidate),
+);
+const describeWithLibreOffice = SOFFICE ? describe : describe.skip;
+
+function binary(response: request.Response, callback: (error: Error | null, body: Buffer) => void) {
+  const chunks: Buffer[] = [];
+  response.on('data', (chunk: Buffer) => chunks.push(chunk));
+  response.on('end', () => callback(null, Buffer.concat(chunks)));
+}
+
+describeWithLibreOffice('XLSX opened by LibreOffice', () => {
+  let t: TestApp;
+  let organisationId: number;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lo-test-'));
+
+  beforeAll(async () => {
+    t = await createTestApp({ demoData: true });
+    organisationId = (await t.http.get('/api/v1/organisations?q=leicestershire').expect(200)).body
+      .items[0].id;
+  });
+  afterAll(async () => {
+    await t.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The first sheet of a workbook as CSV rows, converted by LibreOffice with a profile of its own. */
+  function viaLibreOffice(name: string, xlsx: Buffer): string[][] {
+    const file = path.join(dir, `${name}.xlsx`);
+    fs.writeFileSync(file, xlsx);
+    execFileSync(
+      SOFFICE!,
+      [
+        `-env:UserInstallation=file://${dir}/profile-${name}`,
+        '--headless',
+        '--convert-to',
+        'csv',
+        '--outdir',
+        dir,
+        file,
+      ],
+      {
+        timeout: 120_000,
+        stdio: 'ignore',
+      },
+    );
+    const rows: string[][] = parse(fs.readFileSync(path.join(dir, `${name}.csv`)), {
+      relax_column_count: true,
+    });
+    return rows;
+  }
+
+  async function download(url: string): Promise<Buffer> {
+    return (await t.http.get(url).buffer(true).parse(binary).expect(200)).body as Buffer;
+  }
+
+  it('reads the actions export with the same rows, statuses and neutralised formulas', async () => {
+    const list = (
+      await t.http.get(`/api/v1/actions?organisationId=${organisationId}&limit=500`).expect(200)
+    ).body;
+    const [header, ...rows] = viaLibreOffice(
+      'actions',
+      await download(`/api/v1/reports/actions?organisationId=${organisationId}&format=xlsx`),
+    );
+    expect(header.slice(0, 3)).toEqual(['ID', 'Reference', 'Action']);
+    expect(rows).toHaveLength(list.total);
+    const status = header.indexOf('Delivery status');
+    for (const action of list.items) {
+      const row = rows.find((r) => Number(r[0]) === action.id)!;
+      expect([row[status], row[header.indexOf('BRAG')]]).toEqual([
+        action.deliveryStatus,
+        action.brag ?? '',
+      ]);
+    }
+  });
+
+  it('reads the board report workbook with the readiness figures', async () => {
+    const readiness = (
+      await t.http.get(`/api/v1/readiness?organisationId=${organisationId}`).expect(200)
+    ).body;
+    const rows = viaLibreOffice(
+      'board',
+      await download(`/api/v1/reports/board?organisationId=${organisationId}&format=xlsx`),
+    );
+    expect(rows[0][0]).toBe('Leicestershire Partnership NHS Trust: CQC action plan board report');
+    for (const status of ['OFF_TRACK', 'AT_RISK', 'ON_TRACK', 'COMPLETED', 'ASSURED']) {
+      expect({ status, count: rows.find((r) => r[0] === status)?.[1] }).toEqual({
+        status,
+        count: String(readiness.actionsByDeliveryStatus[status]),
+      });
+    }
+  });
+
+  it('reads the CQC return workbook grouped by regulation', async () => {
+    const rows = viaLibreOffice(
+      'cqc',
+      await download(`/api/v1/reports/cqc-return?organisationId=${organisationId}`),
+    );
+    expect(rows[4].slice(0, 4)).toEqual(['Regulation', 'Regulation title', 'Core service', 'Ref']);
+    expect(rows.slice(5).map((r) => r[0])).toEqual([
+      '9',
+      '12',
+      '12(1)(2)(a)',
+      '12(1)(2)(d)',
+      '12(2)(a)',
+      '17(1)(2)(a)',
+      '17(2)(a)',
+      '18(1)',
+    ]);
+  });
+});
