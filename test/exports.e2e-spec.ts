@@ -206,7 +206,8 @@ describe('flat exports of actions and findings', () => {
 
   it('writes the CQC return as an A4 PDF, a section per regulation', async () => {
     const response = await t.http
-      .get(`/api/v1/reports/cqc-return?organisationId=${organisationId}&format=pdf`)
+      .get(`/api/v1/reports/cqc-return?organisationId=${organisationId}`)
+      .set('Accept', 'application/pdf')
       .buffer(true)
       .parse(binary)
       .expect(200);

@@ -183,9 +183,14 @@ export class ReportsController {
     description:
       'The CQC action-plan return: each MUST finding by regulation, with its actions, people, dates and status',
   })
-  async cqcReturn(@Query() query: CqcReturnQueryDto, @Res() response: Response) {
+  async cqcReturn(
+    @Query() query: CqcReturnQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res() response: Response,
+  ) {
     const asOf = query.asOf ?? todayDate();
-    const { format, ...options } = query;
+    const { format: asked, ...options } = query;
+    const format = asked ?? (accept?.includes('application/pdf') ? 'pdf' : 'xlsx');
     const buffer = new PassThrough();
     const chunks: Buffer[] = [];
     buffer.on('data', (chunk: Buffer) => chunks.push(chunk));
