@@ -76,6 +76,7 @@ export class EvidencePackService {
             .getRepository(DueDateChange)
             .find({
               where: { actionId: In(ids), createdAt: LessThanOrEqual(end) },
+              relations: { changedBy: true },
               order: { createdAt: 'ASC', id: 'ASC' },
             }),
         ])
@@ -154,7 +155,7 @@ export class EvidencePackService {
           at: d.createdAt,
           row: [
             d.createdAt.slice(0, 10),
-            '',
+            d.changedBy?.name ?? '',
             `Due date ${d.previousDueDate} to ${d.newDueDate}`,
             d.reason,
           ],
