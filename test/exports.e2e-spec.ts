@@ -35,7 +35,7 @@ describe('flat exports of actions and findings', () => {
       .expect(200);
 
     const response = await t.http
-      .get(`/api/v1/reports/actions?organisationId=${organisationId}&format=csv`)
+      .get(`/api/v1/reports/actions?organisationId=${organisationId}&format=csv&asOf=${today}`)
       .expect(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(response.headers['content-disposition']).toBe(
@@ -79,7 +79,7 @@ describe('flat exports of actions and findings', () => {
 
   it('writes XLSX for people: frozen header, filters, widths, real dates, coloured BRAG cells, and an About sheet', async () => {
     const response = await t.http
-      .get(`/api/v1/reports/actions?organisationId=${organisationId}`)
+      .get(`/api/v1/reports/actions?organisationId=${organisationId}&asOf=${today}`)
       .set('Accept', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .buffer(true)
       .parse(binary)
@@ -141,7 +141,7 @@ describe('flat exports of actions and findings', () => {
 
   it('writes the CQC action-plan return: MUST findings by regulation, with actions, people, dates and status', async () => {
     const response = await t.http
-      .get(`/api/v1/reports/cqc-return?organisationId=${organisationId}`)
+      .get(`/api/v1/reports/cqc-return?organisationId=${organisationId}&asOf=${today}`)
       .buffer(true)
       .parse(binary)
       .expect(200);
@@ -206,7 +206,7 @@ describe('flat exports of actions and findings', () => {
 
   it('writes the CQC return as an A4 PDF, a section per regulation', async () => {
     const response = await t.http
-      .get(`/api/v1/reports/cqc-return?organisationId=${organisationId}`)
+      .get(`/api/v1/reports/cqc-return?organisationId=${organisationId}&asOf=${today}`)
       .set('Accept', 'application/pdf')
       .buffer(true)
       .parse(binary)
