@@ -1,10 +1,10 @@
 import ExcelJS from 'exceljs';
-import request from 'supertest';
 import { addDays, todayDate } from '../src/common/dates';
 import { Transactions } from '../src/database/transactions';
 import { pdfPages } from '../src/imports/pdf-text';
 import { ReadinessService } from '../src/readiness/readiness.service';
 import { monthEnds } from '../src/reports/board-report.service';
+import { binary } from './downloads';
 import { createTestApp, TestApp } from './test-app';
 
 /** The board report over the demo data, checked against the readiness endpoint. */
@@ -106,11 +106,7 @@ describe('the board report (HTML)', () => {
     const response = await t.http
       .get(`/api/v1/reports/board?organisationId=${organisationId}&format=xlsx`)
       .buffer(true)
-      .parse((res: request.Response, callback: (error: Error | null, body: Buffer) => void) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => callback(null, Buffer.concat(chunks)));
-      })
+      .parse(binary)
       .expect(200);
     expect(response.headers['content-disposition']).toBe(
       `attachment; filename="board-report-${today}.xlsx"`,
@@ -155,11 +151,7 @@ describe('the board report (HTML)', () => {
     const response = await t.http
       .get(`/api/v1/reports/board?organisationId=${organisationId}&format=pdf`)
       .buffer(true)
-      .parse((res: request.Response, callback: (error: Error | null, body: Buffer) => void) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => callback(null, Buffer.concat(chunks)));
-      })
+      .parse(binary)
       .expect(200);
     expect(response.headers['content-type']).toBe('application/pdf');
     // Read back with pdf.js, the same reader the report import uses.

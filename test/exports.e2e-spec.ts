@@ -1,15 +1,9 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import request from 'supertest';
 import { addDays, todayDate } from '../src/common/dates';
 import { pdfPages } from '../src/imports/pdf-text';
+import { binary } from './downloads';
 import { createTestApp, TestApp } from './test-app';
-
-function binary(response: request.Response, callback: (error: Error | null, body: Buffer) => void) {
-  const chunks: Buffer[] = [];
-  response.on('data', (chunk: Buffer) => chunks.push(chunk));
-  response.on('end', () => callback(null, Buffer.concat(chunks)));
-}
 
 /** Flat exports over the demo data, opened with real readers. */
 describe('flat exports of actions and findings', () => {

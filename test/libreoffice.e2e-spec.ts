@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import request from 'supertest';
+import { binary } from './downloads';
 import { createTestApp, TestApp } from './test-app';
 
 /**
@@ -15,12 +15,6 @@ const SOFFICE = ['/usr/bin/soffice', '/usr/bin/libreoffice'].find((candidate) =>
   fs.existsSync(candidate),
 );
 const describeWithLibreOffice = SOFFICE ? describe : describe.skip;
-
-function binary(response: request.Response, callback: (error: Error | null, body: Buffer) => void) {
-  const chunks: Buffer[] = [];
-  response.on('data', (chunk: Buffer) => chunks.push(chunk));
-  response.on('end', () => callback(null, Buffer.concat(chunks)));
-}
 
 describeWithLibreOffice('XLSX opened by LibreOffice', () => {
   let t: TestApp;

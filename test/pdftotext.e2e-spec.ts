@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import request from 'supertest';
+import { binary } from './downloads';
 import { createTestApp, TestApp } from './test-app';
 
 /**
@@ -29,17 +29,7 @@ describeWithPoppler('PDF reports read by pdftotext', () => {
   });
 
   async function textOf(url: string, name: string): Promise<string> {
-    const body = (
-      await t.http
-        .get(url)
-        .buffer(true)
-        .parse((res: request.Response, callback: (error: Error | null, body: Buffer) => void) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => callback(null, Buffer.concat(chunks)));
-        })
-        .expect(200)
-    ).body as Buffer;
+    const body = (await t.http.get(url).buffer(true).parse(binary).expect(200)).body as Buffer;
     const file = path.join(dir, `${name}.pdf`);
     fs.writeFileSync(file, body);
     return execFileSync(PDFTOTEXT!, ['-layout', file, '-'], { encoding: 'utf8' });

@@ -61,13 +61,7 @@ export class CqcReturnService {
   ) {}
 
   async xlsxTo(out: Writable, options: CqcReturnOptions): Promise<number> {
-    const asOf = options.asOf ?? todayDate();
-    const organisation = await ReadSnapshot.manager(this.dataSource)
-      .getRepository(Organisation)
-      .findOneBy({ id: options.organisationId });
-    if (!organisation)
-      throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${options.organisationId}`);
-    const rows = await this.rows(options, asOf);
+    const { asOf, organisation, rows } = await this.prepare(options);
 
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('CQC action plan');
@@ -77,10 +71,7 @@ export class CqcReturnService {
       size: 14,
     };
     sheet.addRow([`As at ${asOf}`]);
-    const filters = [
-      options.coreServiceId ? `core service ${options.coreServiceId}` : null,
-      options.executiveLeadId ? `executive lead ${options.executiveLeadId}` : null,
-    ].filter(Boolean);
+    const filters = filtersOf(options);
     sheet.addRow([`Filters: ${filters.length ? filters.join(', ') : 'none'}`]);
     sheet.addRow([]);
     const header = sheet.addRow(COLUMNS.map((c) => c.header));
@@ -123,18 +114,9 @@ export class CqcReturnService {
 
   /** The same return as an A4 PDF, grouped under a heading per regulation. */
   async pdfTo(out: Writable, options: CqcReturnOptions): Promise<number> {
-    const asOf = options.asOf ?? todayDate();
-    const organisation = await ReadSnapshot.manager(this.dataSource)
-      .getRepository(Organisation)
-      .findOneBy({ id: options.organisationId });
-    if (!organisation)
-      throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${options.organisationId}`);
-    const rows = await this.rows(options, asOf);
+    const { asOf, organisation, rows } = await this.prepare(options);
     const { doc, width, done } = newPdf(out, `${organisation.name}: CQC action plan ${asOf}`);
-    const filters = [
-      options.coreServiceId ? `core service ${options.coreServiceId}` : null,
-      options.executiveLeadId ? `executive lead ${options.executiveLeadId}` : null,
-    ].filter((f): f is string => !!f);
+    const filters = filtersOf(options);
     titleBlock(
       doc,
       organisation.name,
@@ -180,6 +162,19 @@ export class CqcReturnService {
     }
     await finishPdf(doc, `${organisation.name} · CQC action plan as at ${asOf}`, width, done);
     return rows.length;
+  }
+
+  /** The date, the trust (404 if unknown) and the rows, for either format. */
+  private async prepare(
+    options: CqcReturnOptions,
+  ): Promise<{ asOf: string; organisation: Organisation; rows: ReturnRow[] }> {
+    const asOf = options.asOf ?? todayDate();
+    const organisation = await ReadSnapshot.manager(this.dataSource)
+      .getRepository(Organisation)
+      .findOneBy({ id: options.organisationId });
+    if (!organisation)
+      throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${options.organisationId}`);
+    return { asOf, organisation, rows: await this.rows(options, asOf) };
   }
 
   /** One row per (regulation, MUST finding, action); a finding with no action gets one row saying so. */
@@ -279,4 +274,12 @@ export class CqcReturnService {
     }
     return dates;
   }
+}
+
+/** The filters a return was run with, in words, for its first lines. */
+function filtersOf(options: CqcReturnOptions): string[] {
+  return [
+    options.coreServiceId ? `core service ${options.coreServiceId}` : null,
+    options.executiveLeadId ? `executive lead ${options.executiveLeadId}` : null,
+  ].filter((f): f is string => !!f);
 }

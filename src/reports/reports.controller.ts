@@ -44,7 +44,8 @@ export class FindingsExportQueryDto extends ListFindingsQueryDto {
   format?: ExportFormat;
 }
 
-export class CqcReturnQueryDto {
+/** What every trust-level report takes: the trust, the date, and optional filters. */
+class TrustReportQueryDto {
   @ApiProperty() @Type(() => Number) @IsInt() @Min(1) organisationId: number;
   @ApiPropertyOptional({ description: 'As at the end of this date (default today)' })
   @IsOptional()
@@ -57,25 +58,16 @@ export class CqcReturnQueryDto {
   @IsInt()
   @Min(1)
   executiveLeadId?: number;
+}
+
+export class CqcReturnQueryDto extends TrustReportQueryDto {
   @ApiPropertyOptional({ enum: ['xlsx', 'pdf'], description: 'XLSX (default) or an A4 PDF' })
   @IsOptional()
   @IsOneOf(['xlsx', 'pdf'])
   format?: 'xlsx' | 'pdf';
 }
 
-export class BoardReportQueryDto {
-  @ApiProperty() @Type(() => Number) @IsInt() @Min(1) organisationId: number;
-  @ApiPropertyOptional({ description: 'As at the end of this date (default today)' })
-  @IsOptional()
-  @IsCalendarDate()
-  asOf?: string;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) coreServiceId?: number;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  executiveLeadId?: number;
+export class BoardReportQueryDto extends TrustReportQueryDto {
   @ApiPropertyOptional({
     enum: ['html', 'pdf', 'xlsx'],
     description: 'A printable HTML page (default), an A4 PDF board paper, or a workbook',
