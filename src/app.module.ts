@@ -20,7 +20,7 @@ import { ReadinessModule } from './readiness/readiness.module';
 import { ReferenceController } from './reference/reference.controller';
 import { ReportsModule } from './reports/reports.module';
 import { UsersModule } from './users/users.module';
-import { WebController } from './web/web.controller';
+import { WebModule } from './web/web.module';
 
 /**
  * The whole app. The pipe and filter are providers, not `app.use...` calls, so the tests,
@@ -47,8 +47,9 @@ export class AppModule {
         ReportsModule,
         CalendarModule,
         DemoModule,
+        WebModule,
       ],
-      controllers: [HealthController, ReferenceController, WebController],
+      controllers: [HealthController, ReferenceController],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },

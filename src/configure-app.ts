@@ -3,10 +3,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
+import path from 'node:path';
 import { ErrorCode, errorStatus } from './common/app-error';
 import { ErrorBodyDto } from './common/error-body';
 import { RequestContext } from './common/request-context';
 import { AppConfig } from './config/configuration';
+import { NHSUK_DIST_DIR, PUBLIC_DIR } from './web/views';
 
 /** Bodies above this are refused before parsing; fields have their own, smaller limits. */
 export const BODY_LIMIT = '5mb';
@@ -27,10 +29,18 @@ export function configureApp(app: INestApplication, config: Pick<AppConfig, 'tru
         directives: {
           'script-src': ["'self'", "'unsafe-inline'"],
           'style-src': ["'self'", "'unsafe-inline'", 'https:'],
+          // Trusts often serve intranet tools over plain HTTP behind their own network;
+          // upgrading would break every stylesheet there. TLS is the proxy's job.
+          'upgrade-insecure-requests': null,
         },
       },
     }),
   );
+  // The NHS.UK design system's styles, scripts and icons, and the tracker's few additions.
+  const staticOptions = { index: false, maxAge: '1h' };
+  app.use('/assets', express.static(path.join(NHSUK_DIST_DIR, 'nhsuk', 'assets'), staticOptions));
+  app.use('/nhsuk', express.static(path.join(NHSUK_DIST_DIR, 'nhsuk'), staticOptions));
+  if (PUBLIC_DIR) app.use('/public', express.static(PUBLIC_DIR, staticOptions));
   app.use(RequestContext.middleware);
   app.use(cookieParser());
   app.use(express.json({ limit: BODY_LIMIT }));

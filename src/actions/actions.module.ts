@@ -14,6 +14,6 @@ import { ProgressUpdate } from './progress-update.entity';
   imports: [TypeOrmModule.forFeature([Action, ProgressUpdate, DueDateChange, Evidence])],
   controllers: [ActionsController],
   providers: [ActionsService, EvidenceService, DueDateRequestsService, ActionFactsRepository],
-  exports: [ActionsService, ActionFactsRepository],
+  exports: [ActionsService, ActionFactsRepository, EvidenceService, DueDateRequestsService],
 })
 export class ActionsModule {}

@@ -33,6 +33,7 @@ export class AuthGuard implements CanActivate {
     if (identity) {
       request.user = identity.user;
       request.sessionId = identity.sessionId;
+      request.csrfToken = identity.csrfToken;
       const state = RequestContext.current();
       if (state) state.user = identity.user;
     }
@@ -94,7 +95,19 @@ function csrfOf(request: AuthenticatedRequest): string | undefined {
   const header = request.headers[CSRF_HEADER];
   if (typeof header === 'string') return header;
   const field = (request.body as Record<string, unknown> | undefined)?._csrf;
-  return typeof field === 'string' ? field : undefined;
+  if (typeof field === 'string') return field;
+  // A file-upload form's body is parsed after this guard runs, and the header's sign-out
+  // button cannot hold a hidden field, so a page's form may put the token in its action's
+  // query string instead. (Helmet sends Referrer-Policy: no-referrer, so it does not leak.)
+  const query = (request.query as Record<string, unknown> | undefined)?._csrf;
+  return isHtmlForm(request) && typeof query === 'string' ? query : undefined;
+}
+
+function isHtmlForm(request: AuthenticatedRequest): boolean {
+  const type = request.headers['content-type'] ?? '';
+  return (
+    type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded')
+  );
 }
 
 function sameSecret(given: string | undefined, expected: string): boolean {

@@ -22,6 +22,6 @@ import { TokensService } from './tokens.service';
     SignInThrottleService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [TokensService, SessionsService],
+  exports: [TokensService, SessionsService, AuthService],
 })
 export class AuthModule {}

@@ -20,6 +20,8 @@ export const READ_ROLES: UserRole[] = ['quality_lead', 'executive', 'owner', 'vi
 export interface AuthenticatedRequest extends Request {
   user?: User;
   sessionId?: number;
+  /** The session's CSRF token, which the pages put in every form they render. */
+  csrfToken?: string;
 }
 
 /** The signed-in user (the guard has already refused anyone else). */

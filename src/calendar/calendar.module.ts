@@ -2,5 +2,9 @@ import { Module } from '@nestjs/common';
 import { CalendarController } from './calendar.controller';
 import { CalendarService } from './calendar.service';
 
-@Module({ controllers: [CalendarController], providers: [CalendarService] })
+@Module({
+  controllers: [CalendarController],
+  providers: [CalendarService],
+  exports: [CalendarService],
+})
 export class CalendarModule {}

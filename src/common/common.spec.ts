@@ -39,12 +39,16 @@ describe('HttpExceptionFilter', () => {
       },
     };
     const host = {
-      switchToHttp: () => ({ getResponse: () => response }),
+      switchToHttp: () => ({
+        getResponse: () => response,
+        getRequest: () => ({ path: '/api/v1/actions', method: 'GET' }),
+      }),
     } as unknown as ArgumentsHost;
     // No database here: a refusal (403) would be audited, but these cases are not refusals.
     const filter = new HttpExceptionFilter(
       {} as ConstructorParameters<typeof HttpExceptionFilter>[0],
       {} as ConstructorParameters<typeof HttpExceptionFilter>[1],
+      {} as ConstructorParameters<typeof HttpExceptionFilter>[2],
     );
     jest.spyOn(filter['logger'], 'error').mockImplementation(() => undefined);
     await filter.catch(exception, host);

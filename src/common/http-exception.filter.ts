@@ -11,6 +11,7 @@ import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Transactions } from '../database/transactions';
+import { PageRenderer } from '../web/page-renderer';
 import { AppError, ErrorCode, errorStatus } from './app-error';
 import { ErrorBodyDto } from './error-body';
 
@@ -27,6 +28,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
   constructor(
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
+    private readonly pages: PageRenderer,
   ) {}
 
   async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
@@ -39,7 +41,26 @@ export class HttpExceptionFilter implements ExceptionFilter {
         exception instanceof Error ? (exception.stack ?? exception.message) : exception,
       );
     }
+    const request = http.getRequest<Request>();
+    if (isPageRequest(request)) return this.renderPage(request, response, body);
     response.status(body.statusCode).json(body);
+  }
+
+  /** People using the pages get a page, not JSON: sign-in when they need it, or an explanation. */
+  private renderPage(request: Request, response: Response, body: ErrorBodyDto): void {
+    if (body.code === 'AUTHENTICATION_REQUIRED') {
+      const returnTo = request.method === 'GET' ? request.originalUrl : '/';
+      return response.redirect(303, `/sign-in?returnTo=${encodeURIComponent(returnTo)}`);
+    }
+    const title =
+      body.statusCode === 404
+        ? 'Page not found'
+        : body.statusCode === 403
+          ? 'You cannot do that'
+          : body.statusCode >= 500
+            ? 'Sorry, there is a problem with the service'
+            : 'That could not be done';
+    this.pages.render(request, response, 'error', { title, error: body }, body.statusCode);
   }
 
   /** Every refusal goes in the audit trail, after the refused change has been rolled back. */
@@ -90,6 +111,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     return body('INTERNAL_ERROR', 'Something went wrong on our side; it has been logged');
   }
+}
+
+/** The API and health check answer JSON; everything else is a page for people. */
+function isPageRequest(request: Request): boolean {
+  return !request.path.startsWith('/api/') && request.path !== '/health';
 }
 
 function body(code: ErrorCode, message: string): ErrorBodyDto {

@@ -12,5 +12,6 @@ import { ReportsController } from './reports.controller';
   imports: [ActionsModule, FindingsModule, ReadinessModule],
   controllers: [ReportsController],
   providers: [FlatExportService, CqcReturnService, BoardReportService, EvidencePackService],
+  exports: [BoardReportService],
 })
 export class ReportsModule {}

@@ -1,0 +1,78 @@
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ListActionsQueryDto } from '../actions/dto/action-read.dto';
+import { ActionsService } from '../actions/actions.service';
+import { Allow, AuthenticatedRequest, READ_ROLES } from '../auth/roles';
+import { todayDate } from '../common/dates';
+import { BoardReportService } from '../reports/board-report.service';
+import { bragByServiceChart, openOverTimeChart } from '../reports/charts';
+import { User } from '../users/user.entity';
+import { PageRenderer } from './page-renderer';
+import { TrustScopes } from './trust-scope';
+
+const OPEN = new Set(['ON_TRACK', 'AT_RISK', 'OFF_TRACK']);
+const MY_ACTIONS_LIMIT = 200;
+
+/**
+ * Home: an owner sees their own actions, overdue first; everyone else sees the trust at a
+ * glance (the board report's figures, so the two always agree).
+ */
+@ApiExcludeController()
+@Controller()
+export class HomeController {
+  constructor(
+    private readonly actions: ActionsService,
+    private readonly boardReports: BoardReportService,
+    private readonly scopes: TrustScopes,
+    private readonly pages: PageRenderer,
+  ) {}
+
+  @Get()
+  @Allow(...READ_ROLES)
+  async home(
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+    @Query('organisationId') organisationId?: string,
+  ) {
+    const user = request.user!;
+    if (user.role === 'owner') return this.ownerHome(request, response, user);
+    const scope = await this.scopes.resolve(organisationId);
+    if (!scope.current) {
+      return this.pages.render(request, response, 'home-empty', { title: 'Home' });
+    }
+    const report = await this.boardReports.build({ organisationId: scope.current.id });
+    const services = report.breakdowns.find((b) => b.title === 'By core service')?.rows ?? [];
+    this.pages.render(request, response, 'home-trust', {
+      title: scope.current.name,
+      scope,
+      report,
+      totalActions: Object.values(report.byBrag).reduce((sum, n) => sum + n, 0),
+      bragChart: services.length ? bragByServiceChart(services) : null,
+      openChart: openOverTimeChart(report.openOverTime, report.nextReinspection),
+    });
+  }
+
+  private async ownerHome(request: AuthenticatedRequest, response: Response, user: User) {
+    const page = await this.actions.list(
+      Object.assign(new ListActionsQueryDto(), {
+        ownerId: user.id,
+        sort: 'dueDate',
+        order: 'asc',
+        limit: MY_ACTIONS_LIMIT,
+        offset: 0,
+      }),
+    );
+    const today = todayDate();
+    const open = page.items.filter((a) => OPEN.has(a.deliveryStatus));
+    this.pages.render(request, response, 'home-owner', {
+      title: 'My actions',
+      today,
+      overdue: open.filter((a) => a.dueDate < today),
+      upcoming: open.filter((a) => a.dueDate >= today),
+      awaitingAssurance: page.items.filter((a) => a.deliveryStatus === 'COMPLETED'),
+      assuredCount: page.items.filter((a) => a.deliveryStatus === 'ASSURED').length,
+      total: page.total,
+    });
+  }
+}

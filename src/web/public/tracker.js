@@ -1,0 +1,5 @@
+// The pages work without this; it adds the NHS.UK components' enhancements (the header's
+// menu on narrow screens, the error summary taking focus, preventing double submission).
+import { initAll } from '/nhsuk/nhsuk-frontend.min.js';
+
+initAll();
