@@ -114,13 +114,18 @@ export function dateParts(
  */
 export async function attempt<T>(
   work: () => Promise<T>,
-): Promise<{ ok: true; value: T } | { ok: false; problems: FieldProblem[] }> {
+): Promise<
+  { ok: true; value: T } | { ok: false; status: number; code: string; problems: FieldProblem[] }
+> {
   try {
     return { ok: true, value: await work() };
   } catch (error) {
-    if (error instanceof AppError && [400, 409, 422].includes(errorStatus(error.code))) {
+    const status = error instanceof AppError ? errorStatus(error.code) : 500;
+    if (error instanceof AppError && [400, 409, 422].includes(status)) {
       return {
         ok: false,
+        status,
+        code: error.code,
         problems: error.errors?.length ? error.errors : [{ field: 'form', reason: error.message }],
       };
     }

@@ -1,0 +1,429 @@
+import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ActionsService } from '../actions/actions.service';
+import { ActionDto } from '../actions/dto/action-read.dto';
+import {
+  AddEvidenceDto,
+  AssignActionDto,
+  AssureActionDto,
+  ChangeDueDateDto,
+  PostProgressDto,
+  RequestDueDateDto,
+  ReviewEvidenceDto,
+} from '../actions/dto/action-write.dto';
+import { DueDateRequestsService } from '../actions/due-date-requests.service';
+import { EvidenceService } from '../actions/evidence.service';
+import { Allow, AuthenticatedRequest, READ_ROLES } from '../auth/roles';
+import { FieldProblem } from '../common/app-error';
+import { IdParam } from '../common/request-params';
+import { EVIDENCE_CATEGORIES } from '../cqc/evidence-categories';
+import { FindingsService } from '../findings/findings.service';
+import { permissionsFor } from './action-permissions';
+import { Choices, choicesOf } from './choices';
+import { attempt, dateInput, dateParts, integer, text, toFormErrors, validateForm } from './forms';
+import { PageRenderer } from './page-renderer';
+
+type FormName =
+  | 'progress'
+  | 'complete'
+  | 'evidence'
+  | 'review'
+  | 'assure'
+  | 'due-date'
+  | 'request-due-date'
+  | 'assign';
+
+const TITLES: Record<FormName, string> = {
+  progress: 'Post an update',
+  complete: 'Mark as complete',
+  evidence: 'Add evidence',
+  review: 'Review evidence',
+  assure: 'Assure this action',
+  'due-date': 'Change the due date',
+  'request-due-date': 'Ask for a new due date',
+  assign: 'Change the owner or executive lead',
+};
+
+/** The words people see for each field, for error messages. */
+const LABELS: Record<string, string> = {
+  note: 'Update',
+  progress: 'Progress',
+  kind: 'Kind of evidence',
+  title: 'Title',
+  url: 'Web address',
+  category: 'Category',
+  decision: 'Decision',
+  reviewNote: 'Reason',
+  dueDate: 'New due date',
+  reason: 'Reason',
+  ownerId: 'Owner',
+  executiveLeadId: 'Executive lead',
+  evidenceNote: 'Note',
+  version: 'This action',
+};
+
+/** `/actions/:id` and the forms that change one action, one thing per page (the NHS.UK pattern). */
+@ApiExcludeController()
+@Controller('actions')
+export class ActionPagesController {
+  constructor(
+    private readonly actions: ActionsService,
+    private readonly evidence: EvidenceService,
+    private readonly dueDateRequests: DueDateRequestsService,
+    private readonly findings: FindingsService,
+    private readonly choices: Choices,
+    private readonly pages: PageRenderer,
+  ) {}
+
+  @Get(':id')
+  @Allow(...READ_ROLES)
+  async show(
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+    @IdParam() id: number,
+  ) {
+    const action = await this.actions.get(id);
+    const [history, dueDateChanges, evidence, requests, findings] = await Promise.all([
+      this.actions.history(id),
+      this.actions.dueDateHistory(id),
+      this.evidence.list(id),
+      this.dueDateRequests.list(id),
+      Promise.all(action.findingIds.map((findingId) => this.findings.get(findingId))),
+    ]);
+    this.pages.render(request, response, 'action', {
+      title: action.reference ? `${action.reference}: ${action.title}` : action.title,
+      action,
+      history: [...history].reverse(),
+      dueDateChanges,
+      evidence,
+      pendingRequests: requests.filter((r) => r.state === 'PENDING'),
+      findings,
+      can: permissionsFor(request.user!, action),
+      breadcrumbs: [
+        { href: '/', text: 'Home' },
+        { href: `/actions?organisationId=${action.organisationId}`, text: 'Actions' },
+      ],
+    });
+  }
+
+  @Get(':id/progress')
+  @Allow('quality_lead', 'owner')
+  progressForm(@Req() r: AuthenticatedRequest, @Res() s: Response, @IdParam() id: number) {
+    return this.showForm(r, s, id, 'progress');
+  }
+
+  @Post(':id/progress')
+  @Allow('quality_lead', 'owner')
+  async postProgress(
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+    @IdParam() id: number,
+    @Body() body: Record<string, unknown>,
+  ) {
+    const plain = {
+      note: text(body, 'note'),
+      progress: integer(body, 'progress'),
+      offTrack: body.offTrack === 'yes',
+      version: integer(body, 'version'),
+    };
+    await this.submit(request, response, id, 'progress', body, PostProgressDto, plain, (dto) =>
+      this.actions.postProgress(id, dto, request.user!),
+    );
+  }
+
+  @Get(':id/complete')
+  @Allow('quality_lead', 'owner')
+  completeForm(@Req() r: AuthenticatedRequest, @Res() s: Response, @IdParam() id: number) {
+    return this.showForm(r, s, id, 'complete');
+  }
+
+  @Post(':id/complete')
+  @Allow('quality_lead', 'owner')
+  async complete(
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+    @IdParam() id: number,
+    @Body() body: Record<string, unknown>,
+  ) {
+    const plain = {
+      note: text(body, 'note'),
+      progress: 100,
+      status: 'COMPLETED',
+      version: integer(body, 'version'),
+    };
+    await this.submit(request, response, id, 'complete', body, PostProgressDto, plain, (dto) =>
+      this.actions.postProgress(id, dto, request.user!),
+    );
+  }
+
+  @Get(':id/evidence')
+  @Allow('quality_lead', 'owner')
+  evidenceForm(@Req() r: AuthenticatedRequest, @Res() s: Response, @IdParam() id: number) {
+    return this.showForm(r, s, id, 'evidence');
+  }
+
+  @Post(':id/evidence')
+  @Allow('quality_lead', 'owner')
+  async addEvidence(
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+    @IdParam() id: number,
+    @Body() body: Record<string, unknown>,
+  ) {
+    const kind = text(body, 'kind');
+    const plain = {
+      kind,
+      title: text(body, 'title'),
+      url: kind === 'link' ? text(body, 'url') : undefined,
+      note: kind === 'note' ? text(body, 'evidenceNote') : undefined,
+      category: text(body, 'category'),
+    };
+    await this.submit(request, response, id, 'evidence', body, AddEvidenceDto, plain, (dto) =>
+      this.evidence.add(id, dto, request.user!),
+    );
+  }
+
+  @Get(':id/evidence/:evidenceId/review')
+  @Allow('quality_lead')
+  async reviewForm(
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+    @IdParam() id: number,
+    @IdParam('evidenceId') evidenceId: number,
+  ) {
+    return this.showForm(request, response, id, 'review', {}, [], 200, evidenceId);
+  }
+
+  @Post(':id/evidence/:evidenceId/review')
+  @Allow('quality_lead')
+  async review(
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+    @IdParam() id: number,
+    @IdParam('evidenceId') evidenceId: number,
+    @Body() body: Record<string, unknown>,
+  ) {
+    const plain = { decision: text(body, 'decision'), note: text(body, 'reviewNote') };
+    const { value, problems } = await validateForm(ReviewEvidenceDto, plain);
+    const renamed = problems.map((p) => (p.field === 'note' ? { ...p, field: 'reviewNote' } : p));
+    if (renamed.length)
+      return this.showForm(request, response, id, 'review', body, renamed, 400, evidenceId);
+    const result = await attempt(() => this.evidence.review(id, evidenceId, value, request.user!));
+    if (!result.ok) {
+      return this.showForm(request, response, id, 'review', body, result.problems, result.status);
+    }
+    response.redirect(303, `/actions/${id}?done=review`);
+  }
+
+  @Get(':id/assure')
+  @Allow('quality_lead', 'executive')
+  assureForm(@Req() r: AuthenticatedRequest, @Res() s: Response, @IdParam() id: number) {
+    return this.showForm(r, s, id, 'assure');
+  }
+
+  @Post(':id/assure')
+  @Allow('quality_lead', 'executive')
+  async assure(
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+    @IdParam() id: number,
+    @Body() body: Record<string, unknown>,
+  ) {
+    const plain = { note: text(body, 'note'), version: integer(body, 'version') };
+    await this.submit(request, response, id, 'assure', body, AssureActionDto, plain, (dto) =>
+      this.actions.assure(id, dto, request.user!),
+    );
+  }
+
+  @Get(':id/due-date')
+  @Allow('quality_lead', 'executive')
+  dueDateForm(@Req() r: AuthenticatedRequest, @Res() s: Response, @IdParam() id: number) {
+    return this.showForm(r, s, id, 'due-date');
+  }
+
+  @Post(':id/due-date')
+  @Allow('quality_lead', 'executive')
+  async changeDueDate(
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+    @IdParam() id: number,
+    @Body() body: Record<string, unknown>,
+  ) {
+    const date = dateInput(body, 'dueDate', LABELS.dueDate, true);
+    const plain = {
+      dueDate: date.value,
+      reason: text(body, 'reason'),
+      version: integer(body, 'version'),
+    };
+    await this.submit(
+      request,
+      response,
+      id,
+      'due-date',
+      body,
+      ChangeDueDateDto,
+      plain,
+      (dto) => this.actions.changeDueDate(id, dto, request.user!),
+      date.problem,
+    );
+  }
+
+  @Get(':id/request-due-date')
+  @Allow('quality_lead', 'owner')
+  requestDueDateForm(@Req() r: AuthenticatedRequest, @Res() s: Response, @IdParam() id: number) {
+    return this.showForm(r, s, id, 'request-due-date');
+  }
+
+  @Post(':id/request-due-date')
+  @Allow('quality_lead', 'owner')
+  async requestDueDate(
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+    @IdParam() id: number,
+    @Body() body: Record<string, unknown>,
+  ) {
+    const date = dateInput(body, 'dueDate', LABELS.dueDate, true);
+    const plain = { dueDate: date.value, reason: text(body, 'reason') };
+    await this.submit(
+      request,
+      response,
+      id,
+      'request-due-date',
+      body,
+      RequestDueDateDto,
+      plain,
+      (dto) => this.dueDateRequests.request(id, dto, request.user!),
+      date.problem,
+    );
+  }
+
+  @Get(':id/assign')
+  @Allow('quality_lead')
+  assignForm(@Req() r: AuthenticatedRequest, @Res() s: Response, @IdParam() id: number) {
+    return this.showForm(r, s, id, 'assign');
+  }
+
+  @Post(':id/assign')
+  @Allow('quality_lead')
+  async assign(
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+    @IdParam() id: number,
+    @Body() body: Record<string, unknown>,
+  ) {
+    const plain = {
+      ownerId: integer(body, 'ownerId'),
+      executiveLeadId: integer(body, 'executiveLeadId'),
+      version: integer(body, 'version'),
+    };
+    await this.submit(request, response, id, 'assign', body, AssignActionDto, plain, (dto) =>
+      this.actions.assign(id, dto),
+    );
+  }
+
+  /** Validates with the API's own DTO, runs the change, and redirects to the action; or shows the form again with what is wrong. */
+  private async submit<T extends object>(
+    request: AuthenticatedRequest,
+    response: Response,
+    id: number,
+    form: FormName,
+    body: Record<string, unknown>,
+    type: new () => T,
+    plain: Record<string, unknown>,
+    change: (dto: T) => Promise<unknown>,
+    extraProblem?: FieldProblem,
+  ): Promise<void> {
+    const { value, problems } = await validateForm(type, plain);
+    const all = [...(extraProblem ? [extraProblem] : []), ...problems];
+    const shown = form === 'evidence' ? all.map(renameEvidenceNote) : all;
+    if (shown.length) return this.showForm(request, response, id, form, body, shown, 400);
+    const result = await attempt(() => change(value));
+    if (!result.ok) {
+      if (result.code !== 'VERSION_CONFLICT') {
+        return this.showForm(request, response, id, form, body, result.problems, result.status);
+      }
+      // Show what they typed again, against the version that is there now.
+      const { version: _stale, ...typed } = body;
+      return this.showForm(request, response, id, form, typed, [STALE_VERSION], result.status);
+    }
+    const done: Record<FormName, string> = {
+      progress: 'progress',
+      complete: 'progress',
+      evidence: 'evidence',
+      review: 'review',
+      assure: 'assured',
+      'due-date': 'due-date',
+      'request-due-date': 'due-date-requested',
+      assign: 'assigned',
+    };
+    response.redirect(303, `/actions/${id}?done=${done[form]}`);
+  }
+
+  private async showForm(
+    request: AuthenticatedRequest,
+    response: Response,
+    id: number,
+    form: FormName,
+    body: Record<string, unknown> = {},
+    problems: FieldProblem[] = [],
+    status = 200,
+    evidenceId?: number,
+  ): Promise<void> {
+    const action: ActionDto = await this.actions.get(id);
+    const evidenceItem =
+      evidenceId !== undefined
+        ? (await this.evidence.list(id)).find((item) => item.id === evidenceId)
+        : undefined;
+    const [owners, leads] =
+      form === 'assign'
+        ? await Promise.all([
+            this.choices.people(),
+            this.choices.people(['executive', 'quality_lead', 'admin']),
+          ])
+        : [[], []];
+    this.pages.render(
+      request,
+      response,
+      'action-form',
+      {
+        title: TITLES[form],
+        form,
+        action,
+        evidenceItem,
+        values: body,
+        version: integer(body, 'version') ?? action.version,
+        dueDate: dateParts(body, 'dueDate', form === 'due-date' ? action.dueDate : null),
+        categories: choicesOf(
+          EVIDENCE_CATEGORIES.map((c) => ({ value: c, text: c })),
+          text(body, 'category'),
+          'Not given',
+        ),
+        owners: choicesOf(owners, text(body, 'ownerId') ?? action.owner?.id, 'Nobody yet'),
+        leads: choicesOf(
+          leads,
+          text(body, 'executiveLeadId') ?? action.executiveLead?.id,
+          'Nobody yet',
+        ),
+        breadcrumbs: [
+          { href: '/', text: 'Home' },
+          { href: `/actions?organisationId=${action.organisationId}`, text: 'Actions' },
+          { href: `/actions/${action.id}`, text: action.reference ?? `Action ${action.id}` },
+        ],
+        ...toFormErrors(problems, LABELS),
+      },
+      status,
+    );
+  }
+}
+
+/** The evidence form calls its note "evidenceNote", so it cannot be confused with an update's. */
+function renameEvidenceNote(problem: FieldProblem): FieldProblem {
+  return problem.field === 'note' ? { ...problem, field: 'evidenceNote' } : problem;
+}
+
+const STALE_VERSION: FieldProblem = {
+  field: 'form',
+  reason:
+    'Someone else changed this action while you had it open. The page now shows the latest version; check it and send your change again.',
+};
