@@ -2,6 +2,7 @@ import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
 import { AccountsAndAudit1763900000000 } from './1763900000000-accounts-and-audit';
 import { ImportRecords1764000000000 } from './1764000000000-import-records';
 import { CalendarFeeds1764100000000 } from './1764100000000-calendar-feeds';
+import { StagedUploads1764200000000 } from './1764200000000-staged-uploads';
 
 /** Every migration, in order. Listed explicitly so the app, CLI and tests load the same set. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   AccountsAndAudit1763900000000,
   ImportRecords1764000000000,
   CalendarFeeds1764100000000,
+  StagedUploads1764200000000,
 ];

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'FINDING_NOT_FOUND'
   | 'ACTION_NOT_FOUND'
   | 'EVIDENCE_NOT_FOUND'
+  | 'IMPORT_NOT_FOUND'
   | 'USER_NOT_FOUND'
   | 'ALREADY_EXISTS'
   | 'VERSION_CONFLICT'
@@ -80,6 +81,7 @@ export function errorStatus(code: ErrorCode): number {
     case 'FINDING_NOT_FOUND':
     case 'ACTION_NOT_FOUND':
     case 'EVIDENCE_NOT_FOUND':
+    case 'IMPORT_NOT_FOUND':
     case 'USER_NOT_FOUND':
       return 404;
     case 'ALREADY_EXISTS':

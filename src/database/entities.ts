@@ -15,6 +15,7 @@ import { ImportRecord } from '../imports/import-record.entity';
 import { Inspection } from '../inspections/inspection.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { User } from '../users/user.entity';
+import { StagedUpload } from '../web/staged-upload.entity';
 
 export const ENTITIES = [
   User,
@@ -34,4 +35,5 @@ export const ENTITIES = [
   AuditEvent,
   ImportRecord,
   CalendarFeed,
+  StagedUpload,
 ];

@@ -1,0 +1,225 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Post,
+  Req,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { InjectRepository } from '@nestjs/typeorm';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { LessThan, Repository } from 'typeorm';
+import { Allow, AuthenticatedRequest } from '../auth/roles';
+import { AppError, FieldProblem } from '../common/app-error';
+import { nowTimestamp, timestampDaysBefore } from '../common/dates';
+import { IdParam } from '../common/request-params';
+import { IMPORT_FILE_LIMIT_BYTES } from '../imports/imports.controller';
+import { ImportsService } from '../imports/imports.service';
+import { CqcImportResultDto, ReportImportResultDto } from '../imports/dto/import-result.dto';
+import {
+  CONFLICT_MODES,
+  ConflictMode,
+  PlanImportResultDto,
+  PlanImportService,
+} from '../imports/plan-import.service';
+import { attempt, integer, text, toFormErrors } from './forms';
+import { PageRenderer } from './page-renderer';
+import { StagedUpload } from './staged-upload.entity';
+import { TrustScopes } from './trust-scope';
+
+const IMPORT_KINDS = ['report', 'cqc-json', 'plan'] as const;
+type PageImportKind = (typeof IMPORT_KINDS)[number];
+
+interface StagedOptions {
+  organisationId?: number;
+  conflict: ConflictMode;
+  createUsers: boolean;
+}
+
+const LABELS = { kind: 'What you are importing', file: 'The file', organisationId: 'Trust' };
+const upload = FileInterceptor('file', {
+  limits: { fileSize: IMPORT_FILE_LIMIT_BYTES, files: 1 },
+});
+
+/**
+ * Import as people do it: upload, see what the tracker understood (a dry run), then confirm.
+ * The file waits in the database between the two, for its uploader only.
+ */
+@ApiExcludeController()
+@Controller('import')
+export class ImportPagesController {
+  constructor(
+    private readonly imports: ImportsService,
+    private readonly plans: PlanImportService,
+    private readonly scopes: TrustScopes,
+    private readonly pages: PageRenderer,
+    @InjectRepository(StagedUpload) private readonly staged: Repository<StagedUpload>,
+  ) {}
+
+  @Get()
+  @Allow('quality_lead')
+  async form(@Req() request: AuthenticatedRequest, @Res() response: Response) {
+    await this.showForm(request, response, {}, []);
+  }
+
+  @Post()
+  @Allow('quality_lead')
+  @UseInterceptors(upload)
+  async preview(
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+    @Body() body: Record<string, unknown>,
+    @UploadedFile() file?: { buffer: Buffer; originalname: string },
+  ) {
+    const kind = text(body, 'kind') as PageImportKind | undefined;
+    const organisationId = integer(body, 'organisationId');
+    const conflict = (text(body, 'conflict') ?? 'stop') as ConflictMode;
+    const problems: FieldProblem[] = [];
+    if (!kind || !IMPORT_KINDS.includes(kind))
+      problems.push({ field: 'kind', reason: 'Select what you are importing' });
+    if (!file || file.buffer.length === 0)
+      problems.push({ field: 'file', reason: 'Select a file to upload' });
+    if (organisationId !== undefined && typeof organisationId !== 'number')
+      problems.push({ field: 'organisationId', reason: 'Select a trust from the list' });
+    if (kind === 'plan' && organisationId === undefined)
+      problems.push({ field: 'organisationId', reason: 'Select the trust the plan belongs to' });
+    if (!CONFLICT_MODES.includes(conflict))
+      problems.push({ field: 'conflict', reason: 'Select what to do with existing actions' });
+    if (problems.length) return this.showForm(request, response, body, problems, 400);
+
+    const options: StagedOptions = {
+      organisationId: organisationId as number | undefined,
+      conflict,
+      createUsers: body.createUsers === 'yes',
+    };
+    const result = await attempt(() => this.run(kind!, file!, options, request.user!.id, true));
+    if (!result.ok) {
+      const shown = result.problems.map((p) =>
+        p.field === 'form' || p.field === 'text' ? { ...p, field: 'file' } : p,
+      );
+      return this.showForm(request, response, body, shown, result.status);
+    }
+    const stagedUpload = await this.stage(request.user!.id, kind!, file!, options);
+    this.pages.render(request, response, 'import-preview', {
+      title: 'Check the import',
+      kind,
+      fileName: file!.originalname,
+      result: result.value,
+      stagedId: stagedUpload.id,
+      breadcrumbs: [{ href: '/import', text: 'Import' }],
+    });
+  }
+
+  @Post(':id/confirm')
+  @Allow('quality_lead')
+  async confirm(
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+    @IdParam() id: number,
+  ) {
+    const stagedUpload = await this.staged.findOneBy({ id, userId: request.user!.id });
+    if (!stagedUpload) {
+      throw new AppError(
+        'IMPORT_NOT_FOUND',
+        'That upload has already been imported or has expired; upload the file again',
+      );
+    }
+    const options = JSON.parse(stagedUpload.options) as StagedOptions;
+    const file = {
+      buffer: Buffer.from(stagedUpload.contentBase64, 'base64'),
+      originalname: stagedUpload.fileName,
+    };
+    const kind = stagedUpload.kind as PageImportKind;
+    const result = await attempt(() => this.run(kind, file, options, request.user!.id, false));
+    await this.staged.delete({ id });
+    if (!result.ok) {
+      return this.showForm(request, response, { kind }, result.problems, result.status);
+    }
+    const organisationId = organisationOf(result.value) ?? options.organisationId;
+    const target = kind === 'plan' ? 'actions' : 'findings';
+    response.redirect(303, `/${target}?organisationId=${organisationId}&done=imported`);
+  }
+
+  private run(
+    kind: PageImportKind,
+    file: { buffer: Buffer; originalname: string },
+    options: StagedOptions,
+    actorId: number,
+    dryRun: boolean,
+  ): Promise<ReportImportResultDto | CqcImportResultDto | PlanImportResultDto> {
+    switch (kind) {
+      case 'report':
+        return this.imports.report(
+          { file },
+          { dryRun, organisationId: options.organisationId, actorId },
+        );
+      case 'cqc-json':
+        return this.imports.cqcJson(
+          { file },
+          { dryRun, organisationId: options.organisationId, actorId },
+        );
+      case 'plan':
+        return this.plans.plan(
+          { file },
+          {
+            dryRun,
+            organisationId: options.organisationId!,
+            conflict: options.conflict,
+            createUsers: options.createUsers,
+            actorId,
+          },
+        );
+    }
+  }
+
+  private async stage(
+    userId: number,
+    kind: PageImportKind,
+    file: { buffer: Buffer; originalname: string },
+    options: StagedOptions,
+  ): Promise<StagedUpload> {
+    // Uploads nobody confirmed within a day are dropped.
+    await this.staged.delete({ createdAt: LessThan(timestampDaysBefore(nowTimestamp(), 1)) });
+    return this.staged.save(
+      this.staged.create({
+        userId,
+        kind,
+        fileName: file.originalname.slice(0, 255),
+        contentBase64: file.buffer.toString('base64'),
+        options: JSON.stringify(options),
+        createdAt: nowTimestamp(),
+      }),
+    );
+  }
+
+  private async showForm(
+    request: AuthenticatedRequest,
+    response: Response,
+    body: Record<string, unknown>,
+    problems: FieldProblem[],
+    status = 200,
+  ) {
+    const scope = await this.scopes.resolve(undefined);
+    this.pages.render(
+      request,
+      response,
+      'import',
+      {
+        title: 'Import',
+        values: body,
+        organisations: scope.organisations,
+        ...toFormErrors(problems, LABELS),
+      },
+      status,
+    );
+  }
+}
+
+function organisationOf(result: object): number | undefined {
+  const value = result as { organisationId?: number; organisation?: { id?: number | null } };
+  return value.organisationId ?? value.organisation?.id ?? undefined;
+}
