@@ -60,8 +60,8 @@ export function integer(body: Record<string, unknown>, name: string): number | s
 }
 
 /**
- * A date entered as day, month and year (the NHS.UK date input: `name-day`, `name-month`,
- * `name-year`), as `YYYY-MM-DD`; or a problem saying what is wrong with it.
+ * A date entered as day, month and year (the NHS.UK date input names them `name[day]`,
+ * `name[month]`, `name[year]`), as `YYYY-MM-DD`; or a problem saying what is wrong with it.
  */
 export function dateInput(
   body: Record<string, unknown>,
@@ -69,9 +69,9 @@ export function dateInput(
   label: string,
   required: boolean,
 ): { value?: string; problem?: FieldProblem } {
-  const day = text(body, `${name}-day`);
-  const month = text(body, `${name}-month`);
-  const year = text(body, `${name}-year`);
+  const day = text(body, `${name}[day]`);
+  const month = text(body, `${name}[month]`);
+  const year = text(body, `${name}[year]`);
   if (!day && !month && !year) {
     return required ? { problem: { field: name, reason: `enter the ${label.toLowerCase()}` } } : {};
   }
@@ -92,11 +92,11 @@ export function dateParts(
   name: string,
   fallback?: string | null,
 ): { day: string; month: string; year: string } {
-  if (body[`${name}-day`] !== undefined || body[`${name}-year`] !== undefined) {
+  if (body[`${name}[day]`] !== undefined || body[`${name}[year]`] !== undefined) {
     return {
-      day: text(body, `${name}-day`) ?? '',
-      month: text(body, `${name}-month`) ?? '',
-      year: text(body, `${name}-year`) ?? '',
+      day: text(body, `${name}[day]`) ?? '',
+      month: text(body, `${name}[month]`) ?? '',
+      year: text(body, `${name}[year]`) ?? '',
     };
   }
   if (!fallback) return { day: '', month: '', year: '' };

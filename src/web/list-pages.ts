@@ -18,13 +18,13 @@ export function readListQuery(
   const problems: FieldProblem[] = [];
   let rewritten = false;
   for (const [key, value] of Object.entries(query)) {
-    if (typeof value !== 'string' || value.trim() === '' || /-(day|month|year)$/.test(key)) {
+    if (typeof value !== 'string' || value.trim() === '' || /\[(day|month|year)\]$/.test(key)) {
       continue;
     }
     plain[key] = value.trim();
   }
   for (const [field, label] of Object.entries(dateFields)) {
-    if (!Object.keys(query).some((key) => key.startsWith(`${field}-`))) continue;
+    if (!Object.keys(query).some((key) => key.startsWith(`${field}[`))) continue;
     rewritten = true;
     const { value, problem } = dateInput(query, field, label, false);
     if (problem) problems.push(problem);
