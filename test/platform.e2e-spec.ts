@@ -79,9 +79,19 @@ describe('health, reference data, OpenAPI and error shapes', () => {
     expect(page.text).toContain('swagger');
   });
 
-  it('sends someone opening the address to the API reference', async () => {
-    const response = await t.http.get('/').expect(302);
-    expect(response.headers.location).toBe('/api/docs');
+  it('sends someone opening the address without signing in to the sign-in page', async () => {
+    const response = await t.anonymous.get('/').expect(303);
+    expect(response.headers.location).toBe('/sign-in?returnTo=%2F');
+    const page = await t.anonymous.get('/sign-in').expect(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.text).toContain('<h1>Sign in</h1>');
+  });
+
+  it('answers an unknown page 404 with a page, not JSON', async () => {
+    const response = await t.anonymous.get('/no-such-page').expect(404);
+    expect(response.headers['content-type']).toMatch(/text\/html/);
+    expect(response.text).toContain('Page not found');
+    expect(response.text).not.toMatch(/at .*\.ts:\d+/);
   });
 
   it('answers an unknown route 404 in the error shape', async () => {
