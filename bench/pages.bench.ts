@@ -54,7 +54,8 @@ async function main() {
   });
   configureApp(app, config);
   await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  const server = app.getHttpServer() as import('node:http').Server;
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   // Grow the demo plan to well over 100 actions, through the service, as a quality lead would.
   const dataSource = app.get(DataSource);
