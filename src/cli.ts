@@ -4,6 +4,7 @@ import { registerAccountCommands } from './cli/account-commands';
 import { withDatabase } from './cli/cli-context';
 import { registerImportCommands } from './cli/import-commands';
 import { registerReportCommands } from './cli/report-commands';
+import { registerScaleCommands } from './cli/scale-commands';
 import { AppError } from './common/app-error';
 import { ConfigError } from './config/configuration';
 import { DEMO_PASSWORD, resetToDemoData } from './demo/demo-loader';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerAccountCommands(program);
   registerImportCommands(program);
   registerReportCommands(program);
+  registerScaleCommands(program);
   return program;
 }
 

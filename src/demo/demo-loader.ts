@@ -30,6 +30,7 @@ export const DEMO_PASSWORD = 'cqc-tracker-demo-2026';
 
 /** Tables in the order rows can be deleted without breaking a foreign key. */
 const TABLES_CHILD_FIRST = [
+  'staged_upload',
   'calendar_feed',
   'import_record',
   'audit_event',
@@ -79,10 +80,20 @@ export async function loadDemoData(
   };
 }
 
+/** Deletes every row of every table (not the migrations record). */
+export async function emptyDatabase(manager: EntityManager, postgres: boolean): Promise<void> {
+  if (postgres) {
+    // One statement, and far quicker than DELETE on a million rows.
+    await manager.query(`TRUNCATE ${TABLES_CHILD_FIRST.join(', ')} RESTART IDENTITY`);
+    return;
+  }
+  for (const table of TABLES_CHILD_FIRST) await manager.query(`DELETE FROM ${table}`);
+}
+
 /** Empties every table, then loads the demo set: what `npm run seed` does. */
 export async function resetToDemoData(dataSource: DataSource): Promise<DemoSummary> {
   return dataSource.transaction(async (manager) => {
-    for (const table of TABLES_CHILD_FIRST) await manager.query(`DELETE FROM ${table}`);
+    await emptyDatabase(manager, dataSource.options.type === 'postgres');
     return loadDemoData(manager);
   });
 }
