@@ -83,14 +83,7 @@ export class ActionsService {
   }
 
   private async withEntities(rows: ActionFactsRow[], asOf: string): Promise<ActionDto[]> {
-    const ids = rows.map((row) => Number(row.id));
-    const actions = ids.length
-      ? await ReadSnapshot.manager(this.actions.manager.connection).find(Action, {
-          where: { id: In(ids) },
-          relations: ACTION_RELATIONS,
-        })
-      : [];
-    const byId = new Map(actions.map((action) => [action.id, action]));
+    const byId = await this.facts.findWithPeopleAndFindings(rows.map((row) => Number(row.id)));
     return rows.map((row) => toActionDto(byId.get(Number(row.id))!, row, asOf));
   }
 

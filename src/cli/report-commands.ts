@@ -77,23 +77,23 @@ export function registerReportCommands(program: Command): void {
       }
       const rows = await withDatabase(({ dataSource, transactions, audit }) =>
         transactions.snapshot(async () => {
+          const facts = new ActionFactsRepository(dataSource);
           const actions = new ActionsService(
             dataSource.getRepository(Action),
             dataSource.getRepository(ProgressUpdate),
             dataSource.getRepository(DueDateChange),
-            new ActionFactsRepository(dataSource),
+            facts,
             transactions,
             audit,
           );
           const exporter = new FlatExportService(
             dataSource,
-            actions,
+            facts,
             new FindingsService(dataSource.getRepository(Finding), transactions, audit),
           );
           const out = fs.createWriteStream(options.out);
           let count: number;
           if (kind === 'board') {
-            const facts = new ActionFactsRepository(dataSource);
             const report = await new BoardReportService(
               dataSource,
               actions,

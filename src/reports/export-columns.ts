@@ -1,6 +1,7 @@
-import type { ActionDto } from '../actions/dto/action-read.dto';
+import type { ActionStatus } from '../actions/action.entity';
 import type { FindingDto } from '../findings/dto/finding.dto';
 import type { Brag } from '../readiness/brag';
+import type { DeliveryReason, DeliveryStatus } from '../readiness/delivery-status';
 
 /** One column of a flat export: its heading, width in characters, and how to read a row. */
 export interface ExportColumn<T> {
@@ -13,14 +14,37 @@ export interface ExportColumn<T> {
   brag?: boolean;
 }
 
-export const ACTION_COLUMNS: ExportColumn<ActionDto & { coreServiceNames: string }>[] = [
+/** One action as the flat export prints it: as at the export's date, names already joined. */
+export interface ActionExportRow {
+  id: number;
+  reference: string | null;
+  title: string;
+  coreServiceNames: string;
+  findingIds: string;
+  owner: string | null;
+  executiveLead: string | null;
+  startDate: string | null;
+  dueDate: string;
+  originalDueDate: string;
+  progress: number;
+  status: ActionStatus;
+  deliveryStatus: DeliveryStatus;
+  deliveryReason: DeliveryReason;
+  brag: Brag | null;
+  reinspectionDate: string | null;
+  successMeasure: string | null;
+  cancellationReason: string | null;
+  assuredBy: string | null;
+}
+
+export const ACTION_COLUMNS: ExportColumn<ActionExportRow>[] = [
   { header: 'ID', width: 8, value: (a) => a.id },
   { header: 'Reference', width: 12, value: (a) => a.reference },
   { header: 'Action', width: 50, value: (a) => a.title },
   { header: 'Core services', width: 40, value: (a) => a.coreServiceNames },
-  { header: 'Finding IDs', width: 14, value: (a) => a.findingIds.join(', ') },
-  { header: 'Owner', width: 22, value: (a) => a.owner?.name ?? null },
-  { header: 'Executive lead', width: 22, value: (a) => a.executiveLead?.name ?? null },
+  { header: 'Finding IDs', width: 14, value: (a) => a.findingIds },
+  { header: 'Owner', width: 22, value: (a) => a.owner },
+  { header: 'Executive lead', width: 22, value: (a) => a.executiveLead },
   { header: 'Start date', width: 12, value: (a) => a.startDate, date: true },
   { header: 'Due date', width: 12, value: (a) => a.dueDate, date: true },
   { header: 'Original due date', width: 12, value: (a) => a.originalDueDate, date: true },
@@ -32,7 +56,7 @@ export const ACTION_COLUMNS: ExportColumn<ActionDto & { coreServiceNames: string
   { header: 'Reinspection date', width: 12, value: (a) => a.reinspectionDate, date: true },
   { header: 'Success measure', width: 40, value: (a) => a.successMeasure },
   { header: 'Cancellation reason', width: 30, value: (a) => a.cancellationReason },
-  { header: 'Assured by', width: 22, value: (a) => a.assuredBy?.name ?? null },
+  { header: 'Assured by', width: 22, value: (a) => a.assuredBy },
 ];
 
 export const FINDING_COLUMNS: ExportColumn<FindingDto & { coreServiceName: string }>[] = [
