@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppError, validationFailed } from '../common/app-error';
 import { nowTimestamp, todayDate } from '../common/dates';
 import { Page, toPage } from '../common/pagination';
 import { checkVersion } from '../common/sql';
-import { ReadSnapshot } from '../database/read-snapshot';
 import { Transactions } from '../database/transactions';
 import { FindingsService } from '../findings/findings.service';
 import { UsersService } from '../users/users.service';
