@@ -245,10 +245,12 @@ class SyntheticGenerator {
     const publishedDaysAgo = this.random.int(240, 420);
     const ratedOn = this.day(-publishedDaysAgo);
     const services: number[] = [];
+    const serviceNames: string[] = [];
     for (const definition of CORE_SERVICES.filter((s) => s.sector === KINDS[kind]).slice(0, 8)) {
       const id = this.nextId('core_service');
       this.counts.coreServices++;
       services.push(id);
+      serviceNames.push(definition.name.toLowerCase());
       const reinspection = this.random.chance(0.85) ? this.random.int(20, 240) : null;
       await this.rows.add('core_service', {
         id,
@@ -308,7 +310,7 @@ class SyntheticGenerator {
           : 'WARNING_NOTICE';
       const id = this.nextId('finding');
       this.counts.findings++;
-      const service = coreServiceId === null ? 'the trust' : `service ${serviceIndex + 1}`;
+      const service = coreServiceId === null ? 'the trust' : serviceNames[serviceIndex];
       findings.push({ id, theme, service });
       await this.rows.add('finding', {
         id,
