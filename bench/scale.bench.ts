@@ -123,16 +123,15 @@ async function underLoad(url: string, headers: Record<string, string>) {
 }
 
 /** Runs a command writing to a file, sampling its peak RSS until it exits. */
-async function timedCommand(command: string, args: string[], env?: NodeJS.ProcessEnv) {
+async function timedCommand(command: string, args: string[], stdoutFile?: string) {
+  const out = stdoutFile ? fs.openSync(stdoutFile, 'w') : 'ignore';
   const started = process.hrtime.bigint();
-  const child = spawn(command, args, {
-    env: env ?? process.env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(command, args, { stdio: ['ignore', out, 'inherit'] });
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, peakRssMb(child.pid!))), 5);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearInterval(sampler);
+  if (typeof out === 'number') fs.closeSync(out);
   if (code !== 0) throw new Error(`${command} exited with ${code}`);
   return { ms: Number(process.hrtime.bigint() - started) / 1e6, peakRssMb: peak };
 }
@@ -300,13 +299,7 @@ async function main(): Promise<void> {
           '-c',
           `\\copy (${sql}) TO '${file}' WITH CSV HEADER`,
         ])
-      : timedCommand('sh', [
-          '-c',
-          `sqlite3 -csv -header "$1" "$0" > "$2"`,
-          sql,
-          target.sqlitePath!,
-          file,
-        ]);
+      : timedCommand('sqlite3', ['-csv', '-header', target.sqlitePath!, sql], file);
 
   const exports: {
     case: string;

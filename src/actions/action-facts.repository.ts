@@ -34,18 +34,32 @@ export class ActionFactsRepository {
     const sortColumn = SORT_COLUMNS[query.sort ?? 'dueDate'];
     // NULL references sort last either way, the same on both engines.
     const orderBy = `CASE WHEN ${sortColumn} IS NULL THEN 1 ELSE 0 END, ${sortColumn} ${direction}, d.id ${direction}`;
-    const [rows, [{ total }]] = await Promise.all([
-      this.run<ActionFactsRow>(
-        `SELECT d.* ${from} ORDER BY ${orderBy} LIMIT :limit OFFSET :offset`,
-        {
-          ...params,
-          limit: query.limit,
-          offset: query.offset,
-        },
-      ),
-      this.run<{ total: number | string }>(`SELECT COUNT(*) AS total ${from}`, params),
-    ]);
+    // One statement: the page and, beside each row, how many rows match in all. Deriving the
+    // facts is the expensive part, and a separate COUNT would derive them all again.
+    const rows = await this.run<ActionFactsRow & { total_count: number | string }>(
+      `SELECT d.*, COUNT(*) OVER () AS total_count ${from} ORDER BY ${orderBy} LIMIT :limit OFFSET :offset`,
+      { ...params, limit: query.limit, offset: query.offset },
+    );
+    if (rows.length > 0) return { rows, total: Number(rows[0].total_count) };
+    // A page past the end has no row to carry the total.
+    const [{ total }] = query.offset
+      ? await this.run<{ total: number | string }>(`SELECT COUNT(*) AS total ${from}`, params)
+      : [{ total: 0 }];
     return { rows, total: Number(total) };
+  }
+
+  /** How many matching actions were open (not started or in progress) at the end of `asOf`. */
+  async countOpen(query: ListActionsQueryDto, asOf: string): Promise<number> {
+    const { inner, outer, params } = this.filters(query, asOf);
+    const from = derivedActionsFrom(inner, [
+      ...outer,
+      "d.status_at IN ('NOT_STARTED', 'IN_PROGRESS')",
+    ]);
+    const [{ total }] = await this.run<{ total: number | string }>(
+      `SELECT COUNT(*) AS total ${from}`,
+      params,
+    );
+    return Number(total);
   }
 
   /**

@@ -3,6 +3,9 @@ import { isIsoDate, todayDate } from '../common/dates';
 import { findHistoryProblems } from '../scale/history-consistency';
 import { generateSyntheticData, SYNTHETIC_ADMIN_EMAIL } from '../scale/synthetic-data';
 import { DEMO_PASSWORD } from '../demo/demo-loader';
+import path from 'node:path';
+import { loadConfig } from '../config/configuration';
+import { backupSqlite, BackupCheck, restoreSqlite } from '../scale/sqlite-backup';
 import { withDatabase } from './cli-context';
 
 function wholeNumber(min: number, max: number) {
@@ -66,4 +69,55 @@ export function registerScaleCommands(program: Command): void {
       if (problems.length) throw new Error(`${problems.length} history problem(s) found`);
       process.stdout.write('Every action matches its history.\n');
     });
+
+  program
+    .command('backup <file>')
+    .description(
+      'Copy the live SQLite database to a new file while the app runs (SQLite online backup)',
+    )
+    .action(async (file: string) => {
+      const config = sqliteOnly('backup');
+      const started = Date.now();
+      const check = await backupSqlite(config.sqlitePath, file);
+      process.stdout.write(
+        `Backed up ${config.sqlitePath} to ${file}: ${describe(check)} in ${seconds(started)}.\n`,
+      );
+    });
+
+  program
+    .command('restore <file>')
+    .description(
+      'Replace the SQLite database with a backup, after checking it (stop the app first; the replaced database is kept beside it)',
+    )
+    .action(async (file: string) => {
+      const config = sqliteOnly('restore');
+      const keepAs = `${config.sqlitePath}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      const started = Date.now();
+      const check = await restoreSqlite(file, config.sqlitePath, keepAs);
+      process.stdout.write(
+        `Restored ${config.sqlitePath} from ${file}: ${describe(check)} in ${seconds(started)}. ` +
+          (check.kept ? `The database it replaced is kept at ${check.kept}. ` : '') +
+          'Start the app to apply any newer migrations.\n',
+      );
+    });
+}
+
+function sqliteOnly(command: string) {
+  const config = loadConfig();
+  if (config.databaseUrl) {
+    throw new Error(
+      `${command} copies the SQLite database; on PostgreSQL use pg_dump and pg_restore (docs/operations.md)`,
+    );
+  }
+  if (config.sqlitePath === ':memory:')
+    throw new Error(`An in-memory database has nothing to ${command}`);
+  return { ...config, sqlitePath: path.resolve(config.sqlitePath) };
+}
+
+function describe(check: BackupCheck): string {
+  return `${check.actions} actions, ${check.auditEvents} audit events, ${(check.bytes / 1e6).toFixed(1)} MB, integrity ok`;
+}
+
+function seconds(started: number): string {
+  return `${((Date.now() - started) / 1000).toFixed(1)} s`;
 }

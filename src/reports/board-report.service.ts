@@ -149,7 +149,7 @@ export class BoardReportService {
 
     const openOverTime = [];
     for (const date of monthEnds(asOf, 6)) {
-      const open = await this.openCount(query, date);
+      const open = await this.facts.countOpen({ ...query, asOf: date }, date);
       openOverTime.push({ date, open });
     }
     const nextReinspection =
@@ -212,18 +212,6 @@ export class BoardReportService {
       if (batch.length < 500) return all;
       afterId = batch[batch.length - 1].id;
     }
-  }
-
-  private async openCount(query: ListActionsQueryDto, date: string): Promise<number> {
-    const notStarted = await this.facts.findPage(
-      { ...query, asOf: date, status: 'NOT_STARTED', limit: 1, offset: 0 },
-      date,
-    );
-    const inProgress = await this.facts.findPage(
-      { ...query, asOf: date, status: 'IN_PROGRESS', limit: 1, offset: 0 },
-      date,
-    );
-    return notStarted.total + inProgress.total;
   }
 
   private async findingFacts(
