@@ -19,6 +19,15 @@ module.exports = {
       testRegex: '\\.e2e-spec\\.ts$',
       transform,
     },
+    {
+      // Load, crash and restart tests against the built app as separate processes; run by
+      // `npm run test:reliability` and .ci/run, not by `npm test`.
+      displayName: 'reliability',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/reliability'],
+      testRegex: '\\.reliability-spec\\.ts$',
+      transform,
+    },
   ],
   maxWorkers: 2,
   testTimeout: 60000,
