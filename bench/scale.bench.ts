@@ -195,7 +195,7 @@ async function prepare(target: Target, actions: number, trusts: number): Promise
   const wanted = JSON.stringify({ trusts, actions, seed: 1 });
   if (
     marker?.changes === wanted &&
-    (await dataSource.query('SELECT 1 FROM action LIMIT 1')).length
+    (await dataSource.query<unknown[]>('SELECT 1 FROM action LIMIT 1')).length
   ) {
     process.stdout.write(`Reusing the generated data set (${wanted}).\n`);
   } else {
