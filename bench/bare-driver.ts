@@ -14,7 +14,8 @@ export interface BareDriver {
 
 export function openBareDriver(target: { sqlitePath?: string; databaseUrl?: string }): BareDriver {
   if (target.databaseUrl) {
-    const pool = new Pool({ connectionString: target.databaseUrl, max: 10 });
+    // The same pool size and session settings as the app's (data-source-options.ts).
+    const pool = new Pool({ connectionString: target.databaseUrl, max: 10, options: '-c jit=off' });
     return {
       query: async <T>(sql: string, values: unknown[]) =>
         (await pool.query(sql, values)).rows as T[],

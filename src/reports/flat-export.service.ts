@@ -75,20 +75,15 @@ export class FlatExportService {
     return this.write(out, format, 'Findings', FINDING_COLUMNS, withNames, describeFilters(query));
   }
 
-  /** Reads the next batch while the current one is being written, so the two overlap. */
   private async *actionBatches(
     query: ListActionsQueryDto,
     asOf: string,
   ): AsyncGenerator<ActionExportRow> {
-    const fetch = (afterId: number) =>
-      this.facts.findExportBatchAfter(query, asOf, afterId, ACTION_BATCH);
-    let next = fetch(0);
-    for (;;) {
-      const batch = await next;
-      const full = batch.length === ACTION_BATCH;
-      if (full) next = fetch(Number(batch[batch.length - 1].id));
+    for (let afterId = 0; ;) {
+      const batch = await this.facts.findExportBatchAfter(query, asOf, afterId, ACTION_BATCH);
       for (const row of batch) yield toActionExportRow(row, asOf);
-      if (!full) return;
+      if (batch.length < ACTION_BATCH) return;
+      afterId = Number(batch[batch.length - 1].id);
     }
   }
 
