@@ -207,9 +207,9 @@ export class BoardReportService {
   private async allActions(query: ListActionsQueryDto, asOf: string): Promise<ActionDto[]> {
     const all: ActionDto[] = [];
     for (let afterId = 0; ;) {
-      const batch = await this.actions.batchAfter(query, asOf, afterId, 500);
+      const batch = await this.actions.batchAfter(query, asOf, afterId, 2000);
       all.push(...batch);
-      if (batch.length < 500) return all;
+      if (batch.length < 2000) return all;
       afterId = batch[batch.length - 1].id;
     }
   }
