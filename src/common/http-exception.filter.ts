@@ -103,6 +103,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
         'That already exists (it was created by another request just now)',
       );
     }
+    const nullColumn = exception instanceof QueryFailedError ? notNullColumn(exception) : null;
+    if (nullColumn) {
+      // A partial update sent null for a required field: class-validator lets null through
+      // @IsOptional, and the column refuses it. The transaction rolled back; name the field.
+      const field = nullColumn.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+      return {
+        ...body('VALIDATION_FAILED', `${field} must not be null`),
+        errors: [{ field, reason: 'must not be null' }],
+      };
+    }
     if (exception instanceof QueryFailedError && isConnectionFailure(exception)) {
       return body('DATABASE_UNAVAILABLE', 'The database is not available; try again shortly');
     }
@@ -138,6 +148,18 @@ function isConnectionFailure(error: unknown): boolean {
   return (
     typeof code === 'string' &&
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(code)
+  );
+}
+
+/** The column of a NOT NULL violation (PostgreSQL 23502, or SQLite's message), if it is one. */
+function notNullColumn(error: Error): string | null {
+  const driverError = (
+    error as { driverError?: { code?: string; column?: string; message?: string } }
+  ).driverError;
+  if (driverError?.code === '23502' && driverError.column) return driverError.column;
+  return (
+    /NOT NULL constraint failed: \w+\.(\w+)/.exec(driverError?.message ?? error.message)?.[1] ??
+    null
   );
 }
 

@@ -87,3 +87,9 @@ export function IsBooleanQuery() {
     IsBoolean({ message: (args: ValidationArguments) => `${args.property} must be true or false` }),
   );
 }
+
+/**
+ * For PartialType: a field the create DTO requires is validated when it is null, so a partial
+ * update cannot null it; fields the create DTO marks @IsOptional may still be cleared with null.
+ */
+export const NOT_NULL = { skipNullProperties: false } as const;

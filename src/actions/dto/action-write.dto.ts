@@ -13,7 +13,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { IsCalendarDate, IsNotBefore, IsOneOf, IsText } from '../../common/validators';
+import { IsCalendarDate, IsNotBefore, IsOneOf, IsText, NOT_NULL } from '../../common/validators';
 import { EVIDENCE_CATEGORIES, EvidenceCategory } from '../../cqc/evidence-categories';
 import { ACTION_STATUSES, ActionStatus } from '../action.entity';
 import { EVIDENCE_KINDS, EvidenceKind } from '../evidence.entity';
@@ -64,6 +64,8 @@ export class CreateActionDto {
 
 export class UpdateActionDto extends PartialType(
   OmitType(CreateActionDto, ['ownerId', 'executiveLeadId', 'dueDate'] as const),
+  // null is refused for fields the create requires; fields it leaves optional may be cleared.
+  NOT_NULL,
 ) {
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) version?: number;
 }

@@ -10,7 +10,13 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
-import { IsBooleanQuery, IsCalendarDate, IsNotBefore, IsText } from '../../common/validators';
+import {
+  IsBooleanQuery,
+  IsCalendarDate,
+  IsNotBefore,
+  IsText,
+  NOT_NULL,
+} from '../../common/validators';
 import { CoreService } from '../core-service.entity';
 import { RatingInputDto, RatingsGridDto } from './rating.dto';
 
@@ -49,6 +55,8 @@ export class CreateCoreServiceDto {
 
 export class UpdateCoreServiceDto extends PartialType(
   OmitType(CreateCoreServiceDto, ['organisationId', 'ratings'] as const),
+  // null is refused for fields the create requires; fields it leaves optional may be cleared.
+  NOT_NULL,
 ) {}
 
 export class ListCoreServicesQueryDto extends PageQueryDto {

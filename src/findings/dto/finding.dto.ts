@@ -10,7 +10,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
-import { IsBooleanQuery, IsCalendarDate, IsOneOf, IsText } from '../../common/validators';
+import { IsBooleanQuery, IsCalendarDate, IsOneOf, IsText, NOT_NULL } from '../../common/validators';
 import { KEY_QUESTIONS, KeyQuestion } from '../../cqc/key-questions';
 import { ALL_QUALITY_STATEMENTS } from '../../cqc/quality-statements';
 import {
@@ -61,6 +61,8 @@ export class CreateFindingDto {
 
 export class UpdateFindingDto extends PartialType(
   OmitType(CreateFindingDto, ['organisationId'] as const),
+  // null is refused for fields the create requires; fields it leaves optional may be cleared.
+  NOT_NULL,
 ) {
   @ApiPropertyOptional({ description: 'The version you read; a stale one is refused with 409' })
   @IsOptional()

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, Min } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
-import { IsCalendarDate, IsNotBefore, IsOneOf, IsText } from '../../common/validators';
+import { IsCalendarDate, IsNotBefore, IsOneOf, IsText, NOT_NULL } from '../../common/validators';
 import { Inspection, INSPECTION_KINDS, InspectionKind } from '../inspection.entity';
 
 export class CreateInspectionDto {
@@ -33,6 +33,8 @@ export class CreateInspectionDto {
 
 export class UpdateInspectionDto extends PartialType(
   OmitType(CreateInspectionDto, ['organisationId'] as const),
+  // null is refused for fields the create requires; fields it leaves optional may be cleared.
+  NOT_NULL,
 ) {}
 
 export class ListInspectionsQueryDto extends PageQueryDto {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
-import { IsOneOf, IsText } from '../../common/validators';
+import { IsOneOf, IsText, NOT_NULL } from '../../common/validators';
 import { RatingsGridDto } from '../../core-services/dto/rating.dto';
 import { Organisation, ORGANISATION_KINDS, OrganisationKind } from '../organisation.entity';
 
@@ -20,7 +20,7 @@ export class CreateOrganisationDto {
   @ApiProperty({ enum: ORGANISATION_KINDS }) @IsOneOf(ORGANISATION_KINDS) kind: OrganisationKind;
 }
 
-export class UpdateOrganisationDto extends PartialType(CreateOrganisationDto) {}
+export class UpdateOrganisationDto extends PartialType(CreateOrganisationDto, NOT_NULL) {}
 
 export class ListOrganisationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ORGANISATION_KINDS })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
-import { IsBooleanQuery, IsOneOf, IsText } from '../../common/validators';
+import { IsBooleanQuery, IsOneOf, IsText, NOT_NULL } from '../../common/validators';
 import { User, USER_ROLES, UserRole } from '../user.entity';
 
 export class CreateUserDto {
@@ -21,7 +21,7 @@ export class CreateUserDto {
   password?: string;
 }
 
-export class UpdateUserDto extends PartialType(CreateUserDto) {}
+export class UpdateUserDto extends PartialType(CreateUserDto, NOT_NULL) {}
 
 export class ListUsersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: USER_ROLES }) @IsOptional() @IsOneOf(USER_ROLES) role?: UserRole;
