@@ -259,6 +259,31 @@ describe('bad input, generated', () => {
     );
   });
 
+  it('answers generated path ids with a non-5xx', async () => {
+    const id = fc.oneof(
+      fc.integer({ min: -10, max: 10 }).map(String),
+      fc.bigInt({ min: 2n ** 31n - 2n, max: 2n ** 70n }).map(String),
+      fc.string({ maxLength: 12 }).map(encodeURIComponent),
+    );
+    const paths = fc.constantFrom(
+      '/api/v1/actions/ID',
+      '/api/v1/actions/ID/progress',
+      '/api/v1/findings/ID',
+      '/api/v1/organisations/ID',
+      '/api/v1/core-services/ID',
+      '/api/v1/readiness/core-services/ID',
+      '/api/v1/users/ID',
+    );
+    await fc.assert(
+      fc.asyncProperty(paths, id, async (path, value) => {
+        const response = await t.http.get(path.replace('ID', value));
+        if (response.status >= 500)
+          throw new Error(`${path} with ${value} answered ${response.status}`);
+      }),
+      { numRuns: RUNS * 4 },
+    );
+  });
+
   it('refuses generated files on every import route and stores nothing', async () => {
     const routes = [
       '/api/v1/imports/report',

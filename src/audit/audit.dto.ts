@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { PageQueryDto } from '../common/pagination';
-import { IsCalendarDate, IsOneOf } from '../common/validators';
+import { IsCalendarDate, IsOneOf, MAX_ID } from '../common/validators';
 import { AUDIT_ACTIONS, AuditAction, AuditEvent } from './audit-event.entity';
 
 export class ListAuditQueryDto extends PageQueryDto {
@@ -20,7 +20,13 @@ export class ListAuditQueryDto extends PageQueryDto {
   @IsOptional()
   @Matches(/^[a-z_]{1,30}:[\w-]{1,40}$/, { message: 'subject must look like action:4' })
   subject?: string;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) actorId?: number;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  actorId?: number;
   @ApiPropertyOptional({ enum: AUDIT_ACTIONS })
   @IsOptional()
   @IsOneOf(AUDIT_ACTIONS)

@@ -1,12 +1,28 @@
-import { createParamDecorator, ExecutionContext, Param, ParseIntPipe } from '@nestjs/common';
+import {
+  createParamDecorator,
+  ExecutionContext,
+  Param,
+  ParseIntPipe,
+  PipeTransform,
+} from '@nestjs/common';
 import type { Request } from 'express';
 import { validationFailed } from './app-error';
+import { MAX_ID } from './validators';
 
-/** A numeric path id; anything else is a 400 naming the parameter. */
+/** A numeric path id; anything else, or one no row could have, is a 400 naming the parameter. */
 export function IdParam(name = 'id') {
+  const inRange: PipeTransform<number, number> = {
+    transform: (value) => {
+      if (value < 1 || value > MAX_ID) {
+        throw validationFailed(name, `must be a whole number from 1 to ${MAX_ID}`);
+      }
+      return value;
+    },
+  };
   return Param(
     name,
     new ParseIntPipe({ exceptionFactory: () => validationFailed(name, 'must be a whole number') }),
+    inRange,
   );
 }
 

@@ -93,3 +93,6 @@ export function IsBooleanQuery() {
  * update cannot null it; fields the create DTO marks @IsOptional may still be cleared with null.
  */
 export const NOT_NULL = { skipNullProperties: false } as const;
+
+/** The largest id a column holds (PostgreSQL integer); a larger one cannot name a row. */
+export const MAX_ID = 2_147_483_647;

@@ -58,7 +58,7 @@ export class ImportsController {
     @CurrentUser() user: User,
     @UploadedFile() file?: UploadedImportFile,
   ) {
-    if (!file && body.text === undefined)
+    if (!file && (body.text === undefined || body.text === null))
       throw validationFailed('file', 'send the report as a file, or its text as { "text": ... }');
     return this.imports.report(
       { file, text: file ? undefined : body.text },

@@ -9,12 +9,12 @@ import {
 import { Type } from 'class-transformer';
 import { PassThrough } from 'node:stream';
 import type { Response } from 'express';
-import { IsInt, IsOptional, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ListActionsQueryDto } from '../actions/dto/action-read.dto';
 import { Allow, READ_ROLES } from '../auth/roles';
 import { todayDate } from '../common/dates';
 import { ApiErrorResponses } from '../common/error-body';
-import { IsCalendarDate, IsOneOf } from '../common/validators';
+import { IsCalendarDate, IsOneOf, MAX_ID } from '../common/validators';
 import { ListFindingsQueryDto } from '../findings/dto/finding.dto';
 import { renderBoardReportHtml } from './board-report.html';
 import { writeBoardReportPdf } from './board-report.pdf';
@@ -46,17 +46,24 @@ export class FindingsExportQueryDto extends ListFindingsQueryDto {
 
 /** What every trust-level report takes: the trust, the date, and optional filters. */
 class TrustReportQueryDto {
-  @ApiProperty() @Type(() => Number) @IsInt() @Min(1) organisationId: number;
+  @ApiProperty() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_ID) organisationId: number;
   @ApiPropertyOptional({ description: 'As at the end of this date (default today)' })
   @IsOptional()
   @IsCalendarDate()
   asOf?: string;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) coreServiceId?: number;
   @ApiPropertyOptional()
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_ID)
+  coreServiceId?: number;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
   executiveLeadId?: number;
 }
 
@@ -78,7 +85,7 @@ export class BoardReportQueryDto extends TrustReportQueryDto {
 }
 
 export class EvidencePackQueryDto {
-  @ApiProperty() @Type(() => Number) @IsInt() @Min(1) coreServiceId: number;
+  @ApiProperty() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_ID) coreServiceId: number;
   @ApiPropertyOptional({ description: 'As at the end of this date (default today)' })
   @IsOptional()
   @IsCalendarDate()

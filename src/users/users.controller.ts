@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { IdParam } from '../common/request-params';
 import { Allow, READ_ROLES } from '../auth/roles';
 import { ApiErrorResponses } from '../common/error-body';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
@@ -24,7 +25,7 @@ export class UsersController {
   @Get(':id')
   @Allow(...READ_ROLES)
   @ApiOkResponse({ type: UserDto })
-  get(@Param('id', ParseIntPipe) id: number) {
+  get(@IdParam() id: number) {
     return this.users.get(id);
   }
 
@@ -36,7 +37,7 @@ export class UsersController {
 
   @Patch(':id')
   @ApiOkResponse({ type: UserDto })
-  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto) {
+  update(@IdParam() id: number, @Body() dto: UpdateUserDto) {
     return this.users.update(id, dto);
   }
 }

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
-import { IsBooleanQuery, IsCalendarDate, IsOneOf, IsText } from '../../common/validators';
+import { IsBooleanQuery, IsCalendarDate, IsOneOf, IsText, MAX_ID } from '../../common/validators';
 import { EVIDENCE_CATEGORIES, EvidenceCategory } from '../../cqc/evidence-categories';
 import { BRAG_COLOURS, Brag } from '../../readiness/brag';
 import { DELIVERY_STATUSES, DeliveryReason, DeliveryStatus } from '../../readiness/delivery-status';
@@ -34,6 +34,7 @@ const OptionalIdQuery = () => (target: object, key: string) => {
   Type(() => Number)(target, key);
   IsInt()(target, key);
   Min(1)(target, key);
+  Max(MAX_ID)(target, key);
 };
 
 export class ListActionsQueryDto extends PageQueryDto {

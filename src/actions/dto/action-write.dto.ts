@@ -13,7 +13,14 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { IsCalendarDate, IsNotBefore, IsOneOf, IsText, NOT_NULL } from '../../common/validators';
+import {
+  IsCalendarDate,
+  IsNotBefore,
+  IsOneOf,
+  IsText,
+  NOT_NULL,
+  MAX_ID,
+} from '../../common/validators';
 import { EVIDENCE_CATEGORIES, EvidenceCategory } from '../../cqc/evidence-categories';
 import { ACTION_STATUSES, ActionStatus } from '../action.entity';
 import { EVIDENCE_KINDS, EvidenceKind } from '../evidence.entity';
@@ -28,6 +35,7 @@ export class VersionedDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(MAX_ID)
   version?: number;
 }
 
@@ -40,6 +48,8 @@ export class CreateActionDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(MAX_ID, { each: true })
   findingIds: number[];
   @ApiPropertyOptional({ example: 'CHIS-MD1-A1' }) @IsOptional() @IsText(30) reference?: string;
   @ApiProperty({ example: 'Complete mandatory training for all ward staff' })
@@ -50,8 +60,8 @@ export class CreateActionDto {
   @IsOptional()
   @IsText(NOTE_MAX)
   successMeasure?: string;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) ownerId?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) executiveLeadId?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(MAX_ID) ownerId?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(MAX_ID) executiveLeadId?: number;
   @ApiPropertyOptional({ example: '2026-12-01' })
   @IsOptional()
   @IsCalendarDate()
@@ -67,12 +77,12 @@ export class UpdateActionDto extends PartialType(
   // null is refused for fields the create requires; fields it leaves optional may be cleared.
   NOT_NULL,
 ) {
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) version?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(MAX_ID) version?: number;
 }
 
 export class AssignActionDto extends VersionedDto {
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) ownerId?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) executiveLeadId?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(MAX_ID) ownerId?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(MAX_ID) executiveLeadId?: number;
 }
 
 export class PostProgressDto extends VersionedDto {

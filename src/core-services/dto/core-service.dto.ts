@@ -6,6 +6,7 @@ import {
   IsBoolean,
   IsInt,
   IsOptional,
+  Max,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -16,12 +17,13 @@ import {
   IsNotBefore,
   IsText,
   NOT_NULL,
+  MAX_ID,
 } from '../../common/validators';
 import { CoreService } from '../core-service.entity';
 import { RatingInputDto, RatingsGridDto } from './rating.dto';
 
 export class CreateCoreServiceDto {
-  @ApiProperty() @IsInt() @Min(1) organisationId: number;
+  @ApiProperty() @IsInt() @Min(1) @Max(MAX_ID) organisationId: number;
   @ApiProperty({
     example: 'Community health inpatient services',
     description: 'A catalogue name or alias (stored as the canonical name), or a custom name',
@@ -60,7 +62,13 @@ export class UpdateCoreServiceDto extends PartialType(
 ) {}
 
 export class ListCoreServicesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) organisationId?: number;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  organisationId?: number;
   @ApiPropertyOptional({ description: 'Reinspection expected on or before this date' })
   @IsOptional()
   @IsCalendarDate()

@@ -6,11 +6,19 @@ import {
   IsIn,
   IsInt,
   IsOptional,
+  Max,
   Min,
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
-import { IsBooleanQuery, IsCalendarDate, IsOneOf, IsText, NOT_NULL } from '../../common/validators';
+import {
+  IsBooleanQuery,
+  IsCalendarDate,
+  IsOneOf,
+  IsText,
+  NOT_NULL,
+  MAX_ID,
+} from '../../common/validators';
 import { KEY_QUESTIONS, KeyQuestion } from '../../cqc/key-questions';
 import { ALL_QUALITY_STATEMENTS } from '../../cqc/quality-statements';
 import {
@@ -26,12 +34,13 @@ import { RegulationCitationDto } from './regulation.dto';
 export const FINDING_TEXT_MAX = 10000;
 
 export class CreateFindingDto {
-  @ApiProperty() @IsInt() @Min(1) organisationId: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) inspectionId?: number;
+  @ApiProperty() @IsInt() @Min(1) @Max(MAX_ID) organisationId: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(MAX_ID) inspectionId?: number;
   @ApiPropertyOptional({ description: 'Omit for a trust-wide finding' })
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(MAX_ID)
   coreServiceId?: number;
   @ApiPropertyOptional({ enum: KEY_QUESTIONS })
   @IsOptional()
@@ -68,13 +77,32 @@ export class UpdateFindingDto extends PartialType(
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(MAX_ID)
   version?: number;
 }
 
 export class ListFindingsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) organisationId?: number;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) coreServiceId?: number;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) inspectionId?: number;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  organisationId?: number;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  coreServiceId?: number;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  inspectionId?: number;
   @ApiPropertyOptional({ enum: FINDING_TYPES })
   @IsOptional()
   @IsOneOf(FINDING_TYPES)

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { IsBooleanQuery, IsOneOf } from '../../common/validators';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBooleanQuery, IsOneOf, MAX_ID } from '../../common/validators';
 import { ORGANISATION_KINDS, OrganisationKind } from '../../organisations/organisation.entity';
 import { CONFLICT_MODES, ConflictMode } from '../plan-import.service';
 
@@ -20,6 +20,7 @@ export class ImportQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_ID)
   organisationId?: number;
 }
 

@@ -1,12 +1,19 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
-import { IsCalendarDate, IsNotBefore, IsOneOf, IsText, NOT_NULL } from '../../common/validators';
+import {
+  IsCalendarDate,
+  IsNotBefore,
+  IsOneOf,
+  IsText,
+  NOT_NULL,
+  MAX_ID,
+} from '../../common/validators';
 import { Inspection, INSPECTION_KINDS, InspectionKind } from '../inspection.entity';
 
 export class CreateInspectionDto {
-  @ApiProperty() @IsInt() @Min(1) organisationId: number;
+  @ApiProperty() @IsInt() @Min(1) @Max(MAX_ID) organisationId: number;
   @ApiProperty({ enum: INSPECTION_KINDS }) @IsOneOf(INSPECTION_KINDS) kind: InspectionKind;
   @ApiProperty({ example: '2017-10-03' }) @IsCalendarDate() visitStart: string;
   @ApiPropertyOptional({ example: '2017-10-12' })
@@ -28,6 +35,8 @@ export class CreateInspectionDto {
   @IsArray()
   @ArrayMaxSize(100)
   @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(MAX_ID, { each: true })
   coreServiceIds?: number[];
 }
 
@@ -38,7 +47,13 @@ export class UpdateInspectionDto extends PartialType(
 ) {}
 
 export class ListInspectionsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) organisationId?: number;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  organisationId?: number;
   @ApiPropertyOptional({ enum: INSPECTION_KINDS })
   @IsOptional()
   @IsOneOf(INSPECTION_KINDS)
