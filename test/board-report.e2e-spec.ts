@@ -1,5 +1,7 @@
 import ExcelJS from 'exceljs';
+import { Client } from 'pg';
 import { addDays, todayDate } from '../src/common/dates';
+import { ReadSnapshot } from '../src/database/read-snapshot';
 import { Transactions } from '../src/database/transactions';
 import { pdfPages } from '../src/imports/pdf-text';
 import { ReadinessService } from '../src/readiness/readiness.service';
@@ -207,6 +209,58 @@ describe('the board report (HTML)', () => {
     expect(after.actionsByDeliveryStatus.COMPLETED).toBe(
       first.actionsByDeliveryStatus.COMPLETED + 1,
     );
+  });
+
+  it('runs the reads of a snapshot one at a time on its connection, and other reads together', async () => {
+    const transactions = t.app.get(Transactions);
+    let running = 0;
+    let mostAtOnce = 0;
+    const read = (value: string) => async () => {
+      running += 1;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      running -= 1;
+      return value;
+    };
+    const inSnapshot = await transactions.snapshot(() =>
+      ReadSnapshot.all([read('a'), read('b'), read('c')]),
+    );
+    expect({ inSnapshot, mostAtOnce }).toEqual({ inSnapshot: ['a', 'b', 'c'], mostAtOnce: 1 });
+    mostAtOnce = 0;
+    const outside = await ReadSnapshot.all([read('a'), read('b'), read('c')]);
+    expect({ outside, mostAtOnce }).toEqual({ outside: ['a', 'b', 'c'], mostAtOnce: 3 });
+
+    // node-postgres warns (and pg 9 will fail) when a query is sent on a client still busy
+    // with another; every report runs in a snapshot, so none may do that. The check below is
+    // pg's own condition for that warning (which Node prints only once per process).
+    const overlapping: string[] = [];
+    const client = Client.prototype as unknown as {
+      query: (this: { _queryQueue: unknown[]; pipeline?: boolean }, ...args: unknown[]) => unknown;
+    };
+    const query = client.query;
+    client.query = function (...args: unknown[]) {
+      if (this._queryQueue.length > 0 && !this.pipeline)
+        overlapping.push(String(args[0]).slice(0, 120));
+      return query.apply(this, args);
+    };
+    try {
+      const service = (
+        await t.http.get(`/api/v1/readiness?organisationId=${organisationId}`).expect(200)
+      ).body.coreServices.find((s: { coreServiceId: number | null }) => s.coreServiceId);
+      await t.http.get(`/api/v1/reports/board?organisationId=${organisationId}`).expect(200);
+      await t.http
+        .get(`/api/v1/reports/board?organisationId=${organisationId}&format=xlsx`)
+        .expect(200);
+      await t.http
+        .get(`/api/v1/reports/actions?organisationId=${organisationId}&format=csv`)
+        .expect(200);
+      await t.http
+        .get(`/api/v1/reports/evidence-pack?coreServiceId=${service.coreServiceId}`)
+        .expect(200);
+    } finally {
+      client.query = query;
+    }
+    expect(overlapping).toEqual([]);
   });
 
   it('plots the last six month ends and the as-at date', () => {

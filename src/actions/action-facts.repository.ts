@@ -138,22 +138,24 @@ export class ActionFactsRepository {
     if (ids.length === 0) return byId;
     const person = (alias: string) =>
       `${alias}.id AS ${alias}_id, ${alias}.name AS ${alias}_name, ${alias}.email AS ${alias}_email`;
-    const [actions, links] = await Promise.all([
-      this.run<ActionWithPeopleRow>(
-        `SELECT a.*, ${person('ow')}, ${person('el')}, ${person('ab')}
+    const [actions, links] = await ReadSnapshot.all([
+      () =>
+        this.run<ActionWithPeopleRow>(
+          `SELECT a.*, ${person('ow')}, ${person('el')}, ${person('ab')}
          FROM action a
          LEFT JOIN app_user ow ON ow.id = a.owner_id
          LEFT JOIN app_user el ON el.id = a.executive_lead_id
          LEFT JOIN app_user ab ON ab.id = a.assured_by_id
          WHERE a.id IN (:...ids)`,
-        { ids },
-      ),
-      this.run<{ action_id: number; finding_id: number; core_service_id: number | null }>(
-        `SELECT af.action_id, af.finding_id, f.core_service_id
+          { ids },
+        ),
+      () =>
+        this.run<{ action_id: number; finding_id: number; core_service_id: number | null }>(
+          `SELECT af.action_id, af.finding_id, f.core_service_id
          FROM action_finding af JOIN finding f ON f.id = af.finding_id
          WHERE af.action_id IN (:...ids)`,
-        { ids },
-      ),
+          { ids },
+        ),
     ]);
     for (const row of actions) byId.set(Number(row.id), toAction(row));
     for (const link of links) {

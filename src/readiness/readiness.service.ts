@@ -52,48 +52,52 @@ export class ReadinessService {
       AND pu.created_at <= :asOfEnd ORDER BY pu.created_at DESC, pu.id DESC LIMIT 1), 'NOT_STARTED')`;
 
     const [services, findingRows, serviceActionRows, mustActionRows, totalRows, openRows] =
-      await Promise.all([
-        ReadSnapshot.manager(this.dataSource)
-          .getRepository(CoreService)
-          .find({ where: { organisationId }, order: { name: 'ASC' } }),
-        this.facts.run<{
-          core_service_id: number | null;
-          type: FindingType;
-          n: number;
-          uncovered: number;
-        }>(
-          `SELECT f.core_service_id AS core_service_id, f.type AS type, COUNT(*) AS n,
+      await ReadSnapshot.all([
+        () =>
+          ReadSnapshot.manager(this.dataSource)
+            .getRepository(CoreService)
+            .find({ where: { organisationId }, order: { name: 'ASC' } }),
+        () =>
+          this.facts.run<{
+            core_service_id: number | null;
+            type: FindingType;
+            n: number;
+            uncovered: number;
+          }>(
+            `SELECT f.core_service_id AS core_service_id, f.type AS type, COUNT(*) AS n,
            SUM(CASE WHEN EXISTS (SELECT 1 FROM action_finding af JOIN action a ON a.id = af.action_id
              WHERE af.finding_id = f.id AND a.created_at <= :asOfEnd AND ${statusAt} <> 'CANCELLED') THEN 0 ELSE 1 END) AS uncovered
          FROM finding f WHERE f.organisation_id = :organisationId AND f.created_at <= :asOfEnd
          GROUP BY f.core_service_id, f.type`,
-          params,
-        ),
-        this.actionCounts(actionsOfOrganisation, params, false),
-        this.actionCounts(actionsOfOrganisation, params, true),
-        this.facts.run<{ delivery_status: DeliveryStatus; n: number }>(
-          `SELECT d.delivery_status AS delivery_status, COUNT(*) AS n ${actionsOfOrganisation} GROUP BY d.delivery_status`,
-          params,
-        ),
-        this.facts.run<{
-          id: number;
-          core_service_id: number | null;
-          title: string;
-          reference: string | null;
-          progress_at: number;
-          last_activity_at: string;
-          created_at: string;
-          due_at: string;
-        }>(
-          `SELECT DISTINCT d.id AS id, f.core_service_id AS core_service_id, a2.title AS title, a2.reference AS reference,
+            params,
+          ),
+        () => this.actionCounts(actionsOfOrganisation, params, false),
+        () => this.actionCounts(actionsOfOrganisation, params, true),
+        () =>
+          this.facts.run<{ delivery_status: DeliveryStatus; n: number }>(
+            `SELECT d.delivery_status AS delivery_status, COUNT(*) AS n ${actionsOfOrganisation} GROUP BY d.delivery_status`,
+            params,
+          ),
+        () =>
+          this.facts.run<{
+            id: number;
+            core_service_id: number | null;
+            title: string;
+            reference: string | null;
+            progress_at: number;
+            last_activity_at: string;
+            created_at: string;
+            due_at: string;
+          }>(
+            `SELECT DISTINCT d.id AS id, f.core_service_id AS core_service_id, a2.title AS title, a2.reference AS reference,
            d.progress_at AS progress_at, d.last_activity_at AS last_activity_at, d.created_at AS created_at, d.due_at AS due_at
          ${actionsOfOrganisation}
          JOIN action a2 ON a2.id = d.id
          JOIN action_finding af ON af.action_id = d.id JOIN finding f ON f.id = af.finding_id
          WHERE d.status_at IN ('NOT_STARTED', 'IN_PROGRESS')
          ORDER BY d.due_at, d.id`,
-          params,
-        ),
+            params,
+          ),
       ]);
 
     const buckets = [

@@ -57,28 +57,31 @@ export class EvidencePackService {
     );
     const ids = actions.map((a) => a.id);
     const [history, evidence, dueDates] = ids.length
-      ? await Promise.all([
-          ReadSnapshot.manager(this.dataSource)
-            .getRepository(ProgressUpdate)
-            .find({
-              where: { actionId: In(ids), createdAt: LessThanOrEqual(end) },
-              relations: { author: true },
-              order: { createdAt: 'ASC', id: 'ASC' },
-            }),
-          ReadSnapshot.manager(this.dataSource)
-            .getRepository(Evidence)
-            .find({
-              where: { actionId: In(ids), submittedAt: LessThanOrEqual(end) },
-              relations: { submittedBy: true, reviewedBy: true },
-              order: { submittedAt: 'ASC', id: 'ASC' },
-            }),
-          ReadSnapshot.manager(this.dataSource)
-            .getRepository(DueDateChange)
-            .find({
-              where: { actionId: In(ids), createdAt: LessThanOrEqual(end) },
-              relations: { changedBy: true },
-              order: { createdAt: 'ASC', id: 'ASC' },
-            }),
+      ? await ReadSnapshot.all([
+          () =>
+            ReadSnapshot.manager(this.dataSource)
+              .getRepository(ProgressUpdate)
+              .find({
+                where: { actionId: In(ids), createdAt: LessThanOrEqual(end) },
+                relations: { author: true },
+                order: { createdAt: 'ASC', id: 'ASC' },
+              }),
+          () =>
+            ReadSnapshot.manager(this.dataSource)
+              .getRepository(Evidence)
+              .find({
+                where: { actionId: In(ids), submittedAt: LessThanOrEqual(end) },
+                relations: { submittedBy: true, reviewedBy: true },
+                order: { submittedAt: 'ASC', id: 'ASC' },
+              }),
+          () =>
+            ReadSnapshot.manager(this.dataSource)
+              .getRepository(DueDateChange)
+              .find({
+                where: { actionId: In(ids), createdAt: LessThanOrEqual(end) },
+                relations: { changedBy: true },
+                order: { createdAt: 'ASC', id: 'ASC' },
+              }),
         ])
       : [[], [], []];
 
