@@ -1,14 +1,22 @@
 /// <reference lib="dom" />
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Browser, chromium, Locator, Page } from 'playwright-core';
 
-/** Debian's Chromium; `.ci/run` installs it. Without it the browser tests are skipped, so `npm test` needs only Node. */
+/** Debian's Chromium; `.ci/run` installs it. Without it the browser tests are skipped (and fail in CI), so `npm test` needs only Node. */
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
 
 export const DEMO_PASSWORD = 'cqc-tracker-demo-2026';
-export const SCREENSHOTS = path.join(__dirname, '..', 'docs', 'images', 'pages');
+/**
+ * Tests write nothing tracked: screenshots go to a temporary folder unless
+ * `UPDATE_SCREENSHOTS=1` (`npm run screenshots`) asks for the documentation's copies.
+ */
+export const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? path.join(__dirname, '..', 'docs', 'images', 'pages')
+    : mkdtempSync(path.join(tmpdir(), 'page-screenshots-'));
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({

@@ -4,17 +4,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { binary } from './downloads';
+import { describeWithTool } from './external-tools';
 import { createTestApp, TestApp } from './test-app';
 
 /**
  * The XLSX files opened by a second, independent reader: LibreOffice converts them to CSV.
  * LibreOffice is not an npm package, so these run where it is installed (`.ci/run` installs
- * Debian's libreoffice-calc-nogui); on a machine without it they are reported as skipped.
+ * Debian's libreoffice-calc-nogui); on a machine without it they are reported as skipped, and in CI they fail.
  */
 const SOFFICE = ['/usr/bin/soffice', '/usr/bin/libreoffice'].find((candidate) =>
   fs.existsSync(candidate),
 );
-const describeWithLibreOffice = SOFFICE ? describe : describe.skip;
+const describeWithLibreOffice = describeWithTool('LibreOffice (soffice)', SOFFICE !== undefined);
 
 describeWithLibreOffice('XLSX opened by LibreOffice', () => {
   let t: TestApp;

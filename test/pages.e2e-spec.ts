@@ -14,6 +14,7 @@ import {
   signOut,
 } from './browser';
 import { createTestApp, TestApp } from './test-app';
+import { describeWithTool } from './external-tools';
 
 const QUALITY_LEAD = 'priya.shah@example.nhs.uk';
 const EXECUTIVE = 'helen.carter@example.nhs.uk';
@@ -23,10 +24,10 @@ const REPORT = path.join(__dirname, 'fixtures', 'report-community-trust.txt');
 
 /**
  * The pages as people use them: Debian's Chromium driving the real app on a real database,
- * with every page checked against WCAG 2.2 AA by axe-core. Screenshots go to
- * docs/images/pages.
+ * with every page checked against WCAG 2.2 AA by axe-core. Screenshots go to a temporary
+ * folder; `npm run screenshots` writes them to docs/images/pages instead.
  */
-(hasChromium ? describe : describe.skip)('pages in a browser', () => {
+describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)('pages in a browser', () => {
   // A real browser on a 2-core machine: each walk through the pages takes tens of seconds.
   jest.setTimeout(240_000);
 
