@@ -1,6 +1,7 @@
 /**
  * The catalogue of NHS trusts' core services, with the paraphrases trusts and reports use.
- * Labels marked unverified in CQC.md are kept here as data so they are easy to correct.
+ * Labels that could not be verified against a CQC source are kept here as data so they are
+ * easy to correct (docs/domain.md).
  */
 export const SECTORS = ['community', 'mental_health', 'acute', 'ambulance'] as const;
 export type Sector = (typeof SECTORS)[number];

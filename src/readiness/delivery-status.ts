@@ -44,7 +44,7 @@ export type DeliveryReason =
   | 'ON_TRACK';
 
 /**
- * DESIGN.md's delivery status as at `asOf` (a calendar date). The SQL translation in
+ * The delivery status of docs/domain.md as at `asOf` (a calendar date). The SQL translation in
  * delivery-status.sql.ts must give the same answer; an e2e test compares the two.
  */
 export function deliveryReason(facts: DeliveryFacts, asOf: string): DeliveryReason {

@@ -27,7 +27,7 @@ export interface Verdict {
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /**
- * DESIGN.md's readiness verdict. READY: every MUST finding has an action, all of them are
+ * The readiness verdict of docs/domain.md. READY: every MUST finding has an action, all of them are
  * completed or assured, and nothing is off track. NOT_READY: a MUST finding has no action,
  * or a MUST action is off track, or a MUST action is due after the reinspection date. AT_RISK
  * otherwise. Every reason that applies is listed, worst first.

@@ -2,7 +2,7 @@ import type { KeyQuestion } from '../cqc/key-questions';
 
 /**
  * What synthetic findings are about: the recurring themes of CQC inspection reports of NHS
- * trusts (see shared/seeds), each with the key question and the regulation a MUST finding
+ * trusts (from published reports and trust papers), each with the key question and the regulation a MUST finding
  * cites, and the kinds of action trusts plan for them.
  */
 export interface Theme {
