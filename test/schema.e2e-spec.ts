@@ -41,4 +41,36 @@ describe('database schema', () => {
     expect(tables).toEqual([]);
     await dataSource.runMigrations();
   });
+
+  it('puts existing non-admin users into every existing trust when memberships arrive', async () => {
+    // Back to the schema before memberships, with two trusts, an owner and an admin.
+    await dataSource.undoLastMigration();
+    const now = '2026-01-01T00:00:00.000Z';
+    for (const [name, ods] of [
+      ['Trust A', 'TA1'],
+      ['Trust B', 'TB1'],
+    ]) {
+      await dataSource.query(
+        `INSERT INTO organisation (name, ods_code, kind, created_at, updated_at) VALUES ('${name}', '${ods}', 'acute', '${now}', '${now}')`,
+      );
+    }
+    for (const [email, role] of [
+      ['owner@example.nhs.uk', 'owner'],
+      ['admin@example.nhs.uk', 'admin'],
+    ]) {
+      await dataSource.query(
+        `INSERT INTO app_user (name, email, role, active, created_at, updated_at) VALUES ('${role}', '${email}', '${role}', ${dataSource.options.type === 'postgres' ? 'true' : '1'}, '${now}', '${now}')`,
+      );
+    }
+    await dataSource.runMigrations();
+    const rows: { email: string; role: string; name: string }[] = await dataSource.query(
+      `SELECT u.email, m.role, o.name FROM organisation_membership m
+       JOIN app_user u ON u.id = m.user_id JOIN organisation o ON o.id = m.organisation_id
+       ORDER BY o.name`,
+    );
+    expect(rows).toEqual([
+      { email: 'owner@example.nhs.uk', role: 'owner', name: 'Trust A' },
+      { email: 'owner@example.nhs.uk', role: 'owner', name: 'Trust B' },
+    ]);
+  });
 });

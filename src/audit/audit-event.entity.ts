@@ -21,6 +21,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 @Index('ix_audit_event_subject', ['subject'])
 @Index('ix_audit_event_at', ['at'])
 @Index('ix_audit_event_actor', ['actorId'])
+@Index('ix_audit_event_organisation', ['organisationId', 'at'])
 export class AuditEvent {
   @PrimaryGeneratedColumn() id: number;
   @TimestampColumn() at: string;
@@ -34,4 +35,6 @@ export class AuditEvent {
   /** JSON `{ before, after }` of the fields that changed. */
   @Column({ type: 'text', nullable: true }) changes: string | null;
   @Column({ type: 'varchar', length: 500, nullable: true }) summary: string | null;
+  /** The trust the event belongs to; null for system-wide events (sign-ins, accounts), which only admins read. */
+  @Column({ type: 'integer', nullable: true }) organisationId: number | null;
 }

@@ -14,6 +14,7 @@ import { Finding } from '../findings/finding.entity';
 import { ImportRecord } from '../imports/import-record.entity';
 import { Inspection } from '../inspections/inspection.entity';
 import { Organisation } from '../organisations/organisation.entity';
+import { OrganisationMembership } from '../organisations/organisation-membership.entity';
 import { User } from '../users/user.entity';
 import { StagedUpload } from '../web/staged-upload.entity';
 
@@ -36,4 +37,5 @@ export const ENTITIES = [
   ImportRecord,
   CalendarFeed,
   StagedUpload,
+  OrganisationMembership,
 ];
