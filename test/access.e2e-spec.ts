@@ -7,7 +7,7 @@ const EVERYONE: Role[] = ['admin', 'quality_lead', 'executive', 'owner', 'viewer
 const PLAN_RUNNERS: Role[] = ['admin', 'quality_lead'];
 
 interface Route {
-  method: 'get' | 'post' | 'patch';
+  method: 'get' | 'post' | 'patch' | 'delete';
   path: string;
   body?: object;
   allowed: Role[];
@@ -47,6 +47,7 @@ describe('the access matrix', () => {
     t = await createTestApp();
     const plan = await buildPlan(t.http);
     const viewer = await buildUser(t.http, { role: 'viewer' });
+    const spare = await buildUser(t.http, { role: 'viewer' });
     const action = await buildAction(t.http, [plan.finding.id], {
       ownerId: plan.owner.id,
       executiveLeadId: plan.lead.id,
@@ -105,6 +106,17 @@ describe('the access matrix', () => {
         body: { name: 'Renamed viewer' },
         allowed: ['admin'],
       },
+      {
+        method: 'post',
+        path: `/api/v1/users/${viewer.id}/memberships`,
+        body: { organisationId: org, role: 'viewer' },
+        allowed: ['admin'],
+      },
+      {
+        method: 'delete',
+        path: `/api/v1/users/${spare.id}/memberships/${org}`,
+        allowed: ['admin'],
+      },
       { method: 'get', path: '/api/v1/organisations', allowed: EVERYONE },
       { method: 'get', path: `/api/v1/organisations/${org}`, allowed: EVERYONE },
       { method: 'get', path: `/api/v1/organisations/${org}/core-services`, allowed: EVERYONE },
@@ -113,7 +125,7 @@ describe('the access matrix', () => {
         method: 'post',
         path: '/api/v1/organisations',
         body: { name: 'Matrix Trust', kind: 'acute' },
-        allowed: PLAN_RUNNERS,
+        allowed: ['admin'],
       },
       {
         method: 'patch',

@@ -15,24 +15,72 @@ async function created(http: Client, path: string, body: object) {
   return response.body;
 }
 
-export function buildUser(http: Client, overrides: object = {}) {
-  const n = next();
-  return created(http, '/api/v1/users', {
-    name: `User ${n}`,
-    email: `user${n}@example.nhs.uk`,
-    role: 'owner',
-    ...overrides,
-  });
+/**
+ * Users built without `memberships` join every trust, with their role, including trusts
+ * built after them (as everyone did before trusts were kept apart), so tests about other
+ * things need not think about trusts. Kept per admin client, that is per app.
+ */
+const joinEveryTrust = new WeakMap<Client, { id: number; role: string }[]>();
+
+/** Every trust's id, as the admin sees them. */
+export async function allOrganisationIds(http: Client): Promise<number[]> {
+  const response = await http.get('/api/v1/organisations?limit=200');
+  if (response.status !== 200) throw new Error(`organisations answered ${response.status}`);
+  return (response.body.items as { id: number }[]).map((o) => o.id);
 }
 
-export function buildOrganisation(http: Client, overrides: object = {}) {
+export async function buildUser(http: Client, overrides: { [key: string]: unknown } = {}) {
   const n = next();
-  return created(http, '/api/v1/organisations', {
+  const role = (overrides.role as string | undefined) ?? 'owner';
+  const everyTrust = !('memberships' in overrides) && role !== 'admin';
+  const memberships = everyTrust
+    ? (await allOrganisationIds(http)).map((organisationId) => ({ organisationId, role }))
+    : overrides.memberships;
+  const user = await created(http, '/api/v1/users', {
+    name: `User ${n}`,
+    email: `user${n}@example.nhs.uk`,
+    role,
+    ...overrides,
+    ...(memberships ? { memberships } : {}),
+  });
+  if (everyTrust) {
+    const list = joinEveryTrust.get(http) ?? [];
+    list.push({ id: user.id, role });
+    joinEveryTrust.set(http, list);
+  }
+  return user;
+}
+
+/** Puts a user in a trust with a role (or changes their role there). */
+export async function addMembership(
+  http: Client,
+  user: { id: number },
+  organisation: { id: number },
+  role: string,
+) {
+  const response = await http
+    .post(`/api/v1/users/${user.id}/memberships`)
+    .send({ organisationId: organisation.id, role });
+  if (response.status !== 201 && response.status !== 200) {
+    throw new Error(
+      `adding a membership answered ${response.status}: ${JSON.stringify(response.body)}`,
+    );
+  }
+  return response.body;
+}
+
+export async function buildOrganisation(http: Client, overrides: object = {}) {
+  const n = next();
+  const organisation = await created(http, '/api/v1/organisations', {
     name: `Test Trust ${n}`,
     odsCode: `T${n}X`,
     kind: 'community',
     ...overrides,
   });
+  for (const user of joinEveryTrust.get(http) ?? []) {
+    await addMembership(http, user, organisation, user.role);
+  }
+  return organisation;
 }
 
 export function buildCoreService(http: Client, organisationId: number, overrides: object = {}) {

@@ -15,6 +15,11 @@ export interface AuditEntry {
   summary?: string;
   /** Defaults to the signed-in user of the current request. */
   actorId?: number | null;
+  /**
+   * The trust the event belongs to. Defaults to the record's own `organisationId`, or the
+   * organisation itself; events of no trust (sign-ins, accounts) are read by admins only.
+   */
+  organisationId?: number | null;
 }
 
 /** Fields never written to the audit trail. */
@@ -41,8 +46,19 @@ export class AuditService {
       subject: entry.subject ?? (entityId === null ? null : `${entry.entity}:${entityId}`),
       changes: changes ? JSON.stringify(changes) : null,
       summary: entry.summary?.slice(0, 500) ?? null,
+      organisationId: organisationOf(entry),
     });
   }
+}
+
+function organisationOf(entry: AuditEntry): number | null {
+  if (entry.organisationId !== undefined) return entry.organisationId;
+  if (entry.entity === 'organisation' && entry.entityId) return Number(entry.entityId);
+  for (const record of [entry.after, entry.before]) {
+    const value = (record as { organisationId?: unknown } | null | undefined)?.organisationId;
+    if (typeof value === 'number') return value;
+  }
+  return null;
 }
 
 function plain(value: object | null): Record<string, unknown> | null {

@@ -6,6 +6,7 @@ import { IdParam } from '../common/request-params';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { toUserDto, UserDto } from '../users/dto/user.dto';
 import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
 import { CreateTokenDto, SignedInDto, SignInDto } from './auth.dto';
 import { AuthService } from './auth.service';
 import { Allow, AuthenticatedRequest, CurrentUser, Public, READ_ROLES } from './roles';
@@ -20,6 +21,7 @@ export class AuthController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
+    private readonly users: UsersService,
   ) {}
 
   /** Starts a session: an HttpOnly cookie, plus the CSRF token its writes must carry. */
@@ -68,7 +70,7 @@ export class AuthController {
   @Allow(...READ_ROLES)
   @ApiOkResponse({ type: UserDto })
   me(@CurrentUser() user: User) {
-    return toUserDto(user);
+    return this.users.get(user.id);
   }
 }
 

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { DataSource } from 'typeorm';
 import { timingSafeEqual } from 'node:crypto';
 import { AppError } from '../common/app-error';
 import { RequestContext } from '../common/request-context';
@@ -7,6 +8,7 @@ import type { User, UserRole } from '../users/user.entity';
 import { AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY } from './roles';
 import { SESSION_COOKIE, SessionsService } from './sessions.service';
 import { TokensService } from './tokens.service';
+import { loadTrustGrant, TrustGrant } from './trust-access';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const CSRF_HEADER = 'x-csrf-token';
@@ -22,6 +24,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokensService,
     private readonly sessions: SessionsService,
+    private readonly dataSource: DataSource,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -30,12 +33,19 @@ export class AuthGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) ?? false;
 
     const identity = await this.identify(request);
+    const allowed = this.reflector.getAllAndOverride<UserRole[]>(ROLES_KEY, targets) ?? [];
+    let grant: TrustGrant | undefined;
     if (identity) {
       request.user = identity.user;
       request.sessionId = identity.sessionId;
       request.csrfToken = identity.csrfToken;
+      grant = await loadTrustGrant(this.dataSource, identity.user);
       const state = RequestContext.current();
-      if (state) state.user = identity.user;
+      if (state) {
+        state.user = identity.user;
+        state.trusts = grant;
+        state.allowedRoles = allowed;
+      }
     }
     if (isPublic) return true;
     if (!identity) {
@@ -57,8 +67,10 @@ export class AuthGuard implements CanActivate {
     // A form's CSRF field has done its job; DTOs do not expect it.
     if (request.body && typeof request.body === 'object')
       delete (request.body as Record<string, unknown>)._csrf;
-    const allowed = this.reflector.getAllAndOverride<UserRole[]>(ROLES_KEY, targets) ?? [];
-    if (identity.user.role !== 'admin' && !allowed.includes(identity.user.role)) {
+    // A route opens to a role held anywhere; each record's trust then checks the role held
+    // there (TrustAccess.requireWritable).
+    const held = new Set<UserRole>([identity.user.role, ...(grant?.roles.values() ?? [])]);
+    if (identity.user.role !== 'admin' && !allowed.some((role) => held.has(role))) {
       throw new AppError(
         'ROLE_NOT_ALLOWED',
         allowed.length

@@ -10,10 +10,11 @@ import { SessionsService } from './sessions.service';
 import { SignInThrottle } from './sign-in-throttle.entity';
 import { SignInThrottleService } from './sign-in-throttle.service';
 import { TokensService } from './tokens.service';
+import { UsersModule } from '../users/users.module';
 
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Session, ApiToken, SignInThrottle])],
+  imports: [TypeOrmModule.forFeature([Session, ApiToken, SignInThrottle]), UsersModule],
   controllers: [AuthController, TokensController],
   providers: [
     AuthService,

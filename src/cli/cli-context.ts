@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { EVERY_TRUST } from '../auth/trust-access';
 import { RequestContext } from '../common/request-context';
 import { loadConfig } from '../config/configuration';
 import { dataSourceOptions } from '../database/data-source-options';
@@ -13,15 +14,19 @@ export interface CliContext {
 
 /**
  * Opens the same database the app would (SQLITE_PATH or DATABASE_URL), migrates it, runs the
- * work as the command line (its audit events have no actor), and closes it.
+ * work as the command line (its audit events have no actor, and it holds every trust), and closes it.
  */
 export async function withDatabase<T>(work: (context: CliContext) => Promise<T>): Promise<T> {
   const dataSource = new DataSource(dataSourceOptions(loadConfig()));
   await dataSource.initialize();
   try {
     await dataSource.runMigrations();
-    return await RequestContext.runAs(undefined, () =>
-      work({ dataSource, transactions: new Transactions(dataSource), audit: new AuditService() }),
+    // The command line is the operator: it declares every trust, explicitly.
+    return await RequestContext.runAs(
+      undefined,
+      () =>
+        work({ dataSource, transactions: new Transactions(dataSource), audit: new AuditService() }),
+      EVERY_TRUST,
     );
   } finally {
     await dataSource.destroy();

@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { User } from '../users/user.entity';
+import type { TrustGrant } from '../auth/trust-access';
+import type { User, UserRole } from '../users/user.entity';
 
 /**
  * Who is asking and which request this is, for the audit trail, without threading them
@@ -10,6 +11,10 @@ import type { User } from '../users/user.entity';
 export interface RequestState {
   requestId: string;
   user?: User;
+  /** The trusts the caller may see and their role in each (auth/trust-access.ts); none if unset. */
+  trusts?: TrustGrant;
+  /** The roles the route allows, so a write can check the caller's role in the record's trust. */
+  allowedRoles?: UserRole[];
 }
 
 const storage = new AsyncLocalStorage<RequestState>();
@@ -25,8 +30,11 @@ export const RequestContext = {
   current(): RequestState | undefined {
     return storage.getStore();
   },
-  /** Runs work outside a request (the command line) as if by `user`. */
-  runAs<T>(user: User | undefined, work: () => Promise<T>): Promise<T> {
-    return storage.run({ requestId: randomUUID(), user }, work);
+  /**
+   * Runs work outside a request (the command line) as if by `user`, holding the trusts it
+   * declares (none unless it says so).
+   */
+  runAs<T>(user: User | undefined, work: () => Promise<T>, trusts?: TrustGrant): Promise<T> {
+    return storage.run({ requestId: randomUUID(), user, trusts }, work);
   },
 };

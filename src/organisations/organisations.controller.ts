@@ -43,8 +43,8 @@ export class OrganisationsController {
     return this.organisations.get(id);
   }
 
+  /** Admin only: a new trust starts with no members, so nobody else could see it anyway. */
   @Post()
-  @Allow('quality_lead')
   @ApiCreatedResponse({ type: OrganisationDto })
   create(@Body() dto: CreateOrganisationDto) {
     return this.organisations.create(dto);

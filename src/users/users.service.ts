@@ -7,13 +7,18 @@ import { AppError, invalidReference, validationFailed } from '../common/app-erro
 import { nowTimestamp } from '../common/dates';
 import { fetchPage, Page, toPage } from '../common/pagination';
 import { Transactions } from '../database/transactions';
+import { RequestContext } from '../common/request-context';
+import { TrustAccess } from '../auth/trust-access';
+import { OrganisationMembership } from '../organisations/organisation-membership.entity';
 import {
   CreateUserDto,
   ListUsersQueryDto,
+  MembershipInputDto,
   toUserDto,
   UpdateUserDto,
   UserDto,
 } from './dto/user.dto';
+import { isMember, membershipsOf, replaceMemberships } from './memberships';
 import { User } from './user.entity';
 
 @Injectable()
@@ -36,13 +41,120 @@ export class UsersService {
         ),
       );
     }
+    const params: Record<string, unknown> = {};
+    const shared = TrustAccess.sqlCondition('m.organisation_id', params);
+    if (shared) {
+      // People sharing a trust with the caller, and the caller.
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where(
+              `u.id IN (SELECT m.user_id FROM organisation_membership m WHERE ${shared})`,
+              params,
+            )
+            .orWhere('u.id = :callerId', { callerId: RequestContext.current()?.user?.id ?? 0 }),
+        ),
+      );
+    }
     qb.orderBy('u.name', 'ASC').addOrderBy('u.id', 'ASC');
     const { rows, total } = await fetchPage(qb, query);
-    return toPage(rows.map(toUserDto), total, query);
+    const memberships = await membershipsOf(
+      this.users.manager,
+      rows.map((u) => u.id),
+    );
+    return toPage(
+      rows.map((u) => toUserDto(u, memberships.get(u.id))),
+      total,
+      query,
+    );
   }
 
   async get(id: number): Promise<UserDto> {
-    return toUserDto(await this.find(id));
+    const user = await this.find(id);
+    if (!(await this.visible(user))) throw new AppError('USER_NOT_FOUND', `No user ${id}`);
+    return this.withMemberships(this.users.manager, user);
+  }
+
+  /** An admin sees everyone; anyone else sees themselves and people sharing a trust. */
+  private async visible(user: User): Promise<boolean> {
+    if (TrustAccess.readableIds() === 'all') return true;
+    if (user.id === RequestContext.current()?.user?.id) return true;
+    const memberships = await membershipsOf(this.users.manager, [user.id]);
+    return (memberships.get(user.id) ?? []).length > 0;
+  }
+
+  private async withMemberships(manager: EntityManager, user: User): Promise<UserDto> {
+    const memberships = await membershipsOf(manager, [user.id]);
+    return toUserDto(user, memberships.get(user.id));
+  }
+
+  /** Adds a trust to a user, or changes their role in it (admin only). */
+  async addMembership(id: number, dto: MembershipInputDto): Promise<UserDto> {
+    return this.transactions.run(async (manager) => {
+      const user = await manager.findOneBy(User, { id });
+      if (!user) throw new AppError('USER_NOT_FOUND', `No user ${id}`);
+      refuseAdminMemberships(user.role, [dto]);
+      const current = await manager.find(OrganisationMembership, { where: { userId: id } });
+      const wanted = [
+        ...current
+          .filter((m) => m.organisationId !== dto.organisationId)
+          .map((m) => ({ organisationId: m.organisationId, role: m.role })),
+        dto,
+      ];
+      await this.writeMemberships(manager, user, wanted, current);
+      return this.withMemberships(manager, user);
+    });
+  }
+
+  /** Takes a trust away from a user (admin only). */
+  async removeMembership(id: number, organisationId: number): Promise<UserDto> {
+    return this.transactions.run(async (manager) => {
+      const user = await manager.findOneBy(User, { id });
+      if (!user) throw new AppError('USER_NOT_FOUND', `No user ${id}`);
+      const current = await manager.find(OrganisationMembership, { where: { userId: id } });
+      if (!current.some((m) => m.organisationId === organisationId)) {
+        throw new AppError(
+          'ORGANISATION_NOT_FOUND',
+          `User ${id} is not a member of organisation ${organisationId}`,
+        );
+      }
+      const wanted = current
+        .filter((m) => m.organisationId !== organisationId)
+        .map((m) => ({ organisationId: m.organisationId, role: m.role }));
+      await this.writeMemberships(manager, user, wanted, current);
+      return this.withMemberships(manager, user);
+    });
+  }
+
+  /** Replaces the memberships and writes one audit event per trust whose role changed. */
+  private async writeMemberships(
+    manager: EntityManager,
+    user: User,
+    wanted: MembershipInputDto[],
+    current?: OrganisationMembership[],
+  ): Promise<void> {
+    const before = new Map(
+      (current ?? (await manager.find(OrganisationMembership, { where: { userId: user.id } }))).map(
+        (m) => [m.organisationId, m.role as string],
+      ),
+    );
+    await replaceMemberships(manager, user.id, wanted);
+    const after = new Map(wanted.map((m) => [m.organisationId, m.role as string]));
+    for (const organisationId of new Set([...before.keys(), ...after.keys()])) {
+      const was = before.get(organisationId) ?? null;
+      const is = after.get(organisationId) ?? null;
+      if (was === is) continue;
+      await this.audit.record(manager, {
+        action: is === null ? 'delete' : was === null ? 'create' : 'update',
+        entity: 'organisation_membership',
+        entityId: `${user.id}:${organisationId}`,
+        subject: `app_user:${user.id}`,
+        organisationId,
+        before: was === null ? null : { userId: user.id, organisationId, role: was },
+        after: is === null ? null : { userId: user.id, organisationId, role: is },
+        summary: `${user.email}: ${was ?? 'no role'} -> ${is ?? 'no role'}`,
+      });
+    }
   }
 
   async create(dto: CreateUserDto): Promise<UserDto> {
@@ -66,7 +178,11 @@ export class UsersService {
         entityId: saved.id,
         after: saved,
       });
-      return toUserDto(saved);
+      if (dto.memberships) {
+        refuseAdminMemberships(saved.role, dto.memberships);
+        await this.writeMemberships(manager, saved, dto.memberships, []);
+      }
+      return this.withMemberships(manager, saved);
     });
   }
 
@@ -95,7 +211,13 @@ export class UsersService {
         after: saved,
         summary: dto.password !== undefined ? 'Password set' : undefined,
       });
-      return toUserDto(saved);
+      // An admin is system-wide; becoming one ends the memberships, which would mean nothing.
+      if (dto.memberships || saved.role === 'admin') {
+        const wanted = saved.role === 'admin' ? [] : dto.memberships!;
+        if (dto.memberships) refuseAdminMemberships(saved.role, dto.memberships);
+        await this.writeMemberships(manager, saved, wanted);
+      }
+      return this.withMemberships(manager, saved);
     });
   }
 
@@ -105,10 +227,25 @@ export class UsersService {
     return user;
   }
 
-  /** A user named in a body field must exist and be active. */
-  static async requireActive(manager: EntityManager, id: number, field: string): Promise<User> {
+  /**
+   * A user named in a body field must exist and be active, and, when the record belongs to a
+   * trust, be a member of it (or an admin): nobody is given work in a trust they cannot see.
+   */
+  static async requireActive(
+    manager: EntityManager,
+    id: number,
+    field: string,
+    organisationId?: number,
+  ): Promise<User> {
     const user = await manager.findOneBy(User, { id });
     if (!user) throw invalidReference(field, `no user ${id}`);
+    if (
+      organisationId !== undefined &&
+      user.role !== 'admin' &&
+      !(await isMember(manager, id, organisationId))
+    ) {
+      throw invalidReference(field, `no user ${id} in this trust`);
+    }
     if (!user.active)
       throw new AppError('USER_INACTIVE', `${field}: user ${id} is not active`, [
         { field, reason: 'user is not active' },
@@ -122,6 +259,12 @@ export class UsersService {
         { field: 'email', reason: 'already in use' },
       ]);
     }
+  }
+}
+
+function refuseAdminMemberships(role: string, memberships: MembershipInputDto[]): void {
+  if (role === 'admin' && memberships.length > 0) {
+    throw validationFailed('memberships', 'an admin is system-wide and holds no memberships');
   }
 }
 

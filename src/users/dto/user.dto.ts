@@ -1,8 +1,27 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsInt,
+  IsOptional,
+  IsString,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { TRUST_ROLES, TrustRole } from '../../organisations/organisation-membership.entity';
 import { PageQueryDto } from '../../common/pagination';
 import { IsBooleanQuery, IsOneOf, IsText, NOT_NULL } from '../../common/validators';
 import { User, USER_ROLES, UserRole } from '../user.entity';
+
+/** A role in one trust. */
+export class MembershipInputDto {
+  @ApiProperty({ example: 1 }) @IsInt() @Min(1) organisationId: number;
+  @ApiProperty({ enum: TRUST_ROLES }) @IsOneOf(TRUST_ROLES) role: TrustRole;
+}
 
 export class CreateUserDto {
   @ApiProperty({ example: 'Priya Shah' }) @IsText(200) name: string;
@@ -19,6 +38,17 @@ export class CreateUserDto {
   @IsString()
   @MaxLength(200)
   password?: string;
+  @ApiPropertyOptional({
+    type: [MembershipInputDto],
+    description:
+      'The trusts this person belongs to and their role in each (not for admins, who are system-wide). On update, replaces the list.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => MembershipInputDto)
+  memberships?: MembershipInputDto[];
 }
 
 export class UpdateUserDto extends PartialType(CreateUserDto, NOT_NULL) {}
@@ -41,8 +71,19 @@ export class UserDto {
   @ApiProperty() email: string;
   @ApiProperty({ enum: USER_ROLES }) role: UserRole;
   @ApiProperty() active: boolean;
+  @ApiProperty({
+    type: () => [MembershipDto],
+    description: 'Trusts and role in each (only those the caller can see); empty for an admin',
+  })
+  memberships: MembershipDto[];
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
+}
+
+export class MembershipDto {
+  @ApiProperty() organisationId: number;
+  @ApiProperty() organisationName: string;
+  @ApiProperty({ enum: TRUST_ROLES }) role: TrustRole;
 }
 
 /** The short form used where a user is named inside another record. */
@@ -52,13 +93,14 @@ export class UserRefDto {
   @ApiProperty() email: string;
 }
 
-export function toUserDto(user: User): UserDto {
+export function toUserDto(user: User, memberships: MembershipDto[] = []): UserDto {
   return {
     id: user.id,
     name: user.name,
     email: user.email,
     role: user.role,
     active: user.active,
+    memberships,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
   };
