@@ -5,6 +5,8 @@ import { ApiToken } from './api-token.entity';
 import { AuthController, TokensController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { KnownDevice } from './known-device.entity';
+import { KnownDevicesService } from './known-devices.service';
 import { Session } from './session.entity';
 import { SessionsService } from './sessions.service';
 import { SignInThrottle } from './sign-in-throttle.entity';
@@ -13,13 +15,14 @@ import { TokensService } from './tokens.service';
 
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Session, ApiToken, SignInThrottle])],
+  imports: [TypeOrmModule.forFeature([Session, ApiToken, SignInThrottle, KnownDevice])],
   controllers: [AuthController, TokensController],
   providers: [
     AuthService,
     SessionsService,
     TokensService,
     SignInThrottleService,
+    KnownDevicesService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [TokensService, SessionsService, AuthService],

@@ -36,7 +36,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const body = this.toBody(exception);
     if (body.statusCode === 403) await this.recordRefusal(http.getRequest<Request>(), body);
-    if (body.statusCode >= 500) {
+    // A refusal that knows when to come back (503 SIGN_IN_BUSY) says so, and is no fault to log.
+    const retryAfter = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
+    if (body.statusCode >= 500 && typeof retryAfter !== 'number') {
       this.logger.error(
         exception instanceof Error ? (exception.stack ?? exception.message) : exception,
       );
