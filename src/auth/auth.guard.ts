@@ -35,7 +35,10 @@ export class AuthGuard implements CanActivate {
       request.sessionId = identity.sessionId;
       request.csrfToken = identity.csrfToken;
       const state = RequestContext.current();
-      if (state) state.user = identity.user;
+      if (state) {
+        state.user = identity.user;
+        state.sessionId = identity.sessionId;
+      }
     }
     if (isPublic) return true;
     if (!identity) {

@@ -10,6 +10,8 @@ import type { User } from '../users/user.entity';
 export interface RequestState {
   requestId: string;
   user?: User;
+  /** The session the request came with, if it came with one (not an API token). */
+  sessionId?: number;
 }
 
 const storage = new AsyncLocalStorage<RequestState>();
