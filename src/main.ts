@@ -9,6 +9,8 @@ async function bootstrap(): Promise<void> {
   let config;
   try {
     config = loadConfig();
+    // `npm run start:demo` asks for the demo data (and accepts its published password) explicitly.
+    if (process.argv.includes('--demo')) config = { ...config, demoData: true };
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Configuration error: ${error.message}\n`);
@@ -20,7 +22,9 @@ async function bootstrap(): Promise<void> {
   configureApp(app, config);
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
-  const where = config.databaseUrl ? 'PostgreSQL' : `SQLite at ${config.sqlitePath}`;
+  const where =
+    (config.databaseUrl ? 'PostgreSQL' : `SQLite at ${config.sqlitePath}`) +
+    (config.demoData ? ', demo mode' : '');
   new Logger('Tracker').log(
     `CQC Action Tracker on http://${config.host}:${config.port} (${where}); API docs at /api/docs`,
   );

@@ -3,6 +3,7 @@ import { AccountsAndAudit1763900000000 } from './1763900000000-accounts-and-audi
 import { ImportRecords1764000000000 } from './1764000000000-import-records';
 import { CalendarFeeds1764100000000 } from './1764100000000-calendar-feeds';
 import { StagedUploads1764200000000 } from './1764200000000-staged-uploads';
+import { SignInSafety1764300000000 } from './1764300000000-sign-in-safety';
 import { OrganisationMemberships1764400000000 } from './1764400000000-organisation-memberships';
 
 /** Every migration, in order. Listed explicitly so the app, CLI and tests load the same set. */
@@ -12,5 +13,6 @@ export const MIGRATIONS = [
   ImportRecords1764000000000,
   CalendarFeeds1764100000000,
   StagedUploads1764200000000,
+  SignInSafety1764300000000,
   OrganisationMemberships1764400000000,
 ];

@@ -10,7 +10,9 @@ import { UsersService } from '../users/users.service';
 import { CreateTokenDto, SignedInDto, SignInDto } from './auth.dto';
 import { AuthService } from './auth.service';
 import { Allow, AuthenticatedRequest, CurrentUser, Public, READ_ROLES } from './roles';
+import { checkSameOriginSignIn } from './same-origin';
 import { SESSION_COOKIE, SessionsService } from './sessions.service';
+import { deviceSecretOf, setSignInCookies } from './sign-in-cookies';
 import { ApiTokenDto, CreatedApiTokenDto, TokensService } from './tokens.service';
 
 @ApiErrorResponses()
@@ -34,21 +36,17 @@ export class AuthController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SignedInDto> {
-    const { user, secret, csrfToken } = await this.auth.signIn(
+    checkSameOriginSignIn(request);
+    const signedIn = await this.auth.signIn(
       dto.email,
       dto.password,
       request.ip ?? 'unknown',
+      deviceSecretOf(request),
     );
-    response.cookie(SESSION_COOKIE, secret, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: request.secure,
-      path: '/',
-      maxAge: this.sessions.maxAgeMs,
-    });
+    setSignInCookies(request, response, signedIn, this.sessions.maxAgeMs);
     return {
-      user: toUserDto(user),
-      csrfToken,
+      user: toUserDto(signedIn.user),
+      csrfToken: signedIn.csrfToken,
       expiresAt: new Date(Date.now() + this.sessions.maxAgeMs).toISOString(),
     };
   }

@@ -45,6 +45,7 @@ export class AuthGuard implements CanActivate {
         state.user = identity.user;
         state.trusts = grant;
         state.allowedRoles = allowed;
+        state.sessionId = identity.sessionId;
       }
     }
     if (isPublic) return true;

@@ -5,6 +5,8 @@ import { ApiToken } from './api-token.entity';
 import { AuthController, TokensController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { KnownDevice } from './known-device.entity';
+import { KnownDevicesService } from './known-devices.service';
 import { Session } from './session.entity';
 import { SessionsService } from './sessions.service';
 import { SignInThrottle } from './sign-in-throttle.entity';
@@ -14,13 +16,14 @@ import { UsersModule } from '../users/users.module';
 
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Session, ApiToken, SignInThrottle]), UsersModule],
+  imports: [TypeOrmModule.forFeature([Session, ApiToken, SignInThrottle, KnownDevice]), UsersModule],
   controllers: [AuthController, TokensController],
   providers: [
     AuthService,
     SessionsService,
     TokensService,
     SignInThrottleService,
+    KnownDevicesService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [TokensService, SessionsService, AuthService],

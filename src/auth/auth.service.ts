@@ -1,72 +1,127 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppError } from '../common/app-error';
+import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { Transactions } from '../database/transactions';
 import { User } from '../users/user.entity';
-import { timingDummyHash, verifyPassword } from './passwords';
+import { KnownDevicesService } from './known-devices.service';
+import { PasswordCheckGate } from './password-check-gate';
+import { isPublishedDemoPassword, timingDummyHash, verifyPassword } from './passwords';
 import { SessionsService } from './sessions.service';
-import {
-  MAX_FAILURES_PER_CLIENT,
-  MAX_FAILURES_PER_EMAIL,
-  SignInThrottleService,
-} from './sign-in-throttle.service';
+import { SignInThrottleService } from './sign-in-throttle.service';
 
 /** One message for every failure, so a caller learns nothing about which accounts exist. */
 const SIGN_IN_FAILED =
   'The email or password is not right, or sign-in is paused for a while after repeated failures';
 
+export interface SignedIn {
+  user: User;
+  secret: string;
+  csrfToken: string;
+  /** A new device cookie secret, when this browser was not yet known for the account. */
+  deviceSecret: string | null;
+}
+
 @Injectable()
 export class AuthService {
+  private readonly logger = new Logger('SignIn');
+  /** One per app instance: each instance bounds its own thread pool's load. */
+  private readonly gate = new PasswordCheckGate();
+
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly sessions: SessionsService,
     private readonly throttle: SignInThrottleService,
+    private readonly devices: KnownDevicesService,
     private readonly audit: AuditService,
   ) {}
 
-  async signIn(
+  /**
+   * In this order: admit the sign-in if fewer than 10 are in progress (else 503 SIGN_IN_BUSY,
+   * before any database work); spend an attempt from the budgets (one atomic statement each)
+   * and refuse at once if over; only then check the password, two at a time; then start the
+   * session.
+   */
+  signIn(
     email: string,
     password: string,
     client: string,
-  ): Promise<{ user: User; secret: string; csrfToken: string }> {
-    const normalised = email.trim().toLowerCase();
-    const { emailKey, clientKey } = this.throttle.keys(normalised, client);
-    const locked = await this.throttle.isLocked(this.dataSource.manager, [emailKey, clientKey]);
-    const user = await this.dataSource.getRepository(User).findOneBy({ email: normalised });
-    // Always verify something, outside the write queue: the answer takes as long either way.
-    const passwordOk = await verifyPassword(
-      user?.passwordHash ?? (await timingDummyHash()),
-      password,
+    deviceSecret?: string,
+  ): Promise<SignedIn> {
+    return this.gate.admit((inTurn) =>
+      this.admitted(email, password, client, deviceSecret, inTurn),
     );
-    const ok = !locked && !!user && user.active && !!user.passwordHash && passwordOk;
+  }
 
-    const outcome = await this.transactions.run(async (manager) => {
-      if (!ok || !user) {
-        await this.throttle.recordFailure(manager, emailKey, MAX_FAILURES_PER_EMAIL);
-        await this.throttle.recordFailure(manager, clientKey, MAX_FAILURES_PER_CLIENT);
-        await this.audit.record(manager, {
-          action: 'sign_in_failed',
-          entity: 'session',
-          actorId: null,
-          summary: `Failed sign-in${locked ? ' while paused' : ''} from ${client}`,
-        });
-        return null;
-      }
-      await this.throttle.clear(manager, emailKey);
+  private async admitted(
+    email: string,
+    password: string,
+    client: string,
+    deviceSecret: string | undefined,
+    inTurn: <U>(passwordCheck: () => Promise<U>) => Promise<U>,
+  ): Promise<SignedIn> {
+    const normalised = email.trim().toLowerCase();
+    const deviceId = await this.devices.find(deviceSecret, normalised);
+    const keys = this.throttle.keys(normalised, client, deviceId);
+    const refused = await this.transactions.run((manager) => this.throttle.spend(manager, keys));
+    if (refused) {
+      await this.recordFailure(client, 'paused: over the attempt budget, password not checked');
+      throw new AppError('SIGN_IN_FAILED', SIGN_IN_FAILED);
+    }
+
+    const user = await this.dataSource.getRepository(User).findOneBy({ email: normalised });
+    // Always verify something: the answer takes as long whether or not the account exists.
+    const passwordOk = await inTurn(async () =>
+      verifyPassword(user?.passwordHash ?? (await timingDummyHash()), password),
+    );
+    const demoRefused = passwordOk && !this.config.demoData && isPublishedDemoPassword(password);
+    if (demoRefused && user) {
+      this.logger.warn(
+        `User ${user.id} still has the published demo password, refused outside demo mode; an admin must set a new one`,
+      );
+    }
+    const ok = !!user && user.active && !!user.passwordHash && passwordOk && !demoRefused;
+    if (!ok || !user) {
+      await this.recordFailure(
+        client,
+        demoRefused ? 'the published demo password, outside demo mode' : 'password checked',
+      );
+      throw new AppError('SIGN_IN_FAILED', SIGN_IN_FAILED);
+    }
+
+    return this.transactions.run(async (manager) => {
+      await this.throttle.succeeded(manager, keys);
+      await this.throttle.purge(manager);
       const started = await this.sessions.start(manager, user.id);
+      const newDevice = await this.devices.remember(manager, user.id, deviceId);
       await this.audit.record(manager, {
         action: 'sign_in',
         entity: 'session',
         entityId: started.session.id,
         actorId: user.id,
-        summary: `Signed in from ${client}`,
+        summary: `Signed in from ${client}${deviceId ? ' (a known browser)' : ''}`,
       });
-      return { user, secret: started.secret, csrfToken: started.session.csrfToken };
+      return {
+        user,
+        secret: started.secret,
+        csrfToken: started.session.csrfToken,
+        deviceSecret: newDevice,
+      };
     });
-    if (!outcome) throw new AppError('SIGN_IN_FAILED', SIGN_IN_FAILED);
-    return outcome;
+  }
+
+  private async recordFailure(client: string, why: string): Promise<void> {
+    await this.transactions.run((manager) =>
+      this.audit.record(manager, {
+        action: 'sign_in_failed',
+        entity: 'session',
+        actorId: null,
+        summary: `Failed sign-in from ${client} (${why})`,
+      }),
+    );
   }
 
   async signOut(user: User, sessionId: number): Promise<void> {

@@ -2,6 +2,15 @@ import { dictionary } from '@zxcvbn-ts/language-common';
 import argon2 from 'argon2';
 
 export const PASSWORD_MIN_LENGTH = 12;
+/**
+ * Every demo user's password, published in the README. Accepted at sign-in only in demo mode,
+ * and never as a new password.
+ */
+export const PUBLISHED_DEMO_PASSWORD = 'cqc-tracker-demo-2026';
+
+export function isPublishedDemoPassword(password: string): boolean {
+  return password.trim().toLowerCase() === PUBLISHED_DEMO_PASSWORD;
+}
 export const PASSWORD_MAX_LENGTH = 200;
 
 /** About 49,000 passwords seen most often in breaches, from the zxcvbn-ts project. */
@@ -16,6 +25,7 @@ export function passwordProblem(password: string, email?: string): string | null
     return `must be at least ${PASSWORD_MIN_LENGTH} characters`;
   if (password.length > PASSWORD_MAX_LENGTH)
     return `must be at most ${PASSWORD_MAX_LENGTH} characters`;
+  if (isPublishedDemoPassword(password)) return 'is the published demo password; choose another';
   const lower = password.toLowerCase();
   const stem = lower.replace(/[^a-z]+$/, '');
   if (COMMON_PASSWORDS.has(lower) || COMMON_PASSWORDS.has(stem))

@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { TimestampColumn } from '../database/columns';
 import { User } from '../users/user.entity';
 
@@ -7,6 +7,8 @@ import { User } from '../users/user.entity';
  * serve it; the cookie holds a random secret of which only the SHA-256 is stored.
  */
 @Entity('user_session')
+@Index('ix_user_session_user', ['userId'])
+@Index('ix_user_session_expires', ['expiresAt'])
 export class Session {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: 'integer' }) userId: number;

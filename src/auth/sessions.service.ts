@@ -8,8 +8,14 @@ import { randomSecret, sha256 } from './secrets';
 import { Session } from './session.entity';
 
 export const SESSION_COOKIE = 'tracker_session';
-/** last_seen_at is written at most this often, so reads do not all become writes. */
-const TOUCH_EVERY_MS = 60_000;
+/**
+ * last_seen_at is written when it is at least a second old, so the idle timeout is counted to
+ * the second (it used to be written once a minute, and so ended sessions up to a minute early
+ * or late), while a burst of requests within one second writes once.
+ */
+const TOUCH_EVERY_MS = 1_000;
+/** Sessions one user may hold; signing in again ends the oldest beyond this. */
+export const MAX_SESSIONS_PER_USER = 10;
 
 @Injectable()
 export class SessionsService {
@@ -40,7 +46,51 @@ export class SessionsService {
         expiresAt: new Date(now + this.maxAgeMs).toISOString(),
       }),
     );
+    await this.endOldest(manager, userId);
+    await this.purgeExpired(manager, now);
     return { secret, session };
+  }
+
+  /** Keeps a user's newest MAX_SESSIONS_PER_USER sessions and ends the rest. */
+  private async endOldest(manager: EntityManager, userId: number): Promise<void> {
+    const surplus = await manager.find(Session, {
+      where: { userId },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: MAX_SESSIONS_PER_USER,
+      select: { id: true },
+    });
+    if (surplus.length)
+      await manager.delete(
+        Session,
+        surplus.map((s) => s.id),
+      );
+  }
+
+  /** Deletes every session past its expiry or idle limit, so the table holds live ones only. */
+  async purgeExpired(manager: EntityManager, now = Date.now()): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .delete()
+      .from(Session)
+      .where('expires_at <= :now OR last_seen_at <= :idleFloor', {
+        now: new Date(now).toISOString(),
+        idleFloor: new Date(now - this.config.sessionIdleMinutes * 60_000).toISOString(),
+      })
+      .execute();
+  }
+
+  /**
+   * Ends every session of a user (a new password, deactivation), except the one making the
+   * change when a user sets their own password.
+   */
+  async endAllFor(manager: EntityManager, userId: number, exceptId?: number): Promise<void> {
+    const query = manager
+      .createQueryBuilder()
+      .delete()
+      .from(Session)
+      .where('user_id = :userId', { userId });
+    if (exceptId !== undefined) query.andWhere('id <> :exceptId', { exceptId });
+    await query.execute();
   }
 
   /** The live session for a cookie secret, or null; an expired or idle one is ended here. */
@@ -56,7 +106,7 @@ export class SessionsService {
       await this.transactions.run((manager) => manager.delete(Session, { id: session.id }));
       return null;
     }
-    if (now - Date.parse(session.lastSeenAt) > TOUCH_EVERY_MS) {
+    if (now - Date.parse(session.lastSeenAt) >= TOUCH_EVERY_MS) {
       await this.transactions.run((manager) =>
         manager.update(Session, { id: session.id }, { lastSeenAt: nowTimestamp() }),
       );

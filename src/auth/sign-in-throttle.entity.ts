@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { TimestampColumn } from '../database/columns';
 
 /**
@@ -6,6 +6,7 @@ import { TimestampColumn } from '../database/columns';
  * address, in the database so that every app instance sees the same counts.
  */
 @Entity('sign_in_throttle')
+@Index('ix_sign_in_throttle_window', ['windowStartedAt'])
 export class SignInThrottle {
   @PrimaryColumn({ type: 'varchar', length: 100 }) key: string;
   @Column({ type: 'integer' }) failures: number;

@@ -10,6 +10,8 @@ import { ApiToken } from './api-token.entity';
 import { randomSecret, sha256 } from './secrets';
 
 export const TOKEN_PREFIX = 'cqct_';
+/** Live (unrevoked) tokens one user may hold. */
+export const MAX_TOKENS_PER_USER = 20;
 const TOUCH_EVERY_MS = 60_000;
 
 export class ApiTokenDto {
@@ -46,6 +48,15 @@ export class TokensService {
 
   async create(user: User, name: string): Promise<CreatedApiTokenDto> {
     return this.transactions.run(async (manager) => {
+      // Locks the user's row on PostgreSQL, so concurrent creations are counted one by one.
+      await this.transactions.findForUpdate(manager, User, user.id);
+      const live = await manager.countBy(ApiToken, { userId: user.id, revokedAt: IsNull() });
+      if (live >= MAX_TOKENS_PER_USER) {
+        throw new AppError(
+          'TOO_MANY_TOKENS',
+          `You already have ${live} tokens, the most one person may hold; revoke one you no longer use`,
+        );
+      }
       const token = `${TOKEN_PREFIX}${randomSecret(30)}`;
       const saved = await manager.save(
         manager.create(ApiToken, {

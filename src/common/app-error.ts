@@ -40,7 +40,13 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'MALFORMED_BODY'
   | 'DATABASE_UNAVAILABLE'
-  | 'INTERNAL_ERROR';
+  | 'INTERNAL_ERROR'
+  // Sign-in and account safety (issue 14 items 6, 7, 8, 11).
+  | 'SIGN_IN_BUSY'
+  | 'CROSS_SITE_SIGN_IN'
+  | 'ASSURER_NOT_INDEPENDENT'
+  | 'LAST_ADMIN'
+  | 'TOO_MANY_TOKENS';
 
 export interface FieldProblem {
   field: string;
@@ -102,7 +108,14 @@ export function errorStatus(code: ErrorCode): number {
     case 'IMPORT_HAS_PROBLEMS':
       return 422;
     case 'DATABASE_UNAVAILABLE':
+    case 'SIGN_IN_BUSY':
       return 503;
+    case 'CROSS_SITE_SIGN_IN':
+    case 'ASSURER_NOT_INDEPENDENT':
+      return 403;
+    case 'LAST_ADMIN':
+    case 'TOO_MANY_TOKENS':
+      return 409;
     case 'INTERNAL_ERROR':
       return 500;
   }

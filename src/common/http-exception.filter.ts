@@ -10,6 +10,7 @@ import {
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { refusalToRecord } from '../auth/refusal-budget';
 import { Transactions } from '../database/transactions';
 import { PageRenderer } from '../web/page-renderer';
 import { AppError, ErrorCode, errorStatus } from './app-error';
@@ -36,7 +37,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const body = this.toBody(exception);
     if (body.statusCode === 403) await this.recordRefusal(http.getRequest<Request>(), body);
-    if (body.statusCode >= 500) {
+    // A refusal that knows when to come back (503 SIGN_IN_BUSY) says so, and is no fault to log.
+    const retryAfter = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
+    if (body.statusCode >= 500 && typeof retryAfter !== 'number') {
       this.logger.error(
         exception instanceof Error ? (exception.stack ?? exception.message) : exception,
       );
@@ -66,13 +70,18 @@ export class HttpExceptionFilter implements ExceptionFilter {
   /** Every refusal goes in the audit trail, after the refused change has been rolled back. */
   private async recordRefusal(request: Request, body: ErrorBodyDto): Promise<void> {
     try {
-      await this.transactions.run((manager) =>
-        this.audit.record(manager, {
+      await this.transactions.run(async (manager) => {
+        // Rate-limited per user, so a looping script cannot fill the audit table.
+        const verdict = await refusalToRecord(manager, request.ip ?? 'unknown');
+        if (verdict === 'skip') return;
+        const more =
+          verdict === 'record-last' ? ' (further refusals for 10 minutes not recorded)' : '';
+        await this.audit.record(manager, {
           action: 'refused',
           entity: 'request',
-          summary: `${body.code}: ${request.method} ${request.originalUrl}`.slice(0, 500),
-        }),
-      );
+          summary: `${body.code}: ${request.method} ${request.originalUrl}`.slice(0, 440) + more,
+        });
+      });
     } catch (error) {
       this.logger.error(`Could not record a refusal in the audit trail: ${String(error)}`);
     }

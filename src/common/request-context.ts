@@ -15,6 +15,8 @@ export interface RequestState {
   trusts?: TrustGrant;
   /** The roles the route allows, so a write can check the caller's role in the record's trust. */
   allowedRoles?: UserRole[];
+  /** The session the request came with, if it came with one (not an API token). */
+  sessionId?: number;
 }
 
 const storage = new AsyncLocalStorage<RequestState>();

@@ -7,7 +7,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       sqlitePath: 'database/tracker.sqlite',
       databaseUrl: undefined,
-      demoData: true,
+      demoData: false,
       sessionHours: 8,
       sessionIdleMinutes: 30,
       trustProxy: false,
@@ -24,7 +24,7 @@ describe('loadConfig', () => {
         DEMO_DATA: 'off',
         SESSION_HOURS: '2',
         SESSION_IDLE_MINUTES: '5',
-        TRUST_PROXY: 'true',
+        TRUST_PROXY: '1',
       }),
     ).toEqual({
       port: 8080,
@@ -34,8 +34,21 @@ describe('loadConfig', () => {
       demoData: false,
       sessionHours: 2,
       sessionIdleMinutes: 5,
-      trustProxy: true,
+      trustProxy: 1,
     });
+  });
+
+  it('takes proxy addresses and subnets for TRUST_PROXY', () => {
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 10.0.1.0/24,loopback' }).trustProxy).toEqual([
+      '10.0.0.5',
+      '10.0.1.0/24',
+      'loopback',
+    ]);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+  });
+
+  it('refuses TRUST_PROXY=true, saying why and what to give instead', () => {
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/anyone could choose.*TRUST_PROXY=1/);
   });
 
   it.each([
@@ -47,6 +60,8 @@ describe('loadConfig', () => {
     [{ SESSION_HOURS: '0' }, /SESSION_HOURS/],
     [{ SESSION_IDLE_MINUTES: 'ten' }, /SESSION_IDLE_MINUTES/],
     [{ TRUST_PROXY: 'perhaps' }, /TRUST_PROXY/],
+    [{ TRUST_PROXY: '10.0.0.300' }, /TRUST_PROXY/],
+    [{ TRUST_PROXY: '10.0.0.0/40' }, /TRUST_PROXY/],
   ])('refuses %p, naming the variable', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);

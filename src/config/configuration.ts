@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 export interface AppConfig {
@@ -14,9 +15,16 @@ export interface AppConfig {
   sessionHours: number;
   /** ...or after this long without a request. */
   sessionIdleMinutes: number;
-  /** Behind a TLS-terminating proxy: trust its X-Forwarded-* headers (cookies become Secure). */
-  trustProxy: boolean;
+  /**
+   * Behind a TLS-terminating proxy: how many proxy hops, or which proxy addresses, to believe
+   * in X-Forwarded-* headers (cookies become Secure, sign-in throttling sees the real client).
+   * Never "believe everyone": that lets any caller choose the address it is throttled under.
+   */
+  trustProxy: TrustProxy;
 }
+
+/** false (believe no proxy), a hop count, or proxy addresses/subnets (Express's forms). */
+export type TrustProxy = false | number | string[];
 
 export class ConfigError extends Error {}
 
@@ -55,11 +63,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
 
-  const demoData = booleanVariable(env, 'DEMO_DATA', true);
+  // Demo data (and its published password) only when asked for: `npm run start:demo` or DEMO_DATA=true.
+  const demoData = booleanVariable(env, 'DEMO_DATA', false);
 
   const sessionHours = positiveInteger(env, 'SESSION_HOURS', 8);
   const sessionIdleMinutes = positiveInteger(env, 'SESSION_IDLE_MINUTES', 30);
-  const trustProxy = booleanVariable(env, 'TRUST_PROXY', false);
+  const trustProxy = trustProxyVariable(env.TRUST_PROXY);
 
   return {
     port,
@@ -89,6 +98,40 @@ function booleanVariable(env: NodeJS.ProcessEnv, name: string, fallback: boolean
   const value = BOOLEAN_WORDS[raw.trim().toLowerCase()];
   if (value === undefined) throw new ConfigError(`${name} must be true or false; got "${raw}"`);
   return value;
+}
+
+/** Express's names for address ranges, allowed in TRUST_PROXY beside addresses and subnets. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function trustProxyVariable(raw: string | undefined): TrustProxy {
+  const value = raw?.trim() ?? '';
+  if (value === '' || ['false', 'off', 'no', '0'].includes(value.toLowerCase())) return false;
+  if (['true', 'on', 'yes'].includes(value.toLowerCase())) {
+    throw new ConfigError(
+      `TRUST_PROXY=${value} would believe any client's X-Forwarded-For, so anyone could choose the ` +
+        'address they are throttled under; give the number of proxies in front of the app ' +
+        '(e.g. TRUST_PROXY=1) or their addresses (e.g. TRUST_PROXY=10.0.0.5,10.0.1.0/24)',
+    );
+  }
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 10)
+      throw new ConfigError(`TRUST_PROXY must be a hop count from 0 to 10; got "${raw}"`);
+    return hops;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const bitsOk =
+      bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!PROXY_RANGE_NAMES.has(entry) && (!family || !bitsOk || extra !== undefined)) {
+      throw new ConfigError(
+        `TRUST_PROXY must be a hop count or a comma-separated list of proxy addresses or subnets; "${entry}" is neither`,
+      );
+    }
+  }
+  return entries;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -3,6 +3,7 @@ import { DueDateRequest } from '../actions/due-date-request.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { ApiToken } from '../auth/api-token.entity';
 import { CalendarFeed } from '../calendar/calendar-feed.entity';
+import { KnownDevice } from '../auth/known-device.entity';
 import { Session } from '../auth/session.entity';
 import { SignInThrottle } from '../auth/sign-in-throttle.entity';
 import { DueDateChange } from '../actions/due-date-change.entity';
@@ -38,4 +39,5 @@ export const ENTITIES = [
   CalendarFeed,
   StagedUpload,
   OrganisationMembership,
+  KnownDevice,
 ];

@@ -7,7 +7,7 @@ import {
   checkTransition,
 } from '../actions/action-rules';
 import { Action, ActionStatus } from '../actions/action.entity';
-import { hashPassword } from '../auth/passwords';
+import { hashPassword, PUBLISHED_DEMO_PASSWORD } from '../auth/passwords';
 import { DueDateChange } from '../actions/due-date-change.entity';
 import { Evidence } from '../actions/evidence.entity';
 import { ProgressUpdate } from '../actions/progress-update.entity';
@@ -26,7 +26,8 @@ import { DemoAction, DemoData, DemoOrganisation, DemoRatings } from './demo-data
 export const DEMO_DATA = demoJson as unknown as DemoData;
 
 /** Every demo user signs in with this password (documented in the README). Never use it for real. */
-export const DEMO_PASSWORD = 'cqc-tracker-demo-2026';
+/** The demo users' password (published in the README; refused outside demo mode). */
+export const DEMO_PASSWORD = PUBLISHED_DEMO_PASSWORD;
 
 /** Tables in the order rows can be deleted without breaking a foreign key. */
 const TABLES_CHILD_FIRST = [

@@ -6,8 +6,9 @@ import { hashPassword, passwordProblem } from '../auth/passwords';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
 import { fetchPage, Page, toPage } from '../common/pagination';
-import { Transactions } from '../database/transactions';
+import { endCredentials } from '../auth/credentials';
 import { RequestContext } from '../common/request-context';
+import { Transactions } from '../database/transactions';
 import { TrustAccess } from '../auth/trust-access';
 import { OrganisationMembership } from '../organisations/organisation-membership.entity';
 import {
@@ -197,19 +198,39 @@ export class UsersService {
         user.email = email;
       }
       if (dto.name !== undefined) user.name = dto.name.trim();
+      const losesAdmin =
+        before.role === 'admin' &&
+        before.active &&
+        ((dto.role !== undefined && dto.role !== 'admin') || dto.active === false);
+      if (losesAdmin) await this.assertAnotherActiveAdmin(manager, id);
       if (dto.role !== undefined) user.role = dto.role;
       if (dto.active !== undefined) user.active = dto.active;
       if (dto.password !== undefined)
         user.passwordHash = await checkedHash(dto.password, user.email);
       user.updatedAt = nowTimestamp();
       const saved = await manager.save(user);
+      // A new password ends every other way in (a thief's session or token); deactivation ends
+      // them all, for good: reactivating the account does not bring them back.
+      const deactivated = before.active && dto.active === false;
+      let ended = '';
+      if (deactivated || dto.password !== undefined) {
+        const context = RequestContext.current();
+        const keep = !deactivated && context?.user?.id === id ? context.sessionId : undefined;
+        const { sessions, tokens } = await endCredentials(manager, id, keep);
+        ended = `; ended ${sessions} session(s) and revoked ${tokens} token(s)`;
+      }
       await this.audit.record(manager, {
         action: 'update',
         entity: 'app_user',
         entityId: id,
         before,
         after: saved,
-        summary: dto.password !== undefined ? 'Password set' : undefined,
+        summary:
+          dto.password !== undefined
+            ? `Password set${ended}`
+            : ended
+              ? `Deactivated${ended}`
+              : undefined,
       });
       // An admin is system-wide; becoming one ends the memberships, which would mean nothing.
       if (dto.memberships || saved.role === 'admin') {
@@ -251,6 +272,28 @@ export class UsersService {
         { field, reason: 'user is not active' },
       ]);
     return user;
+  }
+
+  /**
+   * The last active admin cannot be demoted or deactivated: nobody could manage users after.
+   * On PostgreSQL the active admins' rows are locked first, so two admins demoting each other
+   * at once cannot both succeed.
+   */
+  private async assertAnotherActiveAdmin(manager: EntityManager, id: number): Promise<void> {
+    const query = manager
+      .createQueryBuilder(User, 'u')
+      .select(['u.id'])
+      .where('u.role = :role', { role: 'admin' })
+      .andWhere('u.active = :active', { active: true });
+    if (this.transactions.isPostgres) query.setLock('pessimistic_write');
+    const admins = await query.getMany();
+    if (!admins.some((admin) => admin.id !== id)) {
+      throw new AppError(
+        'LAST_ADMIN',
+        'This is the last active admin; make another user an admin before demoting or deactivating this one',
+        [{ field: 'role', reason: 'the last active admin stays an active admin' }],
+      );
+    }
   }
 
   private async assertEmailFree(manager: EntityManager, email: string): Promise<void> {

@@ -3,7 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthService } from '../auth/auth.service';
 import { Allow, AuthenticatedRequest, Public, READ_ROLES } from '../auth/roles';
+import { checkSameOriginSignIn } from '../auth/same-origin';
 import { SESSION_COOKIE, SessionsService } from '../auth/sessions.service';
+import { deviceSecretOf, setSignInCookies } from '../auth/sign-in-cookies';
 import { AppError } from '../common/app-error';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { text, toFormErrors } from './forms';
@@ -46,6 +48,7 @@ export class SignInController {
     @Res() response: Response,
     @Body() body: Record<string, unknown>,
   ) {
+    checkSameOriginSignIn(request);
     const email = text(body, 'email');
     const password = typeof body.password === 'string' ? body.password : '';
     const returnTo = safeReturnTo(body.returnTo);
@@ -55,14 +58,13 @@ export class SignInController {
     ];
     if (!problems.length) {
       try {
-        const { secret } = await this.auth.signIn(email!, password, request.ip ?? 'unknown');
-        response.cookie(SESSION_COOKIE, secret, {
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: request.secure,
-          path: '/',
-          maxAge: this.sessions.maxAgeMs,
-        });
+        const signedIn = await this.auth.signIn(
+          email!,
+          password,
+          request.ip ?? 'unknown',
+          deviceSecretOf(request),
+        );
+        setSignInCookies(request, response, signedIn, this.sessions.maxAgeMs);
         return response.redirect(303, returnTo);
       } catch (error) {
         if (!(error instanceof AppError) || error.code !== 'SIGN_IN_FAILED') throw error;

@@ -1,0 +1,30 @@
+import { EntityManager, IsNull } from 'typeorm';
+import { nowTimestamp } from '../common/dates';
+import { ApiToken } from './api-token.entity';
+import { Session } from './session.entity';
+
+/**
+ * Ends what lets a user in without their password: every session (but the one making the
+ * change, when people set their own password) and every API token. Tokens are revoked, not
+ * deleted, so their list still shows them; sessions are deleted. Neither comes back when the
+ * account is reactivated.
+ */
+export async function endCredentials(
+  manager: EntityManager,
+  userId: number,
+  keepSessionId?: number,
+): Promise<{ sessions: number; tokens: number }> {
+  const sessions = manager
+    .createQueryBuilder()
+    .delete()
+    .from(Session)
+    .where('user_id = :userId', { userId });
+  if (keepSessionId !== undefined) sessions.andWhere('id <> :keepSessionId', { keepSessionId });
+  const ended = await sessions.execute();
+  const revoked = await manager.update(
+    ApiToken,
+    { userId, revokedAt: IsNull() },
+    { revokedAt: nowTimestamp() },
+  );
+  return { sessions: ended.affected ?? 0, tokens: revoked.affected ?? 0 };
+}
