@@ -3,6 +3,7 @@ import { AuditService } from '../audit/audit.service';
 import { RequestContext } from '../common/request-context';
 import { loadConfig } from '../config/configuration';
 import { dataSourceOptions } from '../database/data-source-options';
+import { openDataSource } from '../database/open-data-source';
 import { Transactions } from '../database/transactions';
 
 export interface CliContext {
@@ -16,10 +17,8 @@ export interface CliContext {
  * work as the command line (its audit events have no actor), and closes it.
  */
 export async function withDatabase<T>(work: (context: CliContext) => Promise<T>): Promise<T> {
-  const dataSource = new DataSource(dataSourceOptions(loadConfig()));
-  await dataSource.initialize();
+  const dataSource = await openDataSource(dataSourceOptions(loadConfig()), { migrate: true });
   try {
-    await dataSource.runMigrations();
     return await RequestContext.runAs(undefined, () =>
       work({ dataSource, transactions: new Transactions(dataSource), audit: new AuditService() }),
     );
