@@ -46,7 +46,7 @@ export async function inSnapshot<T>(
       reject(
         limit.aborted
           ? new AppError('DATABASE_UNAVAILABLE', 'The report took too long and was stopped')
-          : stop.reason,
+          : new Error('The client went away', { cause: stop.reason }),
       );
     };
     if (stop.aborted) onAbort();
