@@ -157,12 +157,12 @@ const RETRY_AFTER_SECONDS = 5;
  * (55P03), or no pooled connection free within the pool's wait.
  */
 function isDatabaseBusy(error: unknown): boolean {
-  const driverError = (error as { driverError?: { code?: unknown; message?: unknown } } | null)
-    ?.driverError;
-  const code = String(driverError?.code ?? (error as { code?: unknown } | null)?.code ?? '');
-  const message = String(
-    driverError?.message ?? (error instanceof Error ? error.message : '') ?? '',
-  );
+  type Coded = { code?: unknown; message?: unknown };
+  const outer = error as (Coded & { driverError?: Coded }) | null;
+  const driverError = outer?.driverError;
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  const code = text(driverError?.code) || text(outer?.code);
+  const message = text(driverError?.message) || text(outer?.message);
   return (
     ['SQLITE_BUSY', 'SQLITE_LOCKED', '57014', '55P03'].includes(code) ||
     /SQLITE_(BUSY|LOCKED)/.test(message) ||
