@@ -4,6 +4,7 @@ import { EVERY_TRUST } from '../auth/trust-access';
 import { RequestContext } from '../common/request-context';
 import { loadConfig } from '../config/configuration';
 import { dataSourceOptions } from '../database/data-source-options';
+import { openDataSource } from '../database/open-data-source';
 import { Transactions } from '../database/transactions';
 
 export interface CliContext {
@@ -17,10 +18,8 @@ export interface CliContext {
  * work as the command line (its audit events have no actor, and it holds every trust), and closes it.
  */
 export async function withDatabase<T>(work: (context: CliContext) => Promise<T>): Promise<T> {
-  const dataSource = new DataSource(dataSourceOptions(loadConfig()));
-  await dataSource.initialize();
+  const dataSource = await openDataSource(dataSourceOptions(loadConfig()), { migrate: true });
   try {
-    await dataSource.runMigrations();
     // The command line is the operator: it declares every trust, explicitly.
     return await RequestContext.runAs(
       undefined,

@@ -45,6 +45,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
         exception instanceof Error ? (exception.stack ?? exception.message) : exception,
       );
     }
+    // A busy database is a moment's wait, not a fault: say when to try again.
+    if (body.statusCode === 503) response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     const request = http.getRequest<Request>();
     if (isPageRequest(request)) return this.renderPage(request, response, body);
     response.status(body.statusCode).json(body);
@@ -122,6 +124,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
         errors: [{ field, reason: 'must not be null' }],
       };
     }
+    if (isDatabaseBusy(exception)) {
+      return body('DATABASE_UNAVAILABLE', 'The database is busy; try again shortly');
+    }
     if (exception instanceof QueryFailedError && isConnectionFailure(exception)) {
       return body('DATABASE_UNAVAILABLE', 'The database is not available; try again shortly');
     }
@@ -150,6 +155,28 @@ const CODES_FOR_HTTP_STATUS: Record<number, string> = {
 
 function codeForHttpStatus(status: number): string {
   return CODES_FOR_HTTP_STATUS[status] ?? HttpStatus[status] ?? 'HTTP_ERROR';
+}
+
+/** Seconds a client is asked to wait before retrying a 503. */
+const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The database could not take the request just now: SQLite locked or busy past the busy
+ * timeout, a PostgreSQL statement cancelled by its timeout (57014) or a lock not available
+ * (55P03), or no pooled connection free within the pool's wait.
+ */
+function isDatabaseBusy(error: unknown): boolean {
+  type Coded = { code?: unknown; message?: unknown };
+  const outer = error as (Coded & { driverError?: Coded }) | null;
+  const driverError = outer?.driverError;
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  const code = text(driverError?.code) || text(outer?.code);
+  const message = text(driverError?.message) || text(outer?.message);
+  return (
+    ['SQLITE_BUSY', 'SQLITE_LOCKED', '57014', '55P03'].includes(code) ||
+    /SQLITE_(BUSY|LOCKED)/.test(message) ||
+    /timeout exceeded when trying to connect/i.test(message)
+  );
 }
 
 function isConnectionFailure(error: unknown): boolean {

@@ -6,6 +6,12 @@ import { MIGRATIONS } from '../../database/migrations';
 import type { AppConfig } from '../config/configuration';
 import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { BUSY_TIMEOUT_MS } from './sqlite-connections';
+
+/** PostgreSQL connections in each instance's pool. */
+export const POOL_SIZE = 10;
+export const STATEMENT_TIMEOUT_MS = 120_000;
+export const IDLE_IN_TRANSACTION_MS = 60_000;
 
 /**
  * The one description of the database, shared by the app, the command line and the tests.
@@ -36,7 +42,14 @@ export function dataSourceOptions(
       // JIT compilation suits long analytic scans; for these short as-at queries over indexes
       // it cost more than the query itself (1.7 s of a 1.8 s readiness statement at 1M
       // actions), so it is off for the app's sessions.
-      extra: { max: 10, connectionTimeoutMillis: 5000, options: '-c jit=off' },
+      // No statement may run past 120 s, and no transaction may sit idle past 60 s: whatever a
+      // client or a bug does, a pooled connection comes back (issue 14: an abandoned download
+      // pinned one for good).
+      extra: {
+        max: POOL_SIZE,
+        connectionTimeoutMillis: 5000,
+        options: `-c jit=off -c statement_timeout=${STATEMENT_TIMEOUT_MS} -c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS}`,
+      },
     };
   }
   if (config.sqlitePath !== ':memory:') {
@@ -48,7 +61,7 @@ export function dataSourceOptions(
     database: config.sqlitePath,
     // WAL lets readers proceed while a write commits; the timeout waits out another process's lock.
     enableWAL: config.sqlitePath !== ':memory:',
-    busyTimeout: 10000,
+    busyTimeout: BUSY_TIMEOUT_MS,
     // TypeORM's SQLite driver turns foreign keys on for every connection.
   };
 }

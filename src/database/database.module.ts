@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { dataSourceOptions } from './data-source-options';
+import { openDataSource } from './open-data-source';
 import { Transactions } from './transactions';
 
 @Global()
@@ -10,6 +11,7 @@ import { Transactions } from './transactions';
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config), migrationsRun: true }),
+      dataSourceFactory: (options) => openDataSource(options!),
     }),
   ],
   providers: [Transactions],

@@ -1,17 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, ObjectLiteral, EntityTarget } from 'typeorm';
-import { ReadSnapshot } from './read-snapshot';
+import { inSnapshot } from './snapshots';
+import { writeTransaction } from './write-queue';
 
 /**
- * Runs multi-row writes in one transaction. TypeORM's SQLite driver shares a single
- * connection, so two overlapping transactions collide ("cannot start a transaction within a
- * transaction"); on SQLite this queues them one after another. PostgreSQL gives each its own
- * pooled connection and row locks do the ordering.
+ * Every write runs in one transaction through `run` (the write queue, write-queue.ts); every
+ * report reads from one consistent snapshot through `snapshot` (snapshots.ts).
  */
 @Injectable()
 export class Transactions {
-  private queue: Promise<unknown> = Promise.resolve();
-
   constructor(private readonly dataSource: DataSource) {}
 
   get isPostgres(): boolean {
@@ -19,25 +16,17 @@ export class Transactions {
   }
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (this.isPostgres) return this.dataSource.transaction(work);
-    const result = this.queue.then(() => this.dataSource.transaction(work));
-    this.queue = result.catch(() => undefined);
-    return result;
+    return writeTransaction(this.dataSource, work);
   }
 
   /**
-   * Runs a report's reads in one consistent snapshot. PostgreSQL: a REPEATABLE READ
-   * transaction, so writes go on but none committed meanwhile is seen. SQLite: a transaction
-   * in the write queue, so no write commits until the report has been read (a long export
-   * makes writers wait).
+   * Runs a report's reads in one consistent snapshot: a REPEATABLE READ transaction on
+   * PostgreSQL, a read transaction on a connection of its own on SQLite; writes go on
+   * meanwhile on both. When `signal` aborts (the client went away), or after five minutes,
+   * the running query is cancelled and the transaction ended.
    */
-  snapshot<T>(work: () => Promise<T>): Promise<T> {
-    if (this.isPostgres) {
-      return this.dataSource.transaction('REPEATABLE READ', (manager) =>
-        ReadSnapshot.run(manager, work),
-      );
-    }
-    return this.run((manager) => ReadSnapshot.run(manager, work));
+  snapshot<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return inSnapshot(this.dataSource, work, signal);
   }
 
   /**

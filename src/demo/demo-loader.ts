@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { writeTransaction } from '../database/write-queue';
 import demoJson from '../../database/demo/demo.json';
 import {
   applyProgressUpdate,
@@ -93,7 +94,7 @@ export async function emptyDatabase(manager: EntityManager, postgres: boolean): 
 
 /** Empties every table, then loads the demo set: what `npm run seed` does. */
 export async function resetToDemoData(dataSource: DataSource): Promise<DemoSummary> {
-  return dataSource.transaction(async (manager) => {
+  return writeTransaction(dataSource, async (manager) => {
     await emptyDatabase(manager, dataSource.options.type === 'postgres');
     return loadDemoData(manager);
   });

@@ -3,8 +3,12 @@ import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/s
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/roles';
+import { writesGetThrough } from './write-probe';
 
-/** Tells a load balancer the truth: 200 only when the database answers and is migrated. */
+/**
+ * Tells a load balancer the truth: 200 only when the database answers, is migrated, and a
+ * write gets through within two seconds.
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
@@ -13,13 +17,17 @@ export class HealthController {
   @Get()
   @Public()
   @ApiOkResponse({ description: 'The app and its database are up' })
-  @ApiServiceUnavailableResponse({ description: 'The database is down or not migrated' })
+  @ApiServiceUnavailableResponse({
+    description:
+      'The database is down, not migrated, or a write cannot get through within 2 seconds ("writes blocked")',
+  })
   async check(@Res({ passthrough: true }) response: Response) {
     const database = { type: this.dataSource.options.type, status: 'up', pendingMigrations: 0 };
     try {
       await this.dataSource.query('SELECT 1');
       database.pendingMigrations = (await this.dataSource.showMigrations()) ? 1 : 0;
       if (database.pendingMigrations) database.status = 'migrations pending';
+      else if (!(await writesGetThrough(this.dataSource))) database.status = 'writes blocked';
     } catch {
       database.status = 'down';
     }

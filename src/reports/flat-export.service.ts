@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
-import { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { ActionExportFactsRow, ActionFactsRepository } from '../actions/action-facts.repository';
 import { toDeliveryFacts } from '../actions/dto/action.mapper';
@@ -123,16 +123,18 @@ async function writeCsv<T>(
   columns: ExportColumn<T>[],
   rows: AsyncIterable<T>,
 ): Promise<number> {
-  const csv = stringify({ header: true, columns: columns.map((c) => c.header) });
-  csv.pipe(out);
   let count = 0;
-  for await (const row of rows) {
-    const ok = csv.write(columns.map((c) => neutraliseCell(c.value(row))));
+  const cells = mapAsync(rows, (row) => {
     count++;
-    if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
-  }
-  csv.end();
-  await finished(out);
+    return columns.map((c) => neutraliseCell(c.value(row)));
+  });
+  // pipeline, not pipe + 'drain': if `out` goes away the whole chain is torn down and this
+  // rejects, rather than waiting for a 'drain' that never comes.
+  await pipeline(
+    Readable.from(cells),
+    stringify({ header: true, columns: columns.map((c) => c.header) }),
+    out,
+  );
   return count;
 }
 

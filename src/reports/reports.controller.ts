@@ -7,7 +7,6 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { PassThrough } from 'node:stream';
 import type { Response } from 'express';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ListActionsQueryDto } from '../actions/dto/action-read.dto';
@@ -22,6 +21,7 @@ import { writeBoardReportXlsx } from './board-report.xlsx';
 import { BoardReportService } from './board-report.service';
 import { Transactions } from '../database/transactions';
 import { CqcReturnService } from './cqc-return.service';
+import { builtDownload, DownloadHeaders, streamDownload } from './download';
 import { EvidencePackService } from './evidence-pack.service';
 import {
   CONTENT_TYPES,
@@ -100,9 +100,8 @@ function formatOf(query: { format?: ExportFormat }, accept: string | undefined):
   return 'csv';
 }
 
-function startDownload(response: Response, format: ExportFormat, name: string): void {
-  response.setHeader('Content-Type', CONTENT_TYPES[format]);
-  response.setHeader('Content-Disposition', `attachment; filename="${name}.${format}"`);
+function download(format: ExportFormat, name: string): DownloadHeaders {
+  return { contentType: CONTENT_TYPES[format], fileName: `${name}.${format}` };
 }
 
 /**
@@ -132,8 +131,12 @@ export class ReportsController {
   ) {
     const format = formatOf(query, accept);
     const { format: _format, limit: _limit, offset: _offset, ...filters } = query;
-    startDownload(response, format, `actions-${query.asOf ?? todayDate()}`);
-    await this.transactions.snapshot(() => this.exports.actionsTo(response, format, filters));
+    await streamDownload(
+      response,
+      this.transactions,
+      download(format, `actions-${query.asOf ?? todayDate()}`),
+      (out) => this.exports.actionsTo(out, format, filters),
+    );
   }
 
   @Get('board')
@@ -146,7 +149,6 @@ export class ReportsController {
     @Res() response: Response,
   ) {
     const { format, ...options } = query;
-    const report = await this.transactions.snapshot(() => this.boardReports.build(options));
     const wanted =
       format ??
       (accept?.includes('spreadsheetml')
@@ -155,22 +157,24 @@ export class ReportsController {
           ? 'pdf'
           : 'html');
     if (wanted === 'xlsx' || wanted === 'pdf') {
-      const chunks: Buffer[] = [];
-      const sink = new PassThrough();
-      sink.on('data', (chunk: Buffer) => chunks.push(chunk));
-      if (wanted === 'xlsx') await writeBoardReportXlsx(report, sink);
-      else await writeBoardReportPdf(report, sink);
-      response.setHeader(
-        'Content-Type',
-        wanted === 'xlsx' ? CONTENT_TYPES.xlsx : 'application/pdf',
+      let asOf = '';
+      await builtDownload(
+        response,
+        this.transactions,
+        () => ({
+          contentType: wanted === 'xlsx' ? CONTENT_TYPES.xlsx : 'application/pdf',
+          fileName: `board-report-${asOf}.${wanted}`,
+        }),
+        async (out) => {
+          const report = await this.boardReports.build(options);
+          asOf = report.asOf;
+          if (wanted === 'xlsx') await writeBoardReportXlsx(report, out);
+          else await writeBoardReportPdf(report, out);
+        },
       );
-      response.setHeader(
-        'Content-Disposition',
-        `attachment; filename="board-report-${report.asOf}.${wanted}"`,
-      );
-      response.end(Buffer.concat(chunks));
       return;
     }
+    const report = await this.transactions.snapshot(() => this.boardReports.build(options));
     response.setHeader('Content-Type', 'text/html; charset=utf-8');
     response.send(renderBoardReportHtml(report));
   }
@@ -190,24 +194,19 @@ export class ReportsController {
     const asOf = query.asOf ?? todayDate();
     const { format: asked, ...options } = query;
     const format = asked ?? (accept?.includes('application/pdf') ? 'pdf' : 'xlsx');
-    const buffer = new PassThrough();
-    const chunks: Buffer[] = [];
-    buffer.on('data', (chunk: Buffer) => chunks.push(chunk));
     // Built whole before sending, so an unknown organisation is still a clean 404.
-    await this.transactions.snapshot(async () => {
-      if (format === 'pdf') {
-        await this.cqcReturns.pdfTo(buffer, { ...options, asOf });
-      } else {
-        await this.cqcReturns.xlsxTo(buffer, { ...options, asOf });
-        buffer.end();
-      }
-    });
-    response.setHeader('Content-Type', format === 'pdf' ? 'application/pdf' : CONTENT_TYPES.xlsx);
-    response.setHeader(
-      'Content-Disposition',
-      `attachment; filename="cqc-action-plan-${asOf}.${format ?? 'xlsx'}"`,
+    await builtDownload(
+      response,
+      this.transactions,
+      {
+        contentType: format === 'pdf' ? 'application/pdf' : CONTENT_TYPES.xlsx,
+        fileName: `cqc-action-plan-${asOf}.${format}`,
+      },
+      (out) =>
+        format === 'pdf'
+          ? this.cqcReturns.pdfTo(out, { ...options, asOf })
+          : this.cqcReturns.xlsxTo(out, { ...options, asOf }),
     );
-    response.end(Buffer.concat(chunks));
   }
 
   @Get('evidence-pack')
@@ -216,18 +215,15 @@ export class ReportsController {
   @ApiOkResponse({ description: 'The evidence pack for one core service as a PDF' })
   async evidencePack(@Query() query: EvidencePackQueryDto, @Res() response: Response) {
     const asOf = query.asOf ?? todayDate();
-    const chunks: Buffer[] = [];
-    const buffer = new PassThrough();
-    buffer.on('data', (chunk: Buffer) => chunks.push(chunk));
-    await this.transactions.snapshot(() =>
-      this.evidencePacks.pdfTo(buffer, { coreServiceId: query.coreServiceId, asOf }),
+    await builtDownload(
+      response,
+      this.transactions,
+      {
+        contentType: 'application/pdf',
+        fileName: `evidence-pack-${query.coreServiceId}-${asOf}.pdf`,
+      },
+      (out) => this.evidencePacks.pdfTo(out, { coreServiceId: query.coreServiceId, asOf }),
     );
-    response.setHeader('Content-Type', 'application/pdf');
-    response.setHeader(
-      'Content-Disposition',
-      `attachment; filename="evidence-pack-${query.coreServiceId}-${asOf}.pdf"`,
-    );
-    response.end(Buffer.concat(chunks));
   }
 
   @Get('findings')
@@ -241,7 +237,11 @@ export class ReportsController {
   ) {
     const format = formatOf(query, accept);
     const { format: _format, limit: _limit, offset: _offset, ...filters } = query;
-    startDownload(response, format, `findings-${todayDate()}`);
-    await this.transactions.snapshot(() => this.exports.findingsTo(response, format, filters));
+    await streamDownload(
+      response,
+      this.transactions,
+      download(format, `findings-${todayDate()}`),
+      (out) => this.exports.findingsTo(out, format, filters),
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { writeTransaction } from '../database/write-queue';
 import type { ActionStatus } from '../actions/action.entity';
 import { hashPassword } from '../auth/passwords';
 import { addDays } from '../common/dates';
@@ -100,7 +101,7 @@ export async function generateSyntheticData(
 ): Promise<GenerateSummary> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const postgres = dataSource.options.type === 'postgres';
-  const summary = await dataSource.transaction(async (manager) => {
+  const summary = await writeTransaction(dataSource, async (manager) => {
     await emptyDatabase(manager, postgres);
     const generator = new SyntheticGenerator(
       new BulkInserter(manager, postgres),
@@ -112,7 +113,7 @@ export async function generateSyntheticData(
     return result;
   });
   // Fresh statistics, so the query planner knows the tables are no longer empty.
-  await dataSource.query('ANALYZE');
+  await writeTransaction(dataSource, (manager) => manager.query('ANALYZE'));
   return summary;
 }
 

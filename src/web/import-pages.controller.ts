@@ -28,6 +28,7 @@ import {
 } from '../imports/plan-import.service';
 import { attempt, integer, text, toFormErrors } from './forms';
 import { PageRenderer } from './page-renderer';
+import { Transactions } from '../database/transactions';
 import { StagedUpload } from './staged-upload.entity';
 import { TrustScopes } from './trust-scope';
 
@@ -58,6 +59,7 @@ export class ImportPagesController {
     private readonly scopes: TrustScopes,
     private readonly pages: PageRenderer,
     @InjectRepository(StagedUpload) private readonly staged: Repository<StagedUpload>,
+    private readonly transactions: Transactions,
   ) {}
 
   @Get()
@@ -135,7 +137,7 @@ export class ImportPagesController {
     };
     const kind = stagedUpload.kind as PageImportKind;
     const result = await attempt(() => this.run(kind, file, options, request.user!.id, false));
-    await this.staged.delete({ id });
+    await this.transactions.run((manager) => manager.delete(StagedUpload, { id }));
     if (!result.ok) {
       return this.showForm(request, response, { kind }, result.problems, result.status);
     }
@@ -182,18 +184,23 @@ export class ImportPagesController {
     file: { buffer: Buffer; originalname: string },
     options: StagedOptions,
   ): Promise<StagedUpload> {
-    // Uploads nobody confirmed within a day are dropped.
-    await this.staged.delete({ createdAt: LessThan(timestampDaysBefore(nowTimestamp(), 1)) });
-    return this.staged.save(
-      this.staged.create({
-        userId,
-        kind,
-        fileName: file.originalname.slice(0, 255),
-        contentBase64: file.buffer.toString('base64'),
-        options: JSON.stringify(options),
-        createdAt: nowTimestamp(),
-      }),
-    );
+    // In the write queue like every write, so nobody else's transaction can roll it back.
+    return this.transactions.run(async (manager) => {
+      // Uploads nobody confirmed within a day are dropped.
+      await manager.delete(StagedUpload, {
+        createdAt: LessThan(timestampDaysBefore(nowTimestamp(), 1)),
+      });
+      return manager.save(
+        manager.create(StagedUpload, {
+          userId,
+          kind,
+          fileName: file.originalname.slice(0, 255),
+          contentBase64: file.buffer.toString('base64'),
+          options: JSON.stringify(options),
+          createdAt: nowTimestamp(),
+        }),
+      );
+    });
   }
 
   private async showForm(
