@@ -38,6 +38,8 @@ export type ErrorCode =
   | 'USER_INACTIVE'
   | 'IMPORT_HAS_PROBLEMS'
   | 'PAYLOAD_TOO_LARGE'
+  | 'IMPORT_LIMIT_EXCEEDED'
+  | 'IMPORTS_BUSY'
   | 'MALFORMED_BODY'
   | 'DATABASE_UNAVAILABLE'
   | 'INTERNAL_ERROR';
@@ -92,6 +94,7 @@ export function errorStatus(code: ErrorCode): number {
     case 'DUE_DATE_REQUEST_DECIDED':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
+    case 'IMPORT_LIMIT_EXCEEDED':
       return 413;
     case 'INVALID_REFERENCE':
     case 'COMPLETION_NEEDS_FULL_PROGRESS':
@@ -102,6 +105,7 @@ export function errorStatus(code: ErrorCode): number {
     case 'IMPORT_HAS_PROBLEMS':
       return 422;
     case 'DATABASE_UNAVAILABLE':
+    case 'IMPORTS_BUSY':
       return 503;
     case 'INTERNAL_ERROR':
       return 500;
