@@ -223,8 +223,9 @@ describe('imports', () => {
         .attach('file', Buffer.alloc(21 * 1024 * 1024, 'a'), 'huge.txt')
         .expect(413);
       expect(body).toMatchObject({
-        code: 'PAYLOAD_TOO_LARGE',
-        message: 'The file is larger than 20 MB, the most an import takes',
+        code: 'IMPORT_LIMIT_EXCEEDED',
+        message: 'Import limit uploadBytes exceeded: the file is larger than 20 MB, the most an import takes',
+        errors: [{ field: 'file', reason: 'the file is larger than 20 MB, the most an import takes' }],
       });
     });
 

@@ -6,6 +6,7 @@ import { FindingsService } from '../findings/findings.service';
 import { Finding } from '../findings/finding.entity';
 import { RequestContext } from '../common/request-context';
 import { ImportsService } from '../imports/imports.service';
+import { ParserPool } from '../imports/parser-pool';
 import { CONFLICT_MODES, ConflictMode, PlanImportService } from '../imports/plan-import.service';
 import { User } from '../users/user.entity';
 import { CliContext, withDatabase } from './cli-context';
@@ -50,6 +51,8 @@ function services(context: CliContext) {
     context.transactions,
     context.audit,
     findings,
+    // Idle parser workers never keep the process alive, so the command ends when it is done.
+    new ParserPool(),
   );
   return { imports, plans: new PlanImportService(imports, context.audit) };
 }

@@ -38,6 +38,8 @@ export type ErrorCode =
   | 'USER_INACTIVE'
   | 'IMPORT_HAS_PROBLEMS'
   | 'PAYLOAD_TOO_LARGE'
+  | 'IMPORT_LIMIT_EXCEEDED'
+  | 'IMPORTS_BUSY'
   | 'MALFORMED_BODY'
   | 'DATABASE_UNAVAILABLE'
   | 'INTERNAL_ERROR'
@@ -98,6 +100,7 @@ export function errorStatus(code: ErrorCode): number {
     case 'DUE_DATE_REQUEST_DECIDED':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
+    case 'IMPORT_LIMIT_EXCEEDED':
       return 413;
     case 'INVALID_REFERENCE':
     case 'COMPLETION_NEEDS_FULL_PROGRESS':
@@ -109,6 +112,7 @@ export function errorStatus(code: ErrorCode): number {
       return 422;
     case 'DATABASE_UNAVAILABLE':
     case 'SIGN_IN_BUSY':
+    case 'IMPORTS_BUSY':
       return 503;
     case 'CROSS_SITE_SIGN_IN':
     case 'ASSURER_NOT_INDEPENDENT':

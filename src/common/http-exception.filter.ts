@@ -48,6 +48,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     // A busy database is a moment's wait, not a fault: say when to try again.
     if (body.statusCode === 503) response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     const request = http.getRequest<Request>();
+    // A 503 that knows when to come back says so (IMPORTS_BUSY).
+    const retryAfter = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
     if (isPageRequest(request)) return this.renderPage(request, response, body);
     response.status(body.statusCode).json(body);
   }

@@ -7,7 +7,6 @@ import {
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentUser } from '../auth/roles';
 import { validationFailed } from '../common/app-error';
@@ -21,11 +20,9 @@ import {
   ReportTextDto,
 } from './dto/import-query.dto';
 import { ImportsService } from './imports.service';
+import { ImportUpload } from './import-upload';
 import { PlanImportResultDto, PlanImportService } from './plan-import.service';
 
-/** The largest file an import takes. */
-export const IMPORT_FILE_LIMIT_BYTES = 20 * 1024 * 1024;
-const upload = FileInterceptor('file', { limits: { fileSize: IMPORT_FILE_LIMIT_BYTES, files: 1 } });
 
 interface UploadedImportFile {
   buffer: Buffer;
@@ -45,7 +42,7 @@ export class ImportsController {
   @Post('report')
   @Allow('quality_lead')
   @HttpCode(200)
-  @UseInterceptors(upload)
+  @UseInterceptors(ImportUpload)
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({
     type: ReportTextDto,
@@ -69,7 +66,7 @@ export class ImportsController {
   @Post('cqc-json')
   @Allow('quality_lead')
   @HttpCode(200)
-  @UseInterceptors(upload)
+  @UseInterceptors(ImportUpload)
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({
     schema: {
@@ -94,7 +91,7 @@ export class ImportsController {
   @Post('plan')
   @Allow('quality_lead')
   @HttpCode(200)
-  @UseInterceptors(upload)
+  @UseInterceptors(ImportUpload)
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {

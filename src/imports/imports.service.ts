@@ -9,11 +9,10 @@ import { FindingsService } from '../findings/findings.service';
 import { Inspection } from '../inspections/inspection.entity';
 import { Organisation, OrganisationKind } from '../organisations/organisation.entity';
 import { CqcImportResultDto, ReportImportResultDto } from './dto/import-result.dto';
-import { NotACqcRecordError, parseCqcRecord } from './cqc-json.parser';
 import { ImportKind, ImportRecord } from './import-record.entity';
 import { ImportStore } from './import-store';
-import { pdfPages, PdfWithoutTextError } from './pdf-text';
-import { parseReport } from './report-parser';
+import { checkTextSize, cqcRecord, ParsedReportFile } from './parse-tasks';
+import { ParserPool } from './parser-pool';
 
 /** Something to import: text typed or pasted, or a file's bytes and name. */
 export interface ImportSource {
@@ -42,11 +41,11 @@ export class ImportsService {
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
     private readonly findings: FindingsService,
+    readonly parsers: ParserPool,
   ) {}
 
   async report(source: ImportSource, options: ImportOptions): Promise<ReportImportResultDto> {
-    const { pages, raw } = await this.reportPages(source);
-    const parsed = parseReport(pages);
+    const { parsed, raw } = await this.readReport(source);
     const name = parsed.organisation.name;
     if (!name && !options.organisationId) {
       throw validationFailed(
@@ -136,26 +135,20 @@ export class ImportsService {
     source: ImportSource & { json?: unknown },
     options: ImportOptions,
   ): Promise<CqcImportResultDto> {
-    let record: unknown = source.json;
     let raw: string;
-    if (source.file) {
-      raw = source.file.buffer.toString('utf8');
-      if (!raw.trim()) throw validationFailed('file', 'the file is empty');
-      try {
-        record = JSON.parse(raw);
-      } catch {
-        throw validationFailed('file', 'the file is not valid JSON');
-      }
-    } else {
-      raw = JSON.stringify(record);
-    }
     let parsed;
-    try {
-      parsed = parseCqcRecord(record);
-    } catch (error) {
-      if (error instanceof NotACqcRecordError)
-        throw validationFailed(source.file ? 'file' : 'body', error.message);
-      throw error;
+    if (source.file) {
+      if (source.file.buffer.length === 0) throw validationFailed('file', 'the file is empty');
+      checkTextSize(source.file.buffer.length);
+      ({ raw, parsed } = await this.parsers.run({
+        kind: 'cqc-json-file',
+        bytes: source.file.buffer,
+      }));
+    } else {
+      // A JSON body arrives parsed (body-parser, under 5 MB); reading the record is linear.
+      raw = JSON.stringify(source.json);
+      checkTextSize(Buffer.byteLength(raw), 'body');
+      parsed = cqcRecord(source.json, 'body');
     }
     const run = async (manager: EntityManager) => {
       const store = new ImportStore(manager, this.audit, this.findings);
@@ -275,29 +268,20 @@ export class ImportsService {
     return saved.id;
   }
 
-  private async reportPages(source: ImportSource): Promise<{ pages: string[]; raw: string }> {
+  /**
+   * The report's text and what the parser found in it, read in a parser worker. The text's
+   * size is checked here first, so a 10 MB paste is refused before it is even copied.
+   */
+  private async readReport(source: ImportSource): Promise<ParsedReportFile> {
     if (source.text !== undefined) {
+      checkTextSize(Buffer.byteLength(source.text), 'text');
       if (!source.text.trim()) throw validationFailed('text', 'the report text is empty');
-      return { pages: source.text.split('\f'), raw: source.text };
+      return this.parsers.run({ kind: 'report-text', text: source.text });
     }
     const buffer = source.file?.buffer;
     if (!buffer || buffer.length === 0) throw validationFailed('file', 'the file is empty');
-    if (buffer.subarray(0, 5).toString('latin1') === '%PDF-') {
-      try {
-        const pages = await pdfPages(buffer);
-        return { pages, raw: pages.join('\f') };
-      } catch (error) {
-        if (error instanceof PdfWithoutTextError) throw validationFailed('file', error.message);
-        throw validationFailed(
-          'file',
-          'the PDF could not be read (it may be damaged or encrypted)',
-        );
-      }
-    }
-    if (buffer.includes(0)) throw validationFailed('file', 'the file is neither text nor a PDF');
-    const text = buffer.toString('utf8');
-    if (!text.trim()) throw validationFailed('file', 'the file is empty');
-    return { pages: text.split('\f'), raw: text };
+    if (buffer.subarray(0, 5).toString('latin1') !== '%PDF-') checkTextSize(buffer.length);
+    return this.parsers.run({ kind: 'report-file', bytes: buffer });
   }
 
   private async inspectionFor(

@@ -1,3 +1,5 @@
+import { IMPORT_LIMITS, importLimitExceeded, megabytes } from './import-limits';
+
 /**
  * The text of each page of a PDF, with Mozilla's pdf.js (the CommonJS build of its last
  * CommonJS major). Loaded only when a PDF arrives: it warns once that it cannot render
@@ -29,7 +31,20 @@ function pageText(items: TextItem[]): string {
   return text;
 }
 
-export async function pdfPages(buffer: Buffer): Promise<string[]> {
+export interface PdfLimits {
+  maxPages: number;
+  maxTextBytes: number;
+}
+
+/**
+ * The pages' text. The page count is checked before any page is read, and the text's size
+ * after each page, so a PDF of a million pages (or of one page holding megabytes of text)
+ * stops early.
+ */
+export async function pdfPages(
+  buffer: Buffer,
+  limits: PdfLimits = { maxPages: IMPORT_LIMITS.pdfPages, maxTextBytes: IMPORT_LIMITS.textBytes },
+): Promise<string[]> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pdfjs = require('pdfjs-dist/legacy/build/pdf.js') as {
     getDocument(options: object): { promise: Promise<PdfDocument> };
@@ -41,11 +56,27 @@ export async function pdfPages(buffer: Buffer): Promise<string[]> {
     disableFontFace: true,
     verbosity: 0,
   }).promise;
+  if (document.numPages > limits.maxPages) {
+    await document.destroy();
+    throw importLimitExceeded(
+      'pdfPages',
+      `the PDF has ${document.numPages} pages; at most ${limits.maxPages} are read`,
+    );
+  }
   const pages: string[] = [];
+  let textBytes = 0;
   for (let number = 1; number <= document.numPages; number++) {
     const page = await document.getPage(number);
     const content = await page.getTextContent();
     pages.push(pageText(content.items as TextItem[]));
+    textBytes += Buffer.byteLength(pages[pages.length - 1]);
+    if (textBytes > limits.maxTextBytes) {
+      await document.destroy();
+      throw importLimitExceeded(
+        'textBytes',
+        `the PDF's text passes ${megabytes(limits.maxTextBytes)} by page ${number}; at most that much is read`,
+      );
+    }
   }
   await document.destroy();
   if (!pages.some((page) => page.trim())) {

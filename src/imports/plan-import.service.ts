@@ -14,8 +14,9 @@ import { Organisation } from '../organisations/organisation.entity';
 import { User, UserRole } from '../users/user.entity';
 import { ImportsService, ImportSource } from './imports.service';
 import { ImportStore } from './import-store';
-import { looksLikeXlsx, readCsvRows, readXlsxRows } from './plan-files';
-import { NoPlanHeadersError, parsePlanRows, PlanRow } from './plan-sheet.parser';
+import { looksLikeXlsx } from './plan-files';
+import { PlanRow } from './plan-sheet.parser';
+import { checkedZipDirectory } from './zip-directory';
 
 export const CONFLICT_MODES = ['stop', 'skip', 'update'] as const;
 export type ConflictMode = (typeof CONFLICT_MODES)[number];
@@ -71,20 +72,9 @@ export class PlanImportService {
   async plan(source: ImportSource, options: PlanImportOptions): Promise<PlanImportResultDto> {
     const buffer = source.file?.buffer;
     if (!buffer || buffer.length === 0) throw validationFailed('file', 'the file is empty');
-    let rows;
-    try {
-      rows = looksLikeXlsx(buffer) ? await readXlsxRows(buffer) : readCsvRows(buffer);
-    } catch {
-      throw validationFailed('file', 'the file is neither an XLSX workbook nor CSV text');
-    }
-    let parsed;
-    try {
-      parsed = parsePlanRows(rows);
-    } catch (error) {
-      if (error instanceof NoPlanHeadersError) throw validationFailed('file', error.message);
-      throw error;
-    }
-    const header = rows[parsed.headerRow - 1];
+    // The ZIP directory is read here, before a worker is even asked: a bomb costs nothing.
+    if (looksLikeXlsx(buffer)) checkedZipDirectory(buffer);
+    const { parsed, header } = await this.imports.parsers.run({ kind: 'plan-file', bytes: buffer });
     const columns = Object.fromEntries(
       Object.entries(parsed.columns).map(([name, index]) => [name, String(header[index] ?? '')]),
     );

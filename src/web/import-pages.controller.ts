@@ -8,7 +8,6 @@ import {
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { InjectRepository } from '@nestjs/typeorm';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -17,7 +16,7 @@ import { Allow, AuthenticatedRequest } from '../auth/roles';
 import { AppError, FieldProblem } from '../common/app-error';
 import { nowTimestamp, timestampDaysBefore } from '../common/dates';
 import { IdParam } from '../common/request-params';
-import { IMPORT_FILE_LIMIT_BYTES } from '../imports/imports.controller';
+import { ImportUpload } from '../imports/import-upload';
 import { ImportsService } from '../imports/imports.service';
 import { CqcImportResultDto, ReportImportResultDto } from '../imports/dto/import-result.dto';
 import {
@@ -42,9 +41,6 @@ interface StagedOptions {
 }
 
 const LABELS = { kind: 'What you are importing', file: 'The file', organisationId: 'Trust' };
-const upload = FileInterceptor('file', {
-  limits: { fileSize: IMPORT_FILE_LIMIT_BYTES, files: 1 },
-});
 
 /**
  * Import as people do it: upload, see what the tracker understood (a dry run), then confirm.
@@ -70,7 +66,7 @@ export class ImportPagesController {
 
   @Post()
   @Allow('quality_lead')
-  @UseInterceptors(upload)
+  @UseInterceptors(ImportUpload)
   async preview(
     @Req() request: AuthenticatedRequest,
     @Res() response: Response,

@@ -1,0 +1,177 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { AppError } from '../common/app-error';
+import { IMPORT_LIMITS, importLimitExceeded, ImportsBusyError } from './import-limits';
+import type { ParseResults, ParseTask } from './parse-tasks';
+import { TYPESCRIPT_WORKER_BOOTSTRAP } from './parser-worker-bootstrap';
+import type { WorkerReply } from './parser-worker';
+
+export interface ParserPoolOptions {
+  running: number;
+  waiting: number;
+  timeLimitMs: number;
+  memoryMb: number;
+}
+
+export const PARSER_POOL_OPTIONS = Symbol('PARSER_POOL_OPTIONS');
+
+/**
+ * Reads import files in worker threads, so pdf.js, ExcelJS, csv-parse and the report parser
+ * never hold the event loop that answers everyone else. Each parse has a time limit and a
+ * heap limit; past either, its worker is stopped (terminate, or V8's own out-of-memory for a
+ * worker) and the request gets 413, while the app and every other request carry on.
+ *
+ * At most `running` files are read at once (a small server has two cores) and `waiting` more
+ * queue for a worker; past that an import is answered `503 IMPORTS_BUSY` with Retry-After at
+ * once, rather than holding its upload in memory for minutes. Idle workers are kept for the
+ * next file (starting one costs 50 to 300 ms), never more than `running` of them, and never
+ * keep the process alive.
+ */
+@Injectable()
+export class ParserPool implements OnModuleDestroy {
+  private readonly logger = new Logger('ParserPool');
+  private readonly options: ParserPoolOptions;
+  private readonly idle: Worker[] = [];
+  private readonly busy = new Set<Worker>();
+  private readonly queue: Array<() => void> = [];
+  private running = 0;
+  private closed = false;
+
+  constructor(@Optional() @Inject(PARSER_POOL_OPTIONS) options?: Partial<ParserPoolOptions>) {
+    this.options = {
+      running: IMPORT_LIMITS.parsersRunning,
+      waiting: IMPORT_LIMITS.parsersWaiting,
+      timeLimitMs: IMPORT_LIMITS.parseMilliseconds,
+      memoryMb: IMPORT_LIMITS.parseMemoryMb,
+      ...options,
+    };
+  }
+
+  /** Parses in a worker; refuses at once with 503 IMPORTS_BUSY when the queue is full. */
+  async run<K extends ParseTask['kind']>(
+    task: Extract<ParseTask, { kind: K }>,
+  ): Promise<ParseResults[K]> {
+    await this.takeSlot();
+    try {
+      return (await this.parseInWorker(task)) as ParseResults[K];
+    } finally {
+      this.releaseSlot();
+    }
+  }
+
+  /** Files being read and files waiting, for tests and the health page. */
+  get load(): { running: number; waiting: number } {
+    return { running: this.running, waiting: this.queue.length };
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closed = true;
+    const workers = [...this.idle, ...this.busy];
+    this.idle.length = 0;
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+
+  private takeSlot(): Promise<void> {
+    if (this.running < this.options.running) {
+      this.running++;
+      return Promise.resolve();
+    }
+    if (this.queue.length >= this.options.waiting) return Promise.reject(new ImportsBusyError());
+    return new Promise((resolve) => this.queue.push(resolve));
+  }
+
+  /** A finished parse hands its slot straight to the next in the queue. */
+  private releaseSlot(): void {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.running--;
+  }
+
+  private parseInWorker(task: ParseTask): Promise<unknown> {
+    if (this.closed) return Promise.reject(new Error('The parser pool is closed'));
+    const worker = this.idle.pop() ?? this.startWorker();
+    this.busy.add(worker);
+    worker.ref();
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const finish = (outcome: () => void, reusable: boolean) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+        this.busy.delete(worker);
+        if (reusable && !this.closed && this.idle.length < this.options.running) {
+          worker.unref();
+          this.idle.push(worker);
+        } else {
+          void worker.terminate();
+        }
+        outcome();
+      };
+      const timer = setTimeout(() => {
+        finish(
+          () =>
+            reject(
+              importLimitExceeded(
+                'parseMilliseconds',
+                `reading the file took longer than ${this.options.timeLimitMs / 1000} s, so it was stopped`,
+              ),
+            ),
+          false,
+        );
+      }, this.options.timeLimitMs);
+      const onMessage = (reply: WorkerReply) => {
+        if (reply.ok) return finish(() => resolve(reply.value), true);
+        if (reply.code === null) {
+          // A parser bug, not the file's fault: logged, and answered 500 by the filter.
+          return finish(() => reject(new Error(`Parser worker: ${reply.message}`)), true);
+        }
+        finish(() => reject(new AppError(reply.code, reply.message, reply.errors)), true);
+      };
+      const onError = (error: Error & { code?: string }) => {
+        const outOfMemory = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
+        finish(
+          () =>
+            reject(
+              outOfMemory
+                ? importLimitExceeded(
+                    'parseMemoryMb',
+                    `reading the file needed more than ${this.options.memoryMb} MB, so it was stopped`,
+                  )
+                : error,
+            ),
+          false,
+        );
+      };
+      const onExit = (code: number) =>
+        finish(() => reject(new Error(`Parser worker exited (${code})`)), false);
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+      worker.postMessage(task);
+    });
+  }
+
+  private startWorker(): Worker {
+    const resourceLimits = { maxOldGenerationSizeMb: this.options.memoryMb };
+    const compiled = path.join(__dirname, 'parser-worker.js');
+    const worker = fs.existsSync(compiled)
+      ? new Worker(compiled, { resourceLimits })
+      : new Worker(TYPESCRIPT_WORKER_BOOTSTRAP, {
+          eval: true,
+          resourceLimits,
+          workerData: {
+            typescript: require.resolve('typescript'),
+            entry: path.join(__dirname, 'parser-worker.ts'),
+          },
+        });
+    // Always listened to: an idle worker that fails must not take the app down with it
+    // (an 'error' event nobody listens to is thrown), and is dropped from the idle list.
+    worker.on('error', (error) => this.logger.warn(`A parser worker stopped: ${error.message}`));
+    worker.on('exit', () => {
+      const index = this.idle.indexOf(worker);
+      if (index >= 0) this.idle.splice(index, 1);
+    });
+    return worker;
+  }
+}

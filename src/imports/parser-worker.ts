@@ -1,0 +1,26 @@
+import { parentPort } from 'node:worker_threads';
+import { AppError } from '../common/app-error';
+import { ParseTask, runParseTask } from './parse-tasks';
+
+/**
+ * A parser thread: takes one file at a time from the pool (parser-pool.ts), parses it and
+ * posts back the result, or the error to answer with. It holds no database connection and
+ * writes nothing; if it runs past its time or memory the pool stops it, and the app carries on.
+ */
+export type WorkerReply =
+  | { ok: true; value: unknown }
+  | { ok: false; code: AppError['code']; message: string; errors?: AppError['errors'] }
+  | { ok: false; code: null; message: string };
+
+parentPort?.on('message', (task: ParseTask) => {
+  runParseTask(task).then(
+    (value) => parentPort!.postMessage({ ok: true, value } satisfies WorkerReply),
+    (error: unknown) => {
+      const reply: WorkerReply =
+        error instanceof AppError
+          ? { ok: false, code: error.code, message: error.message, errors: error.errors }
+          : { ok: false, code: null, message: error instanceof Error ? error.message : String(error) };
+      parentPort!.postMessage(reply);
+    },
+  );
+});
