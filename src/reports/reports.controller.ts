@@ -14,6 +14,7 @@ import { ListActionsQueryDto } from '../actions/dto/action-read.dto';
 import { Allow, READ_ROLES } from '../auth/roles';
 import { todayDate } from '../common/dates';
 import { ApiErrorResponses } from '../common/error-body';
+import { STATIC_DOCUMENT_CSP } from '../common/security-headers';
 import { IsCalendarDate, IsOneOf, MAX_ID } from '../common/validators';
 import { ListFindingsQueryDto } from '../findings/dto/finding.dto';
 import { renderBoardReportHtml } from './board-report.html';
@@ -172,6 +173,8 @@ export class ReportsController {
       return;
     }
     response.setHeader('Content-Type', 'text/html; charset=utf-8');
+    // A saved copy is opened from disk or a mail client too: it runs no script anywhere.
+    response.setHeader('Content-Security-Policy', STATIC_DOCUMENT_CSP);
     response.send(renderBoardReportHtml(report));
   }
 
