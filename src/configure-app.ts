@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ErrorCode, errorStatus } from './common/app-error';
 import { ErrorBodyDto } from './common/error-body';
 import { RequestContext } from './common/request-context';
-import { securityHeaders } from './common/security-headers';
+import { noStore, securityHeaders } from './common/security-headers';
 import { AppConfig } from './config/configuration';
 import { NHSUK_DIST_DIR, PUBLIC_DIR } from './web/views';
 
@@ -29,6 +29,7 @@ export function configureApp(app: INestApplication, config: Pick<AppConfig, 'tru
   app.use('/assets', express.static(path.join(NHSUK_DIST_DIR, 'nhsuk', 'assets'), staticOptions));
   app.use('/nhsuk', express.static(path.join(NHSUK_DIST_DIR, 'nhsuk'), staticOptions));
   if (PUBLIC_DIR) app.use('/public', express.static(PUBLIC_DIR, staticOptions));
+  app.use(noStore);
   app.use(RequestContext.middleware);
   app.use(cookieParser());
   app.use(express.json({ limit: BODY_LIMIT }));

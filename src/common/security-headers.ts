@@ -65,3 +65,13 @@ export function securityHeaders(): RequestHandler {
     return (isApiDocs ? apiDocs : pages)(request, response, next);
   };
 }
+
+/**
+ * Every answer but the static assets says `Cache-Control: no-store`: API answers carry
+ * people's data and, once, new tokens; downloads carry whole plans. Registered after the
+ * static file handlers, which answer first with their own caching.
+ */
+export function noStore(_request: Request, response: Response, next: NextFunction): void {
+  response.setHeader('Cache-Control', 'no-store');
+  next();
+}

@@ -6,6 +6,7 @@ import { hashPassword, passwordProblem } from '../auth/passwords';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
 import { fetchPage, Page, toPage } from '../common/pagination';
+import { containsPattern, LIKE_ESCAPE } from '../common/sql';
 import { Transactions } from '../database/transactions';
 import {
   CreateUserDto,
@@ -29,10 +30,12 @@ export class UsersService {
     if (query.role) qb.andWhere('u.role = :role', { role: query.role });
     if (query.active !== undefined) qb.andWhere('u.active = :active', { active: query.active });
     if (query.q) {
-      const like = `%${query.q.toLowerCase()}%`;
+      const like = containsPattern(query.q);
       qb.andWhere(
         new Brackets((w) =>
-          w.where('LOWER(u.name) LIKE :like', { like }).orWhere('LOWER(u.email) LIKE :like'),
+          w
+            .where(`LOWER(u.name) LIKE :like ${LIKE_ESCAPE}`, { like })
+            .orWhere(`LOWER(u.email) LIKE :like ${LIKE_ESCAPE}`),
         ),
       );
     }
