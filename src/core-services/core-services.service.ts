@@ -4,6 +4,7 @@ import { EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
+import { requireId } from '../common/id-field';
 import { fetchPage, Page, toPage } from '../common/pagination';
 import { containsPattern, LIKE_ESCAPE } from '../common/sql';
 import { canonicalCoreServiceName } from '../cqc/core-services';
@@ -141,7 +142,7 @@ export class CoreServicesService {
     id: number,
     field = 'coreServiceId',
   ): Promise<CoreService> {
-    const service = await manager.findOneBy(CoreService, { id });
+    const service = await manager.findOneBy(CoreService, { id: requireId(id, field) });
     if (!service) throw invalidReference(field, `no core service ${id}`);
     if (service.organisationId !== organisationId) {
       throw invalidReference(field, `core service ${id} belongs to another organisation`);

@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { hashPassword, passwordProblem } from '../auth/passwords';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
+import { requireId } from '../common/id-field';
 import { fetchPage, Page, toPage } from '../common/pagination';
 import { containsPattern, LIKE_ESCAPE } from '../common/sql';
 import { Transactions } from '../database/transactions';
@@ -110,7 +111,7 @@ export class UsersService {
 
   /** A user named in a body field must exist and be active. */
   static async requireActive(manager: EntityManager, id: number, field: string): Promise<User> {
-    const user = await manager.findOneBy(User, { id });
+    const user = await manager.findOneBy(User, { id: requireId(id, field) });
     if (!user) throw invalidReference(field, `no user ${id}`);
     if (!user.active)
       throw new AppError('USER_INACTIVE', `${field}: user ${id} is not active`, [
