@@ -2,11 +2,11 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import express, { NextFunction, Request, Response } from 'express';
-import helmet from 'helmet';
 import path from 'node:path';
 import { ErrorCode, errorStatus } from './common/app-error';
 import { ErrorBodyDto } from './common/error-body';
 import { RequestContext } from './common/request-context';
+import { noStore, securityHeaders } from './common/security-headers';
 import { AppConfig } from './config/configuration';
 import { NHSUK_DIST_DIR, PUBLIC_DIR } from './web/views';
 
@@ -22,25 +22,14 @@ export function configureApp(app: INestApplication, config: Pick<AppConfig, 'tru
   // Behind a TLS-terminating proxy, req.secure (and so the Secure cookie flag) follows X-Forwarded-Proto.
   server.set('trust proxy', config.trustProxy);
   server.disable('x-powered-by');
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        // The API reference page (Swagger UI) needs its inline styles and scripts.
-        directives: {
-          'script-src': ["'self'", "'unsafe-inline'"],
-          'style-src': ["'self'", "'unsafe-inline'", 'https:'],
-          // Trusts often serve intranet tools over plain HTTP behind their own network;
-          // upgrading would break every stylesheet there. TLS is the proxy's job.
-          'upgrade-insecure-requests': null,
-        },
-      },
-    }),
-  );
+  // Helmet's headers, with a nonce-based script policy on the app's pages (security-headers.ts).
+  app.use(securityHeaders());
   // The NHS.UK design system's styles, scripts and icons, and the tracker's few additions.
   const staticOptions = { index: false, maxAge: '1h' };
   app.use('/assets', express.static(path.join(NHSUK_DIST_DIR, 'nhsuk', 'assets'), staticOptions));
   app.use('/nhsuk', express.static(path.join(NHSUK_DIST_DIR, 'nhsuk'), staticOptions));
   if (PUBLIC_DIR) app.use('/public', express.static(PUBLIC_DIR, staticOptions));
+  app.use(noStore);
   app.use(RequestContext.middleware);
   app.use(cookieParser());
   app.use(express.json({ limit: BODY_LIMIT }));

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
 import { PageQueryDto } from '../common/pagination';
-import { IsCalendarDate, IsOneOf, MAX_ID } from '../common/validators';
+import { IsCalendarDate, IsOneOf } from '../common/validators';
 import { AUDIT_ACTIONS, AuditAction, AuditEvent } from './audit-event.entity';
+import { IdField } from '../common/id-field';
 
 export class ListAuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'action' })
@@ -20,12 +20,7 @@ export class ListAuditQueryDto extends PageQueryDto {
   @IsOptional()
   @Matches(/^[a-z_]{1,30}:[\w-]{1,40}$/, { message: 'subject must look like action:4' })
   subject?: string;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
+  @IdField({ optional: true, query: true })
   actorId?: number;
   @ApiPropertyOptional({ enum: AUDIT_ACTIONS })
   @IsOptional()

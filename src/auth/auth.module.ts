@@ -16,7 +16,10 @@ import { UsersModule } from '../users/users.module';
 
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Session, ApiToken, SignInThrottle, KnownDevice]), UsersModule],
+  imports: [
+    TypeOrmModule.forFeature([Session, ApiToken, SignInThrottle, KnownDevice]),
+    UsersModule,
+  ],
   controllers: [AuthController, TokensController],
   providers: [
     AuthService,

@@ -38,7 +38,8 @@ export class CalendarController {
   @Get('feeds/:file')
   @Public()
   @Header('Content-Type', 'text/calendar; charset=utf-8')
-  @Header('Cache-Control', 'private, max-age=300')
+  // The address is a secret and the feed names people and dates: no cache may keep a copy.
+  @Header('Cache-Control', 'no-store')
   @ApiProduces('text/calendar')
   @ApiOkResponse({ description: 'iCalendar: due dates of your actions, and reinspection dates' })
   feed(@Param('file') file: string) {

@@ -37,7 +37,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const body = this.toBody(exception);
     if (body.statusCode === 403) await this.recordRefusal(http.getRequest<Request>(), body);
-    // A refusal that knows when to come back (503 SIGN_IN_BUSY) says so, and is no fault to log.
+    // A refusal that knows when to come back (503 SIGN_IN_BUSY, IMPORTS_BUSY) says so, and is no fault to log.
     const retryAfter = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
     if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
     if (body.statusCode >= 500 && typeof retryAfter !== 'number') {
@@ -46,11 +46,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
       );
     }
     // A busy database is a moment's wait, not a fault: say when to try again.
-    if (body.statusCode === 503) response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    if (body.statusCode === 503 && typeof retryAfter !== 'number') {
+      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    }
     const request = http.getRequest<Request>();
-    // A 503 that knows when to come back says so (IMPORTS_BUSY).
-    const retryAfter = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
-    if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
     if (isPageRequest(request)) return this.renderPage(request, response, body);
     response.status(body.statusCode).json(body);
   }

@@ -4,7 +4,9 @@ import { EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
+import { requireId } from '../common/id-field';
 import { fetchPage, Page, toPage } from '../common/pagination';
+import { containsPattern, LIKE_ESCAPE } from '../common/sql';
 import { canonicalCoreServiceName } from '../cqc/core-services';
 import { Transactions } from '../database/transactions';
 import { OrganisationsService } from '../organisations/organisations.service';
@@ -36,7 +38,9 @@ export class CoreServicesService {
       qb.andWhere('cs.reinspection_date <= :before', { before: query.reinspectionBefore });
     }
     if (query.custom !== undefined) qb.andWhere('cs.custom = :custom', { custom: query.custom });
-    if (query.q) qb.andWhere('LOWER(cs.name) LIKE :like', { like: `%${query.q.toLowerCase()}%` });
+    if (query.q) {
+      qb.andWhere(`LOWER(cs.name) LIKE :like ${LIKE_ESCAPE}`, { like: containsPattern(query.q) });
+    }
     qb.orderBy('cs.name', 'ASC').addOrderBy('cs.id', 'ASC');
     const { rows, total } = await fetchPage(qb, query);
     const grids = await this.ratings.gridsByCoreService(rows.map((row) => row.id));
@@ -138,7 +142,7 @@ export class CoreServicesService {
     id: number,
     field = 'coreServiceId',
   ): Promise<CoreService> {
-    const service = await manager.findOneBy(CoreService, { id });
+    const service = await manager.findOneBy(CoreService, { id: requireId(id, field) });
     if (!service) throw invalidReference(field, `no core service ${id}`);
     if (service.organisationId !== organisationId) {
       throw invalidReference(field, `core service ${id} belongs to another organisation`);

@@ -144,12 +144,17 @@ export class FindingsService {
       checkVersion('finding', finding.version, dto.version ?? ifMatch);
       const before = { ...finding };
       const { version: _version, regulations, coreServiceId, inspectionId, ...fields } = dto;
+      // null clears the field (trust-wide, or no recorded inspection); only a number is looked up.
       if (coreServiceId !== undefined) {
-        await CoreServicesService.requireIn(manager, finding.organisationId, coreServiceId);
+        if (coreServiceId !== null) {
+          await CoreServicesService.requireIn(manager, finding.organisationId, coreServiceId);
+        }
         finding.coreServiceId = coreServiceId;
       }
       if (inspectionId !== undefined) {
-        await InspectionsService.requireIn(manager, finding.organisationId, inspectionId);
+        if (inspectionId !== null) {
+          await InspectionsService.requireIn(manager, finding.organisationId, inspectionId);
+        }
         finding.inspectionId = inspectionId;
       }
       Object.assign(finding, fields);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { requireId } from '../common/id-field';
 import { ApiProperty } from '@nestjs/swagger';
 import { EntityManager, In } from 'typeorm';
 import { applyProgressUpdate } from '../actions/action-rules';
@@ -80,7 +81,9 @@ export class PlanImportService {
     );
 
     return this.imports.dryRunOrCommit(options.dryRun, async (manager) => {
-      const organisation = await manager.findOneBy(Organisation, { id: options.organisationId });
+      const organisation = await manager.findOneBy(Organisation, {
+        id: requireId(options.organisationId, 'organisationId'),
+      });
       if (!organisation)
         throw invalidReference('organisationId', `no organisation ${options.organisationId}`);
       const people = await PeopleIndex.load(manager);

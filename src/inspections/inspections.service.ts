@@ -4,6 +4,7 @@ import { EntityManager, In, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
+import { requireId } from '../common/id-field';
 import { fetchPage, Page, toPage } from '../common/pagination';
 import { CoreService } from '../core-services/core-service.entity';
 import { Transactions } from '../database/transactions';
@@ -135,7 +136,7 @@ export class InspectionsService {
     organisationId: number,
     id: number,
   ): Promise<Inspection> {
-    const inspection = await manager.findOneBy(Inspection, { id });
+    const inspection = await manager.findOneBy(Inspection, { id: requireId(id, 'inspectionId') });
     if (!inspection) throw invalidReference('inspectionId', `no inspection ${id}`);
     if (inspection.organisationId !== organisationId) {
       throw invalidReference('inspectionId', `inspection ${id} belongs to another organisation`);

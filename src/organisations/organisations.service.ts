@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { AppError, invalidReference } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
 import { fetchPage, Page, toPage } from '../common/pagination';
+import { containsPattern, LIKE_ESCAPE } from '../common/sql';
 import { RatingInputDto } from '../core-services/dto/rating.dto';
 import { RatingsService } from '../core-services/ratings.service';
 import { Transactions } from '../database/transactions';
@@ -30,10 +31,12 @@ export class OrganisationsService {
     const qb = this.organisations.createQueryBuilder('o');
     if (query.kind) qb.andWhere('o.kind = :kind', { kind: query.kind });
     if (query.q) {
-      const like = `%${query.q.toLowerCase()}%`;
+      const like = containsPattern(query.q);
       qb.andWhere(
         new Brackets((w) =>
-          w.where('LOWER(o.name) LIKE :like', { like }).orWhere('LOWER(o.ods_code) LIKE :like'),
+          w
+            .where(`LOWER(o.name) LIKE :like ${LIKE_ESCAPE}`, { like })
+            .orWhere(`LOWER(o.ods_code) LIKE :like ${LIKE_ESCAPE}`),
         ),
       );
     }

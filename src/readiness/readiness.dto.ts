@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { IsCalendarDate, MAX_ID } from '../common/validators';
+import { IsOptional } from 'class-validator';
+import { IsCalendarDate } from '../common/validators';
 import { READINESS_VERDICTS, ReadinessVerdict } from './readiness-rules';
+import { IdField } from '../common/id-field';
 
 export class ReadinessQueryDto {
-  @ApiProperty() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_ID) organisationId: number;
+  @IdField({ query: true }) organisationId: number;
   @ApiPropertyOptional({ description: 'As at the end of this date (default today)' })
   @IsOptional()
   @IsCalendarDate()

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { requireId } from '../common/id-field';
 import { DataSource } from 'typeorm';
 import { ActionFactsRepository } from '../actions/action-facts.repository';
 import { ReadSnapshot } from '../database/read-snapshot';
@@ -40,7 +41,7 @@ export class ReadinessService {
   async forOrganisation(organisationId: number, asOf = todayDate()): Promise<ReadinessDto> {
     const organisation = await ReadSnapshot.manager(this.dataSource)
       .getRepository(Organisation)
-      .findOneBy({ id: organisationId });
+      .findOneBy({ id: requireId(organisationId, 'organisationId') });
     if (!organisation)
       throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${organisationId}`);
     const params = { ...asOfParameters(asOf), organisationId };
@@ -241,7 +242,7 @@ export class ReadinessService {
   async forCoreService(coreServiceId: number, asOf = todayDate()): Promise<ServiceReadinessDto> {
     const service = await ReadSnapshot.manager(this.dataSource)
       .getRepository(CoreService)
-      .findOneBy({ id: coreServiceId });
+      .findOneBy({ id: requireId(coreServiceId, 'coreServiceId') });
     if (!service) throw new AppError('CORE_SERVICE_NOT_FOUND', `No core service ${coreServiceId}`);
     const readiness = await this.forOrganisation(service.organisationId, asOf);
     return readiness.coreServices.find((s) => s.coreServiceId === coreServiceId)!;

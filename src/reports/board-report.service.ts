@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { requireId } from '../common/id-field';
 import { DataSource } from 'typeorm';
 import { ActionFactsRepository } from '../actions/action-facts.repository';
 import { ActionsService } from '../actions/actions.service';
@@ -66,7 +67,7 @@ export class BoardReportService {
     const asOf = options.asOf ?? todayDate();
     const organisation = await ReadSnapshot.manager(this.dataSource)
       .getRepository(Organisation)
-      .findOneBy({ id: options.organisationId });
+      .findOneBy({ id: requireId(options.organisationId, 'organisationId') });
     if (!organisation)
       throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${options.organisationId}`);
     const query = {

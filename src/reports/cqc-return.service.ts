@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { requireId } from '../common/id-field';
 import ExcelJS from 'exceljs';
 import type { Writable } from 'node:stream';
 import { DataSource } from 'typeorm';
@@ -171,7 +172,7 @@ export class CqcReturnService {
     const asOf = options.asOf ?? todayDate();
     const organisation = await ReadSnapshot.manager(this.dataSource)
       .getRepository(Organisation)
-      .findOneBy({ id: options.organisationId });
+      .findOneBy({ id: requireId(options.organisationId, 'organisationId') });
     if (!organisation)
       throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${options.organisationId}`);
     return { asOf, organisation, rows: await this.rows(options, asOf) };

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { requireId } from '../common/id-field';
 import type { Writable } from 'node:stream';
 import { DataSource, In, LessThanOrEqual } from 'typeorm';
 import { ActionsService } from '../actions/actions.service';
@@ -37,7 +38,7 @@ export class EvidencePackService {
     const end = endOfDay(asOf);
     const service = await this.dataSource
       .getRepository(CoreService)
-      .findOneBy({ id: options.coreServiceId });
+      .findOneBy({ id: requireId(options.coreServiceId, 'coreServiceId') });
     if (!service)
       throw new AppError('CORE_SERVICE_NOT_FOUND', `No core service ${options.coreServiceId}`);
     const organisation = await this.dataSource

@@ -1,19 +1,14 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import {
-  ApiOkResponse,
-  ApiProduces,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { ListActionsQueryDto } from '../actions/dto/action-read.dto';
 import { Allow, READ_ROLES } from '../auth/roles';
 import { todayDate } from '../common/dates';
 import { ApiErrorResponses } from '../common/error-body';
-import { IsCalendarDate, IsOneOf, MAX_ID } from '../common/validators';
+import { IdField } from '../common/id-field';
+import { STATIC_DOCUMENT_CSP } from '../common/security-headers';
+import { IsCalendarDate, IsOneOf } from '../common/validators';
 import { ListFindingsQueryDto } from '../findings/dto/finding.dto';
 import { renderBoardReportHtml } from './board-report.html';
 import { writeBoardReportPdf } from './board-report.pdf';
@@ -46,24 +41,14 @@ export class FindingsExportQueryDto extends ListFindingsQueryDto {
 
 /** What every trust-level report takes: the trust, the date, and optional filters. */
 class TrustReportQueryDto {
-  @ApiProperty() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_ID) organisationId: number;
+  @IdField({ query: true }) organisationId: number;
   @ApiPropertyOptional({ description: 'As at the end of this date (default today)' })
   @IsOptional()
   @IsCalendarDate()
   asOf?: string;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
+  @IdField({ optional: true, query: true })
   coreServiceId?: number;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
+  @IdField({ optional: true, query: true })
   executiveLeadId?: number;
 }
 
@@ -85,7 +70,7 @@ export class BoardReportQueryDto extends TrustReportQueryDto {
 }
 
 export class EvidencePackQueryDto {
-  @ApiProperty() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_ID) coreServiceId: number;
+  @IdField({ query: true }) coreServiceId: number;
   @ApiPropertyOptional({ description: 'As at the end of this date (default today)' })
   @IsOptional()
   @IsCalendarDate()
@@ -176,6 +161,8 @@ export class ReportsController {
     }
     const report = await this.transactions.snapshot(() => this.boardReports.build(options));
     response.setHeader('Content-Type', 'text/html; charset=utf-8');
+    // A saved copy is opened from disk or a mail client too: it runs no script anywhere.
+    response.setHeader('Content-Security-Policy', STATIC_DOCUMENT_CSP);
     response.send(renderBoardReportHtml(report));
   }
 

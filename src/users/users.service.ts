@@ -5,9 +5,11 @@ import { AuditService } from '../audit/audit.service';
 import { hashPassword, passwordProblem } from '../auth/passwords';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
+import { requireId } from '../common/id-field';
 import { fetchPage, Page, toPage } from '../common/pagination';
 import { endCredentials } from '../auth/credentials';
 import { RequestContext } from '../common/request-context';
+import { containsPattern, LIKE_ESCAPE } from '../common/sql';
 import { Transactions } from '../database/transactions';
 import { TrustAccess } from '../auth/trust-access';
 import { OrganisationMembership } from '../organisations/organisation-membership.entity';
@@ -35,10 +37,12 @@ export class UsersService {
     if (query.role) qb.andWhere('u.role = :role', { role: query.role });
     if (query.active !== undefined) qb.andWhere('u.active = :active', { active: query.active });
     if (query.q) {
-      const like = `%${query.q.toLowerCase()}%`;
+      const like = containsPattern(query.q);
       qb.andWhere(
         new Brackets((w) =>
-          w.where('LOWER(u.name) LIKE :like', { like }).orWhere('LOWER(u.email) LIKE :like'),
+          w
+            .where(`LOWER(u.name) LIKE :like ${LIKE_ESCAPE}`, { like })
+            .orWhere(`LOWER(u.email) LIKE :like ${LIKE_ESCAPE}`),
         ),
       );
     }
@@ -258,7 +262,7 @@ export class UsersService {
     field: string,
     organisationId?: number,
   ): Promise<User> {
-    const user = await manager.findOneBy(User, { id });
+    const user = await manager.findOneBy(User, { id: requireId(id, field) });
     if (!user) throw invalidReference(field, `no user ${id}`);
     if (
       organisationId !== undefined &&

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import nunjucks from 'nunjucks';
 import type { AuthenticatedRequest } from '../auth/roles';
 import type { UserRole } from '../users/user.entity';
+import { cspNonce } from '../common/security-headers';
 import { createViewEnvironment } from './views';
 
 interface NavItem {
@@ -59,7 +60,7 @@ export class PageRenderer {
       .status(status)
       .type('html')
       .setHeader('Cache-Control', 'no-store')
-      .send(this.toHtml(request, view, context));
+      .send(this.toHtml(request, view, { ...context, cspNonce: cspNonce(response) }));
   }
 
   toHtml(request: AuthenticatedRequest, view: string, context: Record<string, unknown>): string {

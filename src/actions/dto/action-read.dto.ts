@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { IdField } from '../../common/id-field';
 import { PageQueryDto } from '../../common/pagination';
-import { IsBooleanQuery, IsCalendarDate, IsOneOf, IsText, MAX_ID } from '../../common/validators';
+import { IsBooleanQuery, IsCalendarDate, IsOneOf, IsText } from '../../common/validators';
 import { EVIDENCE_CATEGORIES, EvidenceCategory } from '../../cqc/evidence-categories';
 import { BRAG_COLOURS, Brag } from '../../readiness/brag';
 import { DELIVERY_STATUSES, DeliveryReason, DeliveryStatus } from '../../readiness/delivery-status';
@@ -28,14 +28,7 @@ export class AsOfQueryDto {
 export const ACTION_SORTS = ['dueDate', 'updatedAt', 'reference'] as const;
 export type ActionSort = (typeof ACTION_SORTS)[number];
 
-const OptionalIdQuery = () => (target: object, key: string) => {
-  ApiPropertyOptional()(target, key);
-  IsOptional()(target, key);
-  Type(() => Number)(target, key);
-  IsInt()(target, key);
-  Min(1)(target, key);
-  Max(MAX_ID)(target, key);
-};
+const OptionalIdQuery = () => IdField({ optional: true, query: true });
 
 export class ListActionsQueryDto extends PageQueryDto {
   @OptionalIdQuery() organisationId?: number;

@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs
 import {
   ArrayMaxSize,
   ArrayMinSize,
-  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -24,6 +23,7 @@ import {
 import { EVIDENCE_CATEGORIES, EvidenceCategory } from '../../cqc/evidence-categories';
 import { ACTION_STATUSES, ActionStatus } from '../action.entity';
 import { EVIDENCE_KINDS, EvidenceKind } from '../evidence.entity';
+import { IdField } from '../../common/id-field';
 
 const NOTE_MAX = 5000;
 
@@ -40,16 +40,9 @@ export class VersionedDto {
 }
 
 export class CreateActionDto {
-  @ApiProperty({
-    type: [Number],
-    description: 'The findings this action addresses (one organisation)',
-  })
-  @IsArray()
+  @IdField({ each: true, description: 'The findings this action addresses (one organisation)' })
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(MAX_ID, { each: true })
   findingIds: number[];
   @ApiPropertyOptional({ example: 'CHIS-MD1-A1' }) @IsOptional() @IsText(30) reference?: string;
   @ApiProperty({ example: 'Complete mandatory training for all ward staff' })
@@ -60,8 +53,8 @@ export class CreateActionDto {
   @IsOptional()
   @IsText(NOTE_MAX)
   successMeasure?: string;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(MAX_ID) ownerId?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(MAX_ID) executiveLeadId?: number;
+  @IdField({ optional: true }) ownerId?: number;
+  @IdField({ optional: true }) executiveLeadId?: number;
   @ApiPropertyOptional({ example: '2026-12-01' })
   @IsOptional()
   @IsCalendarDate()
@@ -81,8 +74,8 @@ export class UpdateActionDto extends PartialType(
 }
 
 export class AssignActionDto extends VersionedDto {
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(MAX_ID) ownerId?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(MAX_ID) executiveLeadId?: number;
+  @IdField({ optional: true }) ownerId?: number;
+  @IdField({ optional: true }) executiveLeadId?: number;
 }
 
 export class PostProgressDto extends VersionedDto {

@@ -1,15 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsInt,
-  IsOptional,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
 import {
   IsBooleanQuery,
@@ -17,13 +8,13 @@ import {
   IsNotBefore,
   IsText,
   NOT_NULL,
-  MAX_ID,
 } from '../../common/validators';
 import { CoreService } from '../core-service.entity';
 import { RatingInputDto, RatingsGridDto } from './rating.dto';
+import { IdField } from '../../common/id-field';
 
 export class CreateCoreServiceDto {
-  @ApiProperty() @IsInt() @Min(1) @Max(MAX_ID) organisationId: number;
+  @IdField() organisationId: number;
   @ApiProperty({
     example: 'Community health inpatient services',
     description: 'A catalogue name or alias (stored as the canonical name), or a custom name',
@@ -62,12 +53,7 @@ export class UpdateCoreServiceDto extends PartialType(
 ) {}
 
 export class ListCoreServicesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
+  @IdField({ optional: true, query: true })
   organisationId?: number;
   @ApiPropertyOptional({ description: 'Reinspection expected on or before this date' })
   @IsOptional()

@@ -30,18 +30,20 @@ import {
   RegulationCitation,
 } from '../finding.entity';
 import { RegulationCitationDto } from './regulation.dto';
+import { IdField } from '../../common/id-field';
 
 export const FINDING_TEXT_MAX = 10000;
 
 export class CreateFindingDto {
-  @ApiProperty() @IsInt() @Min(1) @Max(MAX_ID) organisationId: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(MAX_ID) inspectionId?: number;
-  @ApiPropertyOptional({ description: 'Omit for a trust-wide finding' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
-  coreServiceId?: number;
+  @IdField() organisationId: number;
+  // Both may be null: a finding need not come from a recorded inspection, and null coreServiceId is trust-wide.
+  @IdField({ optional: true, nullable: true }) inspectionId?: number | null;
+  @IdField({
+    optional: true,
+    nullable: true,
+    description: 'Omit (or null) for a trust-wide finding',
+  })
+  coreServiceId?: number | null;
   @ApiPropertyOptional({ enum: KEY_QUESTIONS })
   @IsOptional()
   @IsOneOf(KEY_QUESTIONS)
@@ -82,26 +84,11 @@ export class UpdateFindingDto extends PartialType(
 }
 
 export class ListFindingsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
+  @IdField({ optional: true, query: true })
   organisationId?: number;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
+  @IdField({ optional: true, query: true })
   coreServiceId?: number;
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
+  @IdField({ optional: true, query: true })
   inspectionId?: number;
   @ApiPropertyOptional({ enum: FINDING_TYPES })
   @IsOptional()

@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsBooleanQuery, IsOneOf, MAX_ID } from '../../common/validators';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBooleanQuery, IsOneOf } from '../../common/validators';
 import { ORGANISATION_KINDS, OrganisationKind } from '../../organisations/organisation.entity';
 import { CONFLICT_MODES, ConflictMode } from '../plan-import.service';
+import { IdField } from '../../common/id-field';
 
 export class ImportQueryDto {
   @ApiPropertyOptional({
@@ -13,14 +13,11 @@ export class ImportQueryDto {
   @IsOptional()
   @IsBooleanQuery()
   dryRun?: boolean;
-  @ApiPropertyOptional({
+  @IdField({
+    optional: true,
+    query: true,
     description: 'The organisation it is for (otherwise found by name or CQC id, or created)',
   })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
   organisationId?: number;
 }
 

@@ -1,19 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsOptional } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
-import {
-  IsCalendarDate,
-  IsNotBefore,
-  IsOneOf,
-  IsText,
-  NOT_NULL,
-  MAX_ID,
-} from '../../common/validators';
+import { IsCalendarDate, IsNotBefore, IsOneOf, IsText, NOT_NULL } from '../../common/validators';
 import { Inspection, INSPECTION_KINDS, InspectionKind } from '../inspection.entity';
+import { IdField } from '../../common/id-field';
 
 export class CreateInspectionDto {
-  @ApiProperty() @IsInt() @Min(1) @Max(MAX_ID) organisationId: number;
+  @IdField() organisationId: number;
   @ApiProperty({ enum: INSPECTION_KINDS }) @IsOneOf(INSPECTION_KINDS) kind: InspectionKind;
   @ApiProperty({ example: '2017-10-03' }) @IsCalendarDate() visitStart: string;
   @ApiPropertyOptional({ example: '2017-10-12' })
@@ -30,13 +23,8 @@ export class CreateInspectionDto {
   @IsOptional()
   @IsText(100)
   reportReference?: string;
-  @ApiPropertyOptional({ type: [Number], description: 'Core services the inspection covered' })
-  @IsOptional()
-  @IsArray()
+  @IdField({ optional: true, each: true, description: 'Core services the inspection covered' })
   @ArrayMaxSize(100)
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(MAX_ID, { each: true })
   coreServiceIds?: number[];
 }
 
@@ -47,12 +35,7 @@ export class UpdateInspectionDto extends PartialType(
 ) {}
 
 export class ListInspectionsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
+  @IdField({ optional: true, query: true })
   organisationId?: number;
   @ApiPropertyOptional({ enum: INSPECTION_KINDS })
   @IsOptional()
