@@ -5,6 +5,7 @@ import express, { NextFunction, Request, Response } from 'express';
 import path from 'node:path';
 import { ErrorCode, errorStatus } from './common/app-error';
 import { ErrorBodyDto } from './common/error-body';
+import { refuseNulBytes, TooDeepError, verifyJsonDepth } from './common/request-bounds';
 import { RequestContext } from './common/request-context';
 import { noStore, securityHeaders } from './common/security-headers';
 import { AppConfig } from './config/configuration';
@@ -32,7 +33,8 @@ export function configureApp(app: INestApplication, config: Pick<AppConfig, 'tru
   app.use(noStore);
   app.use(RequestContext.middleware);
   app.use(cookieParser());
-  app.use(express.json({ limit: BODY_LIMIT }));
+  // Nesting is measured on the raw bytes, before JSON.parse (request-bounds.ts).
+  app.use(express.json({ limit: BODY_LIMIT, verify: verifyJsonDepth }));
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT }));
   // Body-parser errors happen before Nest routes the request, so they are shaped here.
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
@@ -42,10 +44,14 @@ export function configureApp(app: INestApplication, config: Pick<AppConfig, 'tru
     const message =
       code === 'PAYLOAD_TOO_LARGE'
         ? `The request body is larger than ${BODY_LIMIT}`
-        : 'The request body is not valid JSON';
+        : error instanceof TooDeepError
+          ? error.message
+          : 'The request body is not valid JSON';
     const body: ErrorBodyDto = { statusCode: errorStatus(code), code, message };
     res.status(body.statusCode).json(body);
   });
+
+  app.use(refuseNulBytes);
 
   const document = SwaggerModule.createDocument(
     app,

@@ -342,3 +342,145 @@ describe('bad input on every write route', () => {
     }
   });
 });
+
+/**
+ * Bounds the database would otherwise enforce with a 500 (PostgreSQL) or not at all (SQLite):
+ * each is a 400 naming what is wrong, on both databases, and nothing is stored.
+ */
+describe('bounds: nesting, NUL, dates, integers, offsets', () => {
+  let t: TestApp;
+  let plan: Awaited<ReturnType<typeof buildPlan>>;
+  let action: { id: number };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    plan = await buildPlan(t.http);
+    action = await buildAction(t.http, [plan.finding.id], { ownerId: plan.owner.id });
+  });
+  afterAll(() => t.close());
+
+  const rows = async () =>
+    Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM audit_event'))[0].n);
+  const nest = (depth: number): unknown => (depth === 0 ? 1 : [nest(depth - 1)]);
+
+  it('refuses JSON nested deeper than 32 before parsing it, and accepts 32', async () => {
+    const before = await rows();
+    const deep = `{"title":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const response = await t.http
+      .post(`/api/v1/organisations`)
+      .set('Content-Type', 'application/json')
+      .send(deep);
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({
+      code: 'MALFORMED_BODY',
+      message: expect.stringMatching(/deeper than 32/),
+    });
+    // 33 levels (the object and 32 arrays) is one too many; brackets inside strings do not count.
+    const justOver = await t.http
+      .post('/api/v1/organisations')
+      .send({ name: 'Deep', extra: nest(32) });
+    expect(justOver.status).toBe(400);
+    expect(justOver.body.code).toBe('MALFORMED_BODY');
+    const allowed = await t.http
+      .post('/api/v1/organisations')
+      .send({ name: `Brackets ${'['.repeat(100)}`, kind: 'community', odsCode: 'BRK1' });
+    expect(allowed.status).toBe(201);
+    expect(await rows()).toBe(before + 1);
+  });
+
+  it('refuses NUL characters in bodies, query strings and paths', async () => {
+    const before = await rows();
+    for (const [name, request] of [
+      ['body', t.http.post('/api/v1/organisations').send({ name: 'A\u0000B', kind: 'community' })],
+      [
+        'nested body',
+        t.http
+          .post(`/api/v1/actions/${action.id}/progress`)
+          .send({ note: 'ok', extra: { x: ['\u0000'] } }),
+      ],
+      ['query', t.http.get('/api/v1/actions?q=a%00b')],
+      ['path', t.http.get('/api/v1/actions/1%00')],
+    ] as const) {
+      const response = await request;
+      expect({ name, status: response.status, reason: response.body.errors?.[0]?.reason }).toEqual({
+        name,
+        status: 400,
+        reason: 'must not contain a NUL character',
+      });
+    }
+    expect(await rows()).toBe(before);
+  });
+
+  it('refuses dates outside 1900-01-01 to 2199-12-31', async () => {
+    const before = await rows();
+    for (const dueDate of ['0000-01-01', '1899-12-31', '2200-01-01', '9999-12-31']) {
+      const response = await t.http
+        .post('/api/v1/actions')
+        .send({ findingIds: [plan.finding.id], title: 'Far off', dueDate });
+      expect({ dueDate, status: response.status, field: response.body.errors?.[0]?.field }).toEqual(
+        {
+          dueDate,
+          status: 400,
+          field: 'dueDate',
+        },
+      );
+    }
+    const query = await t.http.get('/api/v1/actions?dueBefore=0000-01-01');
+    expect(query.status).toBe(400);
+    for (const dueDate of ['1900-01-01', '2199-12-31']) {
+      await t.http
+        .post('/api/v1/actions')
+        .send({ findingIds: [plan.finding.id], title: 'Edge', dueDate })
+        .expect(201);
+    }
+    expect(await rows()).toBe(before + 2);
+  });
+
+  it('refuses integers outside the column range', async () => {
+    const before = await rows();
+    const response = await t.http.post(`/api/v1/actions/${action.id}/evidence`).send({
+      kind: 'file',
+      title: 'Huge',
+      fileName: 'huge.pdf',
+      fileSha256: 'b'.repeat(64),
+      fileSize: 2 ** 31,
+    });
+    expect({ status: response.status, field: response.body.errors?.[0]?.field }).toEqual({
+      status: 400,
+      field: 'fileSize',
+    });
+    for (const body of [
+      { ownerId: 2 ** 31 },
+      { ownerId: 1e20 },
+      { version: 2 ** 31, ownerId: plan.owner.id },
+    ]) {
+      const assign = await t.http.post(`/api/v1/actions/${action.id}/assign`).send(body);
+      expect({ body, status: assign.status }).toEqual({ body, status: 400 });
+    }
+    expect(await rows()).toBe(before);
+  });
+
+  it('refuses offset=1e20 and a huge limit on every list', async () => {
+    const { body } = await t.http.get('/api/docs-json').expect(200);
+    const lists = Object.entries(
+      body.paths as Record<string, { get?: { parameters?: { name: string }[] } }>,
+    )
+      .filter(
+        ([path, methods]) =>
+          !path.includes('{') && methods.get?.parameters?.some((p) => p.name === 'offset'),
+      )
+      .map(([path]) => path);
+    expect(lists.length).toBeGreaterThanOrEqual(6);
+    for (const path of lists) {
+      for (const params of [
+        'offset=1e20',
+        'offset=2147483648',
+        'limit=1e20',
+        'limit=99999999999',
+      ]) {
+        const response = await t.http.get(`${path}?${params}`);
+        expect({ path, params, status: response.status }).toEqual({ path, params, status: 400 });
+      }
+    }
+  });
+});

@@ -30,11 +30,45 @@ const FINGERPRINT_SQL = `SELECT
   (SELECT COUNT(*) FROM import_record) AS imports,
   (SELECT COUNT(*) FROM calendar_feed) AS feeds`;
 
+/** Nested arrays `depth` deep, around a value. */
+const nested = (depth: number, inner: unknown = 1): unknown =>
+  depth === 0 ? inner : [nested(depth - 1, inner)];
+
+/**
+ * Values that once reached the database and answered 500 (or were stored silently on
+ * SQLite): NUL characters, dates outside 1900-2199, integers outside a 32-bit column,
+ * 1e20, and nesting deeper than 32.
+ */
+const hostile: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom(
+    '\u0000',
+    'a\u0000b',
+    '0000-01-01',
+    '1899-12-31',
+    '2200-01-01',
+    '9999-12-31',
+    2 ** 31,
+    -(2 ** 31) - 1,
+    2 ** 53,
+    1e20,
+    -1e20,
+  ),
+  fc.string({ maxLength: 8 }).map((text) => `${text}\u0000${text}`),
+  fc.integer({ min: 33, max: 200 }).map((depth) => nested(depth)),
+  fc.integer({ min: 33, max: 60 }).map((depth) => ({ deep: nested(depth, { x: '\u0000' }) })),
+);
+
+/** Arbitrary JSON, and sometimes one of the hostile values. */
+const anyValue = fc.oneof(
+  { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+  { weight: 1, arbitrary: hostile },
+);
+
 /** A valid body with some fields replaced by arbitrary JSON, some removed, some added. */
 function mutated(valid: Record<string, unknown>): fc.Arbitrary<unknown> {
   const keys = Object.keys(valid);
   const edits = fc.record({
-    replace: fc.dictionary(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 2 }), {
+    replace: fc.dictionary(fc.constantFrom(...keys), anyValue, {
       maxKeys: keys.length,
     }),
     remove: fc.subarray(keys),
@@ -216,6 +250,11 @@ describe('bad input, generated', () => {
     const paths = [
       '/api/v1/actions',
       '/api/v1/findings',
+      '/api/v1/users',
+      '/api/v1/organisations',
+      '/api/v1/core-services',
+      '/api/v1/inspections',
+      '/api/v1/tokens',
       '/api/v1/audit',
       '/api/v1/readiness',
       '/api/v1/reports/actions',
@@ -240,7 +279,12 @@ describe('bad input, generated', () => {
         'overdue',
         'coreServiceId',
       ),
-      fc.oneof(fc.string({ maxLength: 20 }), fc.integer().map(String), fc.constant('')),
+      fc.oneof(
+        fc.string({ maxLength: 20 }),
+        fc.integer().map(String),
+        fc.constant(''),
+        fc.constantFrom('1e20', '2147483648', '99999999999', '0000-01-01', '2200-01-01', 'a\u0000'),
+      ),
       { maxKeys: 5 },
     );
     await fc.assert(

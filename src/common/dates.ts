@@ -20,6 +20,18 @@ export function isIsoDate(value: string): boolean {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
 }
 
+/**
+ * The dates the tracker accepts from people and clients. Outside them a date is a typing
+ * mistake (year 0000, 20277), and PostgreSQL and SQLite disagree on what they would store.
+ */
+export const EARLIEST_DATE = '1900-01-01';
+export const LATEST_DATE = '2199-12-31';
+
+/** A real `YYYY-MM-DD` date from 1900-01-01 to 2199-12-31. */
+export function isSupportedDate(value: string): boolean {
+  return isIsoDate(value) && value >= EARLIEST_DATE && value <= LATEST_DATE;
+}
+
 export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }

@@ -17,11 +17,13 @@ export class PageQueryDto {
   @Max(MAX_PAGE_SIZE)
   limit: number = DEFAULT_PAGE_SIZE;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  // 1e20 is an integer to JavaScript but to no database: the offset is bounded like an id.
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_ID })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_ID)
   offset: number = 0;
 }
 

@@ -10,7 +10,7 @@ import {
   ValidationArguments,
   ValidationOptions,
 } from 'class-validator';
-import { isIsoDate } from './dates';
+import { EARLIEST_DATE, isSupportedDate, LATEST_DATE } from './dates';
 
 /** An enum check whose message names the value that was refused. */
 export function IsOneOf(values: readonly (string | number)[], options: ValidationOptions = {}) {
@@ -33,7 +33,7 @@ export function IsText(maxLength: number) {
   );
 }
 
-/** A real calendar date written `YYYY-MM-DD`. */
+/** A real calendar date written `YYYY-MM-DD`, from 1900-01-01 to 2199-12-31. */
 export function IsCalendarDate(options: ValidationOptions = {}) {
   return function (object: object, propertyName: string) {
     registerDecorator({
@@ -43,10 +43,10 @@ export function IsCalendarDate(options: ValidationOptions = {}) {
       options: {
         ...options,
         message: (args: ValidationArguments) =>
-          `${args.property} must be a real date written YYYY-MM-DD; got ${JSON.stringify(args.value)}`,
+          `${args.property} must be a real date written YYYY-MM-DD, from ${EARLIEST_DATE} to ${LATEST_DATE}; got ${JSON.stringify(args.value)}`,
       },
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && isIsoDate(value),
+        validate: (value: unknown) => typeof value === 'string' && isSupportedDate(value),
       },
     });
   };

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { AppError, errorStatus, FieldProblem } from '../common/app-error';
-import { isIsoDate } from '../common/dates';
+import { EARLIEST_DATE, isIsoDate, isSupportedDate, LATEST_DATE } from '../common/dates';
 import { flattenValidationErrors } from '../common/validation';
 
 /** What a page needs to show problems the NHS.UK way: a summary linking to each field, and the message beside it. */
@@ -82,6 +82,14 @@ export function dateInput(
   const iso = `${year!.padStart(4, '0')}-${month!.padStart(2, '0')}-${day!.padStart(2, '0')}`;
   if (!/^\d{4}$/.test(year!) || !isIsoDate(iso)) {
     return { problem: { field: name, reason: 'must be a real date, like 31 3 2027' } };
+  }
+  if (!isSupportedDate(iso)) {
+    return {
+      problem: {
+        field: name,
+        reason: `must be from ${EARLIEST_DATE.slice(0, 4)} to ${LATEST_DATE.slice(0, 4)}`,
+      },
+    };
   }
   return { value: iso };
 }

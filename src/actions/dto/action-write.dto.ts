@@ -128,6 +128,7 @@ export class AddEvidenceDto {
   @ValidateIf((o: AddEvidenceDto) => o.kind === 'file' || o.fileSize !== undefined)
   @IsInt()
   @Min(0)
+  @Max(MAX_ID) // the column is a 32-bit integer on PostgreSQL
   fileSize?: number;
   @ApiPropertyOptional({ enum: EVIDENCE_CATEGORIES })
   @IsOptional()
