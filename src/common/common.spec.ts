@@ -29,7 +29,11 @@ describe('HttpExceptionFilter', () => {
   async function respond(exception: unknown) {
     let status = 0;
     let body: unknown;
+    const headers: Record<string, string> = {};
     const response = {
+      setHeader: (name: string, value: string) => {
+        headers[name] = value;
+      },
       status: (code: number) => {
         status = code;
         return response;
@@ -52,7 +56,7 @@ describe('HttpExceptionFilter', () => {
     );
     jest.spyOn(filter['logger'], 'error').mockImplementation(() => undefined);
     await filter.catch(exception, host);
-    return { status, body };
+    return { status, body, headers };
   }
 
   it('answers an unexpected error 500 with no internals', async () => {
@@ -97,10 +101,11 @@ describe('HttpExceptionFilter', () => {
     expect((await respond(pgRace)).status).toBe(409);
   });
 
-  it('answers 503 when the database connection is refused', async () => {
-    expect(
-      (await respond(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })))
-        .status,
-    ).toBe(503);
+  it('answers 503 with Retry-After when the database connection is refused', async () => {
+    const { status, headers } = await respond(
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    );
+    expect(status).toBe(503);
+    expect(Number(headers['Retry-After'])).toBeGreaterThan(0);
   });
 });

@@ -5,21 +5,20 @@ import {
   IsArray,
   IsBoolean,
   IsEmail,
-  IsInt,
   IsOptional,
   IsString,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import { TRUST_ROLES, TrustRole } from '../../organisations/organisation-membership.entity';
+import { IdField } from '../../common/id-field';
 import { PageQueryDto } from '../../common/pagination';
 import { IsBooleanQuery, IsOneOf, IsText, NOT_NULL } from '../../common/validators';
 import { User, USER_ROLES, UserRole } from '../user.entity';
 
 /** A role in one trust. */
 export class MembershipInputDto {
-  @ApiProperty({ example: 1 }) @IsInt() @Min(1) organisationId: number;
+  @IdField() organisationId: number;
   @ApiProperty({ enum: TRUST_ROLES }) @IsOneOf(TRUST_ROLES) role: TrustRole;
 }
 
