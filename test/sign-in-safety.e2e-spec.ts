@@ -161,6 +161,15 @@ describe('sign-in safety', () => {
       .type('form')
       .send({ email: user.email, password: PASSWORD, returnTo: '/' })
       .expect(303);
+    // What Chromium really sends from our own form under `Referrer-Policy: no-referrer`.
+    await request(server)
+      .post('/sign-in')
+      .set('X-Forwarded-For', nextAddress())
+      .set('Origin', 'null')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .type('form')
+      .send({ email: user.email, password: PASSWORD, returnTo: '/' })
+      .expect(303);
     await signIn(user.email, PASSWORD, nextAddress()).expect(200);
   });
 
