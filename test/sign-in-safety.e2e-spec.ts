@@ -194,8 +194,9 @@ describe('sign-in safety', () => {
     expect(Number(busy[0].headers['retry-after'])).toBeGreaterThan(0);
     expect(answers.every((a) => [200, 401, 503].includes(a.status))).toBe(true);
     expect(inFlightWhileMeasured).toBeGreaterThan(0);
-    // Before the fix it stalled for 18 s; the bound is generous for a shared, loaded machine.
-    expect(Math.max(...health)).toBeLessThan(2_000);
+    // Before the fix it stalled for 18 s. The bound is generous: the machines running these
+    // tests are shared and often loaded far beyond their cores.
+    expect(Math.max(...health)).toBeLessThan(3_000);
   });
 
   async function sessionCount(userId: number): Promise<number> {
