@@ -279,7 +279,14 @@ describe('accounts, sessions, tokens and the audit trail', () => {
         .send({})
         .expect(403);
       expect(selfAssure.body.code).toBe('ASSURER_IS_OWNER');
-      await otherQuality.post(`/api/v1/actions/${action.id}/assure`).send({}).expect(200);
+      // Whoever submitted the accepted evidence had a hand in the work too (issue 14 item 7).
+      const evidenceAuthor = await otherQuality
+        .post(`/api/v1/actions/${action.id}/assure`)
+        .send({})
+        .expect(403);
+      expect(evidenceAuthor.body.code).toBe('ASSURER_NOT_INDEPENDENT');
+      const independent = await t.as(await buildUser(t.http, { role: 'quality_lead' }));
+      await independent.post(`/api/v1/actions/${action.id}/assure`).send({}).expect(200);
     });
   });
 

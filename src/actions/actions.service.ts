@@ -11,6 +11,7 @@ import { FindingsService } from '../findings/findings.service';
 import { UsersService } from '../users/users.service';
 import { ActionFactsRow } from '../readiness/action-facts.sql';
 import { ActionFactsRepository } from './action-facts.repository';
+import { checkAssurerIndependent } from './assurance-independence';
 import {
   Actor,
   applyProgressUpdate,
@@ -244,6 +245,7 @@ export class ActionsService {
           assurerId: actor.id,
           acceptedEvidence,
         });
+        await checkAssurerIndependent(manager, id, actor.id);
         await this.recordHistory(manager, action, now, {
           authorId: actor.id,
           note: dto.note ?? 'Assured',

@@ -1,7 +1,11 @@
+import { availableParallelism } from 'node:os';
 import { AppError } from '../common/app-error';
 
-/** Password checks allowed at once; argon2 runs on libuv's 4-thread pool, which SQLite shares. */
-export const PASSWORD_CHECKS_RUNNING = 2;
+/**
+ * Password checks allowed at once: two, or one on a machine with two cores or fewer, so that
+ * argon2 (on libuv's 4-thread pool, which SQLite shares) always leaves a core for everything else.
+ */
+export const PASSWORD_CHECKS_RUNNING = Math.max(1, Math.min(2, availableParallelism() - 1));
 /** Sign-ins allowed to wait for a turn; beyond this they are told to come back. */
 export const PASSWORD_CHECKS_WAITING = 8;
 export const SIGN_IN_BUSY_RETRY_SECONDS = 5;

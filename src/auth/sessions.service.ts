@@ -79,20 +79,6 @@ export class SessionsService {
       .execute();
   }
 
-  /**
-   * Ends every session of a user (a new password, deactivation), except the one making the
-   * change when a user sets their own password.
-   */
-  async endAllFor(manager: EntityManager, userId: number, exceptId?: number): Promise<void> {
-    const query = manager
-      .createQueryBuilder()
-      .delete()
-      .from(Session)
-      .where('user_id = :userId', { userId });
-    if (exceptId !== undefined) query.andWhere('id <> :exceptId', { exceptId });
-    await query.execute();
-  }
-
   /** The live session for a cookie secret, or null; an expired or idle one is ended here. */
   async resolve(secret: string): Promise<{ session: Session; user: User } | null> {
     const session = await this.dataSource.getRepository(Session).findOne({
