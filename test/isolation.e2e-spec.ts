@@ -1,0 +1,70 @@
+import ExcelJS from 'exceljs';
+import { buildOrganisation, buildUser } from './factories';
+import { createTestApp, TestApp } from './test-app';
+
+/**
+ * Issue 14: on SQLite every request shared one connection, so while a 2,000-row plan dry run
+ * held its transaction open, another user's list counted up to 1,961 actions that never
+ * existed. Reads now see only committed data (their own connection, in WAL mode), on both
+ * databases.
+ */
+jest.setTimeout(180_000);
+
+const ROWS = 2000;
+
+async function planWorkbook(owner: string): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('CQC action plan');
+  sheet.addRow(['Ref', 'Service', 'Domain', 'CQC said', 'We will', 'Responsible', 'Target date']);
+  for (let i = 1; i <= ROWS; i++) {
+    sheet.addRow([
+      `MD${i}`,
+      'Trust-wide',
+      'Safe',
+      `The trust must fix problem number ${i}.`,
+      `Fix problem number ${i}`,
+      owner,
+      '31/03/2027',
+    ]);
+  }
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+describe('requests do not see each other', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it("never counts another request's uncommitted actions during a long plan dry run", async () => {
+    const organisation = await buildOrganisation(t.http);
+    const owner = await buildUser(t.http, { role: 'owner' });
+    const quality = await t.as(await buildUser(t.http, { role: 'quality_lead' }));
+    const viewer = await t.as(await buildUser(t.http, { role: 'viewer' }));
+    const file = await planWorkbook(owner.email);
+    const listed = () =>
+      viewer
+        .get(`/api/v1/actions?organisationId=${organisation.id}&limit=1`)
+        .expect(200)
+        .then((r) => r.body.total as number);
+
+    let dryRunDone = false;
+    const dryRun = quality
+      .post(`/api/v1/imports/plan?organisationId=${organisation.id}&dryRun=true`)
+      .attach('file', file, 'plan.xlsx')
+      .then((response) => {
+        dryRunDone = true;
+        return response;
+      });
+    const totals: number[] = [];
+    while (!dryRunDone) totals.push(await listed());
+    const preview = await dryRun;
+    expect(preview.status).toBe(200);
+    expect(preview.body.counts.create).toBe(ROWS);
+    // The lists ran all through the dry run, and never saw a row of it.
+    expect(totals.length).toBeGreaterThan(3);
+    expect(totals.filter((total) => total !== 0)).toEqual([]);
+    expect(await listed()).toBe(0);
+  });
+});
