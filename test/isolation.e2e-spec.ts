@@ -12,13 +12,13 @@ jest.setTimeout(180_000);
 
 const ROWS = 2000;
 
-async function planWorkbook(owner: string): Promise<Buffer> {
+async function planWorkbook(owner: string, rows = ROWS, prefix = 'MD'): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('CQC action plan');
   sheet.addRow(['Ref', 'Service', 'Domain', 'CQC said', 'We will', 'Responsible', 'Target date']);
-  for (let i = 1; i <= ROWS; i++) {
+  for (let i = 1; i <= rows; i++) {
     sheet.addRow([
-      `MD${i}`,
+      `${prefix}${i}`,
       'Trust-wide',
       'Safe',
       `The trust must fix problem number ${i}.`,
@@ -66,5 +66,49 @@ describe('requests do not see each other', () => {
     expect(totals.length).toBeGreaterThan(3);
     expect(totals.filter((total) => total !== 0)).toEqual([]);
     expect(await listed()).toBe(0);
+  });
+
+  it("keeps a staged upload through another's dry run, and its Confirm works", async () => {
+    const organisation = await buildOrganisation(t.http);
+    const owner = await buildUser(t.http, { role: 'owner' });
+    const first = await t.as(await buildUser(t.http, { role: 'quality_lead' }));
+    const second = await t.as(await buildUser(t.http, { role: 'quality_lead' }));
+    const big = await planWorkbook(owner.email);
+    const small = await planWorkbook(owner.email, 1, 'SMALL');
+
+    let dryRunDone = false;
+    const dryRun = first
+      .post(`/api/v1/imports/plan?organisationId=${organisation.id}&dryRun=true`)
+      .attach('file', big, 'plan.xlsx')
+      .then((response) => {
+        dryRunDone = true;
+        return response;
+      });
+    // Upload (preview and stage) again and again while the other's dry run goes on: on the
+    // old code one of these was staged inside the dry run's transaction and rolled back.
+    const staged: number[] = [];
+    while (!dryRunDone) {
+      const preview = await second
+        .post('/import')
+        .field('kind', 'plan')
+        .field('organisationId', String(organisation.id))
+        .field('conflict', 'stop')
+        .attach('file', small, 'small.xlsx')
+        .expect(200);
+      staged.push(Number(/action="\/import\/(\d+)\/confirm"/.exec(preview.text)![1]));
+    }
+    expect((await dryRun).status).toBe(200);
+    expect(staged.length).toBeGreaterThan(0);
+
+    // Every upload is still there: the last one imports, the others are confirmed too (the
+    // same rows, so they are refused as conflicts, but found: never the 404 page).
+    for (const id of staged.reverse()) {
+      const confirmed = await second.post(`/import/${id}/confirm`).send({});
+      expect({
+        id,
+        status: confirmed.status,
+        notFound: /already been imported or has expired/.test(confirmed.text),
+      }).toEqual({ id, status: expect.any(Number), notFound: false });
+    }
   });
 });
