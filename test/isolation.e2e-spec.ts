@@ -86,17 +86,22 @@ describe('requests do not see each other', () => {
       });
     // Upload (preview and stage) again and again while the other's dry run goes on: on the
     // old code one of these was staged inside the dry run's transaction and rolled back.
+    // Three uploaders at once keep the write queue busy, so the dry run's transaction begins
+    // right after one of their previews, just before that upload is staged.
     const staged: number[] = [];
-    while (!dryRunDone) {
-      const preview = await second
-        .post('/import')
-        .field('kind', 'plan')
-        .field('organisationId', String(organisation.id))
-        .field('conflict', 'stop')
-        .attach('file', small, 'small.xlsx')
-        .expect(200);
-      staged.push(Number(/action="\/import\/(\d+)\/confirm"/.exec(preview.text)![1]));
-    }
+    const uploader = async () => {
+      while (!dryRunDone) {
+        const preview = await second
+          .post('/import')
+          .field('kind', 'plan')
+          .field('organisationId', String(organisation.id))
+          .field('conflict', 'stop')
+          .attach('file', small, 'small.xlsx')
+          .expect(200);
+        staged.push(Number(/action="\/import\/(\d+)\/confirm"/.exec(preview.text)![1]));
+      }
+    };
+    await Promise.all([uploader(), uploader(), uploader()]);
     expect((await dryRun).status).toBe(200);
     expect(staged.length).toBeGreaterThan(0);
 
