@@ -78,4 +78,17 @@ describe('two app instances on one database', () => {
     await a.post('/api/v1/auth/sign-in').send({ email: user.email, password }).expect(401);
     await b.post('/api/v1/auth/sign-in').send({ email: user.email, password }).expect(401);
   });
+
+  it('takes 40 writes at once across the two instances, none failing (SQLite: they wait their turn)', async () => {
+    const writes = Array.from({ length: 40 }, (_, i) =>
+      (i % 2 ? first : second).http
+        .post('/api/v1/organisations')
+        .send({ name: `Written at once ${i}`, kind: 'acute' }),
+    );
+    const statuses = (await Promise.all(writes)).map((response) => response.status);
+    expect(statuses.filter((status) => status !== 201)).toEqual([]);
+    const listed = await first.http.get('/api/v1/organisations?limit=100').expect(200);
+    const names = (listed.body.items as { name: string }[]).map((o) => o.name);
+    for (let i = 0; i < 40; i++) expect(names).toContain(`Written at once ${i}`);
+  });
 });

@@ -71,45 +71,70 @@ function openSession(dataSource: DataSource): Promise<SnapshotSession> {
   return inMemorySession(dataSource);
 }
 
-/** PostgreSQL: a REPEATABLE READ transaction on a pooled connection; writes go on meanwhile. */
+/**
+ * PostgreSQL: a REPEATABLE READ transaction on a pooled connection; writes go on meanwhile.
+ * Stopped, its connection is not waited for: the running query is cancelled and the
+ * connection thrown away (which ends the transaction), so the pool has its slot back at once.
+ */
 async function postgresSession(dataSource: DataSource): Promise<SnapshotSession> {
   const runner = dataSource.createQueryRunner();
   await runner.startTransaction('REPEATABLE READ');
   const [{ pid }] = (await runner.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[];
   let cancelled = false;
+  stopQueriesWhen(runner, () => cancelled);
   return {
     manager: runner.manager,
-    // The snapshot's own connection is busy with the query, so ask on a fresh one (never from
-    // the pool, which may be the thing exhausted).
     cancel: async () => {
       cancelled = true;
-      const client = new Client({
-        connectionString: (dataSource.options as PostgresConnectionOptions).url,
-        connectionTimeoutMillis: 5000,
-      });
+      discard(runner);
+      await cancelBackend(dataSource, pid);
+    },
+    end: async () => {
+      if (cancelled) return;
       try {
-        await client.connect();
-        await client.query('SELECT pg_cancel_backend($1)', [pid]);
+        await runner.rollbackTransaction();
+        await runner.release();
       } catch {
-        // idle_in_transaction_session_timeout ends it regardless.
-      } finally {
-        await client.end().catch(() => undefined);
+        discard(runner);
       }
     },
-    end: () => endRunner(runner, cancelled),
   };
 }
 
-async function endRunner(runner: QueryRunner, cancelled: boolean): Promise<void> {
+/** Once stopped, a runner refuses further queries, so an abandoned loop ends at its next read. */
+function stopQueriesWhen(runner: QueryRunner, stopped: () => boolean): void {
+  const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+  (runner as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args) =>
+    stopped() ? Promise.reject(new Error('The snapshot was stopped')) : query(...args);
+}
+
+/** Gives the connection back to the pool as broken: the pool closes it. */
+function discard(runner: QueryRunner): void {
+  const pg = runner as unknown as {
+    databaseConnection?: { on(event: string, listener: () => void): void };
+    releasePostgresConnection(error: Error): Promise<void>;
+  };
+  // Closing may still raise an error event on the client; nobody else listens any more.
+  pg.databaseConnection?.on('error', () => undefined);
+  void pg.releasePostgresConnection(new Error('Snapshot stopped: its client went away'));
+}
+
+/**
+ * Asks PostgreSQL to cancel the snapshot's running query, on a connection of its own (never
+ * from the pool, which may be the thing exhausted).
+ */
+async function cancelBackend(dataSource: DataSource, pid: number): Promise<void> {
+  const client = new Client({
+    connectionString: (dataSource.options as PostgresConnectionOptions).url,
+    connectionTimeoutMillis: 5000,
+  });
   try {
-    if (runner.isTransactionActive) await runner.rollbackTransaction();
-    await runner.release();
-  } catch (error) {
-    // A connection that cannot even roll back is thrown away rather than pooled again.
-    const release = (runner as unknown as { releasePostgresConnection?: (e: unknown) => void })
-      .releasePostgresConnection;
-    if (release) release.call(runner, error);
-    if (!cancelled) throw error;
+    await client.connect();
+    await client.query('SELECT pg_cancel_backend($1)', [pid]);
+  } catch {
+    // statement_timeout and idle_in_transaction_session_timeout end it regardless.
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 
@@ -120,16 +145,22 @@ async function endRunner(runner: QueryRunner, cancelled: boolean): Promise<void>
 async function sqliteSession(dataSource: DataSource, path: string): Promise<SnapshotSession> {
   const db = await openSqliteConnection(path);
   const runner = runnerOn(dataSource, db);
+  let cancelled = false;
+  stopQueriesWhen(runner, () => cancelled);
   await runner.query('BEGIN');
   // The snapshot starts at the first read, not at BEGIN.
   await runner.query('SELECT COUNT(*) FROM sqlite_master');
   markTransaction(runner, true);
   return {
     manager: runner.manager,
-    cancel: () => Promise.resolve(db.interrupt()),
+    cancel: () => {
+      cancelled = true;
+      return Promise.resolve(db.interrupt());
+    },
     end: async () => {
       markTransaction(runner, false);
-      await runner.query('ROLLBACK').catch(() => undefined);
+      // Straight on the connection: the runner refuses queries once stopped.
+      await new Promise<void>((resolve) => db.run('ROLLBACK', () => resolve()));
       await runner.release();
       await closeSqliteConnection(db);
     },

@@ -156,6 +156,9 @@ async function writeXlsx<T>(
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   let count = 0;
   for await (const row of rows) {
+    // ExcelJS keeps writing into a stream that has gone; stop at once when it has (the client
+    // left), rather than build the rest of the batch for nobody.
+    if (out.destroyed) throw new Error('The download was abandoned');
     const excelRow = sheet.addRow(
       columns.map((c) => {
         const value = c.value(row);
