@@ -17,12 +17,10 @@ export function checkSameOriginSignIn(request: Request): void {
     throw crossSite(`the browser says it came from a ${site} page`);
   }
   const origin = request.headers.origin;
-  // "null" says nothing: Chromium sends it on this site's own form posts, because the pages'
-  // Referrer-Policy is no-referrer. Sec-Fetch-Site (above) decides those.
-  if (typeof origin === 'string' && origin !== 'null') {
+  if (typeof origin === 'string') {
     let host: string | null = null;
     try {
-      host = new URL(origin).host;
+      host = origin === 'null' ? null : new URL(origin).host;
     } catch {
       host = null;
     }
