@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { AppError } from '../common/app-error';
 import { ParseTask, runParseTask } from './parse-tasks';
@@ -12,6 +14,21 @@ export type WorkerReply =
   | { ok: false; code: AppError['code']; message: string; errors?: AppError['errors'] }
   | { ok: false; code: null; message: string };
 
+/**
+ * Parsing yields the CPU to requests: on Linux a thread has its own nice value, and
+ * setpriority on the thread's id lowers this thread alone, so on a busy two-core server the
+ * event loop answering everyone else is scheduled first. Elsewhere this is skipped.
+ */
+function lowerThisThreadsPriority(): void {
+  try {
+    const threadId = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(threadId) && threadId !== process.pid) os.setPriority(threadId, 10);
+  } catch {
+    // Not Linux, or not allowed: the parse runs at normal priority.
+  }
+}
+lowerThisThreadsPriority();
+
 parentPort?.on('message', (task: ParseTask) => {
   runParseTask(task).then(
     (value) => parentPort!.postMessage({ ok: true, value } satisfies WorkerReply),
@@ -19,7 +36,11 @@ parentPort?.on('message', (task: ParseTask) => {
       const reply: WorkerReply =
         error instanceof AppError
           ? { ok: false, code: error.code, message: error.message, errors: error.errors }
-          : { ok: false, code: null, message: error instanceof Error ? error.message : String(error) };
+          : {
+              ok: false,
+              code: null,
+              message: error instanceof Error ? error.message : String(error),
+            };
       parentPort!.postMessage(reply);
     },
   );
