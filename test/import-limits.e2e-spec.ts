@@ -273,13 +273,13 @@ describe('import limits', () => {
   });
 
   it('answers 503 IMPORTS_BUSY with Retry-After once 2 files are being read and 8 are waiting', async () => {
-    // Each of these is a real, slow-to-read workbook (4,900 rows of 15 columns) with no plan
+    // Each of these is a real workbook (2,000 rows of 10 columns) with no plan
     // headings, so each is fully read by ExcelJS and then refused (400) without database work.
     const noHeadings = planXlsx(
-      Array.from({ length: 4_900 }, (_, r) =>
-        Array.from({ length: 15 }, (_, c) => `cell ${r}:${c} of a wide sheet`),
+      Array.from({ length: 2_000 }, (_, r) =>
+        Array.from({ length: 10 }, (_, c) => `cell ${r}:${c} of a wide sheet`),
       ),
-      Array.from({ length: 15 }, (_, c) => `Column ${c}`),
+      Array.from({ length: 10 }, (_, c) => `Column ${c}`),
     );
     const sent = 16;
     const { result: answers, slowestReadMs } = await whileAnotherClientReads(() =>

@@ -15,19 +15,40 @@ export type WorkerReply =
   | { ok: false; code: null; message: string };
 
 /**
- * Parsing yields the CPU to requests: on Linux a thread has its own nice value, and
- * setpriority on the thread's id lowers this thread alone, so on a busy two-core server the
- * event loop answering everyone else is scheduled first. Elsewhere this is skipped.
+ * This thread's Linux thread id, so the pool can read the CPU time it has used
+ * (/proc/<pid>/task/<tid>/stat); null elsewhere, where the pool counts wall-clock time.
  */
-function lowerThisThreadsPriority(): void {
+function threadId(): number | null {
   try {
-    const threadId = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(threadId) && threadId !== process.pid) os.setPriority(threadId, 10);
+    const id = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
+    return Number.isInteger(id) && id !== process.pid ? id : null;
   } catch {
-    // Not Linux, or not allowed: the parse runs at normal priority.
+    return null;
   }
 }
-lowerThisThreadsPriority();
+
+/**
+ * Parsing yields the CPU to requests: on Linux a thread has its own nice value, and
+ * setpriority on its id lowers this thread alone, so on a busy server the event loop
+ * answering everyone else is scheduled first. A modest 5: on a machine shared with other
+ * busy processes a lower priority would starve the parse itself.
+ */
+function lowerPriority(id: number | null): void {
+  try {
+    if (id !== null) os.setPriority(id, 5);
+  } catch {
+    // Not allowed: the parse runs at normal priority.
+  }
+}
+
+const id = threadId();
+lowerPriority(id);
+parentPort?.postMessage({ ready: true, threadId: id } satisfies WorkerReady);
+
+export interface WorkerReady {
+  ready: true;
+  threadId: number | null;
+}
 
 parentPort?.on('message', (task: ParseTask) => {
   runParseTask(task).then(
