@@ -224,8 +224,11 @@ describe('imports', () => {
         .expect(413);
       expect(body).toMatchObject({
         code: 'IMPORT_LIMIT_EXCEEDED',
-        message: 'Import limit uploadBytes exceeded: the file is larger than 20 MB, the most an import takes',
-        errors: [{ field: 'file', reason: 'the file is larger than 20 MB, the most an import takes' }],
+        message:
+          'Import limit uploadBytes exceeded: the file is larger than 20 MB, the most an import takes',
+        errors: [
+          { field: 'file', reason: 'the file is larger than 20 MB, the most an import takes' },
+        ],
       });
     });
 

@@ -40,6 +40,12 @@ async function actorFor(context: CliContext, email: string | undefined): Promise
   return user;
 }
 
+/**
+ * One pool for every command this process runs (its workers start once). Idle parser workers
+ * never keep the process alive, so a command ends when it is done.
+ */
+const parsers = new ParserPool();
+
 function services(context: CliContext) {
   const findings = new FindingsService(
     context.dataSource.getRepository(Finding),
@@ -51,8 +57,7 @@ function services(context: CliContext) {
     context.transactions,
     context.audit,
     findings,
-    // Idle parser workers never keep the process alive, so the command ends when it is done.
-    new ParserPool(),
+    parsers,
   );
   return { imports, plans: new PlanImportService(imports, context.audit) };
 }

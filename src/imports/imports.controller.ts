@@ -23,7 +23,6 @@ import { ImportsService } from './imports.service';
 import { ImportUpload } from './import-upload';
 import { PlanImportResultDto, PlanImportService } from './plan-import.service';
 
-
 interface UploadedImportFile {
   buffer: Buffer;
   originalname: string;

@@ -6,7 +6,24 @@ import { AppError } from '../common/app-error';
 import { IMPORT_LIMITS, importLimitExceeded, ImportsBusyError } from './import-limits';
 import type { ParseResults, ParseTask } from './parse-tasks';
 import { TYPESCRIPT_WORKER_BOOTSTRAP } from './parser-worker-bootstrap';
-import type { WorkerReply } from './parser-worker';
+import type { WorkerReady, WorkerReply } from './parser-worker';
+
+/** A parse may take this many times its CPU time limit in wall-clock time (a starved machine). */
+const WALL_CLOCK_FACTOR = 4;
+
+/**
+ * The CPU time a thread has used, in ms, from Linux's /proc (utime + stime, in clock ticks of
+ * 10 ms); null where that cannot be read.
+ */
+function threadCpuMs(threadId: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${process.pid}/task/${threadId}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
 
 export interface ParserPoolOptions {
   running: number;
@@ -35,6 +52,8 @@ export class ParserPool implements OnModuleDestroy {
   private readonly options: ParserPoolOptions;
   private readonly idle: Worker[] = [];
   private readonly busy = new Set<Worker>();
+  /** Each worker's thread id, once it has started (a worker's start is not its file's time). */
+  private readonly started = new WeakMap<Worker, Promise<number | null>>();
   private readonly queue: Array<() => void> = [];
   private running = 0;
   private closed = false;
@@ -89,17 +108,24 @@ export class ParserPool implements OnModuleDestroy {
     else this.running--;
   }
 
-  private parseInWorker(task: ParseTask): Promise<unknown> {
-    if (this.closed) return Promise.reject(new Error('The parser pool is closed'));
+  private async parseInWorker(task: ParseTask): Promise<unknown> {
+    if (this.closed) throw new Error('The parser pool is closed');
     const worker = this.idle.pop() ?? this.startWorker();
     this.busy.add(worker);
     worker.ref();
+    let threadId: number | null;
+    try {
+      threadId = await this.started.get(worker)!;
+    } catch (error) {
+      this.busy.delete(worker);
+      throw error;
+    }
     return new Promise((resolve, reject) => {
       let settled = false;
       const finish = (outcome: () => void, reusable: boolean) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        clearInterval(timer);
         worker.off('message', onMessage).off('error', onError).off('exit', onExit);
         this.busy.delete(worker);
         if (reusable && !this.closed && this.idle.length < this.options.running) {
@@ -110,18 +136,34 @@ export class ParserPool implements OnModuleDestroy {
         }
         outcome();
       };
-      const timer = setTimeout(() => {
-        finish(
-          () =>
-            reject(
-              importLimitExceeded(
-                'parseMilliseconds',
-                `reading the file took longer than ${this.options.timeLimitMs / 1000} s, so it was stopped`,
+      // The limit is on the CPU time the parse uses (Linux), so a legitimate file on a
+      // machine starved by other work is not refused; wall-clock time is the backstop.
+      const limit = this.options.timeLimitMs;
+      const wallStart = Date.now();
+      const cpuStart = threadId === null ? null : threadCpuMs(threadId);
+      const timer = setInterval(
+        () => {
+          const wall = Date.now() - wallStart;
+          const cpuNow = threadId === null ? null : threadCpuMs(threadId);
+          const used = cpuStart === null || cpuNow === null ? wall : cpuNow - cpuStart;
+          if (used <= limit && wall <= limit * WALL_CLOCK_FACTOR) return;
+          const took =
+            used > limit
+              ? `more than ${limit / 1000} s of processor time`
+              : `more than ${(limit * WALL_CLOCK_FACTOR) / 1000} s`;
+          finish(
+            () =>
+              reject(
+                importLimitExceeded(
+                  'parseMilliseconds',
+                  `reading the file took ${took}, so it was stopped`,
+                ),
               ),
-            ),
-          false,
-        );
-      }, this.options.timeLimitMs);
+            false,
+          );
+        },
+        Math.min(250, limit),
+      );
       const onMessage = (reply: WorkerReply) => {
         if (reply.ok) return finish(() => resolve(reply.value), true);
         if (reply.code === null) {
@@ -165,6 +207,19 @@ export class ParserPool implements OnModuleDestroy {
             entry: path.join(__dirname, 'parser-worker.ts'),
           },
         });
+    const started = new Promise<number | null>((resolve, reject) => {
+      const onReady = (message: WorkerReady) => {
+        if (!message?.ready) return;
+        worker.off('message', onReady);
+        resolve(message.threadId);
+      };
+      worker.on('message', onReady);
+      worker.once('exit', (code) =>
+        reject(new Error(`Parser worker exited while starting (${code})`)),
+      );
+    });
+    started.catch(() => undefined);
+    this.started.set(worker, started);
     // Always listened to: an idle worker that fails must not take the app down with it
     // (an 'error' event nobody listens to is thrown), and is dropped from the idle list.
     worker.on('error', (error) => this.logger.warn(`A parser worker stopped: ${error.message}`));
