@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { OrganisationMembership, TrustRole } from '../organisations/organisation-membership.entity';
 import demoJson from '../../database/demo/demo.json';
 import {
   applyProgressUpdate,
@@ -34,6 +35,7 @@ const TABLES_CHILD_FIRST = [
   'calendar_feed',
   'import_record',
   'audit_event',
+  'organisation_membership',
   'sign_in_throttle',
   'api_token',
   'user_session',
@@ -72,6 +74,7 @@ export async function loadDemoData(
   const loader = new DemoLoader(manager, now);
   await loader.users(data.users);
   for (const organisation of data.organisations) await loader.organisation(organisation);
+  await loader.memberships(data.users);
   return {
     users: data.users.length,
     organisations: data.organisations.length,
@@ -132,6 +135,24 @@ class DemoLoader {
         }),
       );
       this.userIds.set(user.key, saved.id);
+    }
+  }
+
+  /** Each person in the trusts the data names, with their role there. */
+  async memberships(users: DemoData['users']): Promise<void> {
+    const organisations = await this.manager.find(Organisation, {
+      select: { id: true, odsCode: true },
+    });
+    const byOds = new Map(organisations.map((o) => [o.odsCode, o.id]));
+    for (const user of users) {
+      for (const ods of user.trusts ?? []) {
+        await this.manager.insert(OrganisationMembership, {
+          userId: lookup(this.userIds, user.key),
+          organisationId: lookup(byOds as Map<string, number>, ods),
+          role: user.role as TrustRole,
+          createdAt: this.ago(150),
+        });
+      }
     }
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TrustAccess } from '../auth/trust-access';
 import { DataSource } from 'typeorm';
 import { ActionFactsRepository } from '../actions/action-facts.repository';
 import { ActionsService } from '../actions/actions.service';
@@ -67,7 +68,8 @@ export class BoardReportService {
     const organisation = await ReadSnapshot.manager(this.dataSource)
       .getRepository(Organisation)
       .findOneBy({ id: options.organisationId });
-    if (!organisation)
+    // Another trust reads as no organisation at all.
+    if (!organisation || !TrustAccess.canRead(organisation.id))
       throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${options.organisationId}`);
     const query = {
       organisationId: organisation.id,

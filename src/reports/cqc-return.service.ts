@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TrustAccess } from '../auth/trust-access';
 import ExcelJS from 'exceljs';
 import type { Writable } from 'node:stream';
 import { DataSource } from 'typeorm';
@@ -172,7 +173,8 @@ export class CqcReturnService {
     const organisation = await ReadSnapshot.manager(this.dataSource)
       .getRepository(Organisation)
       .findOneBy({ id: options.organisationId });
-    if (!organisation)
+    // Another trust reads as no organisation at all.
+    if (!organisation || !TrustAccess.canRead(organisation.id))
       throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${options.organisationId}`);
     return { asOf, organisation, rows: await this.rows(options, asOf) };
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TrustAccess } from '../auth/trust-access';
 import type { Writable } from 'node:stream';
 import { DataSource, In, LessThanOrEqual } from 'typeorm';
 import { ActionsService } from '../actions/actions.service';
@@ -38,7 +39,7 @@ export class EvidencePackService {
     const service = await this.dataSource
       .getRepository(CoreService)
       .findOneBy({ id: options.coreServiceId });
-    if (!service)
+    if (!service || !TrustAccess.canRead(service.organisationId))
       throw new AppError('CORE_SERVICE_NOT_FOUND', `No core service ${options.coreServiceId}`);
     const organisation = await this.dataSource
       .getRepository(Organisation)

@@ -1,4 +1,5 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { OrganisationsService } from '../organisations/organisations.service';
 import {
   ApiOkResponse,
   ApiProduces,
@@ -132,6 +133,7 @@ export class ReportsController {
   ) {
     const format = formatOf(query, accept);
     const { format: _format, limit: _limit, offset: _offset, ...filters } = query;
+    if (filters.organisationId) OrganisationsService.requireReadable(filters.organisationId);
     startDownload(response, format, `actions-${query.asOf ?? todayDate()}`);
     await this.transactions.snapshot(() => this.exports.actionsTo(response, format, filters));
   }
@@ -241,6 +243,7 @@ export class ReportsController {
   ) {
     const format = formatOf(query, accept);
     const { format: _format, limit: _limit, offset: _offset, ...filters } = query;
+    if (filters.organisationId) OrganisationsService.requireReadable(filters.organisationId);
     startDownload(response, format, `findings-${todayDate()}`);
     await this.transactions.snapshot(() => this.exports.findingsTo(response, format, filters));
   }
