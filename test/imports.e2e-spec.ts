@@ -41,9 +41,10 @@ describe('imports', () => {
   afterAll(() => t.close());
 
   describe('a CQC report', () => {
+    // Creating a trust is an admin's job (a quality lead imports into their own trusts).
     it('previews what it understood without storing anything, then commits it, and a second import adds nothing', async () => {
       const before = await count('finding');
-      const preview = await quality
+      const preview = await t.http
         .post('/api/v1/imports/report?dryRun=true')
         .send({ text: reportText })
         .expect(200);
@@ -85,7 +86,7 @@ describe('imports', () => {
       expect(await count('finding')).toBe(before);
       expect(await count('organisation')).toBe(0);
 
-      const committed = await quality
+      const committed = await t.http
         .post('/api/v1/imports/report')
         .send({ text: reportText })
         .expect(200);
@@ -125,7 +126,7 @@ describe('imports', () => {
         ratedOn: '2018-02-01',
       });
 
-      const again = await quality
+      const again = await t.http
         .post('/api/v1/imports/report')
         .send({ text: reportText })
         .expect(200);
@@ -148,13 +149,13 @@ describe('imports', () => {
     });
 
     it('reads the same report from a .txt file and from a PDF, keeping page numbers', async () => {
-      const fromFile = await quality
+      const fromFile = await t.http
         .post('/api/v1/imports/report?dryRun=true')
         .attach('file', Buffer.from(reportText), 'report.txt')
         .expect(200);
       expect(fromFile.body.findings).toHaveLength(13);
       const pdf = await pdfOf(reportText);
-      const fromPdf = await quality
+      const fromPdf = await t.http
         .post('/api/v1/imports/report?dryRun=true')
         .attach('file', pdf, 'report.pdf')
         .expect(200);
@@ -240,8 +241,9 @@ describe('imports', () => {
       unknown
     >;
 
+    // Creating a trust is an admin's job (a quality lead imports into their own trusts).
     it('creates the trust, its core services, current and historic ratings, and RATING findings; keeps the raw JSON', async () => {
-      const preview = await quality
+      const preview = await t.http
         .post('/api/v1/imports/cqc-json?dryRun=true')
         .send(record)
         .expect(200);
@@ -259,7 +261,7 @@ describe('imports', () => {
         Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM rating'))[0].n),
       );
 
-      const committed = await quality.post('/api/v1/imports/cqc-json').send(record).expect(200);
+      const committed = await t.http.post('/api/v1/imports/cqc-json').send(record).expect(200);
       const organisationId = committed.body.organisation.id;
       const findings = await t.http
         .get(`/api/v1/findings?organisationId=${organisationId}&type=RATING&limit=50`)
@@ -274,7 +276,7 @@ describe('imports', () => {
       );
       expect(JSON.parse(stored.raw)).toEqual(record);
 
-      const file = await quality
+      const file = await t.http
         .post('/api/v1/imports/cqc-json')
         .attach('file', fixture('cqc-provider.json'), 'rt5.json')
         .expect(200);
