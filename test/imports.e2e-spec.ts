@@ -41,10 +41,9 @@ describe('imports', () => {
   afterAll(() => t.close());
 
   describe('a CQC report', () => {
-    // Creating a trust is an admin's job (a quality lead imports into their own trusts).
     it('previews what it understood without storing anything, then commits it, and a second import adds nothing', async () => {
       const before = await count('finding');
-      const preview = await t.http
+      const preview = await quality
         .post('/api/v1/imports/report?dryRun=true')
         .send({ text: reportText })
         .expect(200);
@@ -86,7 +85,7 @@ describe('imports', () => {
       expect(await count('finding')).toBe(before);
       expect(await count('organisation')).toBe(0);
 
-      const committed = await t.http
+      const committed = await quality
         .post('/api/v1/imports/report')
         .send({ text: reportText })
         .expect(200);
@@ -126,7 +125,7 @@ describe('imports', () => {
         ratedOn: '2018-02-01',
       });
 
-      const again = await t.http
+      const again = await quality
         .post('/api/v1/imports/report')
         .send({ text: reportText })
         .expect(200);
@@ -149,13 +148,13 @@ describe('imports', () => {
     });
 
     it('reads the same report from a .txt file and from a PDF, keeping page numbers', async () => {
-      const fromFile = await t.http
+      const fromFile = await quality
         .post('/api/v1/imports/report?dryRun=true')
         .attach('file', Buffer.from(reportText), 'report.txt')
         .expect(200);
       expect(fromFile.body.findings).toHaveLength(13);
       const pdf = await pdfOf(reportText);
-      const fromPdf = await t.http
+      const fromPdf = await quality
         .post('/api/v1/imports/report?dryRun=true')
         .attach('file', pdf, 'report.pdf')
         .expect(200);
@@ -241,9 +240,8 @@ describe('imports', () => {
       unknown
     >;
 
-    // Creating a trust is an admin's job (a quality lead imports into their own trusts).
     it('creates the trust, its core services, current and historic ratings, and RATING findings; keeps the raw JSON', async () => {
-      const preview = await t.http
+      const preview = await quality
         .post('/api/v1/imports/cqc-json?dryRun=true')
         .send(record)
         .expect(200);
@@ -261,7 +259,7 @@ describe('imports', () => {
         Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM rating'))[0].n),
       );
 
-      const committed = await t.http.post('/api/v1/imports/cqc-json').send(record).expect(200);
+      const committed = await quality.post('/api/v1/imports/cqc-json').send(record).expect(200);
       const organisationId = committed.body.organisation.id;
       const findings = await t.http
         .get(`/api/v1/findings?organisationId=${organisationId}&type=RATING&limit=50`)
@@ -276,7 +274,7 @@ describe('imports', () => {
       );
       expect(JSON.parse(stored.raw)).toEqual(record);
 
-      const file = await t.http
+      const file = await quality
         .post('/api/v1/imports/cqc-json')
         .attach('file', fixture('cqc-provider.json'), 'rt5.json')
         .expect(200);

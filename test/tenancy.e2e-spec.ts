@@ -268,13 +268,6 @@ describe('trusts kept apart', () => {
         404,
         'ORGANISATION_NOT_FOUND',
       ],
-      [
-        'post',
-        '/api/v1/imports/report',
-        { text: 'Gamma NHS Trust\nAction the trust MUST take to improve\n• The trust must act.' },
-        404,
-        'ORGANISATION_NOT_FOUND',
-      ],
     ];
     const before = await fingerprint();
     const answers = [];

@@ -69,7 +69,8 @@ export class ImportStore {
       TrustAccess.requireReference(wanted.id, 'organisationId', `no organisation ${wanted.id}`);
     }
     // Someone who is not an admin imports only into their own trusts: a trust they are not in
-    // is answered exactly as one that does not exist, and only an admin creates a trust.
+    // is refused. A report of a trust the tracker does not hold yet creates it, and its
+    // importer becomes its quality lead (trust names are public; their data is not).
     const notYours = () =>
       new AppError(
         'ORGANISATION_NOT_FOUND',
@@ -91,7 +92,6 @@ export class ImportStore {
       TrustAccess.requireWritable(existing.id, notYours);
       return { organisation: existing, created: false };
     }
-    if (TrustAccess.readableIds() !== 'all') throw notYours();
     const now = nowTimestamp();
     const organisation = await manager.save(
       manager.create(Organisation, {
@@ -110,6 +110,7 @@ export class ImportStore {
       after: organisation,
       summary: 'By import',
     });
+    await TrustAccess.joinCreatedTrust(manager, organisation.id, now);
     return { organisation, created: true };
   }
 
