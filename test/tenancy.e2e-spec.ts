@@ -354,6 +354,19 @@ describe('trusts kept apart', () => {
     );
   });
 
+  it("makes a quality lead who imports a trust's first report its quality lead, and no one else", async () => {
+    const imported = await leadA
+      .post('/api/v1/imports/report')
+      .send({
+        text: 'Gamma NHS Trust\nAction the trust MUST take to improve\n• The trust must act.',
+      })
+      .expect(200);
+    const gamma = imported.body.organisation.id as number;
+    await leadA.get(`/api/v1/organisations/${gamma}`).expect(200);
+    await mixed.get(`/api/v1/organisations/${gamma}`).expect(404);
+    await (await t.as(ownerA)).get(`/api/v1/organisations/${gamma}`).expect(404);
+  });
+
   it('ends access to a trust the moment the membership goes', async () => {
     const user = await buildUser(t.http, { role: 'viewer', memberships: [] });
     await addMembership(t.http, user, b, 'viewer');
