@@ -22,6 +22,8 @@ describe('the access matrix', () => {
   let t: TestApp;
   let routes: Route[];
   const clients = new Map<Role, Client>();
+  let ownerOfA: number;
+  let actionOfA: number;
 
   const DOMAIN_TABLES = [
     'app_user',
@@ -74,6 +76,8 @@ describe('the access matrix', () => {
         .send({ organisationId: plan.organisation.id, kind: 'focused', visitStart: '2020-01-01' })
         .expect(201)
     ).body;
+    ownerOfA = plan.owner.id;
+    actionOfA = action.id;
     clients.set('admin', t.http);
     clients.set('quality_lead', await t.as(plan.quality));
     clients.set('executive', await t.as(plan.lead));
@@ -347,6 +351,62 @@ describe('the access matrix', () => {
       }
     }
     expect(mismatches).toEqual([]);
+  });
+
+  /**
+   * The same routes, called with trust A's ids by people of a second trust B only, in every
+   * role: nothing of A may come back or change. B holds no data of its own, so every list
+   * they may call is empty, every record is a 404 and every write a 404 or 422.
+   */
+  it("gives people of another trust nothing of this trust's on any route, read or write", async () => {
+    // Made directly, so that nobody of trust A joins it (as buildOrganisation would arrange).
+    const trustB = (
+      await t.http
+        .post('/api/v1/organisations')
+        .send({ name: 'Second Trust', kind: 'acute' })
+        .expect(201)
+    ).body;
+    const strangers = new Map<Role, Client>();
+    for (const role of ['quality_lead', 'executive', 'owner', 'viewer'] as const) {
+      const user = await buildUser(t.http, {
+        role,
+        memberships: [{ organisationId: trustB.id, role }],
+      });
+      strangers.set(role, await t.as(user));
+    }
+    // Routes about the caller themselves, not about any trust's data.
+    const aboutMe = /^\/api\/v1\/(auth\/me|tokens|calendar\/feed)/;
+    const before = await fingerprint();
+    const leaks: string[] = [];
+    for (const route of routes) {
+      // The imports here name a new trust, not this one (a plan import also needs a file);
+      // tenancy.e2e-spec.ts imports into another trust and expects a refusal.
+      if (route.path.startsWith('/api/v1/imports/') || aboutMe.test(route.path)) continue;
+      for (const [role, client] of strangers) {
+        if (!route.allowed.includes(role)) continue;
+        const response = await client[route.method](route.path).send(route.body ?? {});
+        const label = `${role} ${route.method} ${route.path}: ${response.status} ${response.body?.code}`;
+        if (route.method !== 'get') {
+          if (![404, 422].includes(response.status)) leaks.push(label);
+        } else if (route.path === '/api/v1/users') {
+          const ids = (response.body.items as { id: number }[]).map((u) => u.id);
+          if (ids.includes(ownerOfA)) leaks.push(`${label} lists A's owner`);
+        } else if (route.path === '/api/v1/audit') {
+          if (JSON.stringify(response.body.items).includes(`"action:${actionOfA}"`))
+            leaks.push(`${label} shows A's action`);
+        } else if (route.path === '/api/v1/organisations') {
+          const ids = (response.body.items as { id: number }[]).map((o) => o.id);
+          if (JSON.stringify(ids) !== JSON.stringify([trustB.id]))
+            leaks.push(`${label} ${ids.join(',')}`);
+        } else if (response.status === 200 && Array.isArray(response.body.items)) {
+          if (response.body.total !== 0) leaks.push(`${label} total ${response.body.total}`);
+        } else if (response.status !== 404) {
+          leaks.push(label);
+        }
+      }
+    }
+    expect(leaks).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
   });
 
   it('records every refusal in the audit trail', async () => {

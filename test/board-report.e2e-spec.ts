@@ -1,4 +1,6 @@
 import ExcelJS from 'exceljs';
+import { EVERY_TRUST } from '../src/auth/trust-access';
+import { RequestContext } from '../src/common/request-context';
 import { Client } from 'pg';
 import { addDays, todayDate } from '../src/common/dates';
 import { ReadSnapshot } from '../src/database/read-snapshot';
@@ -187,7 +189,12 @@ describe('the board report (HTML)', () => {
 
   it('reads a report from one snapshot: a write committed meanwhile is not half-seen', async () => {
     const transactions = t.app.get(Transactions);
-    const readiness = t.app.get(ReadinessService);
+    // Called directly, outside a request, so it declares the trusts it reads (all of them).
+    const service = t.app.get(ReadinessService);
+    const readiness = {
+      forOrganisation: (id: number) =>
+        RequestContext.runAs(undefined, () => service.forOrganisation(id), EVERY_TRUST),
+    };
     const actions = (
       await t.http.get(`/api/v1/actions?organisationId=${organisationId}&q=LPT-10`).expect(200)
     ).body.items;

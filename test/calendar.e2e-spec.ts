@@ -47,8 +47,10 @@ describe('calendar feeds', () => {
     ]);
     const lpt04 = events.find((e) => summaryOf(e).includes('LPT-04'))!;
     expect(lpt04.start.toISOString().slice(0, 10)).toBe(addDays(today, 60));
-    expect(summaries.filter((s) => s.startsWith('CQC reinspection'))).toHaveLength(8);
-    expect(summaries).toContain('CQC reinspection: Community health inpatient services');
+    // Reinspections of her trusts only (Leicestershire and Northamptonshire): not Norfolk's
+    // community health inpatient services, nor any other trust's.
+    expect(summaries.filter((s) => s.startsWith('CQC reinspection'))).toHaveLength(6);
+    expect(summaries).not.toContain('CQC reinspection: Community health inpatient services');
   });
 
   it('revokes a feed at once, and a new feed replaces the old', async () => {

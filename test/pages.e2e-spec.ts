@@ -145,6 +145,20 @@ describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)('pages in a browse
     await page.waitForURL(/\/findings\?organisationId=\d+&done=imported/);
     const organisationId = Number(new URL(page.url()).searchParams.get('organisationId'));
     await expectText(page.locator('.nhsuk-notification-banner'), 'stored');
+    // The new trust's people: an admin puts the owner and the executive lead in it.
+    const people = (await testApp.http.get('/api/v1/users?limit=100').expect(200)).body.items as {
+      id: number;
+      name: string;
+    }[];
+    for (const [name, role] of [
+      ['Aisha Khan', 'owner'],
+      ['Dr Helen Carter', 'executive'],
+    ]) {
+      await testApp.http
+        .post(`/api/v1/users/${people.find((p) => p.name === name)!.id}/memberships`)
+        .send({ organisationId, role })
+        .expect(201);
+    }
 
     // ...plans an action for a MUST finding and assigns it.
     const mustRow = page

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TrustAccess } from '../auth/trust-access';
 import { DataSource } from 'typeorm';
 import { ReadSnapshot } from '../database/read-snapshot';
 import { containsPattern, LIKE_ESCAPE } from '../common/sql';
@@ -175,6 +176,9 @@ export class ActionFactsRepository {
     const params: Record<string, unknown> = { ...asOfParameters(asOf) };
     const inner: string[] = ['a.created_at <= :asOfEnd'];
     const outer: string[] = [];
+    // Only the caller's trusts, whatever else the query asks.
+    const scope = TrustAccess.sqlCondition('a.organisation_id', params);
+    if (scope) inner.push(scope);
 
     if (query.organisationId) {
       inner.push('a.organisation_id = :organisationId');

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { TrustAccess } from '../auth/trust-access';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { AppError, validationFailed } from '../common/app-error';
+import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp, todayDate } from '../common/dates';
 import { Page, toPage } from '../common/pagination';
 import { checkVersion } from '../common/sql';
@@ -90,6 +91,7 @@ export class ActionsService {
   async get(id: number, asOf = todayDate()): Promise<ActionDto> {
     const action = await this.actions.findOne({ where: { id }, relations: ACTION_RELATIONS });
     if (!action) throw notFound(id);
+    TrustAccess.requireReadable(action.organisationId, () => notFound(id));
     const row = await this.facts.findOne(id, asOf);
     if (!row) throw new AppError('ACTION_NOT_FOUND', `Action ${id} did not exist on ${asOf}`);
     return toActionDto(action, row, asOf);
@@ -98,9 +100,19 @@ export class ActionsService {
   async create(dto: CreateActionDto): Promise<ActionDto> {
     const id = await this.transactions.run(async (manager) => {
       const findings = await FindingsService.requireAll(manager, dto.findingIds);
-      if (dto.ownerId) await UsersService.requireActive(manager, dto.ownerId, 'ownerId');
+      const organisationId = findings[0].organisationId;
+      TrustAccess.requireWritable(organisationId, () =>
+        invalidReference('findingIds', `no finding ${dto.findingIds.join(', ')}`),
+      );
+      if (dto.ownerId)
+        await UsersService.requireActive(manager, dto.ownerId, 'ownerId', organisationId);
       if (dto.executiveLeadId)
-        await UsersService.requireActive(manager, dto.executiveLeadId, 'executiveLeadId');
+        await UsersService.requireActive(
+          manager,
+          dto.executiveLeadId,
+          'executiveLeadId',
+          organisationId,
+        );
       const now = nowTimestamp();
       const saved = await manager.save(
         manager.create(Action, {
@@ -154,16 +166,19 @@ export class ActionsService {
     if (dto.ownerId === undefined && dto.executiveLeadId === undefined) {
       throw validationFailed('ownerId', 'name an ownerId, an executiveLeadId, or both');
     }
-    return this.mutate(id, dto.version ?? ifMatch, 'Assigned', async (manager) => {
+    return this.mutate(id, dto.version ?? ifMatch, 'Assigned', async (manager, action) => {
       const changes: Partial<Action> = {};
       if (dto.ownerId !== undefined) {
-        changes.ownerId = (await UsersService.requireActive(manager, dto.ownerId, 'ownerId')).id;
+        changes.ownerId = (
+          await UsersService.requireActive(manager, dto.ownerId, 'ownerId', action.organisationId)
+        ).id;
       }
       if (dto.executiveLeadId !== undefined) {
         const lead = await UsersService.requireActive(
           manager,
           dto.executiveLeadId,
           'executiveLeadId',
+          action.organisationId,
         );
         changes.executiveLeadId = lead.id;
       }
@@ -178,7 +193,7 @@ export class ActionsService {
     ifMatch?: number,
   ): Promise<ActionDto> {
     return this.mutate(id, dto.version ?? ifMatch, dto.note, async (manager, action, now) => {
-      checkOwnsAction(actor, action);
+      checkOwnsAction(TrustAccess.actorIn(actor, action.organisationId), action);
       const outcome = applyProgressUpdate(action, { progress: dto.progress, status: dto.status });
       const entryId = await this.recordHistory(manager, action, now, {
         authorId: actor.id,
@@ -207,7 +222,7 @@ export class ActionsService {
     ifMatch?: number,
   ): Promise<ActionDto> {
     return this.mutate(id, dto.version ?? ifMatch, dto.reason, async (manager, action, now) => {
-      checkLeadsAction(actor, action);
+      checkLeadsAction(TrustAccess.actorIn(actor, action.organisationId), action);
       const changeId = await this.moveDueDate(
         manager,
         action,
@@ -234,7 +249,7 @@ export class ActionsService {
       dto.version ?? ifMatch,
       dto.note ?? 'Assured',
       async (manager, action, now) => {
-        checkLeadsAction(actor, action);
+        checkLeadsAction(TrustAccess.actorIn(actor, action.organisationId), action);
         const acceptedEvidence = await manager.countBy(Evidence, {
           actionId: id,
           reviewState: 'ACCEPTED',
@@ -297,8 +312,13 @@ export class ActionsService {
     return rows.map(toDueDateChangeDto);
   }
 
+  /** The action exists and is in one of the caller's trusts (else 404, revealing nothing). */
   async requireExists(id: number): Promise<void> {
-    if (!(await this.actions.existsBy({ id }))) throw notFound(id);
+    const action = await this.actions.findOne({
+      where: { id },
+      select: { id: true, organisationId: true },
+    });
+    TrustAccess.requireReadable(action?.organisationId, () => notFound(id));
   }
 
   /**
@@ -316,6 +336,7 @@ export class ActionsService {
     await this.transactions.run(async (manager) => {
       const action = await this.transactions.findForUpdate(manager, Action, id);
       if (!action) throw notFound(id);
+      TrustAccess.requireWritable(action.organisationId, () => notFound(id));
       checkVersion('action', action.version, expectedVersion);
       const now = nowTimestamp();
       const { changes, created } = await change(manager, action, now);

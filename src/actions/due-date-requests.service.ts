@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TrustAccess } from '../auth/trust-access';
 import { ApiProperty } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -76,7 +77,11 @@ export class DueDateRequestsService {
     const id = await this.transactions.run(async (manager) => {
       const action = await manager.findOneBy(Action, { id: actionId });
       if (!action) throw new AppError('ACTION_NOT_FOUND', `No action ${actionId}`);
-      checkOwnsAction(actor, action);
+      TrustAccess.requireWritable(
+        action.organisationId,
+        () => new AppError('ACTION_NOT_FOUND', `No action ${actionId}`),
+      );
+      checkOwnsAction(TrustAccess.actorIn(actor, action.organisationId), action);
       if (!OPEN_STATUSES.includes(action.status)) {
         throw new AppError(
           'ACTION_CLOSED',
@@ -119,7 +124,7 @@ export class DueDateRequestsService {
       undefined,
       `Due-date request ${requestId} ${dto.decision.toLowerCase()}`,
       async (manager, action, now) => {
-        checkLeadsAction(actor, action);
+        checkLeadsAction(TrustAccess.actorIn(actor, action.organisationId), action);
         const request = await this.transactions.findForUpdate(manager, DueDateRequest, requestId);
         if (!request || request.actionId !== actionId) {
           throw new AppError(

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TrustAccess } from '../auth/trust-access';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -36,10 +37,14 @@ export class EvidenceService {
     const id = await this.transactions.run(async (manager) => {
       const action = await manager.findOneBy(Action, { id: actionId });
       if (!action) throw new AppError('ACTION_NOT_FOUND', `No action ${actionId}`);
+      TrustAccess.requireWritable(
+        action.organisationId,
+        () => new AppError('ACTION_NOT_FOUND', `No action ${actionId}`),
+      );
       if (action.status === 'CANCELLED') {
         throw new AppError('ACTION_CLOSED', 'This action was cancelled; it takes no more evidence');
       }
-      checkOwnsAction(actor, action);
+      checkOwnsAction(TrustAccess.actorIn(actor, action.organisationId), action);
       const saved = await manager.save(
         manager.create(Evidence, {
           actionId,
@@ -80,6 +85,10 @@ export class EvidenceService {
     await this.transactions.run(async (manager) => {
       const action = await manager.findOneBy(Action, { id: actionId });
       if (!action) throw new AppError('ACTION_NOT_FOUND', `No action ${actionId}`);
+      TrustAccess.requireWritable(
+        action.organisationId,
+        () => new AppError('ACTION_NOT_FOUND', `No action ${actionId}`),
+      );
       const item = await this.transactions.findForUpdate(manager, Evidence, evidenceId);
       if (!item || item.actionId !== actionId) {
         throw new AppError('EVIDENCE_NOT_FOUND', `No evidence ${evidenceId} on action ${actionId}`);

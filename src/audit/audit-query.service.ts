@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TrustAccess } from '../auth/trust-access';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, SelectQueryBuilder } from 'typeorm';
 import { endOfDay } from '../common/dates';
@@ -38,6 +39,11 @@ export class AuditQueryService {
     query: Omit<ListAuditQueryDto, 'limit' | 'offset'>,
   ): SelectQueryBuilder<AuditEvent> {
     const qb = this.events.createQueryBuilder('e');
+    // Events of the caller's trusts only; events of no trust (sign-ins, accounts) are for
+    // admins, who hold every trust.
+    const params: Record<string, unknown> = {};
+    const scope = TrustAccess.sqlCondition('e.organisation_id', params);
+    if (scope) qb.andWhere(scope, params);
     if (query.entity) qb.andWhere('e.entity = :entity', { entity: query.entity });
     if (query.entityId) qb.andWhere('e.entity_id = :entityId', { entityId: query.entityId });
     if (query.subject) qb.andWhere('e.subject = :subject', { subject: query.subject });

@@ -108,6 +108,29 @@ export const TrustAccess = {
     return `${column} IN (:...${name})`;
   },
 
+  /**
+   * Someone who is not an admin and creates a trust (by importing its report) becomes its
+   * quality lead, in the database and for the rest of this request; otherwise they could not
+   * see what they had just made.
+   */
+  async joinCreatedTrust(
+    manager: EntityManager,
+    organisationId: number,
+    now: string,
+  ): Promise<void> {
+    const state = RequestContext.current();
+    if (!state?.user || !state.trusts || state.trusts.everyTrust) return;
+    await manager.insert(OrganisationMembership, {
+      userId: state.user.id,
+      organisationId,
+      role: 'quality_lead',
+      createdAt: now,
+    });
+    const roles = new Map(state.trusts.roles);
+    roles.set(organisationId, 'quality_lead');
+    state.trusts = { everyTrust: false, roles };
+  },
+
   /** The actor as the action rules should see them: with their role in the record's trust. */
   actorIn<A extends { id: number; role: string }>(actor: A, organisationId: number): A {
     return { ...actor, role: TrustAccess.roleIn(organisationId) ?? 'viewer' };

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { loadTrustGrant, TrustAccess } from '../auth/trust-access';
+import { RequestContext } from '../common/request-context';
 import { ApiProperty } from '@nestjs/swagger';
 import ical, { ICalCalendarMethod } from 'ical-generator';
-import { Brackets, DataSource, IsNull, Not } from 'typeorm';
+import { Brackets, DataSource, IsNull } from 'typeorm';
 import { Action } from '../actions/action.entity';
 import { OPEN_STATUSES } from '../actions/action-rules';
 import { AuditService } from '../audit/audit.service';
@@ -86,10 +88,17 @@ export class CalendarService {
     });
     if (!feed?.user?.active) throw new AppError('ROUTE_NOT_FOUND', 'No such calendar feed');
     const user = feed.user;
+    // The feed is read as its owner: only the trusts they belong to now.
+    const state = RequestContext.current();
+    if (state) state.trusts = await loadTrustGrant(this.dataSource, user);
+    const params: Record<string, unknown> = {};
+    const scope = TrustAccess.sqlCondition('a.organisation_id', params) ?? '1 = 1';
+    const serviceScope = TrustAccess.sqlCondition('cs.organisation_id', params) ?? '1 = 1';
     const actions = await this.dataSource
       .getRepository(Action)
       .createQueryBuilder('a')
       .where('a.status IN (:...open)', { open: OPEN_STATUSES })
+      .andWhere(scope, params)
       .andWhere(
         new Brackets((w) =>
           w.where('a.owner_id = :id', { id: user.id }).orWhere('a.executive_lead_id = :id'),
@@ -97,11 +106,14 @@ export class CalendarService {
       )
       .orderBy('a.due_date', 'ASC')
       .getMany();
-    const services = await this.dataSource.getRepository(CoreService).find({
-      where: { reinspectionDate: Not(IsNull()) },
-      relations: { organisation: true },
-      order: { reinspectionDate: 'ASC' },
-    });
+    const services = await this.dataSource
+      .getRepository(CoreService)
+      .createQueryBuilder('cs')
+      .leftJoinAndSelect('cs.organisation', 'o')
+      .where('cs.reinspection_date IS NOT NULL')
+      .andWhere(serviceScope, params)
+      .orderBy('cs.reinspection_date', 'ASC')
+      .getMany();
 
     const calendar = ical({
       name: `CQC actions: ${user.name}`,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TrustAccess } from '../auth/trust-access';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -32,6 +33,9 @@ export class CoreServicesService {
 
   async list(query: ListCoreServicesQueryDto): Promise<Page<CoreServiceDto>> {
     const qb = this.coreServices.createQueryBuilder('cs');
+    const params: Record<string, unknown> = {};
+    const scope = TrustAccess.sqlCondition('cs.organisation_id', params);
+    if (scope) qb.andWhere(scope, params);
     if (query.organisationId)
       qb.andWhere('cs.organisation_id = :org', { org: query.organisationId });
     if (query.reinspectionBefore) {
@@ -54,6 +58,7 @@ export class CoreServicesService {
   async get(id: number): Promise<CoreServiceDto> {
     const service = await this.coreServices.findOneBy({ id });
     if (!service) throw notFound(id);
+    TrustAccess.requireReadable(service.organisationId, () => notFound(id));
     const grids = await this.ratings.gridsByCoreService([id]);
     return toCoreServiceDto(service, grids.get(id)!);
   }
@@ -92,6 +97,7 @@ export class CoreServicesService {
     await this.transactions.run(async (manager) => {
       const service = await manager.findOneBy(CoreService, { id });
       if (!service) throw notFound(id);
+      TrustAccess.requireWritable(service.organisationId, () => notFound(id));
       const before = { ...service };
       if (dto.name !== undefined) {
         const { name, custom } = canonicalCoreServiceName(dto.name);
@@ -130,6 +136,7 @@ export class CoreServicesService {
     await this.transactions.run(async (manager) => {
       const service = await manager.findOneBy(CoreService, { id });
       if (!service) throw notFound(id);
+      TrustAccess.requireWritable(service.organisationId, () => notFound(id));
       await this.ratings.add(manager, service.organisationId, id, ratings);
     });
     return this.get(id);

@@ -9,7 +9,8 @@ import type { KeyQuestion } from '../cqc/key-questions';
 
 /** The shape of database/demo/demo.json. People and records refer to each other by `key`. */
 export interface DemoData {
-  users: { key: string; name: string; email: string; role: UserRole }[];
+  /** `trusts`: the ODS codes of the trusts a person belongs to, with their role (not for admins). */
+  users: { key: string; name: string; email: string; role: UserRole; trusts?: string[] }[];
   organisations: DemoOrganisation[];
 }
 

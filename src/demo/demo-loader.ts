@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { writeTransaction } from '../database/write-queue';
+import { OrganisationMembership, TrustRole } from '../organisations/organisation-membership.entity';
 import demoJson from '../../database/demo/demo.json';
 import {
   applyProgressUpdate,
@@ -36,6 +37,7 @@ const TABLES_CHILD_FIRST = [
   'calendar_feed',
   'import_record',
   'audit_event',
+  'organisation_membership',
   'sign_in_throttle',
   'api_token',
   'user_session',
@@ -74,6 +76,7 @@ export async function loadDemoData(
   const loader = new DemoLoader(manager, now);
   await loader.users(data.users);
   for (const organisation of data.organisations) await loader.organisation(organisation);
+  await loader.memberships(data.users);
   return {
     users: data.users.length,
     organisations: data.organisations.length,
@@ -134,6 +137,24 @@ class DemoLoader {
         }),
       );
       this.userIds.set(user.key, saved.id);
+    }
+  }
+
+  /** Each person in the trusts the data names, with their role there. */
+  async memberships(users: DemoData['users']): Promise<void> {
+    const organisations = await this.manager.find(Organisation, {
+      select: { id: true, odsCode: true },
+    });
+    const byOds = new Map(organisations.map((o) => [o.odsCode, o.id]));
+    for (const user of users) {
+      for (const ods of user.trusts ?? []) {
+        await this.manager.insert(OrganisationMembership, {
+          userId: lookup(this.userIds, user.key),
+          organisationId: lookup(byOds as Map<string, number>, ods),
+          role: user.role as TrustRole,
+          createdAt: this.ago(150),
+        });
+      }
     }
   }
 

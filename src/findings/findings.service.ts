@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TrustAccess } from '../auth/trust-access';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -41,6 +42,9 @@ export class FindingsService {
     const qb = ReadSnapshot.manager(this.findings.manager.connection)
       .getRepository(Finding)
       .createQueryBuilder('f');
+    const params: Record<string, unknown> = {};
+    const scope = TrustAccess.sqlCondition('f.organisation_id', params);
+    if (scope) qb.andWhere(scope, params);
     if (query.organisationId)
       qb.andWhere('f.organisation_id = :org', { org: query.organisationId });
     if (query.coreServiceId) qb.andWhere('f.core_service_id = :cs', { cs: query.coreServiceId });
@@ -86,6 +90,7 @@ export class FindingsService {
   async get(id: number): Promise<FindingDto> {
     const finding = await this.findings.findOneBy({ id });
     if (!finding) throw notFound(id);
+    TrustAccess.requireReadable(finding.organisationId, () => notFound(id));
     return toFindingDto(finding, (await this.actionIdsOf([id])).get(id) ?? []);
   }
 
@@ -141,6 +146,7 @@ export class FindingsService {
     await this.transactions.run(async (manager) => {
       const finding = await this.transactions.findForUpdate(manager, Finding, id);
       if (!finding) throw notFound(id);
+      TrustAccess.requireWritable(finding.organisationId, () => notFound(id));
       checkVersion('finding', finding.version, dto.version ?? ifMatch);
       const before = { ...finding };
       const { version: _version, regulations, coreServiceId, inspectionId, ...fields } = dto;
@@ -181,7 +187,10 @@ export class FindingsService {
     field = 'findingIds',
   ): Promise<Finding[]> {
     const unique = [...new Set(ids)];
-    const found = await manager.findBy(Finding, { id: In(unique) });
+    // Another trust's finding reads as no finding at all.
+    const found = (await manager.findBy(Finding, { id: In(unique) })).filter((finding) =>
+      TrustAccess.canRead(finding.organisationId),
+    );
     const missing = unique.filter((id) => !found.some((finding) => finding.id === id));
     if (missing.length) throw invalidReference(field, `no finding ${missing.join(', ')}`);
     if (new Set(found.map((finding) => finding.organisationId)).size > 1) {

@@ -1,4 +1,6 @@
 import { EntityManager, IsNull } from 'typeorm';
+import { AppError } from '../common/app-error';
+import { TrustAccess } from '../auth/trust-access';
 import { AuditService } from '../audit/audit.service';
 import { nowTimestamp } from '../common/dates';
 import { CoreService } from '../core-services/core-service.entity';
@@ -63,6 +65,17 @@ export class ImportStore {
     kind: OrganisationKind;
   }): Promise<{ organisation: Organisation; created: boolean }> {
     const { manager } = this;
+    if (wanted.id) {
+      TrustAccess.requireReference(wanted.id, 'organisationId', `no organisation ${wanted.id}`);
+    }
+    // Someone who is not an admin imports only into their own trusts: a trust they are not in
+    // is refused. A report of a trust the tracker does not hold yet creates it, and its
+    // importer becomes its quality lead (trust names are public; their data is not).
+    const notYours = () =>
+      new AppError(
+        'ORGANISATION_NOT_FOUND',
+        `None of your trusts matches "${wanted.name}"; name your trust's organisationId, or ask an admin to add the trust`,
+      );
     const existing =
       (wanted.id ? await manager.findOneBy(Organisation, { id: wanted.id }) : null) ??
       (wanted.cqcProviderId
@@ -75,7 +88,10 @@ export class ImportStore {
         .createQueryBuilder(Organisation, 'o')
         .where('LOWER(o.name) = :name', { name: wanted.name.toLowerCase() })
         .getOne());
-    if (existing) return { organisation: existing, created: false };
+    if (existing) {
+      TrustAccess.requireWritable(existing.id, notYours);
+      return { organisation: existing, created: false };
+    }
     const now = nowTimestamp();
     const organisation = await manager.save(
       manager.create(Organisation, {
@@ -94,6 +110,7 @@ export class ImportStore {
       after: organisation,
       summary: 'By import',
     });
+    await TrustAccess.joinCreatedTrust(manager, organisation.id, now);
     return { organisation, created: true };
   }
 

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { requireId } from '../common/id-field';
+import { OrganisationMembership } from '../organisations/organisation-membership.entity';
+import { TrustAccess } from '../auth/trust-access';
 import { ApiProperty } from '@nestjs/swagger';
 import { EntityManager, In } from 'typeorm';
 import { applyProgressUpdate } from '../actions/action-rules';
@@ -84,9 +86,11 @@ export class PlanImportService {
       const organisation = await manager.findOneBy(Organisation, {
         id: requireId(options.organisationId, 'organisationId'),
       });
-      if (!organisation)
-        throw invalidReference('organisationId', `no organisation ${options.organisationId}`);
-      const people = await PeopleIndex.load(manager);
+      const unknown = () =>
+        invalidReference('organisationId', `no organisation ${options.organisationId}`);
+      if (!organisation) throw unknown();
+      TrustAccess.requireWritable(organisation.id, unknown);
+      const people = await PeopleIndex.load(manager, organisation.id);
       const existing = await this.existingActions(manager, organisation.id, parsed.rows);
       const results = parsed.rows.map((row) => this.classify(row, options, people, existing));
       const counts = { create: 0, update: 0, skip: 0, error: 0 };
@@ -194,13 +198,25 @@ class PeopleIndex {
   private constructor(
     private readonly byEmail: Map<string, User>,
     private readonly byName: Map<string, User>,
+    private readonly organisationId: number,
   ) {}
 
-  static async load(manager: EntityManager): Promise<PeopleIndex> {
-    const users = await manager.find(User);
+  /**
+   * The people of one trust (and admins): a plan names its owners and leads, and someone from
+   * another trust is never matched, so a plan cannot hand them work or learn they exist.
+   */
+  static async load(manager: EntityManager, organisationId: number): Promise<PeopleIndex> {
+    const users = await manager
+      .createQueryBuilder(User, 'u')
+      .where(
+        "u.role = 'admin' OR u.id IN (SELECT m.user_id FROM organisation_membership m WHERE m.organisation_id = :organisationId)",
+        { organisationId },
+      )
+      .getMany();
     return new PeopleIndex(
       new Map(users.map((u) => [u.email.toLowerCase(), u])),
       new Map(users.map((u) => [u.name.toLowerCase().replace(/\s+/g, ' '), u])),
+      organisationId,
     );
   }
 
@@ -235,11 +251,15 @@ class PeopleIndex {
         .toLowerCase()
         .replace(/[^a-z0-9]+/g, '.')
         .replace(/^\.|\.$/g, '') || 'person';
+    const email = isEmail ? planned.name.toLowerCase() : `${slug}@imported.invalid`;
+    // Someone of another trust holds this email: they are not this trust's to assign, and
+    // saying so would tell the importer they exist, so the row is left unassigned.
+    if (await manager.existsBy(User, { email })) return null;
     const now = nowTimestamp();
     const user = await manager.save(
       manager.create(User, {
         name: isEmail ? planned.name.split('@')[0] : planned.name,
-        email: isEmail ? planned.name.toLowerCase() : `${slug}@imported.invalid`,
+        email,
         role: planned.role,
         active: true,
         passwordHash: null,
@@ -247,6 +267,13 @@ class PeopleIndex {
         updatedAt: now,
       }),
     );
+    // A person a plan brings in belongs to the trust the plan is for.
+    await manager.insert(OrganisationMembership, {
+      userId: user.id,
+      organisationId: this.organisationId,
+      role: planned.role === 'admin' ? 'owner' : planned.role,
+      createdAt: now,
+    });
     await audit.record(manager, {
       action: 'create',
       entity: 'app_user',

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TrustAccess } from '../auth/trust-access';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -28,6 +29,9 @@ export class InspectionsService {
 
   async list(query: ListInspectionsQueryDto): Promise<Page<InspectionDto>> {
     const qb = this.inspections.createQueryBuilder('i');
+    const params: Record<string, unknown> = {};
+    const scope = TrustAccess.sqlCondition('i.organisation_id', params);
+    if (scope) qb.andWhere(scope, params);
     if (query.organisationId)
       qb.andWhere('i.organisation_id = :org', { org: query.organisationId });
     if (query.kind) qb.andWhere('i.kind = :kind', { kind: query.kind });
@@ -52,7 +56,9 @@ export class InspectionsService {
       where: { id },
       relations: { coreServices: true },
     });
-    if (!inspection) throw new AppError('INSPECTION_NOT_FOUND', `No inspection ${id}`);
+    const notFound = () => new AppError('INSPECTION_NOT_FOUND', `No inspection ${id}`);
+    if (!inspection) throw notFound();
+    TrustAccess.requireReadable(inspection.organisationId, notFound);
     return toInspectionDto(inspection);
   }
 
@@ -95,7 +101,9 @@ export class InspectionsService {
         where: { id },
         relations: { coreServices: true },
       });
-      if (!inspection) throw new AppError('INSPECTION_NOT_FOUND', `No inspection ${id}`);
+      const notFound = () => new AppError('INSPECTION_NOT_FOUND', `No inspection ${id}`);
+      if (!inspection) throw notFound();
+      TrustAccess.requireWritable(inspection.organisationId, notFound);
       const before = {
         ...inspection,
         coreServiceIds: (inspection.coreServices ?? []).map((cs) => cs.id),

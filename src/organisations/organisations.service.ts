@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TrustAccess } from '../auth/trust-access';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -29,6 +30,9 @@ export class OrganisationsService {
 
   async list(query: ListOrganisationsQueryDto): Promise<Page<OrganisationDto>> {
     const qb = this.organisations.createQueryBuilder('o');
+    const params: Record<string, unknown> = {};
+    const scope = TrustAccess.sqlCondition('o.id', params);
+    if (scope) qb.andWhere(scope, params);
     if (query.kind) qb.andWhere('o.kind = :kind', { kind: query.kind });
     if (query.q) {
       const like = containsPattern(query.q);
@@ -51,6 +55,7 @@ export class OrganisationsService {
   }
 
   async get(id: number): Promise<OrganisationDto> {
+    TrustAccess.requireReadable(id, () => notFound(id));
     const organisation = await this.organisations.findOneBy({ id });
     if (!organisation) throw notFound(id);
     const grids = await this.ratings.trustGrids([id]);
@@ -84,6 +89,7 @@ export class OrganisationsService {
 
   async update(id: number, dto: UpdateOrganisationDto): Promise<OrganisationDto> {
     await this.transactions.run(async (manager) => {
+      TrustAccess.requireWritable(id, () => notFound(id));
       const organisation = await manager.findOneBy(Organisation, { id });
       if (!organisation) throw notFound(id);
       await this.assertIdentifiersFree(manager, dto, id);
@@ -104,21 +110,33 @@ export class OrganisationsService {
 
   async addRatings(id: number, ratings: RatingInputDto[]): Promise<OrganisationDto> {
     await this.transactions.run(async (manager) => {
+      TrustAccess.requireWritable(id, () => notFound(id));
       if (!(await manager.existsBy(Organisation, { id }))) throw notFound(id);
       await this.ratings.add(manager, id, null, ratings);
     });
     return this.get(id);
   }
 
-  /** An organisation named in a body field must exist. */
+  /**
+   * An organisation named in a body field, to create something in: it must be one of the
+   * caller's trusts (another trust reads as no organisation at all), and their role there must
+   * be one the route allows.
+   */
   static async require(
     manager: EntityManager,
     id: number,
     field = 'organisationId',
   ): Promise<Organisation> {
+    TrustAccess.requireReference(id, field, `no organisation ${id}`);
     const organisation = await manager.findOneBy(Organisation, { id });
     if (!organisation) throw invalidReference(field, `no organisation ${id}`);
+    TrustAccess.requireWritable(id, () => invalidReference(field, `no organisation ${id}`));
     return organisation;
+  }
+
+  /** An organisation named in a query (`?organisationId=`): one of the caller's trusts, or 404. */
+  static requireReadable(id: number): void {
+    TrustAccess.requireReadable(id, () => notFound(id));
   }
 
   private async assertIdentifiersFree(

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { requireId } from '../common/id-field';
+import { TrustAccess } from '../auth/trust-access';
 import { DataSource } from 'typeorm';
 import { ActionFactsRepository } from '../actions/action-facts.repository';
 import { ReadSnapshot } from '../database/read-snapshot';
@@ -39,6 +40,10 @@ export class ReadinessService {
   ) {}
 
   async forOrganisation(organisationId: number, asOf = todayDate()): Promise<ReadinessDto> {
+    TrustAccess.requireReadable(
+      organisationId,
+      () => new AppError('ORGANISATION_NOT_FOUND', `No organisation ${organisationId}`),
+    );
     const organisation = await ReadSnapshot.manager(this.dataSource)
       .getRepository(Organisation)
       .findOneBy({ id: requireId(organisationId, 'organisationId') });
@@ -243,7 +248,10 @@ export class ReadinessService {
     const service = await ReadSnapshot.manager(this.dataSource)
       .getRepository(CoreService)
       .findOneBy({ id: requireId(coreServiceId, 'coreServiceId') });
-    if (!service) throw new AppError('CORE_SERVICE_NOT_FOUND', `No core service ${coreServiceId}`);
+    const notFound = () =>
+      new AppError('CORE_SERVICE_NOT_FOUND', `No core service ${coreServiceId}`);
+    if (!service) throw notFound();
+    TrustAccess.requireReadable(service.organisationId, notFound);
     const readiness = await this.forOrganisation(service.organisationId, asOf);
     return readiness.coreServices.find((s) => s.coreServiceId === coreServiceId)!;
   }

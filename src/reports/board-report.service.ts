@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { requireId } from '../common/id-field';
+import { TrustAccess } from '../auth/trust-access';
 import { DataSource } from 'typeorm';
 import { ActionFactsRepository } from '../actions/action-facts.repository';
 import { ActionsService } from '../actions/actions.service';
@@ -68,7 +69,8 @@ export class BoardReportService {
     const organisation = await ReadSnapshot.manager(this.dataSource)
       .getRepository(Organisation)
       .findOneBy({ id: requireId(options.organisationId, 'organisationId') });
-    if (!organisation)
+    // Another trust reads as no organisation at all.
+    if (!organisation || !TrustAccess.canRead(organisation.id))
       throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${options.organisationId}`);
     const query = {
       organisationId: organisation.id,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { requireId } from '../common/id-field';
+import { TrustAccess } from '../auth/trust-access';
 import ExcelJS from 'exceljs';
 import type { Writable } from 'node:stream';
 import { DataSource } from 'typeorm';
@@ -173,7 +174,8 @@ export class CqcReturnService {
     const organisation = await ReadSnapshot.manager(this.dataSource)
       .getRepository(Organisation)
       .findOneBy({ id: requireId(options.organisationId, 'organisationId') });
-    if (!organisation)
+    // Another trust reads as no organisation at all.
+    if (!organisation || !TrustAccess.canRead(organisation.id))
       throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${options.organisationId}`);
     return { asOf, organisation, rows: await this.rows(options, asOf) };
   }

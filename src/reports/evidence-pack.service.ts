@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { requireId } from '../common/id-field';
+import { TrustAccess } from '../auth/trust-access';
 import type { Writable } from 'node:stream';
 import { DataSource, In, LessThanOrEqual } from 'typeorm';
 import { ActionsService } from '../actions/actions.service';
@@ -39,7 +40,7 @@ export class EvidencePackService {
     const service = await this.dataSource
       .getRepository(CoreService)
       .findOneBy({ id: requireId(options.coreServiceId, 'coreServiceId') });
-    if (!service)
+    if (!service || !TrustAccess.canRead(service.organisationId))
       throw new AppError('CORE_SERVICE_NOT_FOUND', `No core service ${options.coreServiceId}`);
     const organisation = await this.dataSource
       .getRepository(Organisation)

@@ -1,5 +1,6 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { OrganisationsService } from '../organisations/organisations.service';
 import type { Response } from 'express';
 import { IsOptional } from 'class-validator';
 import { ListActionsQueryDto } from '../actions/dto/action-read.dto';
@@ -116,6 +117,7 @@ export class ReportsController {
   ) {
     const format = formatOf(query, accept);
     const { format: _format, limit: _limit, offset: _offset, ...filters } = query;
+    if (filters.organisationId) OrganisationsService.requireReadable(filters.organisationId);
     await streamDownload(
       response,
       this.transactions,
@@ -224,6 +226,7 @@ export class ReportsController {
   ) {
     const format = formatOf(query, accept);
     const { format: _format, limit: _limit, offset: _offset, ...filters } = query;
+    if (filters.organisationId) OrganisationsService.requireReadable(filters.organisationId);
     await streamDownload(
       response,
       this.transactions,

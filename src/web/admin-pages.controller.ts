@@ -1,4 +1,6 @@
 import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { TRUST_ROLES } from '../organisations/organisation-membership.entity';
+import { TrustScopes } from './trust-scope';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AUDIT_ACTIONS } from '../audit/audit-event.entity';
@@ -27,6 +29,7 @@ export class AdminPagesController {
     private readonly auditEvents: AuditQueryService,
     private readonly choices: Choices,
     private readonly pages: PageRenderer,
+    private readonly trusts: TrustScopes,
   ) {}
 
   @Get('users')
@@ -60,8 +63,8 @@ export class AdminPagesController {
 
   @Get('users/new')
   @Allow()
-  newUser(@Req() request: AuthenticatedRequest, @Res() response: Response) {
-    this.showUserForm(request, response, null, {}, []);
+  async newUser(@Req() request: AuthenticatedRequest, @Res() response: Response) {
+    await this.showUserForm(request, response, null, {}, []);
   }
 
   @Post('users')
@@ -76,12 +79,14 @@ export class AdminPagesController {
       email: text(body, 'email'),
       role: text(body, 'role'),
       password: typeof body.password === 'string' && body.password ? body.password : undefined,
+      memberships: body.role === 'admin' ? undefined : membershipsFrom(body),
     };
     const { value, problems } = await validateForm(CreateUserDto, plain);
-    if (problems.length) return this.showUserForm(request, response, null, body, problems, 400);
+    if (problems.length)
+      return await this.showUserForm(request, response, null, body, problems, 400);
     const result = await attempt(() => this.users.create(value));
     if (!result.ok)
-      return this.showUserForm(request, response, null, body, result.problems, result.status);
+      return await this.showUserForm(request, response, null, body, result.problems, result.status);
     response.redirect(303, '/users?done=user-created');
   }
 
@@ -93,7 +98,9 @@ export class AdminPagesController {
     @IdParam() id: number,
   ) {
     const user = await this.users.get(id);
-    this.showUserForm(request, response, id, { ...user, active: user.active ? 'yes' : 'no' }, []);
+    const values: Record<string, unknown> = { ...user, active: user.active ? 'yes' : 'no' };
+    for (const m of user.memberships) values[`trust_${m.organisationId}`] = m.role;
+    await this.showUserForm(request, response, id, values, []);
   }
 
   @Post('users/:id')
@@ -110,12 +117,13 @@ export class AdminPagesController {
       role: text(body, 'role'),
       active: body.active === 'yes',
       password: typeof body.password === 'string' && body.password ? body.password : undefined,
+      memberships: body.role === 'admin' ? undefined : membershipsFrom(body),
     };
     const { value, problems } = await validateForm(UpdateUserDto, plain);
-    if (problems.length) return this.showUserForm(request, response, id, body, problems, 400);
+    if (problems.length) return await this.showUserForm(request, response, id, body, problems, 400);
     const result = await attempt(() => this.users.update(id, value));
     if (!result.ok)
-      return this.showUserForm(request, response, id, body, result.problems, result.status);
+      return await this.showUserForm(request, response, id, body, result.problems, result.status);
     response.redirect(303, '/users?done=user-updated');
   }
 
@@ -162,7 +170,7 @@ export class AdminPagesController {
     );
   }
 
-  private showUserForm(
+  private async showUserForm(
     request: AuthenticatedRequest,
     response: Response,
     id: number | null,
@@ -170,6 +178,20 @@ export class AdminPagesController {
     problems: FieldProblem[],
     status = 200,
   ) {
+    // "Role in each trust": one choice per trust (not a member, or a role there).
+    const { organisations } = await this.trusts.resolve(undefined);
+    const trustRoles = organisations.map((o) => ({
+      id: o.id,
+      name: o.name,
+      options: [
+        { value: '', text: 'Not a member', selected: !values[`trust_${o.id}`] },
+        ...TRUST_ROLES.map((r) => ({
+          value: r,
+          text: labelOf(r),
+          selected: values[`trust_${o.id}`] === r,
+        })),
+      ],
+    }));
     this.pages.render(
       request,
       response,
@@ -183,10 +205,20 @@ export class AdminPagesController {
           text: labelOf(r),
           checked: values.role === r,
         })),
+        trustRoles,
         breadcrumbs: [{ href: '/users', text: 'Users' }],
         ...toFormErrors(problems, USER_LABELS),
       },
       status,
     );
   }
+}
+
+/** The form's `trust_<id>` fields as memberships: a role for each trust that has one. */
+function membershipsFrom(
+  body: Record<string, unknown>,
+): { organisationId: number; role: string }[] {
+  return Object.entries(body)
+    .filter(([key, role]) => /^trust_\d+$/.test(key) && typeof role === 'string' && role !== '')
+    .map(([key, role]) => ({ organisationId: Number(key.slice(6)), role: role as string }));
 }

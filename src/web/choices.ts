@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TrustAccess } from '../auth/trust-access';
 import { DataSource } from 'typeorm';
 import { CoreService } from '../core-services/core-service.entity';
 import { User } from '../users/user.entity';
@@ -39,11 +40,21 @@ export class Choices {
 
   /** Active people; owners can be anyone, executive leads are executives (or quality leads standing in). */
   async people(roles?: User['role'][]): Promise<{ value: number; text: string }[]> {
-    const users = await this.dataSource.getRepository(User).find({
-      where: { active: true },
-      select: { id: true, name: true, role: true },
-      order: { name: 'ASC' },
-    });
+    // Only people sharing a trust with the person asking (everyone, for an admin).
+    const params: Record<string, unknown> = {};
+    const shared = TrustAccess.sqlCondition('m.organisation_id', params);
+    const query = this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .select(['u.id', 'u.name', 'u.role'])
+      .where('u.active = :active', { active: true })
+      .orderBy('u.name', 'ASC');
+    if (shared)
+      query.andWhere(
+        `u.id IN (SELECT m.user_id FROM organisation_membership m WHERE ${shared})`,
+        params,
+      );
+    const users = await query.getMany();
     return users
       .filter((u) => !roles || roles.includes(u.role))
       .map((u) => ({ value: u.id, text: u.name }));

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
+import { TrustAccess } from '../auth/trust-access';
 import { Organisation } from '../organisations/organisation.entity';
 
 export interface TrustScope {
@@ -8,15 +9,19 @@ export interface TrustScope {
   current: { id: number; name: string } | null;
 }
 
-/** Users are not tied to one trust, so the pages let them choose (`?organisationId=`), defaulting to the first. */
+/** Users may belong to several trusts, so the pages let them choose among theirs (`?organisationId=`), defaulting to the first. */
 @Injectable()
 export class TrustScopes {
   constructor(private readonly dataSource: DataSource) {}
 
   async resolve(requested: unknown): Promise<TrustScope> {
-    const organisations = await this.dataSource
-      .getRepository(Organisation)
-      .find({ select: { id: true, name: true }, order: { id: 'ASC' } });
+    // Only the trusts the person belongs to (every trust for an admin).
+    const readable = TrustAccess.readableIds();
+    const organisations = await this.dataSource.getRepository(Organisation).find({
+      select: { id: true, name: true },
+      where: readable === 'all' ? {} : { id: In(readable) },
+      order: { id: 'ASC' },
+    });
     const id = typeof requested === 'string' && /^\d+$/.test(requested) ? Number(requested) : null;
     const current = organisations.find((o) => o.id === id) ?? organisations[0] ?? null;
     return {
