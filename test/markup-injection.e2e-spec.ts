@@ -4,7 +4,13 @@ import { Browser, Page } from 'playwright-core';
 import { User } from '../src/users/user.entity';
 import { hasChromium, launchChromium, signIn } from './browser';
 import { describeWithTool } from './external-tools';
-import { buildAction, buildCoreService, buildFinding, buildOrganisation } from './factories';
+import {
+  addMembership,
+  buildAction,
+  buildCoreService,
+  buildFinding,
+  buildOrganisation,
+} from './factories';
 import { createTestApp, TestApp } from './test-app';
 
 /**
@@ -46,16 +52,28 @@ describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)('stored markup on 
         .send({ name: `${user.name} ${BOTH}` })
         .expect(200);
     }
+    const organisation = await buildOrganisation(t.http, { name: `Trust ${LONG}` });
+    // Trusts are kept apart: the quality lead, owner and lead all belong to the new trust.
+    await addMembership(t.http, quality, organisation, 'quality_lead');
+    const inTrust = (role: string) => [{ organisationId: organisation.id, role }];
     const owner = await t.http
       .post('/api/v1/users')
-      .send({ name: `Owner ${BOTH}`, email: 'owner.markup@example.nhs.uk', role: 'owner' })
+      .send({
+        name: `Owner ${BOTH}`,
+        email: 'owner.markup@example.nhs.uk',
+        role: 'owner',
+        memberships: inTrust('owner'),
+      })
       .expect(201);
     const lead = await t.http
       .post('/api/v1/users')
-      .send({ name: `Lead ${BOTH}`, email: 'lead.markup@example.nhs.uk', role: 'executive' })
+      .send({
+        name: `Lead ${BOTH}`,
+        email: 'lead.markup@example.nhs.uk',
+        role: 'executive',
+        memberships: inTrust('executive'),
+      })
       .expect(201);
-
-    const organisation = await buildOrganisation(t.http, { name: `Trust ${LONG}` });
     const service = await buildCoreService(t.http, organisation.id, {
       name: `Service ${BOTH}`,
       reinspectionDate: '2030-06-30',
