@@ -120,4 +120,42 @@ describe('requests do not see each other', () => {
       }).toEqual({ id, status: expect.any(Number), notFound: false });
     }
   });
+
+  it('imports a staged upload once, however many times it is confirmed at once', async () => {
+    const organisation = await buildOrganisation(t.http);
+    const owner = await buildUser(t.http, { role: 'owner' });
+    const quality = await t.as(await buildUser(t.http, { role: 'quality_lead' }));
+    // No Ref column: nothing would refuse a second import of the same row as a conflict.
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('CQC action plan');
+    sheet.addRow(['Service', 'Domain', 'CQC said', 'We will', 'Responsible', 'Target date']);
+    sheet.addRow([
+      'Trust-wide',
+      'Safe',
+      'The trust must fix it.',
+      'Fix it once',
+      owner.email,
+      '31/03/2027',
+    ]);
+    const file = Buffer.from(await workbook.xlsx.writeBuffer());
+    const preview = await quality
+      .post('/import')
+      .field('kind', 'plan')
+      .field('organisationId', String(organisation.id))
+      .field('conflict', 'stop')
+      .attach('file', file, 'no-ref.xlsx')
+      .expect(200);
+    const id = Number(/action="\/import\/(\d+)\/confirm"/.exec(preview.text)![1]);
+
+    // A double-click, a retry and a second tab: on the old code all three imported the row.
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => quality.post(`/import/${id}/confirm`).send({})),
+    );
+    expect(answers.filter((a) => a.status === 303)).toHaveLength(1);
+    const total = await quality
+      .get(`/api/v1/actions?organisationId=${organisation.id}&limit=1`)
+      .expect(200)
+      .then((r) => r.body.total as number);
+    expect(total).toBe(1);
+  });
 });

@@ -41,6 +41,7 @@ const TABLES_CHILD_FIRST = [
   'sign_in_throttle',
   'api_token',
   'user_session',
+  'known_device',
   'due_date_request',
   'evidence',
   'due_date_change',

@@ -132,8 +132,20 @@ export class ImportPagesController {
       originalname: stagedUpload.fileName,
     };
     const kind = stagedUpload.kind as PageImportKind;
+    // Claim the upload before importing it: of a double-click, a retry or two tabs confirming
+    // at once, only the request whose delete removed the row imports; the others are told it
+    // has already been imported. (Deleted whatever the outcome, as a failed import is shown
+    // with its problems and the file must be uploaded again after fixing it.)
+    const claimed = await this.transactions.run((manager) =>
+      manager.delete(StagedUpload, { id, userId: request.user!.id }),
+    );
+    if (!claimed.affected) {
+      throw new AppError(
+        'IMPORT_NOT_FOUND',
+        'That upload has already been imported or has expired; upload the file again',
+      );
+    }
     const result = await attempt(() => this.run(kind, file, options, request.user!.id, false));
-    await this.transactions.run((manager) => manager.delete(StagedUpload, { id }));
     if (!result.ok) {
       return this.showForm(request, response, { kind }, result.problems, result.status);
     }
