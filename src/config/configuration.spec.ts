@@ -62,6 +62,9 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: 'perhaps' }, /TRUST_PROXY/],
     [{ TRUST_PROXY: '10.0.0.300' }, /TRUST_PROXY/],
     [{ TRUST_PROXY: '10.0.0.0/40' }, /TRUST_PROXY/],
+    [{ TRUST_PROXY: '0.0.0.0/0' }, /wider than \/8/],
+    [{ TRUST_PROXY: '0.0.0.0/1,128.0.0.0/1' }, /wider than \/8/],
+    [{ TRUST_PROXY: '::/0' }, /wider than \/16/],
   ])('refuses %p, naming the variable', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);

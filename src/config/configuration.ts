@@ -131,6 +131,17 @@ function trustProxyVariable(raw: string | undefined): TrustProxy {
       );
     }
   }
+  for (const entry of entries) {
+    const [address, bits] = entry.split('/');
+    // A proxy subnet, not the internet: 0.0.0.0/1 + 128.0.0.0/1 would believe every client,
+    // the same hole as `true` (and proxy-addr throws on a /0).
+    const widest = isIP(address ?? '') === 6 ? 16 : 8;
+    if (bits !== undefined && Number(bits) < widest) {
+      throw new ConfigError(
+        `TRUST_PROXY subnet "${entry}" is wider than /${widest}: it would believe clients, not just proxies; give the proxies' own addresses or subnet`,
+      );
+    }
+  }
   return entries;
 }
 
