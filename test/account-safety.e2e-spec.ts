@@ -76,16 +76,21 @@ describe('account safety', () => {
       await token.get('/api/v1/actions').expect(401);
     });
 
-    it('deactivation ends sessions and tokens for good: reactivating revives none', async () => {
+    it('deactivation ends sessions, tokens and the calendar feed for good: reactivating revives none', async () => {
       const user = await buildUser(t.http, { role: 'viewer', password: PASSWORD });
       const browser = await session(user.email);
       const token = await t.as(user);
+      const feed = (await token.post('/api/v1/calendar/feed').expect(201)).body.path as string;
+      await t.anonymous.get(feed).expect(200);
       await t.http.patch(`/api/v1/users/${user.id}`).send({ active: false }).expect(200);
       await me(browser.cookie).expect(401);
       await token.get('/api/v1/actions').expect(401);
+      await t.anonymous.get(feed).expect(404);
       await t.http.patch(`/api/v1/users/${user.id}`).send({ active: true }).expect(200);
       await me(browser.cookie).expect(401);
       await token.get('/api/v1/actions').expect(401);
+      // The feed's address is a bearer secret too: it stays dead (it came back on the old code).
+      await t.anonymous.get(feed).expect(404);
       expect(
         await count(`SELECT COUNT(*) AS n FROM user_session WHERE user_id = ${Number(user.id)}`),
       ).toBe(0);

@@ -1,12 +1,13 @@
 import { EntityManager, IsNull } from 'typeorm';
 import { nowTimestamp } from '../common/dates';
+import { CalendarFeed } from '../calendar/calendar-feed.entity';
 import { ApiToken } from './api-token.entity';
 import { Session } from './session.entity';
 
 /**
  * Ends what lets a user in without their password: every session (but the one making the
- * change, when people set their own password) and every API token. Tokens are revoked, not
- * deleted, so their list still shows them; sessions are deleted. Neither comes back when the
+ * change, when people set their own password), every API token and the private calendar feed
+ * (its address is a bearer secret too). Tokens and feeds are revoked, not deleted, so their list still shows them; sessions are deleted. Neither comes back when the
  * account is reactivated.
  */
 export async function endCredentials(
@@ -23,6 +24,11 @@ export async function endCredentials(
   const ended = await sessions.execute();
   const revoked = await manager.update(
     ApiToken,
+    { userId, revokedAt: IsNull() },
+    { revokedAt: nowTimestamp() },
+  );
+  await manager.update(
+    CalendarFeed,
     { userId, revokedAt: IsNull() },
     { revokedAt: nowTimestamp() },
   );
