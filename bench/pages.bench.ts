@@ -95,9 +95,9 @@ async function main() {
   fs.mkdirSync(RESULTS, { recursive: true });
   fs.writeFileSync(
     path.join(RESULTS, 'pages.json'),
-    `${JSON.stringify({ ...result, ratio: Number(ratio.toFixed(2)) }, null, 2)}\n`,
+    `${JSON.stringify({ ...result, node: process.version, ratio: Number(ratio.toFixed(2)) }, null, 2)}\n`,
   );
-  console.log(`Actions page of 100 actions, ${RUNS} runs each:`);
+  console.log(`Actions page of 100 actions, ${RUNS} runs each, on Node ${process.version}:`);
   console.log(
     `  API JSON (baseline): median ${result.baseline.medianMs.toFixed(1)} ms, p95 ${result.baseline.p95Ms.toFixed(1)} ms`,
   );

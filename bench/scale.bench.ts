@@ -432,6 +432,7 @@ async function main(): Promise<void> {
     ),
     '',
     `Reference: \`SELECT * FROM action\` dumped by the CLI tool: ${(plain.ms / 1000).toFixed(1)} s, ${plain.peakRssMb} MB.`,
+    `Node ${process.version}.`,
     '',
   ].join('\n');
   fs.writeFileSync(path.join(RESULTS, `scale-${engine}.md`), table);
