@@ -140,7 +140,8 @@ export class CqcApiClient {
     );
   }
 
-  private async getJson(pathAndQuery: string): Promise<CqcRecord> {
+  /** The subscription key, or a KEY_MISSING error saying where to get one. */
+  requireKey(): string {
     const key = this.options.key?.trim();
     if (!key) {
       throw new CqcApiError(
@@ -148,6 +149,11 @@ export class CqcApiClient {
         "CQC_API_KEY is not set: CQC's API needs a subscription key. Get one at https://api-portal.service.cqc.org.uk (sign up, subscribe to the public API, copy the primary key) and set CQC_API_KEY",
       );
     }
+    return key;
+  }
+
+  private async getJson(pathAndQuery: string): Promise<CqcRecord> {
+    const key = this.requireKey();
     const url = `${this.baseUrl}${pathAndQuery}`;
     const where = pathAndQuery.split('?')[0];
     for (let attempt = 0; ; attempt++) {

@@ -67,6 +67,7 @@ export class CqcWatcher {
   private async poll(now: Date): Promise<WatchSummary> {
     // The client refuses a missing key before any request; make it before reading anything.
     const client = this.newClient();
+    client.requireKey();
     const state = await this.dataSource.getRepository(CqcWatchState).findOneBy({ name: WATERMARK });
     const start = state
       ? new Date(state.lastEnd)
