@@ -227,6 +227,34 @@ describe('CQC watch: inbox items from the changes feed, per trust, nothing impor
     ]);
   });
 
+  it("shows the inbox page to that trust's quality lead only, with what changed and the import offered", async () => {
+    const page = await leadA.get('/cqc-inbox').expect(200);
+    expect(page.text).toContain('New report published');
+    expect(page.text).toContain('Northfield Trust Headquarters');
+    expect(page.text).toContain('https://www.cqc.org.uk/location/1-9000000002');
+    expect(page.text).toMatch(/action="\/cqc-inbox\/\d+\/preview"/);
+    expect(page.text).toContain('href="/cqc-inbox"');
+    const other = await leadB.get('/cqc-inbox').expect(200);
+    expect(other.text).not.toContain('Northfield');
+    await ownerA.get('/cqc-inbox').expect(403);
+  });
+
+  it('previews from the page without storing, then imports on confirmation', async () => {
+    const item = (await inbox(leadA)).find((i) => i.kind === 'REPORT_PUBLISHED')!;
+    const findingsBefore = await count('SELECT COUNT(*) AS n FROM finding');
+    const preview = await leadA.post(`/cqc-inbox/${item.id}/preview`).type('form').send({});
+    expect(preview.status).toBe(200);
+    expect(preview.text).toContain('Check the import from CQC');
+    expect(preview.text).toContain(`action="/cqc-inbox/${item.id}/import"`);
+    expect(await count('SELECT COUNT(*) AS n FROM finding')).toBe(findingsBefore);
+    const confirmed = await leadA.post(`/cqc-inbox/${item.id}/import`).type('form').send({});
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.location).toBe(`/findings?organisationId=${trustA.id}&done=imported`);
+    expect((await leadA.get(`/api/v1/cqc-inbox/${item.id}`).expect(200)).body.status).toBe(
+      'IMPORTED',
+    );
+  });
+
   it('keeps the watermark when a poll fails, and says why', async () => {
     const before = await t.dataSource.query('SELECT last_end FROM cqc_watch_state');
     api.handlers.set('/public/v1/changes/provider', (_req, res) => {
