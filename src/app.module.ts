@@ -9,6 +9,7 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 import { ConfigModule } from './config/config.module';
 import { AppConfig } from './config/configuration';
 import { CoreServicesModule } from './core-services/core-services.module';
+import { CqcApiModule } from './cqc-api/cqc-api.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { FindingsModule } from './findings/findings.module';
@@ -46,6 +47,7 @@ export class AppModule {
         ReadinessModule,
         ReportsModule,
         CalendarModule,
+        CqcApiModule,
         DemoModule,
         WebModule,
       ],

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerAccountCommands } from './cli/account-commands';
 import { withDatabase } from './cli/cli-context';
+import { registerCqcCommands } from './cli/cqc-commands';
 import { registerImportCommands } from './cli/import-commands';
 import { registerReportCommands } from './cli/report-commands';
 import { registerScaleCommands } from './cli/scale-commands';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerImportCommands(program);
   registerReportCommands(program);
   registerScaleCommands(program);
+  registerCqcCommands(program);
   return program;
 }
 

@@ -76,6 +76,21 @@ describe('the access matrix', () => {
         .send({ organisationId: plan.organisation.id, kind: 'focused', visitStart: '2020-01-01' })
         .expect(201)
     ).body;
+    // Two CQC inbox items of trust A, as the watcher would file them (cqc-watch.e2e-spec.ts).
+    const inboxItem = async (kind: string, key: string): Promise<number> => {
+      await t.dataSource.query(
+        `INSERT INTO cqc_inbox_item (organisation_id, kind, status, dedupe_key, subject_type,
+           subject_id, subject_name, summary, created_at)
+         VALUES (${Number(plan.organisation.id)}, '${kind}', 'OPEN', '${key}', 'location',
+           '1-1', 'Matrix ward', 'Matrix news', '2026-01-01T00:00:00.000Z')`,
+      );
+      const rows = (await t.dataSource.query(
+        `SELECT id FROM cqc_inbox_item WHERE dedupe_key = '${key}'`,
+      )) as { id: number }[];
+      return Number(rows[0].id);
+    };
+    const inboxNews = await inboxItem('REPORT_PUBLISHED', 'matrix:report');
+    const inboxExpected = await inboxItem('REPORT_EXPECTED', 'matrix:expected');
     ownerOfA = plan.owner.id;
     actionOfA = action.id;
     clients.set('admin', t.http);
@@ -290,6 +305,16 @@ describe('the access matrix', () => {
         allowed: ['admin', 'quality_lead', 'executive'],
       },
       { method: 'post', path: `${a}/cancel`, body: { reason: 'Matrix' }, allowed: PLAN_RUNNERS },
+      { method: 'get', path: '/api/v1/cqc-inbox', allowed: PLAN_RUNNERS },
+      { method: 'get', path: `/api/v1/cqc-inbox/${inboxNews}`, allowed: PLAN_RUNNERS },
+      {
+        method: 'post',
+        path: `/api/v1/cqc-inbox/${inboxNews}/dismiss`,
+        body: { note: 'Matrix' },
+        allowed: PLAN_RUNNERS,
+      },
+      // A report not yet published: refused (409) before CQC's API is asked for anything.
+      { method: 'post', path: `/api/v1/cqc-inbox/${inboxExpected}/import`, allowed: PLAN_RUNNERS },
     ];
   });
   afterAll(() => t.close());

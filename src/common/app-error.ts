@@ -48,7 +48,12 @@ export type ErrorCode =
   | 'CROSS_SITE_SIGN_IN'
   | 'ASSURER_NOT_INDEPENDENT'
   | 'LAST_ADMIN'
-  | 'TOO_MANY_TOKENS';
+  | 'TOO_MANY_TOKENS'
+  // CQC's own data, watched (issue 15).
+  | 'CQC_INBOX_ITEM_NOT_FOUND'
+  | 'CQC_INBOX_ITEM_DECIDED'
+  | 'CQC_API_NOT_CONFIGURED'
+  | 'CQC_API_FAILED';
 
 export interface FieldProblem {
   field: string;
@@ -120,6 +125,14 @@ export function errorStatus(code: ErrorCode): number {
     case 'LAST_ADMIN':
     case 'TOO_MANY_TOKENS':
       return 409;
+    case 'CQC_INBOX_ITEM_NOT_FOUND':
+      return 404;
+    case 'CQC_INBOX_ITEM_DECIDED':
+      return 409;
+    case 'CQC_API_FAILED':
+      return 502;
+    case 'CQC_API_NOT_CONFIGURED':
+      return 503;
     case 'INTERNAL_ERROR':
       return 500;
   }

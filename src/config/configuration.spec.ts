@@ -11,6 +11,9 @@ describe('loadConfig', () => {
       sessionHours: 8,
       sessionIdleMinutes: 30,
       trustProxy: false,
+      cqcApiUrl: 'https://api.service.cqc.org.uk/public/v1',
+      cqcApiKey: undefined,
+      cqcWatchMinutes: undefined,
     });
   });
 
@@ -25,6 +28,9 @@ describe('loadConfig', () => {
         SESSION_HOURS: '2',
         SESSION_IDLE_MINUTES: '5',
         TRUST_PROXY: '1',
+        CQC_API_URL: 'http://127.0.0.1:9999/v1',
+        CQC_API_KEY: 'k',
+        CQC_WATCH_MINUTES: '15',
       }),
     ).toEqual({
       port: 8080,
@@ -35,7 +41,18 @@ describe('loadConfig', () => {
       sessionHours: 2,
       sessionIdleMinutes: 5,
       trustProxy: 1,
+      cqcApiUrl: 'http://127.0.0.1:9999/v1',
+      cqcApiKey: 'k',
+      cqcWatchMinutes: 15,
     });
+  });
+
+  it('refuses a CQC watch interval without a key, and a CQC_API_URL that is not http(s)', () => {
+    expect(() => loadConfig({ CQC_WATCH_MINUTES: '15' })).toThrow(/CQC_API_KEY is not/);
+    expect(() => loadConfig({ CQC_WATCH_MINUTES: '0', CQC_API_KEY: 'k' })).toThrow(
+      /CQC_WATCH_MINUTES must be a whole number/,
+    );
+    expect(() => loadConfig({ CQC_API_URL: 'ftp://x' })).toThrow(/CQC_API_URL/);
   });
 
   it('takes proxy addresses and subnets for TRUST_PROXY', () => {

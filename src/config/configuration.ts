@@ -21,6 +21,11 @@ export interface AppConfig {
    * Never "believe everyone": that lets any caller choose the address it is throttled under.
    */
   trustProxy: TrustProxy;
+  /** CQC's public API (docs/cqc-api.md); the key is needed only by the watcher. */
+  cqcApiUrl?: string;
+  cqcApiKey?: string;
+  /** Poll CQC's changes feed every this many minutes while the app runs; unset: never. */
+  cqcWatchMinutes?: number;
 }
 
 /** false (believe no proxy), a hop count, or proxy addresses/subnets (Express's forms). */
@@ -70,6 +75,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const sessionIdleMinutes = positiveInteger(env, 'SESSION_IDLE_MINUTES', 30);
   const trustProxy = trustProxyVariable(env.TRUST_PROXY);
 
+  const cqcApiUrl = env.CQC_API_URL || DEFAULT_CQC_API_URL;
+  if (!/^https?:\/\/[^\s]+$/.test(cqcApiUrl)) {
+    throw new ConfigError(`CQC_API_URL must be an http:// or https:// URL; got "${cqcApiUrl}"`);
+  }
+  const cqcApiKey = env.CQC_API_KEY?.trim() || undefined;
+  const cqcWatchMinutes =
+    env.CQC_WATCH_MINUTES === undefined || env.CQC_WATCH_MINUTES === ''
+      ? undefined
+      : positiveInteger(env, 'CQC_WATCH_MINUTES', 60);
+  if (cqcWatchMinutes !== undefined && !cqcApiKey) {
+    throw new ConfigError(
+      'CQC_WATCH_MINUTES is set but CQC_API_KEY is not: the watcher needs a subscription key from https://api-portal.service.cqc.org.uk',
+    );
+  }
+
   return {
     port,
     host,
@@ -79,8 +99,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionHours,
     sessionIdleMinutes,
     trustProxy,
+    cqcApiUrl,
+    cqcApiKey,
+    cqcWatchMinutes,
   };
 }
+
+export const DEFAULT_CQC_API_URL = 'https://api.service.cqc.org.uk/public/v1';
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];

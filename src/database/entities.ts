@@ -9,6 +9,7 @@ import { SignInThrottle } from '../auth/sign-in-throttle.entity';
 import { DueDateChange } from '../actions/due-date-change.entity';
 import { Evidence } from '../actions/evidence.entity';
 import { ProgressUpdate } from '../actions/progress-update.entity';
+import { CqcInboxItem, CqcWatchState } from '../cqc-api/cqc-inbox-item.entity';
 import { CoreService } from '../core-services/core-service.entity';
 import { Rating } from '../core-services/rating.entity';
 import { Finding } from '../findings/finding.entity';
@@ -40,4 +41,6 @@ export const ENTITIES = [
   StagedUpload,
   OrganisationMembership,
   KnownDevice,
+  CqcInboxItem,
+  CqcWatchState,
 ];

@@ -19,6 +19,7 @@ const NAVIGATION: NavItem[] = [
   { href: '/findings', text: 'Findings' },
   { href: '/reports', text: 'Reports' },
   { href: '/import', text: 'Import', roles: ['quality_lead'] },
+  { href: '/cqc-inbox', text: 'CQC inbox', roles: ['quality_lead'] },
   { href: '/users', text: 'Users', roles: [] },
   { href: '/audit', text: 'Audit trail', roles: [] },
 ];
@@ -33,6 +34,7 @@ const DONE_MESSAGES: Record<string, string> = {
   assigned: 'The owner and executive lead have been saved.',
   created: 'The action has been created.',
   imported: 'The import has been stored.',
+  'inbox-dismissed': 'The CQC inbox item has been dismissed.',
   'user-created': 'The user has been created.',
   'user-updated': 'The user has been updated.',
   'token-revoked': 'The API token has been revoked.',

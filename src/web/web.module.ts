@@ -7,6 +7,8 @@ import { ImportsModule } from '../imports/imports.module';
 import { ReadinessModule } from '../readiness/readiness.module';
 import { ReportsModule } from '../reports/reports.module';
 import { CalendarModule } from '../calendar/calendar.module';
+import { CqcApiModule } from '../cqc-api/cqc-api.module';
+import { CqcInboxPagesController } from './cqc-inbox-pages.controller';
 import { UsersModule } from '../users/users.module';
 import { ActionListController } from './action-list.controller';
 import { ActionPagesController } from './action-pages.controller';
@@ -35,6 +37,7 @@ import { TrustScopes } from './trust-scope';
     ReportsModule,
     CalendarModule,
     UsersModule,
+    CqcApiModule,
   ],
   controllers: [
     SignInController,
@@ -46,6 +49,7 @@ import { TrustScopes } from './trust-scope';
     ReportPagesController,
     AccountPagesController,
     AdminPagesController,
+    CqcInboxPagesController,
   ],
   providers: [PageRenderer, TrustScopes, Choices],
   exports: [PageRenderer],
