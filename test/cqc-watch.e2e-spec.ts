@@ -255,6 +255,40 @@ describe('CQC watch: inbox items from the changes feed, per trust, nothing impor
     );
   });
 
+  it('runs one poll at a time: an overlapping one does nothing', async () => {
+    const [first, second] = await Promise.all([
+      watcher.watchOnce(new Date('2026-12-04T01:00:00.000Z')),
+      watcher.watchOnce(new Date('2026-12-04T01:00:00.000Z')),
+    ]);
+    expect([first.ran, second.ran].sort()).toEqual([false, true]);
+  });
+
+  it("answers 502 with CQC's reason when the import cannot fetch the record", async () => {
+    // A news item of trust A, as the watcher files them.
+    await t.dataSource.query(
+      `INSERT INTO cqc_inbox_item (organisation_id, kind, status, dedupe_key, subject_type,
+         subject_id, subject_name, summary, created_at)
+       VALUES (${Number(trustA.id)}, 'RATING_CHANGED', 'OPEN', 'provider:RZZ:rating:test',
+         'provider', 'RZZ', 'Northfield Community NHS Trust', 'Rating changed',
+         '2026-12-04T00:00:00.000Z')`,
+    );
+    const target = (await inbox(leadA)).find((i) => i.kind === 'RATING_CHANGED')!;
+    api.handlers.set('/public/v1/providers/RZZ', (_req, res) => {
+      res.writeHead(403);
+      res.end();
+      return true;
+    });
+    const response = await leadA.post(`/api/v1/cqc-inbox/${target.id}/import`).expect(502);
+    api.handlers.delete('/public/v1/providers/RZZ');
+    expect(response.body).toMatchObject({
+      code: 'CQC_API_FAILED',
+      message: expect.stringMatching(/refused the subscription key \(HTTP 403\)/),
+    });
+    expect((await leadA.get(`/api/v1/cqc-inbox/${target.id}`).expect(200)).body.status).toBe(
+      'OPEN',
+    );
+  });
+
   it('keeps the watermark when a poll fails, and says why', async () => {
     const before = await t.dataSource.query('SELECT last_end FROM cqc_watch_state');
     api.handlers.set('/public/v1/changes/provider', (_req, res) => {
