@@ -29,7 +29,7 @@ describe('CQC watch: inbox items from the changes feed, per trust, nothing impor
   const FIRST_POLL = new Date('2026-12-02T00:00:00.000Z');
 
   const count = async (sql: string, params: unknown[] = []) =>
-    Number(((await t.dataSource.query(sql, params)) as { n: number | string }[])[0].n);
+    Number((await t.dataSource.query<{ n: number | string }[]>(sql, params))[0].n);
   const inbox = async (client: Client, query = ''): Promise<Item[]> => {
     const response = await client.get(`/api/v1/cqc-inbox${query}`).expect(200);
     return response.body.items as Item[];
@@ -180,11 +180,13 @@ describe('CQC watch: inbox items from the changes feed, per trust, nothing impor
       decisionNote: 'Already imported from the PDF',
     });
     await leadA.post(`/api/v1/cqc-inbox/${item.id}/dismiss`).send({}).expect(409);
-    const events = (await t.dataSource.query(
+    const events = await t.dataSource.query<
+      { action: string; organisationId: number; summary: string }[]
+    >(
       `SELECT action, organisation_id AS "organisationId", summary FROM audit_event
        WHERE entity = 'cqc_inbox_item' AND entity_id = $1 ORDER BY id`,
       [String(item.id)],
-    )) as { action: string; organisationId: number; summary: string }[];
+    );
     expect(events.map((e) => e.action)).toEqual(['create', 'update']);
     expect(events[1].organisationId).toBe(trustA.id);
     expect(events[1].summary).toMatch(/^Dismissed: /);
