@@ -241,6 +241,17 @@ describe('CQC watch: inbox items from the changes feed, per trust, nothing impor
     await ownerA.get('/cqc-inbox').expect(403);
   });
 
+  it('refuses a dismissal note over 500 characters on the page, naming the field', async () => {
+    const item = (await inbox(leadA))[0];
+    const response = await leadA
+      .post(`/cqc-inbox/${item.id}/dismiss`)
+      .type('form')
+      .send({ note: 'x'.repeat(501) });
+    expect(response.status).toBe(400);
+    expect(response.text).toContain('note: must be 500 characters or fewer');
+    expect((await leadA.get(`/api/v1/cqc-inbox/${item.id}`).expect(200)).body.status).toBe('OPEN');
+  });
+
   it('previews from the page without storing, then imports on confirmation', async () => {
     const item = (await inbox(leadA)).find((i) => i.kind === 'REPORT_PUBLISHED')!;
     const findingsBefore = await count('SELECT COUNT(*) AS n FROM finding');
@@ -255,6 +266,12 @@ describe('CQC watch: inbox items from the changes feed, per trust, nothing impor
     expect((await leadA.get(`/api/v1/cqc-inbox/${item.id}`).expect(200)).body.status).toBe(
       'IMPORTED',
     );
+    // Confirmed twice (a double-click): the page says it is done, and nothing more is stored.
+    const findingsAfter = await count('SELECT COUNT(*) AS n FROM finding');
+    const again = await leadA.post(`/cqc-inbox/${item.id}/import`).type('form').send({});
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('This inbox item is already imported');
+    expect(await count('SELECT COUNT(*) AS n FROM finding')).toBe(findingsAfter);
   });
 
   it('runs one poll at a time: an overlapping one does nothing', async () => {

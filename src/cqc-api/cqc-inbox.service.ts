@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { TrustAccess } from '../auth/trust-access';
-import { AppError } from '../common/app-error';
+import { AppError, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
 import { fetchPage, Page, toPage } from '../common/pagination';
 import { Transactions } from '../database/transactions';
@@ -62,6 +62,11 @@ export class CqcInboxService {
   }
 
   async dismiss(id: number, dto: DismissCqcInboxItemDto, user: User): Promise<CqcInboxItemDto> {
+    const note = dto.note?.trim() || null;
+    // The pages call this without the API's validation pipe: the same rule, here.
+    if (note && note.length > 500) {
+      throw validationFailed('note', 'must be 500 characters or fewer');
+    }
     return this.transactions.run(async (manager) => {
       const item = await this.transactions.findForUpdate(manager, CqcInboxItem, id);
       if (!item || !canSeeInbox(item.organisationId)) throw notFound(id);
@@ -71,7 +76,7 @@ export class CqcInboxService {
       item.status = 'DISMISSED';
       item.decidedAt = nowTimestamp();
       item.decidedById = user.id;
-      item.decisionNote = dto.note?.trim() || null;
+      item.decisionNote = note;
       await manager.save(item);
       await this.audit.record(manager, {
         action: 'update',
