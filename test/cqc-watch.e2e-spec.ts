@@ -308,6 +308,37 @@ describe('CQC watch: inbox items from the changes feed, per trust, nothing impor
     );
   });
 
+  it('imports once when two people confirm at once, and reopens the item when the import fails', async () => {
+    await t.dataSource.query(
+      `INSERT INTO cqc_inbox_item (organisation_id, kind, status, dedupe_key, subject_type,
+         subject_id, subject_name, summary, created_at)
+       VALUES (${Number(trustA.id)}, 'RATING_CHANGED', 'OPEN', 'provider:RZZ:rating:twice',
+         'provider', 'RZZ', 'Northfield Community NHS Trust', 'Rating changed again',
+         '2026-12-05T00:00:00.000Z')`,
+    );
+    const item = (await inbox(leadA)).find((i) => i.summary === 'Rating changed again')!;
+
+    // CQC answers with something that is not a provider record: the import refuses it (400)
+    // after the item was claimed, and the item is open again, with nothing stored.
+    const imports = await count('SELECT COUNT(*) AS n FROM import_record');
+    api.bodies.set('/public/v1/providers/RZZ', { providerId: 'RZZ' });
+    const refused = await leadA.post(`/api/v1/cqc-inbox/${item.id}/import?dryRun=false`);
+    api.bodies.set('/public/v1/providers/RZZ', fixture('provider-RZZ.json'));
+    expect(refused.status).toBe(400);
+    expect((await leadA.get(`/api/v1/cqc-inbox/${item.id}`).expect(200)).body.status).toBe('OPEN');
+    expect(await count('SELECT COUNT(*) AS n FROM import_record')).toBe(imports);
+
+    const answers = await Promise.all([
+      leadA.post(`/api/v1/cqc-inbox/${item.id}/import?dryRun=false`),
+      leadA.post(`/api/v1/cqc-inbox/${item.id}/import?dryRun=false`),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect(await count('SELECT COUNT(*) AS n FROM import_record')).toBe(imports + 1);
+    const stored = (await leadA.get(`/api/v1/cqc-inbox/${item.id}`).expect(200)).body;
+    expect(stored.status).toBe('IMPORTED');
+    expect(stored.importId).toEqual(expect.any(Number));
+  });
+
   it('keeps the watermark when a poll fails, and says why', async () => {
     const before = await t.dataSource.query('SELECT last_end FROM cqc_watch_state');
     api.handlers.set('/public/v1/changes/provider', (_req, res) => {
