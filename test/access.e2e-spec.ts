@@ -84,9 +84,9 @@ describe('the access matrix', () => {
          VALUES (${Number(plan.organisation.id)}, '${kind}', 'OPEN', '${key}', 'location',
            '1-1', 'Matrix ward', 'Matrix news', '2026-01-01T00:00:00.000Z')`,
       );
-      const rows = (await t.dataSource.query(
+      const rows = await t.dataSource.query<{ id: number }[]>(
         `SELECT id FROM cqc_inbox_item WHERE dedupe_key = '${key}'`,
-      )) as { id: number }[];
+      );
       return Number(rows[0].id);
     };
     const inboxNews = await inboxItem('REPORT_PUBLISHED', 'matrix:report');

@@ -29,7 +29,7 @@ describe('CQC watch: inbox items from the changes feed, per trust, nothing impor
   const FIRST_POLL = new Date('2026-12-02T00:00:00.000Z');
 
   const count = async (sql: string, params: unknown[] = []) =>
-    Number(((await t.dataSource.query(sql, params)) as { n: number | string }[])[0].n);
+    Number((await t.dataSource.query<{ n: number | string }[]>(sql, params))[0].n);
   const inbox = async (client: Client, query = ''): Promise<Item[]> => {
     const response = await client.get(`/api/v1/cqc-inbox${query}`).expect(200);
     return response.body.items as Item[];
@@ -180,11 +180,13 @@ describe('CQC watch: inbox items from the changes feed, per trust, nothing impor
       decisionNote: 'Already imported from the PDF',
     });
     await leadA.post(`/api/v1/cqc-inbox/${item.id}/dismiss`).send({}).expect(409);
-    const events = (await t.dataSource.query(
+    const events = await t.dataSource.query<
+      { action: string; organisationId: number; summary: string }[]
+    >(
       `SELECT action, organisation_id AS "organisationId", summary FROM audit_event
        WHERE entity = 'cqc_inbox_item' AND entity_id = $1 ORDER BY id`,
       [String(item.id)],
-    )) as { action: string; organisationId: number; summary: string }[];
+    );
     expect(events.map((e) => e.action)).toEqual(['create', 'update']);
     expect(events[1].organisationId).toBe(trustA.id);
     expect(events[1].summary).toMatch(/^Dismissed: /);
@@ -239,6 +241,17 @@ describe('CQC watch: inbox items from the changes feed, per trust, nothing impor
     await ownerA.get('/cqc-inbox').expect(403);
   });
 
+  it('refuses a dismissal note over 500 characters on the page, naming the field', async () => {
+    const item = (await inbox(leadA))[0];
+    const response = await leadA
+      .post(`/cqc-inbox/${item.id}/dismiss`)
+      .type('form')
+      .send({ note: 'x'.repeat(501) });
+    expect(response.status).toBe(400);
+    expect(response.text).toContain('note: must be 500 characters or fewer');
+    expect((await leadA.get(`/api/v1/cqc-inbox/${item.id}`).expect(200)).body.status).toBe('OPEN');
+  });
+
   it('previews from the page without storing, then imports on confirmation', async () => {
     const item = (await inbox(leadA)).find((i) => i.kind === 'REPORT_PUBLISHED')!;
     const findingsBefore = await count('SELECT COUNT(*) AS n FROM finding');
@@ -253,6 +266,77 @@ describe('CQC watch: inbox items from the changes feed, per trust, nothing impor
     expect((await leadA.get(`/api/v1/cqc-inbox/${item.id}`).expect(200)).body.status).toBe(
       'IMPORTED',
     );
+    // Confirmed twice (a double-click): the page says it is done, and nothing more is stored.
+    const findingsAfter = await count('SELECT COUNT(*) AS n FROM finding');
+    const again = await leadA.post(`/cqc-inbox/${item.id}/import`).type('form').send({});
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('This inbox item is already imported');
+    expect(await count('SELECT COUNT(*) AS n FROM finding')).toBe(findingsAfter);
+  });
+
+  it('runs one poll at a time: an overlapping one does nothing', async () => {
+    const [first, second] = await Promise.all([
+      watcher.watchOnce(new Date('2026-12-04T01:00:00.000Z')),
+      watcher.watchOnce(new Date('2026-12-04T01:00:00.000Z')),
+    ]);
+    expect([first.ran, second.ran].sort()).toEqual([false, true]);
+  });
+
+  it("answers 502 with CQC's reason when the import cannot fetch the record", async () => {
+    // A news item of trust A, as the watcher files them.
+    await t.dataSource.query(
+      `INSERT INTO cqc_inbox_item (organisation_id, kind, status, dedupe_key, subject_type,
+         subject_id, subject_name, summary, created_at)
+       VALUES (${Number(trustA.id)}, 'RATING_CHANGED', 'OPEN', 'provider:RZZ:rating:test',
+         'provider', 'RZZ', 'Northfield Community NHS Trust', 'Rating changed',
+         '2026-12-04T00:00:00.000Z')`,
+    );
+    const target = (await inbox(leadA)).find((i) => i.kind === 'RATING_CHANGED')!;
+    api.handlers.set('/public/v1/providers/RZZ', (_req, res) => {
+      res.writeHead(403);
+      res.end();
+      return true;
+    });
+    const response = await leadA.post(`/api/v1/cqc-inbox/${target.id}/import`).expect(502);
+    api.handlers.delete('/public/v1/providers/RZZ');
+    expect(response.body).toMatchObject({
+      code: 'CQC_API_FAILED',
+      message: expect.stringMatching(/refused the subscription key \(HTTP 403\)/),
+    });
+    expect((await leadA.get(`/api/v1/cqc-inbox/${target.id}`).expect(200)).body.status).toBe(
+      'OPEN',
+    );
+  });
+
+  it('imports once when two people confirm at once, and reopens the item when the import fails', async () => {
+    await t.dataSource.query(
+      `INSERT INTO cqc_inbox_item (organisation_id, kind, status, dedupe_key, subject_type,
+         subject_id, subject_name, summary, created_at)
+       VALUES (${Number(trustA.id)}, 'RATING_CHANGED', 'OPEN', 'provider:RZZ:rating:twice',
+         'provider', 'RZZ', 'Northfield Community NHS Trust', 'Rating changed again',
+         '2026-12-05T00:00:00.000Z')`,
+    );
+    const item = (await inbox(leadA)).find((i) => i.summary === 'Rating changed again')!;
+
+    // CQC answers with something that is not a provider record: the import refuses it (400)
+    // after the item was claimed, and the item is open again, with nothing stored.
+    const imports = await count('SELECT COUNT(*) AS n FROM import_record');
+    api.bodies.set('/public/v1/providers/RZZ', { providerId: 'RZZ' });
+    const refused = await leadA.post(`/api/v1/cqc-inbox/${item.id}/import?dryRun=false`);
+    api.bodies.set('/public/v1/providers/RZZ', fixture('provider-RZZ.json'));
+    expect(refused.status).toBe(400);
+    expect((await leadA.get(`/api/v1/cqc-inbox/${item.id}`).expect(200)).body.status).toBe('OPEN');
+    expect(await count('SELECT COUNT(*) AS n FROM import_record')).toBe(imports);
+
+    const answers = await Promise.all([
+      leadA.post(`/api/v1/cqc-inbox/${item.id}/import?dryRun=false`),
+      leadA.post(`/api/v1/cqc-inbox/${item.id}/import?dryRun=false`),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect(await count('SELECT COUNT(*) AS n FROM import_record')).toBe(imports + 1);
+    const stored = (await leadA.get(`/api/v1/cqc-inbox/${item.id}`).expect(200)).body;
+    expect(stored.status).toBe('IMPORTED');
+    expect(stored.importId).toEqual(expect.any(Number));
   });
 
   it('keeps the watermark when a poll fails, and says why', async () => {

@@ -46,7 +46,7 @@ describe('database schema', () => {
     // Back to the schema before memberships (and any migration after it), with two trusts,
     // an owner and an admin.
     const applied = async (): Promise<string[]> =>
-      ((await dataSource.query('SELECT name FROM migrations')) as { name: string }[]).map(
+      (await dataSource.query<{ name: string }[]>('SELECT name FROM migrations')).map(
         (row) => row.name,
       );
     while ((await applied()).includes('OrganisationMemberships1764400000000')) {

@@ -6,12 +6,14 @@ import { cqcClientFactory } from '../cqc-api/cqc-api.module';
 import { CqcWatcher, WatchSummary } from '../cqc-api/cqc-watcher';
 import { withDatabase } from './cli-context';
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 function describe(summary: WatchSummary): string {
   const lines = [
-    `CQC changes ${summary.from} to ${summary.to}: ${summary.trusts} trusts watched, ` +
-      `${summary.changedProviders} providers and ${summary.changedLocations} locations changed nationally, ` +
-      `${summary.recordsRead} records of held trusts read, ${summary.created} new inbox items ` +
-      `(${summary.requests} requests).`,
+    `CQC changes ${summary.from} to ${summary.to}: ${count(summary.trusts, 'trust')} watched, ` +
+      `${count(summary.changedProviders, 'provider')} and ${count(summary.changedLocations, 'location')} changed nationally, ` +
+      `${count(summary.recordsRead, 'record')} of held trusts read, ${count(summary.created, 'new inbox item')} ` +
+      `(${count(summary.requests, 'request')}).`,
     ...summary.problems.map((problem) => `  Skipped: ${problem}`),
   ];
   if (summary.trusts === 0) {

@@ -129,7 +129,7 @@ export class CqcApiClient {
           `CQC's API answered ${path} page ${page} without a "${listName}" list`,
         );
       }
-      rows.push(...list);
+      rows.push(...(list as unknown[]));
       const totalPages = typeof body.totalPages === 'number' ? body.totalPages : null;
       const more = totalPages !== null ? page < totalPages : Boolean(body.nextPageUri);
       if (!more || list.length === 0) return rows;

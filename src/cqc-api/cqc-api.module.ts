@@ -42,7 +42,9 @@ export class CqcWatchSchedule implements OnApplicationBootstrap, OnApplicationSh
     if (!minutes) return;
     this.timer = setInterval(() => void this.tick(), minutes * 60_000);
     this.timer.unref();
-    this.logger.log(`Watching CQC's changes feed every ${minutes} minutes`);
+    this.logger.log(
+      `Watching CQC's changes feed every ${minutes} minute${minutes === 1 ? '' : 's'}`,
+    );
   }
 
   onApplicationShutdown(): void {

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { TrustAccess } from '../auth/trust-access';
-import { AppError } from '../common/app-error';
+import { AppError, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
 import { fetchPage, Page, toPage } from '../common/pagination';
 import { Transactions } from '../database/transactions';
@@ -62,6 +62,11 @@ export class CqcInboxService {
   }
 
   async dismiss(id: number, dto: DismissCqcInboxItemDto, user: User): Promise<CqcInboxItemDto> {
+    const note = dto.note?.trim() || null;
+    // The pages call this without the API's validation pipe: the same rule, here.
+    if (note && note.length > 500) {
+      throw validationFailed('note', 'must be 500 characters or fewer');
+    }
     return this.transactions.run(async (manager) => {
       const item = await this.transactions.findForUpdate(manager, CqcInboxItem, id);
       if (!item || !canSeeInbox(item.organisationId)) throw notFound(id);
@@ -71,7 +76,7 @@ export class CqcInboxService {
       item.status = 'DISMISSED';
       item.decidedAt = nowTimestamp();
       item.decidedById = user.id;
-      item.decisionNote = dto.note?.trim() || null;
+      item.decisionNote = note;
       await manager.save(item);
       await this.audit.record(manager, {
         action: 'update',
@@ -110,25 +115,46 @@ export class CqcInboxService {
       .findOneBy({ id: item.organisationId });
     if (!organisation?.cqcProviderId) throw notFound(id);
     const record = await this.fetchProvider(organisation.cqcProviderId);
-    const result = await this.imports.cqcJson(
-      { json: record },
-      { dryRun, organisationId: item.organisationId, actorId: user.id },
+    const options = { organisationId: item.organisationId, actorId: user.id };
+    if (dryRun) {
+      const preview = await this.imports.cqcJson({ json: record }, { ...options, dryRun });
+      return { item: toCqcInboxItemDto(item), import: preview };
+    }
+    // Claim the item before importing: of a double-click, a retry or two people confirming at
+    // once, only the request whose update moved it from OPEN imports; the others get a 409.
+    const decidedAt = nowTimestamp();
+    const claimed = await this.transactions.run((manager) =>
+      manager.update(
+        CqcInboxItem,
+        { id, status: 'OPEN' },
+        { status: 'IMPORTED', decidedAt, decidedById: user.id },
+      ),
     );
-    if (dryRun) return { item: toCqcInboxItemDto(item), import: result };
+    if (!claimed.affected) requireOpen((await this.items.findOneBy({ id })) ?? item);
+    let result: CqcImportResultDto;
+    try {
+      result = await this.imports.cqcJson({ json: record }, { ...options, dryRun });
+    } catch (error) {
+      // The import stored nothing (it is all-or-nothing): the item is open again.
+      await this.transactions.run((manager) =>
+        manager.update(
+          CqcInboxItem,
+          { id, status: 'IMPORTED', importId: IsNull() },
+          { status: 'OPEN', decidedAt: null, decidedById: null },
+        ),
+      );
+      throw error;
+    }
     const updated = await this.transactions.run(async (manager) => {
       const row = await this.transactions.findForUpdate(manager, CqcInboxItem, id);
       if (!row) throw notFound(id);
-      const before = { status: row.status };
-      row.status = 'IMPORTED';
       row.importId = result.importId;
-      row.decidedAt = nowTimestamp();
-      row.decidedById = user.id;
       await manager.save(row);
       await this.audit.record(manager, {
         action: 'update',
         entity: 'cqc_inbox_item',
         entityId: row.id,
-        before,
+        before: { status: 'OPEN' },
         after: { status: row.status, importId: row.importId },
         organisationId: row.organisationId,
         summary: `Imported: ${row.summary}`,

@@ -123,7 +123,7 @@ export class CqcWatcher {
       let count = 0;
       const at = nowTimestamp();
       for (const change of found) {
-        const exists = await repo.exist({
+        const exists = await repo.exists({
           where: { organisationId: change.organisationId, dedupeKey: change.dedupeKey },
         });
         if (exists) continue;

@@ -5,7 +5,8 @@ import { Allow, AuthenticatedRequest } from '../auth/roles';
 import { INBOX_STATUSES, InboxStatus } from '../cqc-api/cqc-inbox-item.entity';
 import { CqcInboxService } from '../cqc-api/cqc-inbox.service';
 import { IdParam } from '../common/request-params';
-import { attempt, text } from './forms';
+import { AppError, ErrorCode, errorStatus } from '../common/app-error';
+import { text } from './forms';
 import { PageRenderer } from './page-renderer';
 import { TrustScopes } from './trust-scope';
 
@@ -35,28 +36,9 @@ export class CqcInboxPagesController {
     @Req() request: AuthenticatedRequest,
     @Res() response: Response,
     @Query('status') rawStatus?: string,
-    @Query('problem') problem?: string,
   ) {
     const status = INBOX_STATUSES.find((s) => s === rawStatus) ?? 'OPEN';
-    const page = await this.inbox.list({ status, limit: 200, offset: 0 });
-    const scope = await this.scopes.resolve(undefined);
-    const names = new Map(scope.organisations.map((o) => [o.id, o.name]));
-    this.pages.render(request, response, 'cqc-inbox', {
-      title: 'CQC inbox',
-      status,
-      statusLabel: STATUS_LABELS[status],
-      statuses: INBOX_STATUSES.map((s) => ({
-        value: s,
-        text: STATUS_LABELS[s],
-        current: s === status,
-      })),
-      total: page.total,
-      items: page.items.map((item) => ({
-        ...item,
-        trustName: names.get(item.organisationId) ?? `Trust ${item.organisationId}`,
-      })),
-      problem: typeof problem === 'string' ? problem.slice(0, 300) : null,
-    });
+    await this.showList(request, response, status, null);
   }
 
   @Post(':id/preview')
@@ -66,8 +48,8 @@ export class CqcInboxPagesController {
     @Res() response: Response,
     @IdParam() id: number,
   ) {
-    const outcome = await attempt(() => this.inbox.import(id, { dryRun: true }, request.user!));
-    if (!outcome.ok) return this.backWithProblem(response, outcome.problems[0]?.reason);
+    const outcome = await refusal(() => this.inbox.import(id, { dryRun: true }, request.user!));
+    if (!outcome.ok) return this.showList(request, response, 'OPEN', outcome);
     this.pages.render(request, response, 'cqc-inbox-preview', {
       title: 'Check the import from CQC',
       item: outcome.value.item,
@@ -83,8 +65,8 @@ export class CqcInboxPagesController {
     @Res() response: Response,
     @IdParam() id: number,
   ) {
-    const outcome = await attempt(() => this.inbox.import(id, { dryRun: false }, request.user!));
-    if (!outcome.ok) return this.backWithProblem(response, outcome.problems[0]?.reason);
+    const outcome = await refusal(() => this.inbox.import(id, { dryRun: false }, request.user!));
+    if (!outcome.ok) return this.showList(request, response, 'OPEN', outcome);
     response.redirect(
       303,
       `/findings?organisationId=${outcome.value.item.organisationId}&done=imported`,
@@ -100,13 +82,64 @@ export class CqcInboxPagesController {
     @Body() body: Record<string, unknown>,
   ) {
     const note = text(body, 'note');
-    const outcome = await attempt(() => this.inbox.dismiss(id, { note }, request.user!));
-    if (!outcome.ok) return this.backWithProblem(response, outcome.problems[0]?.reason);
+    const outcome = await refusal(() => this.inbox.dismiss(id, { note }, request.user!));
+    if (!outcome.ok) return this.showList(request, response, 'OPEN', outcome);
     response.redirect(303, '/cqc-inbox?done=inbox-dismissed');
   }
 
-  private backWithProblem(response: Response, reason: string | undefined): void {
-    const message = reason ?? 'That could not be done';
-    response.redirect(303, `/cqc-inbox?problem=${encodeURIComponent(message.slice(0, 300))}`);
+  /** The list, with what went wrong above it (a refused action answers with its own status). */
+  private async showList(
+    request: AuthenticatedRequest,
+    response: Response,
+    status: InboxStatus,
+    problem: { status: number; message: string } | null,
+  ) {
+    const page = await this.inbox.list({ status, limit: 200, offset: 0 });
+    const scope = await this.scopes.resolve(undefined);
+    const names = new Map(scope.organisations.map((o) => [o.id, o.name]));
+    this.pages.render(
+      request,
+      response,
+      'cqc-inbox',
+      {
+        title: 'CQC inbox',
+        status,
+        statusLabel: STATUS_LABELS[status],
+        statuses: INBOX_STATUSES.map((s) => ({
+          value: s,
+          text: STATUS_LABELS[s],
+          current: s === status,
+        })),
+        total: page.total,
+        items: page.items.map((item) => ({
+          ...item,
+          trustName: names.get(item.organisationId) ?? `Trust ${item.organisationId}`,
+        })),
+        problem: problem?.message ?? null,
+      },
+      problem?.status ?? 200,
+    );
+  }
+}
+
+/** Refusals a quality lead can act on (decided already, CQC unreachable or refusing, a bad note). */
+const SHOWN_ON_PAGE = new Set<ErrorCode>([
+  'CQC_INBOX_ITEM_DECIDED',
+  'CQC_API_FAILED',
+  'CQC_API_NOT_CONFIGURED',
+  'VALIDATION_FAILED',
+]);
+
+async function refusal<T>(
+  work: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; status: number; message: string }> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    if (error instanceof AppError && SHOWN_ON_PAGE.has(error.code)) {
+      const detail = error.errors?.map((e) => `${e.field}: ${e.reason}`).join('; ');
+      return { ok: false, status: errorStatus(error.code), message: detail || error.message };
+    }
+    throw error;
   }
 }
