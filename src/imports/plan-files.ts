@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { IMPORT_LIMITS, importLimitExceeded } from './import-limits';
-import type { Cell } from './plan-sheet.parser';
+import type { Cell, PlanWorkbook } from './plan-sheet.parser';
 import { checkedZipDirectory, unpackEntry } from './zip-directory';
 
 /**
@@ -24,6 +24,39 @@ export async function readXlsxRows(buffer: Buffer): Promise<Cell[][]> {
     rows[rowNumber - 1] = values;
   });
   return Array.from(rows, (row) => row ?? []);
+}
+
+/**
+ * Every worksheet as rows of plain values, with whether the sheet and which columns (0-based)
+ * are hidden. Merged cells repeat their master's value in every cell they cover.
+ * (Adapter over the in-memory reader until the streaming reader replaces it; same contract.)
+ */
+export async function readXlsxWorkbook(buffer: Buffer): Promise<PlanWorkbook> {
+  checkUnpackedWorkbook(buffer);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
+  return {
+    sheets: workbook.worksheets.map((sheet) => {
+      const rows: Cell[][] = [];
+      sheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
+        const values: Cell[] = [];
+        row.eachCell({ includeEmpty: true }, (cell, column) => {
+          const source = cell.isMerged ? cell.master : cell;
+          values[column - 1] = plainValue(source.value);
+        });
+        rows[rowNumber - 1] = values;
+      });
+      const hiddenColumns: number[] = [];
+      for (let column = 1; column <= sheet.columnCount; column++)
+        if (sheet.getColumn(column).hidden) hiddenColumns.push(column - 1);
+      return {
+        name: sheet.name,
+        hidden: sheet.state !== undefined && sheet.state !== 'visible',
+        rows: Array.from(rows, (row) => row ?? []),
+        hiddenColumns,
+      };
+    }),
+  };
 }
 
 function plainValue(value: ExcelJS.CellValue): Cell {

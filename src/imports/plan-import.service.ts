@@ -12,13 +12,15 @@ import { ProgressUpdate } from '../actions/progress-update.entity';
 import { AuditService } from '../audit/audit.service';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
-import { Finding } from '../findings/finding.entity';
+import { Finding, RegulationCitation } from '../findings/finding.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { User, UserRole } from '../users/user.entity';
 import { ImportsService, ImportSource } from './imports.service';
 import { ImportStore } from './import-store';
 import { looksLikeXlsx } from './plan-files';
-import { PlanRow } from './plan-sheet.parser';
+import { PlanRow, PlanSheetSummary } from './plan-sheet.parser';
+import { CoreService } from '../core-services/core-service.entity';
+import { canonicalCoreServiceName } from '../cqc/core-services';
 import { checkedZipDirectory } from './zip-directory';
 
 export const CONFLICT_MODES = ['stop', 'skip', 'update'] as const;
@@ -29,25 +31,90 @@ export interface PlanImportOptions {
   organisationId: number;
   conflict: ConflictMode;
   createUsers: boolean;
+  /** Import the rows without problems and skip the others (recorded with their numbers). */
+  skipInvalidRows?: boolean;
+  /** The sheet to read; otherwise the one that looks most like a plan. */
+  sheet?: string;
   actorId: number;
   onProgress?: (done: number, total: number) => void;
+}
+
+export class PlanFindingPreviewDto {
+  @ApiProperty({ nullable: true, type: String }) reference: string | null;
+  @ApiProperty({ nullable: true, type: String }) text: string | null;
+  @ApiProperty({ enum: ['MUST', 'SHOULD', 'RATING', 'WARNING_NOTICE'] }) type: string;
+  @ApiProperty({ nullable: true, type: String }) coreService: string | null;
+  @ApiProperty({ nullable: true, type: String }) keyQuestion: string | null;
+  @ApiProperty({ type: [String], description: 'e.g. "Regulation 12(2)(a)"' })
+  regulations: string[];
+  @ApiProperty({
+    enum: ['new', 'existing'],
+    nullable: true,
+    description: 'Whether the finding is new or already in the tracker (null: no finding)',
+  })
+  state: 'new' | 'existing' | null;
+  @ApiProperty({
+    description: 'The row the finding is first written on; several actions share one finding',
+  })
+  firstRow: number;
 }
 
 export class PlanRowResultDto {
   @ApiProperty({ description: 'Row number in the spreadsheet' }) row: number;
   @ApiProperty({ enum: ['create', 'update', 'skip', 'error'] }) outcome:
     'create' | 'update' | 'skip' | 'error';
-  @ApiProperty({ nullable: true, type: String }) reference: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "The action's reference" })
+  reference: string | null;
   @ApiProperty({ nullable: true, type: String }) action: string | null;
-  @ApiProperty({ type: [String] }) problems: string[];
+  @ApiProperty({ type: PlanFindingPreviewDto }) finding: PlanFindingPreviewDto;
+  @ApiProperty({ nullable: true, type: String }) owner: string | null;
+  @ApiProperty({ nullable: true, type: String }) executiveLead: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The revised due date where the row has one, else the due date',
+  })
+  dueDate: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The first due date, when a revised one replaces it',
+  })
+  originalDueDate: string | null;
+  @ApiProperty({ enum: ['NOT_STARTED', 'IN_PROGRESS', 'COMPLETED'] }) status: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The RAG/BRAG or status cell' })
+  statusText: string | null;
+  @ApiProperty() progress: number;
+  @ApiProperty({ nullable: true, type: String }) progressNote: string | null;
+  @ApiProperty({
+    type: [String],
+    description: 'Each problem, starting with the column heading as the sheet shows it',
+  })
+  problems: string[];
 }
 
 export class PlanImportResultDto {
   @ApiProperty() dryRun: boolean;
   @ApiProperty({ nullable: true, type: Number }) importId: number | null;
   @ApiProperty() organisationId: number;
+  @ApiProperty({ description: 'The sheet read' }) sheet: string;
+  @ApiProperty({ type: [Object], description: 'Every sheet, and whether it looks like a plan' })
+  sheets: PlanSheetSummary[];
   @ApiProperty({ description: 'Row number of the header the columns were found in' })
   headerRow: number;
+  @ApiProperty({ type: [String], description: 'Headings of hidden columns (not read)' })
+  hiddenColumns: string[];
+  @ApiProperty({ type: [String], description: 'Headings that name no known column (not read)' })
+  unreadColumns: string[];
+  @ApiProperty({ type: [Object], description: 'Rows read as section headings' })
+  sections: { row: number; text: string }[];
+  @ApiProperty({
+    description:
+      'Whether a commit would store it as it is: no row has a problem, or skipInvalidRows was asked and some rows are good',
+  })
+  committable: boolean;
+  @ApiProperty({ type: [Number], description: 'Rows with problems, skipped (skipInvalidRows)' })
+  skippedRows: number[];
   @ApiProperty({
     type: Object,
     description: 'Each recognised column and the heading it was found under',
@@ -62,8 +129,9 @@ export class PlanImportResultDto {
 /**
  * Brings an existing spreadsheet action plan across: findings and actions, owners and leads
  * matched by email then name, progress and evidence. First every row is checked and given an
- * outcome (the preview); a commit with any problem stores nothing; otherwise everything is
- * written in one transaction.
+ * outcome (the preview); a commit with any problem stores nothing, unless the person asked
+ * for the good rows only (skipInvalidRows), when those are stored and the skipped row numbers
+ * are kept in the import record and its audit entry. Everything is written in one transaction.
  */
 @Injectable()
 export class PlanImportService {
@@ -77,7 +145,11 @@ export class PlanImportService {
     if (!buffer || buffer.length === 0) throw validationFailed('file', 'the file is empty');
     // The ZIP directory is read here, before a worker is even asked: a bomb costs nothing.
     if (looksLikeXlsx(buffer)) checkedZipDirectory(buffer);
-    const { parsed, header } = await this.imports.parsers.run({ kind: 'plan-file', bytes: buffer });
+    const { parsed, header } = await this.imports.parsers.run({
+      kind: 'plan-file',
+      bytes: buffer,
+      sheet: options.sheet,
+    });
     const columns = Object.fromEntries(
       Object.entries(parsed.columns).map(([name, index]) => [name, String(header[index] ?? '')]),
     );
@@ -92,44 +164,73 @@ export class PlanImportService {
       TrustAccess.requireWritable(organisation.id, unknown);
       const people = await PeopleIndex.load(manager, organisation.id);
       const existing = await this.existingActions(manager, organisation.id, parsed.rows);
-      const results = parsed.rows.map((row) => this.classify(row, options, people, existing));
+      const results = parsed.rows.map((row) =>
+        this.classify(row, parsed.headings, options, people, existing),
+      );
       const counts = { create: 0, update: 0, skip: 0, error: 0 };
       for (const result of results) counts[result.outcome]++;
+      const good = results.length - counts.error;
+      const skipping = counts.error > 0 && !!options.skipInvalidRows;
       const preview: PlanImportResultDto = {
         dryRun: options.dryRun,
         importId: null,
         organisationId: organisation.id,
+        sheet: parsed.sheet,
+        sheets: parsed.sheets,
         headerRow: parsed.headerRow,
         columns,
+        hiddenColumns: parsed.hiddenColumns,
+        unreadColumns: parsed.unreadColumns,
+        sections: parsed.sections,
         counts,
+        committable: counts.error === 0 ? results.length > 0 : skipping && good > 0,
+        skippedRows: skipping ? results.filter((r) => r.outcome === 'error').map((r) => r.row) : [],
         newUsers: people.pending(),
         rows: results,
       };
-      if (counts.error > 0) {
-        if (options.dryRun) return preview;
+      if (!options.dryRun && counts.error > 0 && !skipping) {
         throw new AppError(
           'IMPORT_HAS_PROBLEMS',
-          `${counts.error} of ${results.length} rows have problems; nothing was imported`,
+          `${counts.error} of ${results.length} rows have problems; nothing was imported` +
+            (good > 0
+              ? ` (import with skipInvalidRows=true to import the ${good} good rows and skip the others)`
+              : ''),
           results
             .filter((r) => r.problems.length)
             .flatMap((r) => r.problems.map((reason) => ({ field: `row ${r.row}`, reason }))),
         );
       }
+      if (!options.dryRun && good === 0) {
+        throw new AppError(
+          'IMPORT_HAS_PROBLEMS',
+          results.length
+            ? `none of the ${results.length} rows can be imported; nothing was imported`
+            : 'the plan has no rows under its header; nothing was imported',
+          results.flatMap((r) => r.problems.map((reason) => ({ field: `row ${r.row}`, reason }))),
+        );
+      }
+      // A dry run writes the good rows too (and rolls them back), so the preview says exactly
+      // which findings are new and which already exist.
       const writer = new PlanWriter(manager, this.audit, organisation.id, options.actorId, people);
       let done = 0;
       for (const [index, row] of parsed.rows.entries()) {
-        const outcome = results[index].outcome;
-        if (outcome === 'create') await writer.create(row);
-        if (outcome === 'update') await writer.update(row, existing.get(row.reference!)!);
+        const result = results[index];
+        if (result.outcome === 'create') await writer.create(row, result.finding);
+        else if (result.outcome === 'update')
+          await writer.update(row, existing.get(row.reference!)!);
+        if (result.outcome !== 'create') await writer.describe(row, result.finding);
         options.onProgress?.(++done, parsed.rows.length);
       }
+      if (options.dryRun) return preview;
       preview.importId = await this.imports.record(
         manager,
         'plan',
         organisation.id,
         source,
         null,
-        counts,
+        skipping
+          ? { ...counts, skippedRows: preview.skippedRows, sheet: parsed.sheet }
+          : { ...counts, sheet: parsed.sheet },
         options.actorId,
       );
       return preview;
@@ -138,37 +239,58 @@ export class PlanImportService {
 
   private classify(
     row: PlanRow,
+    headings: Partial<Record<string, string>>,
     options: PlanImportOptions,
     people: PeopleIndex,
     existing: Map<string, Action>,
   ): PlanRowResultDto {
     const problems = [...row.problems];
     for (const [value, role, label] of [
-      [row.owner, 'owner', 'owner'],
-      [row.executiveLead, 'executive', 'executive lead'],
+      [row.owner, 'owner', headings.owner ?? 'Owner'],
+      [row.executiveLead, 'executive', headings.executiveLead ?? 'Executive lead'],
     ] as const) {
       if (!value || people.find(value)) continue;
       if (options.createUsers) people.plan(value, role);
       else
         problems.push(
-          `${label} "${value}" is not a user (matched by email, then name); import with createUsers to add them`,
+          `${label}: "${value}" is not a user (matched by email, then name); import with createUsers to add them`,
         );
     }
     let outcome: PlanRowResultDto['outcome'] = 'create';
     if (row.reference && existing.has(row.reference)) {
       if (options.conflict === 'stop')
         problems.push(
-          `an action with reference ${row.reference} already exists (conflict mode stop)`,
+          `${headings.actionReference ?? headings.reference ?? 'Reference'}: an action with reference ${row.reference} already exists (conflict mode stop)`,
         );
       outcome = options.conflict === 'skip' ? 'skip' : 'update';
     }
     if (row.actionTitle && !row.findingText && outcome === 'create')
-      problems.push('an action needs the finding it addresses');
+      problems.push(
+        `${headings.finding ?? 'Finding'}: empty; an action needs the finding it addresses`,
+      );
     return {
       row: row.row,
       outcome: problems.length ? 'error' : outcome,
       reference: row.reference,
       action: row.actionTitle,
+      finding: {
+        reference: row.findingReference,
+        text: row.findingText,
+        type: row.findingType,
+        coreService: row.coreService,
+        keyQuestion: row.keyQuestion,
+        regulations: row.regulations.map(formatCitation),
+        state: null,
+        firstRow: row.findingRow,
+      },
+      owner: row.owner,
+      executiveLead: row.executiveLead,
+      dueDate: row.dueDate,
+      originalDueDate: row.originalDueDate,
+      status: row.completed ? 'COMPLETED' : (row.progress ?? 0) > 0 ? 'IN_PROGRESS' : 'NOT_STARTED',
+      statusText: row.statusText,
+      progress: row.completed ? 100 : (row.progress ?? 0),
+      progressNote: row.progressNote,
       problems,
     };
   }
@@ -291,7 +413,7 @@ class PeopleIndex {
 class PlanWriter {
   private readonly store: ImportStore;
   private readonly serviceIds = new Map<string, number | null>();
-  private readonly findingIds = new Map<string, number>();
+  private readonly findingIds = new Map<string, { id: number; state: 'new' | 'existing' }>();
 
   constructor(
     private readonly manager: EntityManager,
@@ -303,8 +425,36 @@ class PlanWriter {
     this.store = new ImportStore(manager, audit);
   }
 
-  async create(row: PlanRow): Promise<void> {
-    const findingId = await this.finding(row);
+  /** Whether a row's finding is new or already held, for a row that is not created. */
+  async describe(row: PlanRow, preview: PlanFindingPreviewDto): Promise<void> {
+    if (!row.findingText) return;
+    const cached = this.findingIds.get(this.findingKey(row));
+    if (cached) {
+      preview.state = cached.state;
+      return;
+    }
+    const service = row.coreService
+      ? await this.manager.findOneBy(CoreService, {
+          organisationId: this.organisationId,
+          name: canonicalCoreServiceName(row.coreService).name,
+        })
+      : null;
+    if (row.coreService && !service) {
+      preview.state = 'new';
+      return;
+    }
+    const existing = await this.store.existingFinding(
+      this.organisationId,
+      service?.id ?? null,
+      row.findingType,
+      row.findingText.slice(0, 10000),
+    );
+    preview.state = existing ? 'existing' : 'new';
+  }
+
+  async create(row: PlanRow, preview?: PlanFindingPreviewDto): Promise<void> {
+    const { id: findingId, state } = await this.finding(row);
+    if (preview) preview.state = state;
     if (!row.actionTitle || !row.dueDate) return;
     const now = nowTimestamp();
     const action = await this.manager.save(
@@ -318,7 +468,7 @@ class PlanWriter {
         executiveLeadId: await this.people.resolve(this.manager, this.audit, row.executiveLead),
         startDate: null,
         dueDate: row.dueDate,
-        originalDueDate: row.dueDate,
+        originalDueDate: row.originalDueDate ?? row.dueDate,
         progress: 0,
         status: 'NOT_STARTED',
         cancellationReason: null,
@@ -402,8 +552,12 @@ class PlanWriter {
     });
   }
 
-  private async finding(row: PlanRow): Promise<number> {
-    const key = `${row.coreService ?? ''}|${row.findingType}|${row.findingText}`;
+  private findingKey(row: PlanRow): string {
+    return `${row.coreService ?? ''}|${row.findingType}|${row.findingText}`;
+  }
+
+  private async finding(row: PlanRow): Promise<{ id: number; state: 'new' | 'existing' }> {
+    const key = this.findingKey(row);
     const cached = this.findingIds.get(key);
     if (cached) return cached;
     if (!this.serviceIds.has(row.coreService ?? '')) {
@@ -421,6 +575,7 @@ class PlanWriter {
       text,
     );
     let id = existing?.id;
+    const state = id ? 'existing' : 'new';
     if (!id) {
       const now = nowTimestamp();
       const saved = await this.manager.save(
@@ -433,7 +588,7 @@ class PlanWriter {
           type: row.findingType,
           deadline: null,
           regulations: row.regulations,
-          reference: row.reference?.slice(0, 30) ?? null,
+          reference: row.findingReference?.slice(0, 30) ?? null,
           text,
           source: 'spreadsheet_import',
           sourceLine: row.row,
@@ -452,8 +607,9 @@ class PlanWriter {
       });
       id = saved.id;
     }
-    this.findingIds.set(key, id);
-    return id;
+    const found = { id, state } as const;
+    this.findingIds.set(key, found);
+    return found;
   }
 
   /** The plan's own progress note becomes the action's first history entry. */
@@ -479,4 +635,9 @@ class PlanWriter {
       { progress: outcome.progress, ...(outcome.statusTo ? { status: outcome.statusTo } : {}) },
     );
   }
+}
+
+/** "Regulation 12(2)(a)", with the year when it is a 2010 regulation. */
+function formatCitation(citation: RegulationCitation): string {
+  return `Regulation ${citation.number}${citation.paragraph ?? ''}${citation.instrument === 2010 ? ' (2010)' : ''}`;
 }
