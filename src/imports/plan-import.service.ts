@@ -232,6 +232,9 @@ export class PlanImportService {
           ? { ...counts, skippedRows: preview.skippedRows, sheet: parsed.sheet }
           : { ...counts, sheet: parsed.sheet },
         options.actorId,
+        skipping
+          ? `Plan import: ${good} rows imported; rows skipped at the importer's choice (skipInvalidRows): ${preview.skippedRows.join(', ')}`
+          : undefined,
       );
       return preview;
     });
@@ -490,6 +493,17 @@ class PlanWriter {
       after: action,
       summary: `Plan import, row ${row.row}`,
     });
+    // A revised target date in the plan is the action's first slip, kept as its history says.
+    if (row.originalDueDate && row.originalDueDate !== row.dueDate) {
+      await this.manager.insert(DueDateChange, {
+        actionId: action.id,
+        previousDueDate: row.originalDueDate,
+        newDueDate: row.dueDate,
+        reason: `Revised target date in the imported plan (row ${row.row})`,
+        changedById: this.actorId,
+        createdAt: now,
+      });
+    }
     await this.progress(action, row, now);
     if (row.evidence) {
       await this.manager.insert(Evidence, {
