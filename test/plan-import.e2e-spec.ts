@@ -376,7 +376,7 @@ describe('plan import: spreadsheets as trusts keep them', () => {
       .attach('file', file, 'cqc-improvement-plan.xlsx')
       .expect(422);
     expect(refused.body.message).toMatch(
-      /2 of 7 rows have problems; nothing was imported \(import with skipInvalidRows=true to import the 5 good rows/,
+      /2 of 7 rows have problems; nothing was imported \(ask to skip the rows with problems, skipInvalidRows=true, to import the 5 good rows/,
     );
     expect(refused.body.errors).toEqual([
       { field: 'row 11', reason: expect.stringMatching(/^Target date: "Ongoing" is not a date/) },

@@ -193,7 +193,7 @@ export class PlanImportService {
           'IMPORT_HAS_PROBLEMS',
           `${counts.error} of ${results.length} rows have problems; nothing was imported` +
             (good > 0
-              ? ` (import with skipInvalidRows=true to import the ${good} good rows and skip the others)`
+              ? ` (ask to skip the rows with problems, skipInvalidRows=true, to import the ${good} good row${good === 1 ? '' : 's'})`
               : ''),
           results
             .filter((r) => r.problems.length)
