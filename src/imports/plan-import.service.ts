@@ -5,6 +5,8 @@ import { TrustAccess } from '../auth/trust-access';
 import { ApiProperty } from '@nestjs/swagger';
 import { EntityManager, In } from 'typeorm';
 import { applyProgressUpdate } from '../actions/action-rules';
+import type { ActionStatus } from '../actions/action.entity';
+import { insertRows, insertRowsReturningIds, rowsPerStatement } from '../database/batch-insert';
 import { Action } from '../actions/action.entity';
 import { DueDateChange } from '../actions/due-date-change.entity';
 import { Evidence } from '../actions/evidence.entity';
@@ -123,6 +125,7 @@ export class PlanImportService {
         if (outcome === 'update') await writer.update(row, existing.get(row.reference!)!);
         options.onProgress?.(++done, parsed.rows.length);
       }
+      await writer.finish();
       preview.importId = await this.imports.record(
         manager,
         'plan',
@@ -287,11 +290,38 @@ class PeopleIndex {
   }
 }
 
-/** Writes one row's finding, action, progress and evidence. */
+/** A row waiting to be stored with the next batch, and what it needs. */
+interface PendingRow {
+  row: PlanRow;
+  findingKey: string;
+  coreService: string;
+  text: string;
+  ownerId: number | null;
+  executiveLeadId: number | null;
+}
+
+/** A finding the batch creates: the first row that names it, and its core service. */
+interface NewFinding {
+  key: string;
+  row: PlanRow;
+  text: string;
+  coreService: string;
+}
+
+/** Rows stored per batch: the progress callback moves every batch, memory stays small. */
+const BATCH_ROWS = 1_000;
+
+/**
+ * Writes the rows' findings, actions, links, audit events, progress notes and evidence, in
+ * batches of multi-row INSERTs (src/database/batch-insert.ts) inside the import's one
+ * transaction: a 10,000-row plan is a few hundred statements rather than a hundred thousand.
+ * `create` queues a row (storing the batch once it is full); `finish` stores the rest.
+ */
 class PlanWriter {
   private readonly store: ImportStore;
   private readonly serviceIds = new Map<string, number | null>();
   private readonly findingIds = new Map<string, number>();
+  private pending: PendingRow[] = [];
 
   constructor(
     private readonly manager: EntityManager,
@@ -304,61 +334,235 @@ class PlanWriter {
   }
 
   async create(row: PlanRow): Promise<void> {
-    const findingId = await this.finding(row);
-    if (!row.actionTitle || !row.dueDate) return;
+    const text = row.findingText!.slice(0, 10000).trim();
+    const coreService = row.coreService ?? '';
+    this.pending.push({
+      row,
+      findingKey: `${coreService}|${row.findingType}|${text}`,
+      coreService,
+      text,
+      // A person the import creates is created here, once, the first time a row names them.
+      ownerId: row.actionTitle
+        ? await this.people.resolve(this.manager, this.audit, row.owner)
+        : null,
+      executiveLeadId: row.actionTitle
+        ? await this.people.resolve(this.manager, this.audit, row.executiveLead)
+        : null,
+    });
+    if (this.pending.length >= BATCH_ROWS) await this.flush();
+  }
+
+  /** Stores whatever is still queued. */
+  async finish(): Promise<void> {
+    await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const rows = this.pending;
+    this.pending = [];
+    if (!rows.length) return;
+    await this.findings(rows);
+    await this.actions(rows.filter(({ row }) => row.actionTitle && row.dueDate));
+  }
+
+  /** Finds or creates every finding the rows name: one look-up per 500 texts, one insert per batch. */
+  private async findings(rows: PendingRow[]): Promise<void> {
+    const wanted = new Map<string, NewFinding>();
+    for (const { row, findingKey, text, coreService } of rows) {
+      if (!this.findingIds.has(findingKey) && !wanted.has(findingKey))
+        wanted.set(findingKey, { key: findingKey, row, text, coreService });
+    }
+    if (!wanted.size) return;
+    for (const { coreService } of wanted.values()) {
+      if (!this.serviceIds.has(coreService)) {
+        this.serviceIds.set(
+          coreService,
+          (await this.store.coreService(this.organisationId, coreService || null)).id,
+        );
+      }
+    }
+    // The same words for the same service and type already recorded are that finding.
+    const texts = [...new Set([...wanted.values()].map((f) => f.text))];
+    for (let i = 0; i < texts.length; i += 500) {
+      const found = await this.manager
+        .createQueryBuilder(Finding, 'f')
+        .select(['f.id', 'f.coreServiceId', 'f.type', 'f.text'])
+        .where('f.organisationId = :organisationId', { organisationId: this.organisationId })
+        .andWhere('f.text IN (:...texts)', { texts: texts.slice(i, i + 500) })
+        .orderBy('f.id')
+        .getMany();
+      for (const finding of found) {
+        for (const candidate of wanted.values()) {
+          if (
+            candidate.text === finding.text &&
+            candidate.row.findingType === finding.type &&
+            (this.serviceIds.get(candidate.coreService) ?? null) === finding.coreServiceId &&
+            !this.findingIds.has(candidate.key)
+          ) {
+            this.findingIds.set(candidate.key, finding.id);
+          }
+        }
+      }
+    }
+    const created = [...wanted.values()].filter((f) => !this.findingIds.has(f.key));
     const now = nowTimestamp();
-    const action = await this.manager.save(
-      this.manager.create(Action, {
+    const values = created.map(({ row, text, coreService }) => ({
+      organisationId: this.organisationId,
+      inspectionId: null,
+      coreServiceId: this.serviceIds.get(coreService) ?? null,
+      keyQuestion: row.keyQuestion,
+      qualityStatement: null,
+      type: row.findingType,
+      deadline: null,
+      regulations: row.regulations,
+      reference: row.reference?.slice(0, 30) ?? null,
+      text,
+      source: 'spreadsheet_import' as const,
+      sourceLine: row.row,
+      sourcePage: null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    const ids = await insertRowsReturningIds(this.manager, Finding, values);
+    created.forEach((finding, i) => this.findingIds.set(finding.key, ids[i]));
+    await this.audit.recordMany(
+      this.manager,
+      values.map((value, i) => ({
+        action: 'create' as const,
+        entity: 'finding',
+        entityId: ids[i],
+        after: { id: ids[i], ...value },
+        summary: `Plan import, row ${created[i].row.row}`,
+      })),
+    );
+  }
+
+  /**
+   * The rows' actions, each stored with the progress and status its plan row gives it, then
+   * their links to findings, audit events, first progress entries and evidence notes.
+   */
+  private async actions(rows: PendingRow[]): Promise<void> {
+    if (!rows.length) return;
+    const now = nowTimestamp();
+    const planned = rows.map(({ row, ownerId, executiveLeadId }) => {
+      const action = {
         organisationId: this.organisationId,
         reference: row.reference?.slice(0, 30) ?? null,
-        title: row.actionTitle.slice(0, 300),
+        title: row.actionTitle!.slice(0, 300),
         description: null,
         successMeasure: null,
-        ownerId: await this.people.resolve(this.manager, this.audit, row.owner),
-        executiveLeadId: await this.people.resolve(this.manager, this.audit, row.executiveLead),
+        ownerId,
+        executiveLeadId,
         startDate: null,
-        dueDate: row.dueDate,
-        originalDueDate: row.dueDate,
+        dueDate: row.dueDate!,
+        originalDueDate: row.dueDate!,
         progress: 0,
-        status: 'NOT_STARTED',
+        status: 'NOT_STARTED' as ActionStatus,
         cancellationReason: null,
         assuredById: null,
         version: 1,
         createdAt: now,
         updatedAt: now,
-      }),
-    );
-    await this.manager
-      .createQueryBuilder()
-      .relation(Action, 'findings')
-      .of(action.id)
-      .add(findingId);
-    await this.audit.record(this.manager, {
-      action: 'create',
-      entity: 'action',
-      entityId: action.id,
-      after: action,
-      summary: `Plan import, row ${row.row}`,
+      };
+      // The plan's own progress note becomes the action's first history entry.
+      const update =
+        row.completed || row.progressNote
+          ? {
+              note: (row.progressNote ?? 'Marked complete in the imported plan').slice(0, 5000),
+              statusFrom: action.status,
+              outcome: applyProgressUpdate(
+                action,
+                row.completed ? { status: 'COMPLETED' } : { progress: row.progress ?? 0 },
+              ),
+            }
+          : null;
+      if (update) {
+        action.progress = update.outcome.progress;
+        if (update.outcome.statusTo) action.status = update.outcome.statusTo;
+      }
+      return { row, action, update };
     });
-    await this.progress(action, row, now);
-    if (row.evidence) {
-      await this.manager.insert(Evidence, {
-        actionId: action.id,
-        kind: 'note',
-        title: 'Evidence listed in the imported plan',
-        url: null,
-        note: row.evidence.slice(0, 5000),
-        fileName: null,
-        fileSha256: null,
-        fileSize: null,
-        category: null,
-        submittedById: this.actorId,
-        submittedAt: now,
-        reviewState: 'SUBMITTED',
-        reviewedById: null,
-        reviewedAt: null,
-        reviewNote: null,
-      });
+    const ids = await insertRowsReturningIds(
+      this.manager,
+      Action,
+      planned.map((p) => p.action),
+    );
+    await this.links(
+      rows.map((pending, i) => [ids[i], this.findingIds.get(pending.findingKey)!] as const),
+    );
+    await this.audit.recordMany(
+      this.manager,
+      planned.map(({ row, action }, i) => ({
+        action: 'create' as const,
+        entity: 'action',
+        entityId: ids[i],
+        after: { id: ids[i], ...action },
+        summary: `Plan import, row ${row.row}`,
+      })),
+    );
+    await insertRows(
+      this.manager,
+      ProgressUpdate,
+      planned.flatMap(({ update }, i) =>
+        update
+          ? [
+              {
+                actionId: ids[i],
+                authorId: this.actorId,
+                createdAt: now,
+                note: update.note,
+                progress: update.outcome.progress,
+                statusFrom: update.outcome.statusTo ? update.statusFrom : null,
+                statusTo: update.outcome.statusTo,
+                offTrack: false,
+              },
+            ]
+          : [],
+      ),
+    );
+    await insertRows(
+      this.manager,
+      Evidence,
+      planned.flatMap(({ row }, i) =>
+        row.evidence
+          ? [
+              {
+                actionId: ids[i],
+                kind: 'note' as const,
+                title: 'Evidence listed in the imported plan',
+                url: null,
+                note: row.evidence.slice(0, 5000),
+                fileName: null,
+                fileSha256: null,
+                fileSize: null,
+                category: null,
+                submittedById: this.actorId,
+                submittedAt: now,
+                reviewState: 'SUBMITTED' as const,
+                reviewedById: null,
+                reviewedAt: null,
+                reviewNote: null,
+              },
+            ]
+          : [],
+      ),
+    );
+  }
+
+  /** action_finding rows (a join table with no entity of its own), in multi-row INSERTs. */
+  private async links(pairs: (readonly [number, number])[]): Promise<void> {
+    const postgres = this.manager.connection.options.type === 'postgres';
+    const size = rowsPerStatement(this.manager, 2);
+    for (let start = 0; start < pairs.length; start += size) {
+      const chunk = pairs.slice(start, start + size);
+      const values = chunk
+        .map((_, i) => (postgres ? `($${2 * i + 1}, $${2 * i + 2})` : '(?, ?)'))
+        .join(', ');
+      await this.manager.query(
+        `INSERT INTO action_finding (action_id, finding_id) VALUES ${values}`,
+        chunk.flat(),
+      );
     }
   }
 
@@ -400,83 +604,5 @@ class PlanWriter {
       after: { ...action, ...changes },
       summary: `Plan import, row ${row.row}`,
     });
-  }
-
-  private async finding(row: PlanRow): Promise<number> {
-    const key = `${row.coreService ?? ''}|${row.findingType}|${row.findingText}`;
-    const cached = this.findingIds.get(key);
-    if (cached) return cached;
-    if (!this.serviceIds.has(row.coreService ?? '')) {
-      this.serviceIds.set(
-        row.coreService ?? '',
-        (await this.store.coreService(this.organisationId, row.coreService)).id,
-      );
-    }
-    const coreServiceId = this.serviceIds.get(row.coreService ?? '') ?? null;
-    const text = row.findingText!.slice(0, 10000);
-    const existing = await this.store.existingFinding(
-      this.organisationId,
-      coreServiceId,
-      row.findingType,
-      text,
-    );
-    let id = existing?.id;
-    if (!id) {
-      const now = nowTimestamp();
-      const saved = await this.manager.save(
-        this.manager.create(Finding, {
-          organisationId: this.organisationId,
-          inspectionId: null,
-          coreServiceId,
-          keyQuestion: row.keyQuestion,
-          qualityStatement: null,
-          type: row.findingType,
-          deadline: null,
-          regulations: row.regulations,
-          reference: row.reference?.slice(0, 30) ?? null,
-          text,
-          source: 'spreadsheet_import',
-          sourceLine: row.row,
-          sourcePage: null,
-          version: 1,
-          createdAt: now,
-          updatedAt: now,
-        }),
-      );
-      await this.audit.record(this.manager, {
-        action: 'create',
-        entity: 'finding',
-        entityId: saved.id,
-        after: saved,
-        summary: `Plan import, row ${row.row}`,
-      });
-      id = saved.id;
-    }
-    this.findingIds.set(key, id);
-    return id;
-  }
-
-  /** The plan's own progress note becomes the action's first history entry. */
-  private async progress(action: Action, row: PlanRow, now: string): Promise<void> {
-    if (!row.completed && !row.progressNote) return;
-    const outcome = applyProgressUpdate(
-      action,
-      row.completed ? { status: 'COMPLETED' } : { progress: row.progress ?? 0 },
-    );
-    await this.manager.insert(ProgressUpdate, {
-      actionId: action.id,
-      authorId: this.actorId,
-      createdAt: now,
-      note: (row.progressNote ?? 'Marked complete in the imported plan').slice(0, 5000),
-      progress: outcome.progress,
-      statusFrom: outcome.statusTo ? action.status : null,
-      statusTo: outcome.statusTo,
-      offTrack: false,
-    });
-    await this.manager.update(
-      Action,
-      { id: action.id },
-      { progress: outcome.progress, ...(outcome.statusTo ? { status: outcome.statusTo } : {}) },
-    );
   }
 }
