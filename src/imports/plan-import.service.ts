@@ -5,6 +5,8 @@ import { TrustAccess } from '../auth/trust-access';
 import { ApiProperty } from '@nestjs/swagger';
 import { EntityManager, In } from 'typeorm';
 import { applyProgressUpdate } from '../actions/action-rules';
+import type { ActionStatus } from '../actions/action.entity';
+import { insertRows, insertRowsReturningIds, rowsPerStatement } from '../database/batch-insert';
 import { Action } from '../actions/action.entity';
 import { DueDateChange } from '../actions/due-date-change.entity';
 import { Evidence } from '../actions/evidence.entity';
@@ -221,6 +223,10 @@ export class PlanImportService {
         if (result.outcome !== 'create') await writer.describe(row, result.finding);
         options.onProgress?.(++done, parsed.rows.length);
       }
+      await writer.finish();
+      // Rows not created say whether their finding is already held (after every create is stored).
+      for (const [index, row] of parsed.rows.entries())
+        if (results[index].outcome !== 'create') await writer.describe(row, results[index].finding);
       if (options.dryRun) return preview;
       preview.importId = await this.imports.record(
         manager,
@@ -412,11 +418,47 @@ class PeopleIndex {
   }
 }
 
-/** Writes one row's finding, action, progress and evidence. */
+/** A row waiting to be stored with the next batch, and what it needs. */
+interface PendingRow {
+  row: PlanRow;
+  /** The row's preview, told whether its finding is new or already held once it is stored. */
+  preview?: PlanFindingPreviewDto;
+  findingKey: string;
+  coreService: string;
+  text: string;
+  ownerId: number | null;
+  executiveLeadId: number | null;
+}
+
+/** A finding the batch creates: the first row that names it, and its core service. */
+interface NewFinding {
+  key: string;
+  row: PlanRow;
+  text: string;
+  coreService: string;
+}
+
+/** Rows stored per batch: the progress callback moves every batch, memory stays small. */
+const BATCH_ROWS = 1_000;
+
+/** One finding per service, type and words: the key rows of the same finding share. */
+function findingKeyOf(row: PlanRow): string {
+  return `${row.coreService ?? ''}|${row.findingType}|${(row.findingText ?? '').slice(0, 10000).trim()}`;
+}
+
+/**
+ * Writes the rows' findings, actions, links, audit events, progress notes and evidence, in
+ * batches of multi-row INSERTs (src/database/batch-insert.ts) inside the import's one
+ * transaction: a 10,000-row plan is a few hundred statements rather than a hundred thousand.
+ * `create` queues a row (storing the batch once it is full); `finish` stores the rest.
+ */
 class PlanWriter {
   private readonly store: ImportStore;
   private readonly serviceIds = new Map<string, number | null>();
-  private readonly findingIds = new Map<string, { id: number; state: 'new' | 'existing' }>();
+  private readonly findingIds = new Map<string, number>();
+  /** Whether each finding was already held or is created by this import. */
+  private readonly findingStates = new Map<string, 'new' | 'existing'>();
+  private pending: PendingRow[] = [];
 
   constructor(
     private readonly manager: EntityManager,
@@ -431,9 +473,9 @@ class PlanWriter {
   /** Whether a row's finding is new or already held, for a row that is not created. */
   async describe(row: PlanRow, preview: PlanFindingPreviewDto): Promise<void> {
     if (!row.findingText) return;
-    const cached = this.findingIds.get(this.findingKey(row));
-    if (cached) {
-      preview.state = cached.state;
+    const known = this.findingStates.get(findingKeyOf(row));
+    if (known) {
+      preview.state = known;
       return;
     }
     const service = row.coreService
@@ -450,79 +492,267 @@ class PlanWriter {
       this.organisationId,
       service?.id ?? null,
       row.findingType,
-      row.findingText.slice(0, 10000),
+      row.findingText.slice(0, 10000).trim(),
     );
     preview.state = existing ? 'existing' : 'new';
   }
 
   async create(row: PlanRow, preview?: PlanFindingPreviewDto): Promise<void> {
-    const { id: findingId, state } = await this.finding(row);
-    if (preview) preview.state = state;
-    if (!row.actionTitle || !row.dueDate) return;
+    const text = row.findingText!.slice(0, 10000).trim();
+    const coreService = row.coreService ?? '';
+    this.pending.push({
+      row,
+      preview,
+      findingKey: findingKeyOf(row),
+      coreService,
+      text,
+      // A person the import creates is created here, once, the first time a row names them.
+      ownerId: row.actionTitle
+        ? await this.people.resolve(this.manager, this.audit, row.owner)
+        : null,
+      executiveLeadId: row.actionTitle
+        ? await this.people.resolve(this.manager, this.audit, row.executiveLead)
+        : null,
+    });
+    if (this.pending.length >= BATCH_ROWS) await this.flush();
+  }
+
+  /** Stores whatever is still queued. */
+  async finish(): Promise<void> {
+    await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const rows = this.pending;
+    this.pending = [];
+    if (!rows.length) return;
+    await this.findings(rows);
+    for (const { findingKey, preview } of rows)
+      if (preview) preview.state = this.findingStates.get(findingKey) ?? null;
+    await this.actions(rows.filter(({ row }) => row.actionTitle && row.dueDate));
+  }
+
+  /** Finds or creates every finding the rows name: one look-up per 500 texts, one insert per batch. */
+  private async findings(rows: PendingRow[]): Promise<void> {
+    const wanted = new Map<string, NewFinding>();
+    for (const { row, findingKey, text, coreService } of rows) {
+      if (!this.findingIds.has(findingKey) && !wanted.has(findingKey))
+        wanted.set(findingKey, { key: findingKey, row, text, coreService });
+    }
+    if (!wanted.size) return;
+    for (const { coreService } of wanted.values()) {
+      if (!this.serviceIds.has(coreService)) {
+        this.serviceIds.set(
+          coreService,
+          (await this.store.coreService(this.organisationId, coreService || null)).id,
+        );
+      }
+    }
+    // The same words for the same service and type already recorded are that finding.
+    const texts = [...new Set([...wanted.values()].map((f) => f.text))];
+    for (let i = 0; i < texts.length; i += 500) {
+      const found = await this.manager
+        .createQueryBuilder(Finding, 'f')
+        .select(['f.id', 'f.coreServiceId', 'f.type', 'f.text'])
+        .where('f.organisationId = :organisationId', { organisationId: this.organisationId })
+        .andWhere('f.text IN (:...texts)', { texts: texts.slice(i, i + 500) })
+        .orderBy('f.id')
+        .getMany();
+      for (const finding of found) {
+        for (const candidate of wanted.values()) {
+          if (
+            candidate.text === finding.text &&
+            candidate.row.findingType === finding.type &&
+            (this.serviceIds.get(candidate.coreService) ?? null) === finding.coreServiceId &&
+            !this.findingIds.has(candidate.key)
+          ) {
+            this.findingIds.set(candidate.key, finding.id);
+            this.findingStates.set(candidate.key, 'existing');
+          }
+        }
+      }
+    }
+    const created = [...wanted.values()].filter((f) => !this.findingIds.has(f.key));
     const now = nowTimestamp();
-    const action = await this.manager.save(
-      this.manager.create(Action, {
+    const values = created.map(({ row, text, coreService }) => ({
+      organisationId: this.organisationId,
+      inspectionId: null,
+      coreServiceId: this.serviceIds.get(coreService) ?? null,
+      keyQuestion: row.keyQuestion,
+      qualityStatement: null,
+      type: row.findingType,
+      deadline: null,
+      regulations: row.regulations,
+      reference: row.findingReference?.slice(0, 30) ?? null,
+      text,
+      source: 'spreadsheet_import' as const,
+      sourceLine: row.row,
+      sourcePage: null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    const ids = await insertRowsReturningIds(this.manager, Finding, values);
+    created.forEach((finding, i) => {
+      this.findingIds.set(finding.key, ids[i]);
+      this.findingStates.set(finding.key, 'new');
+    });
+    await this.audit.recordMany(
+      this.manager,
+      values.map((value, i) => ({
+        action: 'create' as const,
+        entity: 'finding',
+        entityId: ids[i],
+        after: { id: ids[i], ...value },
+        summary: `Plan import, row ${created[i].row.row}`,
+      })),
+    );
+  }
+
+  /**
+   * The rows' actions, each stored with the progress and status its plan row gives it, then
+   * their links to findings, audit events, first progress entries and evidence notes.
+   */
+  private async actions(rows: PendingRow[]): Promise<void> {
+    if (!rows.length) return;
+    const now = nowTimestamp();
+    const planned = rows.map(({ row, ownerId, executiveLeadId }) => {
+      const action = {
         organisationId: this.organisationId,
         reference: row.reference?.slice(0, 30) ?? null,
-        title: row.actionTitle.slice(0, 300),
+        title: row.actionTitle!.slice(0, 300),
         description: null,
         successMeasure: null,
-        ownerId: await this.people.resolve(this.manager, this.audit, row.owner),
-        executiveLeadId: await this.people.resolve(this.manager, this.audit, row.executiveLead),
+        ownerId,
+        executiveLeadId,
         startDate: null,
-        dueDate: row.dueDate,
-        originalDueDate: row.originalDueDate ?? row.dueDate,
+        dueDate: row.dueDate!,
+        originalDueDate: row.originalDueDate ?? row.dueDate!,
         progress: 0,
-        status: 'NOT_STARTED',
+        status: 'NOT_STARTED' as ActionStatus,
         cancellationReason: null,
         assuredById: null,
         version: 1,
         createdAt: now,
         updatedAt: now,
-      }),
-    );
-    await this.manager
-      .createQueryBuilder()
-      .relation(Action, 'findings')
-      .of(action.id)
-      .add(findingId);
-    await this.audit.record(this.manager, {
-      action: 'create',
-      entity: 'action',
-      entityId: action.id,
-      after: action,
-      summary: `Plan import, row ${row.row}`,
+      };
+      // The plan's own progress note becomes the action's first history entry.
+      const update =
+        row.completed || row.progressNote
+          ? {
+              note: (row.progressNote ?? 'Marked complete in the imported plan').slice(0, 5000),
+              statusFrom: action.status,
+              outcome: applyProgressUpdate(
+                action,
+                row.completed ? { status: 'COMPLETED' } : { progress: row.progress ?? 0 },
+              ),
+            }
+          : null;
+      if (update) {
+        action.progress = update.outcome.progress;
+        if (update.outcome.statusTo) action.status = update.outcome.statusTo;
+      }
+      return { row, action, update };
     });
+    const ids = await insertRowsReturningIds(
+      this.manager,
+      Action,
+      planned.map((p) => p.action),
+    );
+    await this.links(
+      rows.map((pending, i) => [ids[i], this.findingIds.get(pending.findingKey)!] as const),
+    );
+    await this.audit.recordMany(
+      this.manager,
+      planned.map(({ row, action }, i) => ({
+        action: 'create' as const,
+        entity: 'action',
+        entityId: ids[i],
+        after: { id: ids[i], ...action },
+        summary: `Plan import, row ${row.row}`,
+      })),
+    );
     // A revised target date in the plan is the action's first slip, kept as its history says.
-    if (row.originalDueDate && row.originalDueDate !== row.dueDate) {
-      await this.manager.insert(DueDateChange, {
-        actionId: action.id,
-        previousDueDate: row.originalDueDate,
-        newDueDate: row.dueDate,
-        reason: `Revised target date in the imported plan (row ${row.row})`,
-        changedById: this.actorId,
-        createdAt: now,
-      });
-    }
-    await this.progress(action, row, now);
-    if (row.evidence) {
-      await this.manager.insert(Evidence, {
-        actionId: action.id,
-        kind: 'note',
-        title: 'Evidence listed in the imported plan',
-        url: null,
-        note: row.evidence.slice(0, 5000),
-        fileName: null,
-        fileSha256: null,
-        fileSize: null,
-        category: null,
-        submittedById: this.actorId,
-        submittedAt: now,
-        reviewState: 'SUBMITTED',
-        reviewedById: null,
-        reviewedAt: null,
-        reviewNote: null,
-      });
+    await insertRows(
+      this.manager,
+      DueDateChange,
+      planned.flatMap(({ row }, i) =>
+        row.originalDueDate && row.originalDueDate !== row.dueDate
+          ? [
+              {
+                actionId: ids[i],
+                previousDueDate: row.originalDueDate,
+                newDueDate: row.dueDate!,
+                reason: `Revised target date in the imported plan (row ${row.row})`,
+                changedById: this.actorId,
+                createdAt: now,
+              },
+            ]
+          : [],
+      ),
+    );
+    await insertRows(
+      this.manager,
+      ProgressUpdate,
+      planned.flatMap(({ update }, i) =>
+        update
+          ? [
+              {
+                actionId: ids[i],
+                authorId: this.actorId,
+                createdAt: now,
+                note: update.note,
+                progress: update.outcome.progress,
+                statusFrom: update.outcome.statusTo ? update.statusFrom : null,
+                statusTo: update.outcome.statusTo,
+                offTrack: false,
+              },
+            ]
+          : [],
+      ),
+    );
+    await insertRows(
+      this.manager,
+      Evidence,
+      planned.flatMap(({ row }, i) =>
+        row.evidence
+          ? [
+              {
+                actionId: ids[i],
+                kind: 'note' as const,
+                title: 'Evidence listed in the imported plan',
+                url: null,
+                note: row.evidence.slice(0, 5000),
+                fileName: null,
+                fileSha256: null,
+                fileSize: null,
+                category: null,
+                submittedById: this.actorId,
+                submittedAt: now,
+                reviewState: 'SUBMITTED' as const,
+                reviewedById: null,
+                reviewedAt: null,
+                reviewNote: null,
+              },
+            ]
+          : [],
+      ),
+    );
+  }
+
+  /** action_finding rows (a join table with no entity of its own), in multi-row INSERTs. */
+  private async links(pairs: (readonly [number, number])[]): Promise<void> {
+    const postgres = this.manager.connection.options.type === 'postgres';
+    const size = rowsPerStatement(this.manager, 2);
+    for (let start = 0; start < pairs.length; start += size) {
+      const chunk = pairs.slice(start, start + size);
+      const values = chunk
+        .map((_, i) => (postgres ? `($${2 * i + 1}, $${2 * i + 2})` : '(?, ?)'))
+        .join(', ');
+      await this.manager.query(
+        `INSERT INTO action_finding (action_id, finding_id) VALUES ${values}`,
+        chunk.flat(),
+      );
     }
   }
 
@@ -564,90 +794,6 @@ class PlanWriter {
       after: { ...action, ...changes },
       summary: `Plan import, row ${row.row}`,
     });
-  }
-
-  private findingKey(row: PlanRow): string {
-    return `${row.coreService ?? ''}|${row.findingType}|${row.findingText}`;
-  }
-
-  private async finding(row: PlanRow): Promise<{ id: number; state: 'new' | 'existing' }> {
-    const key = this.findingKey(row);
-    const cached = this.findingIds.get(key);
-    if (cached) return cached;
-    if (!this.serviceIds.has(row.coreService ?? '')) {
-      this.serviceIds.set(
-        row.coreService ?? '',
-        (await this.store.coreService(this.organisationId, row.coreService)).id,
-      );
-    }
-    const coreServiceId = this.serviceIds.get(row.coreService ?? '') ?? null;
-    const text = row.findingText!.slice(0, 10000);
-    const existing = await this.store.existingFinding(
-      this.organisationId,
-      coreServiceId,
-      row.findingType,
-      text,
-    );
-    let id = existing?.id;
-    const state = id ? 'existing' : 'new';
-    if (!id) {
-      const now = nowTimestamp();
-      const saved = await this.manager.save(
-        this.manager.create(Finding, {
-          organisationId: this.organisationId,
-          inspectionId: null,
-          coreServiceId,
-          keyQuestion: row.keyQuestion,
-          qualityStatement: null,
-          type: row.findingType,
-          deadline: null,
-          regulations: row.regulations,
-          reference: row.findingReference?.slice(0, 30) ?? null,
-          text,
-          source: 'spreadsheet_import',
-          sourceLine: row.row,
-          sourcePage: null,
-          version: 1,
-          createdAt: now,
-          updatedAt: now,
-        }),
-      );
-      await this.audit.record(this.manager, {
-        action: 'create',
-        entity: 'finding',
-        entityId: saved.id,
-        after: saved,
-        summary: `Plan import, row ${row.row}`,
-      });
-      id = saved.id;
-    }
-    const found = { id, state } as const;
-    this.findingIds.set(key, found);
-    return found;
-  }
-
-  /** The plan's own progress note becomes the action's first history entry. */
-  private async progress(action: Action, row: PlanRow, now: string): Promise<void> {
-    if (!row.completed && !row.progressNote) return;
-    const outcome = applyProgressUpdate(
-      action,
-      row.completed ? { status: 'COMPLETED' } : { progress: row.progress ?? 0 },
-    );
-    await this.manager.insert(ProgressUpdate, {
-      actionId: action.id,
-      authorId: this.actorId,
-      createdAt: now,
-      note: (row.progressNote ?? 'Marked complete in the imported plan').slice(0, 5000),
-      progress: outcome.progress,
-      statusFrom: outcome.statusTo ? action.status : null,
-      statusTo: outcome.statusTo,
-      offTrack: false,
-    });
-    await this.manager.update(
-      Action,
-      { id: action.id },
-      { progress: outcome.progress, ...(outcome.statusTo ? { status: outcome.statusTo } : {}) },
-    );
   }
 }
 
