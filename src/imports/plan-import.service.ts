@@ -111,6 +111,11 @@ export class PlanImportResultDto {
   @ApiProperty({ type: [Object], description: 'Rows read as section headings' })
   sections: { row: number; text: string }[];
   @ApiProperty({
+    type: [Object],
+    description: 'Rows with no finding, action, owner or due date (a colour key, a note): not read',
+  })
+  notRead: { row: number; text: string }[];
+  @ApiProperty({
     description:
       'Whether a commit would store it as it is: no row has a problem, or skipInvalidRows was asked and some rows are good',
   })
@@ -147,14 +152,13 @@ export class PlanImportService {
     if (!buffer || buffer.length === 0) throw validationFailed('file', 'the file is empty');
     // The ZIP directory is read here, before a worker is even asked: a bomb costs nothing.
     if (looksLikeXlsx(buffer)) checkedZipDirectory(buffer);
-    const { parsed, header } = await this.imports.parsers.run({
+    const { parsed } = await this.imports.parsers.run({
       kind: 'plan-file',
       bytes: buffer,
       sheet: options.sheet,
     });
-    const columns = Object.fromEntries(
-      Object.entries(parsed.columns).map(([name, index]) => [name, String(header[index] ?? '')]),
-    );
+    // Each column and its heading as the sheet shows it (two heading rows read as one).
+    const columns = parsed.headings as Record<string, string>;
 
     return this.imports.dryRunOrCommit(options.dryRun, async (manager) => {
       const organisation = await manager.findOneBy(Organisation, {
@@ -184,6 +188,7 @@ export class PlanImportService {
         hiddenColumns: parsed.hiddenColumns,
         unreadColumns: parsed.unreadColumns,
         sections: parsed.sections,
+        notRead: parsed.notRead,
         counts,
         committable: counts.error === 0 ? results.length > 0 : skipping && good > 0,
         skippedRows: skipping ? results.filter((r) => r.outcome === 'error').map((r) => r.row) : [],
