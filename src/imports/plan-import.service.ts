@@ -309,7 +309,7 @@ interface NewFinding {
 }
 
 /** Rows stored per batch: the progress callback moves every batch, memory stays small. */
-const BATCH_ROWS = 1_000;
+const BATCH_ROWS = 250;
 
 /**
  * Writes the rows' findings, actions, links, audit events, progress notes and evidence, in
