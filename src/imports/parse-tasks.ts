@@ -2,8 +2,14 @@ import { AppError, validationFailed } from '../common/app-error';
 import { NotACqcRecordError, parseCqcRecord, ParsedCqcRecord } from './cqc-json.parser';
 import { IMPORT_LIMITS, importLimitExceeded, megabytes } from './import-limits';
 import { pdfPages, PdfWithoutTextError } from './pdf-text';
-import { looksLikeXlsx, readCsvRows, readXlsxRows } from './plan-files';
-import { NoPlanHeadersError, ParsedPlan, parsePlanRows } from './plan-sheet.parser';
+import { looksLikeXlsx, readCsvRows, readXlsxWorkbook } from './plan-files';
+import {
+  NoPlanHeadersError,
+  ParsedPlan,
+  parsePlanWorkbook,
+  PlanWorkbook,
+  UnknownSheetError,
+} from './plan-sheet.parser';
 import { ParsedReport, parseReport } from './report-parser';
 
 /**
@@ -15,7 +21,7 @@ export type ParseTask =
   | { kind: 'report-text'; text: string }
   | { kind: 'report-file'; bytes: Uint8Array }
   | { kind: 'cqc-json-file'; bytes: Uint8Array }
-  | { kind: 'plan-file'; bytes: Uint8Array };
+  | { kind: 'plan-file'; bytes: Uint8Array; sheet?: string };
 
 export interface ParsedReportFile {
   /** The text as read (from a PDF, its pages joined by form feeds), kept with the import. */
@@ -50,7 +56,10 @@ export async function runParseTask(task: ParseTask): Promise<ParseResults[ParseT
     case 'cqc-json-file':
       return cqcJsonFile(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.length));
     case 'plan-file':
-      return planFile(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.length));
+      return planFile(
+        Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.length),
+        task.sheet,
+      );
   }
 }
 
@@ -128,20 +137,25 @@ export function cqcRecord(record: unknown, field: string): ParsedCqcRecord {
   }
 }
 
-async function planFile(buffer: Buffer): Promise<ParsedPlanFile> {
-  let rows;
+async function planFile(buffer: Buffer, sheet?: string): Promise<ParsedPlanFile> {
+  let workbook: PlanWorkbook;
   try {
-    rows = looksLikeXlsx(buffer) ? await readXlsxRows(buffer) : readCsvRows(buffer);
+    workbook = looksLikeXlsx(buffer)
+      ? await readXlsxWorkbook(buffer)
+      : { sheets: [{ name: 'CSV', hidden: false, rows: readCsvRows(buffer), hiddenColumns: [] }] };
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw validationFailed('file', 'the file is neither an XLSX workbook nor CSV text');
   }
   try {
-    const parsed = parsePlanRows(rows);
+    const parsed = parsePlanWorkbook(workbook, { sheet });
+    const rows = workbook.sheets.find((s) => s.name === parsed.sheet)!.rows;
     const header = Array.from(rows[parsed.headerRow - 1], (cell) => String(cell ?? ''));
     return { parsed, header };
   } catch (error) {
-    if (error instanceof NoPlanHeadersError) throw validationFailed('file', error.message);
+    if (error instanceof UnknownSheetError) throw validationFailed('sheet', error.message);
+    if (error instanceof NoPlanHeadersError)
+      throw validationFailed(sheet ? 'sheet' : 'file', error.message);
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { IMPORT_LIMITS, importLimitExceeded } from './import-limits';
-import type { Cell } from './plan-sheet.parser';
+import type { Cell, PlanWorkbook } from './plan-sheet.parser';
 import {
   readDateStyles,
   readSharedStrings,
@@ -9,19 +9,6 @@ import {
   SheetContext,
 } from './xlsx-reader';
 import { checkedZipDirectory, unpackEntry } from './zip-directory';
-
-export interface PlanSheet {
-  name: string;
-  hidden: boolean;
-  /** `rows[r][c]`, both 0-based; blank cells are null. */
-  rows: Cell[][];
-  /** 0-based indexes of the columns the sheet hides. */
-  hiddenColumns: number[];
-}
-
-export interface PlanWorkbook {
-  sheets: PlanSheet[];
-}
 
 /**
  * Every worksheet, in the workbook's order, as rows of plain values, read with the streaming

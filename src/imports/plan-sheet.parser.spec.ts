@@ -1,0 +1,105 @@
+import {
+  classifyHeading,
+  parsePlanWorkbook,
+  readPlanDate,
+  readRegulations,
+  UnknownSheetError,
+} from './plan-sheet.parser';
+
+describe('plan sheet reading', () => {
+  it.each([
+    ['CQC said (finding)', 'finding'],
+    ['We will (action)', 'action'],
+    ['Target date - revised', 'revisedDueDate'],
+    ['Revised target date', 'revisedDueDate'],
+    ['Target date - original', 'dueDate'],
+    ['Original target date', 'dueDate'],
+    ['Action owner', 'owner'],
+    ['Lead Director', 'executiveLead'],
+    ['Accountable Executive', 'executiveLead'],
+    ['Exec Lead', 'executiveLead'],
+    ['MUST / SHOULD', 'type'],
+    ['Must do / Should do', 'finding'],
+    ['Regulation breached', 'regulation'],
+    ['Reg.', 'regulation'],
+    ['Key Question / Domain', 'keyQuestion'],
+    ['Core Service', 'coreService'],
+    ['BRAG rating', 'status'],
+    ['Progress update (as at 31/05/2025)', 'progress'],
+    ['Position as at 31 May 2025', 'progress'],
+    ['Evidence of completion / assurance', 'evidence'],
+    ['Action ref', 'actionReference'],
+    ['CQC Ref', 'reference'],
+    ['Timescale', 'dueDate'],
+    ['Actions to be taken to address the finding', 'action'],
+    ['Item to be rectified', 'finding'],
+    ['Notes', null],
+    ['', null],
+  ])('reads the heading "%s" as %s', (heading, column) => {
+    expect(classifyHeading(heading)).toBe(column);
+  });
+
+  it.each([
+    ['Reg 18', ['18']],
+    ['Regulation 12(2)(a)', ['12(2)(a)']],
+    ['12 & 17', ['12', '17']],
+    ['R17', ['17']],
+    ['Regs 12, 17 and 18', ['12', '17', '18']],
+    ['Regulation 17 - Good governance', ['17']],
+    ['Reg 12 (Safe care and treatment)', ['12']],
+    ['HSCA (RA) Regulations 2014 Reg 12', ['12']],
+    ['12(1) / 17(2)(b)', ['12(1)', '17(2)(b)']],
+    ['Reg 12 & Reg 17', ['12', '17']],
+  ])('reads the regulation cell "%s"', (text, expected) => {
+    const { citations } = readRegulations(text);
+    expect(citations.map((c) => `${c.number}${c.paragraph ?? ''}`)).toEqual(expected);
+  });
+
+  it.each([
+    ['31/03/2025', '2025-03-31'],
+    ['March 2025', '2025-03-31'],
+    ['Feb-26', '2026-02-28'],
+    ['end of June 2025', '2025-06-30'],
+    ['Q1 2025/26', '2025-06-30'],
+    ['Q3 2025/26', '2025-12-31'],
+    ['Q4 2025/26', '2026-03-31'],
+    ['Q2 24/25', '2024-09-30'],
+    [new Date(Date.UTC(2025, 8, 30)), '2025-09-30'],
+    [45747, '2025-03-31'],
+    ['Ongoing', null],
+    ['Q1 2025', null],
+    ['Q1 2025/27', null],
+    ['Marc 2025', null],
+  ])('reads the date %p', (value, expected) => {
+    expect(readPlanDate(value)).toBe(expected);
+  });
+
+  it('chooses the sheet that looks like a plan, or the one asked for', () => {
+    const plan = [
+      ['Ref', 'Finding', 'Action', 'Owner', 'Due date'],
+      ['1', 'The trust must act.', 'Act', 'A Person', '31/03/2026'],
+    ];
+    const workbook = {
+      sheets: [
+        {
+          name: 'Cover',
+          hidden: false,
+          rows: [['CQC action plan'], ['Version 3']],
+          hiddenColumns: [],
+        },
+        { name: 'Old plan', hidden: true, rows: plan, hiddenColumns: [] },
+        { name: 'Plan 2025', hidden: false, rows: plan, hiddenColumns: [] },
+      ],
+    };
+    const chosen = parsePlanWorkbook(workbook);
+    expect(chosen.sheet).toBe('Plan 2025');
+    expect(chosen.sheets.map((s) => [s.name, s.hidden, s.looksLikePlan])).toEqual([
+      ['Cover', false, false],
+      ['Old plan', true, true],
+      ['Plan 2025', false, true],
+    ]);
+    expect(parsePlanWorkbook(workbook, { sheet: 'old plan' }).sheet).toBe('Old plan');
+    expect(() => parsePlanWorkbook(workbook, { sheet: 'Nope' })).toThrow(UnknownSheetError);
+    expect(() => parsePlanWorkbook(workbook, { sheet: 'Cover' })).toThrow(/No header row/);
+  });
+});
