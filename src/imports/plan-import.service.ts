@@ -444,7 +444,7 @@ interface NewFinding {
 }
 
 /** Rows stored per batch: the progress callback moves every batch, memory stays small. */
-const BATCH_ROWS = 1_000;
+const BATCH_ROWS = 250;
 
 /** One finding per service, type and words: the key rows of the same finding share. */
 function findingKeyOf(row: PlanRow): string {
