@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { buildOrganisation, buildUser } from './factories';
+import { buildFinding, buildOrganisation, buildUser } from './factories';
 import { Client, createTestApp, TestApp } from './test-app';
 
 /**
@@ -592,5 +592,70 @@ describe('plan import: spreadsheets as trusts keep them', () => {
       .attach('file', Buffer.from(csv.replace('someday', '31/12/2026')), 'plan.csv')
       .expect(200);
     expect(good.text).toContain('Confirm and import');
+  });
+
+  it('puts actions under findings the trust already holds when the plan names them only by reference', async () => {
+    const organisation = await buildOrganisation(t.http);
+    const finding = await buildFinding(t.http, organisation.id, {
+      reference: 'MD7',
+      text: 'The trust must ensure that resuscitation equipment is checked daily.',
+    });
+    const csv =
+      'Ref,We will,Lead,Timescale,Measure of success\n' +
+      'MD7,Daily checklist on every ward,Amy Owner,Q3 2026/27,100% of checks done for 3 months\n' +
+      'MD7,Monthly audit of the checklists,Amy Owner,Jan-27,\n' +
+      'MD99,Something else,Amy Owner,31/12/2026,\n';
+    const preview = await quality
+      .post(`/api/v1/imports/plan?organisationId=${organisation.id}&dryRun=true`)
+      .attach('file', Buffer.from(csv), 'plan.csv')
+      .expect(200);
+    expect(
+      preview.body.rows.map(
+        (r: {
+          row: number;
+          reference: string;
+          outcome: string;
+          finding: { state: string | null; text: string | null };
+          dueDate: string | null;
+          problems: string[];
+        }) => [
+          r.row,
+          r.reference,
+          r.outcome,
+          r.finding.state,
+          r.finding.text,
+          r.dueDate,
+          r.problems,
+        ],
+      ),
+    ).toEqual([
+      [2, 'MD7.1', 'create', 'existing', finding.text, '2026-12-31', []],
+      [3, 'MD7.2', 'create', 'existing', finding.text, '2027-01-31', []],
+      [
+        4,
+        'MD99',
+        'error',
+        null,
+        null,
+        '2026-12-31',
+        [
+          'Finding: empty; an action needs the finding it addresses'',
+            'Finding',
+          ),
+        ],
+      ],
+    ]);
+    await quality
+      .post(`/api/v1/imports/plan?organisationId=${organisation.id}&skipInvalidRows=true`)
+      .attach('file', Buffer.from(csv), 'plan.csv')
+      .expect(200);
+    const linked = await t.dataSource.query(
+      `SELECT a.reference, a.success_measure FROM action a JOIN action_finding af ON af.action_id = a.id WHERE af.finding_id = ${Number(finding.id)} ORDER BY a.reference`,
+    );
+    expect(linked).toEqual([
+      { reference: 'MD7.1', success_measure: '100% of checks done for 3 months' },
+      { reference: 'MD7.2', success_measure: null },
+    ]);
+    expect(await count('finding', `organisation_id = ${organisation.id}`)).toBe(1);
   });
 });

@@ -69,6 +69,7 @@ export class PlanRowResultDto {
   reference: string | null;
   @ApiProperty({ nullable: true, type: String }) action: string | null;
   @ApiProperty({ type: PlanFindingPreviewDto }) finding: PlanFindingPreviewDto;
+  @ApiProperty({ nullable: true, type: String }) successMeasure: string | null;
   @ApiProperty({ nullable: true, type: String }) owner: string | null;
   @ApiProperty({ nullable: true, type: String }) executiveLead: string | null;
   @ApiProperty({
@@ -170,6 +171,7 @@ export class PlanImportService {
       TrustAccess.requireWritable(organisation.id, unknown);
       const people = await PeopleIndex.load(manager, organisation.id);
       const existing = await this.existingActions(manager, organisation.id, parsed.rows);
+      await this.findingsByReference(manager, organisation.id, parsed.rows);
       const results = parsed.rows.map((row) =>
         this.classify(row, parsed.headings, options, people, existing),
       );
@@ -297,6 +299,7 @@ export class PlanImportService {
         state: null,
         firstRow: row.findingRow,
       },
+      successMeasure: row.successMeasure,
       owner: row.owner,
       executiveLead: row.executiveLead,
       dueDate: row.dueDate,
@@ -307,6 +310,42 @@ export class PlanImportService {
       progressNote: row.progressNote,
       problems,
     };
+  }
+
+  /**
+   * A row that names a finding only by its reference ("MD3", as the report imported before
+   * numbered it) is for that finding, when the trust holds exactly one finding so numbered.
+   */
+  private async findingsByReference(
+    manager: EntityManager,
+    organisationId: number,
+    rows: PlanRow[],
+  ): Promise<void> {
+    const wanted = rows.filter((r) => !r.findingText && r.findingReference);
+    if (!wanted.length) return;
+    const references = [...new Set(wanted.map((r) => r.findingReference!.slice(0, 30)))];
+    const byReference = new Map<string, Finding[]>();
+    for (let i = 0; i < references.length; i += 500) {
+      const found = await manager.find(Finding, {
+        where: { organisationId, reference: In(references.slice(i, i + 500)) },
+        relations: { coreService: true },
+      });
+      for (const finding of found)
+        byReference.set(finding.reference!, [
+          ...(byReference.get(finding.reference!) ?? []),
+          finding,
+        ]);
+    }
+    for (const row of wanted) {
+      const found = byReference.get(row.findingReference!.slice(0, 30));
+      if (found?.length !== 1) continue;
+      const [finding] = found;
+      row.findingText = finding.text;
+      row.findingType = finding.type;
+      row.coreService = finding.coreService?.name ?? null;
+      row.keyQuestion = row.keyQuestion ?? finding.keyQuestion;
+      if (!row.regulations.length) row.regulations = finding.regulations;
+    }
   }
 
   private async existingActions(
@@ -627,7 +666,7 @@ class PlanWriter {
         reference: row.reference?.slice(0, 30) ?? null,
         title: row.actionTitle!.slice(0, 300),
         description: null,
-        successMeasure: null,
+        successMeasure: row.successMeasure?.slice(0, 2000) ?? null,
         ownerId,
         executiveLeadId,
         startDate: null,

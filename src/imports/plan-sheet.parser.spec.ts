@@ -34,6 +34,12 @@ describe('plan sheet reading', () => {
     ['Timescale', 'dueDate'],
     ['Actions to be taken to address the finding', 'action'],
     ['Item to be rectified', 'finding'],
+    ['What are we going to do?', 'action'],
+    ['What did CQC find?', 'finding'],
+    ['Who', 'owner'],
+    ['By when', 'dueDate'],
+    ['Measure of success', 'successMeasure'],
+    ['How will we know we have succeeded?', 'successMeasure'],
     ['Notes', null],
     ['', null],
   ])('reads the heading "%s" as %s', (heading, column) => {

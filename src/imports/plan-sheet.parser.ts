@@ -62,6 +62,7 @@ export const PLAN_COLUMNS = {
     'operational lead',
     'responsible person',
     'person responsible',
+    'who',
   ],
   executiveLead: [
     'executive lead',
@@ -84,6 +85,7 @@ export const PLAN_COLUMNS = {
     'timescale',
     'timescales',
     'by when',
+    'when',
     'target',
     'date to be completed by',
   ],
@@ -100,6 +102,17 @@ export const PLAN_COLUMNS = {
   progress: ['progress', 'update', 'comments', 'progress update', 'latest update'],
   status: ['rag', 'brag', 'status', 'rag status', 'brag status', 'rag rating', 'brag rating'],
   evidence: ['evidence', 'evidence of completion'],
+  successMeasure: [
+    'success measure',
+    'success measures',
+    'measure of success',
+    'measures of success',
+    'how will we know',
+    'outcome measure',
+    'outcome measures',
+    'expected outcome',
+    'outcome',
+  ],
 } as const;
 export type PlanColumn = keyof typeof PLAN_COLUMNS;
 
@@ -124,13 +137,20 @@ const HEADING_RULES: [RegExp, PlanColumn][] = [
   [/\b(regulations?|reg|regs|hsca)\b/, 'regulation'],
   [/\b(key questions?|domain|kloe)\b/, 'keyQuestion'],
   [/\b(core service|service|location|ward)\b/, 'coreService'],
+  [
+    /\b(measures? of success|success measures?|how will we know|outcome measures?|expected outcomes?|success criteria)\b/,
+    'successMeasure',
+  ],
   [/\b(rag|brag|status)\b/, 'status'],
   [/%|\bpercent(age)?\b/, 'percent'],
   [/\b(progress|update|updates|comments?|commentary|position)\b/, 'progress'],
   [/\b(evidence|assurance)\b/, 'evidence'],
-  [/\b(actions?|we will|what we will do|response)\b/, 'action'],
   [
-    /\b(findings?|issues?|concerns?|cqc said|requirements?|area for improvement|breach|recommendations?|must do|should do|what cqc)\b/,
+    /\b(actions?|we will|what we will do|response|going to do|how we will|how will we|planned|improvement plan)\b/,
+    'action',
+  ],
+  [
+    /\b(findings?|issues?|concerns?|cqc said|requirements?|area for improvement|breach|recommendations?|must do|should do|what cqc|cqc (found|find|told|said|identified|report)|what did cqc|told us)\b/,
     'finding',
   ],
   [/^(must|should)\b.*\b(must|should)\b/, 'type'],
@@ -177,6 +197,8 @@ export interface PlanRow {
   progress: number | null;
   completed: boolean;
   evidence: string | null;
+  /** How the trust will know the action worked (a "Measure of success" column). */
+  successMeasure: string | null;
   problems: string[];
 }
 
@@ -590,6 +612,7 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
       progress: percent ? Math.min(100, Number(percent[1])) : null,
       completed,
       evidence: cellText(get(row, 'evidence')),
+      successMeasure: cellText(get(row, 'successMeasure')),
       problems,
     };
     parsed.push(parsedRow);
