@@ -638,11 +638,7 @@ describe('plan import: spreadsheets as trusts keep them', () => {
         null,
         null,
         '2026-12-31',
-        [
-          'Finding: empty; an action needs the finding it addresses'',
-            'Finding',
-          ),
-        ],
+        ['Finding: empty; an action needs the finding it addresses'],
       ],
     ]);
     await quality
