@@ -350,6 +350,16 @@ describe('plan import: spreadsheets as trusts keep them', () => {
       .expect(200);
     expect(page.text).not.toContain('Confirm and import');
     expect(page.text).toContain('Import the 5 good rows');
+    // A sheet named on the form that the file does not have: said on the form, by the field.
+    const noSheet = await quality
+      .post('/import')
+      .field('kind', 'plan')
+      .field('organisationId', String(organisation.id))
+      .field('sheet', 'Summary')
+      .attach('file', file, 'cqc-improvement-plan.xlsx')
+      .expect(400);
+    expect(noSheet.text).toContain('id="sheet-error"');
+    expect(noSheet.text).toContain('the file has no sheet &quot;Summary&quot;');
     expect(page.text).toContain('Row 11: Target date: &quot;Ongoing&quot; is not a date');
     expect(page.text).toContain('Row 12: Regulation: regulation 45 is not a regulation');
     expect(page.text).toContain('Same finding as row 6 (MD1)');
