@@ -69,6 +69,7 @@ export class PlanRowResultDto {
   reference: string | null;
   @ApiProperty({ nullable: true, type: String }) action: string | null;
   @ApiProperty({ type: PlanFindingPreviewDto }) finding: PlanFindingPreviewDto;
+  @ApiProperty({ nullable: true, type: String }) successMeasure: string | null;
   @ApiProperty({ nullable: true, type: String }) owner: string | null;
   @ApiProperty({ nullable: true, type: String }) executiveLead: string | null;
   @ApiProperty({
@@ -111,6 +112,11 @@ export class PlanImportResultDto {
   @ApiProperty({ type: [Object], description: 'Rows read as section headings' })
   sections: { row: number; text: string }[];
   @ApiProperty({
+    type: [Object],
+    description: 'Rows with no finding, action, owner or due date (a colour key, a note): not read',
+  })
+  notRead: { row: number; text: string }[];
+  @ApiProperty({
     description:
       'Whether a commit would store it as it is: no row has a problem, or skipInvalidRows was asked and some rows are good',
   })
@@ -147,14 +153,13 @@ export class PlanImportService {
     if (!buffer || buffer.length === 0) throw validationFailed('file', 'the file is empty');
     // The ZIP directory is read here, before a worker is even asked: a bomb costs nothing.
     if (looksLikeXlsx(buffer)) checkedZipDirectory(buffer);
-    const { parsed, header } = await this.imports.parsers.run({
+    const { parsed } = await this.imports.parsers.run({
       kind: 'plan-file',
       bytes: buffer,
       sheet: options.sheet,
     });
-    const columns = Object.fromEntries(
-      Object.entries(parsed.columns).map(([name, index]) => [name, String(header[index] ?? '')]),
-    );
+    // Each column and its heading as the sheet shows it (two heading rows read as one).
+    const columns = parsed.headings as Record<string, string>;
 
     return this.imports.dryRunOrCommit(options.dryRun, async (manager) => {
       const organisation = await manager.findOneBy(Organisation, {
@@ -166,6 +171,7 @@ export class PlanImportService {
       TrustAccess.requireWritable(organisation.id, unknown);
       const people = await PeopleIndex.load(manager, organisation.id);
       const existing = await this.existingActions(manager, organisation.id, parsed.rows);
+      await this.findingsByReference(manager, organisation.id, parsed.rows);
       const results = parsed.rows.map((row) =>
         this.classify(row, parsed.headings, options, people, existing),
       );
@@ -184,6 +190,7 @@ export class PlanImportService {
         hiddenColumns: parsed.hiddenColumns,
         unreadColumns: parsed.unreadColumns,
         sections: parsed.sections,
+        notRead: parsed.notRead,
         counts,
         committable: counts.error === 0 ? results.length > 0 : skipping && good > 0,
         skippedRows: skipping ? results.filter((r) => r.outcome === 'error').map((r) => r.row) : [],
@@ -292,6 +299,7 @@ export class PlanImportService {
         state: null,
         firstRow: row.findingRow,
       },
+      successMeasure: row.successMeasure,
       owner: row.owner,
       executiveLead: row.executiveLead,
       dueDate: row.dueDate,
@@ -302,6 +310,42 @@ export class PlanImportService {
       progressNote: row.progressNote,
       problems,
     };
+  }
+
+  /**
+   * A row that names a finding only by its reference ("MD3", as the report imported before
+   * numbered it) is for that finding, when the trust holds exactly one finding so numbered.
+   */
+  private async findingsByReference(
+    manager: EntityManager,
+    organisationId: number,
+    rows: PlanRow[],
+  ): Promise<void> {
+    const wanted = rows.filter((r) => !r.findingText && r.findingReference);
+    if (!wanted.length) return;
+    const references = [...new Set(wanted.map((r) => r.findingReference!.slice(0, 30)))];
+    const byReference = new Map<string, Finding[]>();
+    for (let i = 0; i < references.length; i += 500) {
+      const found = await manager.find(Finding, {
+        where: { organisationId, reference: In(references.slice(i, i + 500)) },
+        relations: { coreService: true },
+      });
+      for (const finding of found)
+        byReference.set(finding.reference!, [
+          ...(byReference.get(finding.reference!) ?? []),
+          finding,
+        ]);
+    }
+    for (const row of wanted) {
+      const found = byReference.get(row.findingReference!.slice(0, 30));
+      if (found?.length !== 1) continue;
+      const [finding] = found;
+      row.findingText = finding.text;
+      row.findingType = finding.type;
+      row.coreService = finding.coreService?.name ?? null;
+      row.keyQuestion = row.keyQuestion ?? finding.keyQuestion;
+      if (!row.regulations.length) row.regulations = finding.regulations;
+    }
   }
 
   private async existingActions(
@@ -622,7 +666,7 @@ class PlanWriter {
         reference: row.reference?.slice(0, 30) ?? null,
         title: row.actionTitle!.slice(0, 300),
         description: null,
-        successMeasure: null,
+        successMeasure: row.successMeasure?.slice(0, 2000) ?? null,
         ownerId,
         executiveLeadId,
         startDate: null,

@@ -1,4 +1,5 @@
 import {
+  Cell,
   classifyHeading,
   parsePlanWorkbook,
   readPlanDate,
@@ -33,6 +34,12 @@ describe('plan sheet reading', () => {
     ['Timescale', 'dueDate'],
     ['Actions to be taken to address the finding', 'action'],
     ['Item to be rectified', 'finding'],
+    ['What are we going to do?', 'action'],
+    ['What did CQC find?', 'finding'],
+    ['Who', 'owner'],
+    ['By when', 'dueDate'],
+    ['Measure of success', 'successMeasure'],
+    ['How will we know we have succeeded?', 'successMeasure'],
     ['Notes', null],
     ['', null],
   ])('reads the heading "%s" as %s', (heading, column) => {
@@ -70,6 +77,8 @@ describe('plan sheet reading', () => {
     ['Q1 2025', null],
     ['Q1 2025/27', null],
     ['Marc 2025', null],
+    ['31/03/2025 (revised)', '2025-03-31'],
+    ['31/12/2024 revised to 30 June 2025', '2025-06-30'],
   ])('reads the date %p', (value, expected) => {
     expect(readPlanDate(value)).toBe(expected);
   });
@@ -101,5 +110,75 @@ describe('plan sheet reading', () => {
     expect(parsePlanWorkbook(workbook, { sheet: 'old plan' }).sheet).toBe('Old plan');
     expect(() => parsePlanWorkbook(workbook, { sheet: 'Nope' })).toThrow(UnknownSheetError);
     expect(() => parsePlanWorkbook(workbook, { sheet: 'Cover' })).toThrow(/No header row/);
+  });
+
+  it('reads a second heading row, the latest of monthly updates, a % column, and passes over a colour key', () => {
+    const rows: Cell[][] = [
+      ['Trust CQC action plan'],
+      [
+        'No.',
+        'Domain',
+        'Issue',
+        'Action',
+        'Lead',
+        'Target date',
+        'Target date',
+        'Update',
+        'Update',
+        '% complete',
+      ],
+      [null, null, null, null, null, 'Original', 'Revised', 'April', 'May', null],
+      [
+        '1',
+        'Safe, Effective',
+        'The trust must train staff.',
+        'Training',
+        'A Lead',
+        '31/03/2025',
+        '30/06/2025',
+        'Started',
+        'Half done',
+        0.5,
+      ],
+      [
+        '2',
+        'Are services well led?',
+        'The trust must review risks.',
+        'Review',
+        'A Lead',
+        '31/03/2025',
+        null,
+        'Done in April',
+        null,
+        '100',
+      ],
+      [],
+      ['Key:', 'Blue = complete and evidenced'],
+    ];
+    const plan = parsePlanWorkbook({
+      sheets: [{ name: 'Plan', hidden: false, rows, hiddenColumns: [] }],
+    });
+    expect(plan.headerRow).toBe(2);
+    expect(plan.headings).toMatchObject({
+      dueDate: 'Target date - Original',
+      revisedDueDate: 'Target date - Revised',
+      progress: 'Update - April',
+      percent: '% complete',
+    });
+    expect(
+      plan.rows.map((r) => [
+        r.row,
+        r.keyQuestion,
+        r.dueDate,
+        r.originalDueDate,
+        r.progressNote,
+        r.progress,
+        r.problems,
+      ]),
+    ).toEqual([
+      [4, 'Safe', '2025-06-30', '2025-03-31', 'Half done', 50, []],
+      [5, 'Well-led', '2025-03-31', null, 'Done in April', 100, []],
+    ]);
+    expect(plan.notRead).toEqual([{ row: 7, text: 'Key: | Blue = complete and evidenced' }]);
   });
 });

@@ -62,6 +62,7 @@ export const PLAN_COLUMNS = {
     'operational lead',
     'responsible person',
     'person responsible',
+    'who',
   ],
   executiveLead: [
     'executive lead',
@@ -84,13 +85,34 @@ export const PLAN_COLUMNS = {
     'timescale',
     'timescales',
     'by when',
+    'when',
     'target',
     'date to be completed by',
   ],
   revisedDueDate: ['revised due date', 'revised date', 'revised target date', 'new due date'],
+  percent: [
+    '% complete',
+    '% completed',
+    'percentage complete',
+    'percent complete',
+    '% progress',
+    'progress %',
+    '%',
+  ],
   progress: ['progress', 'update', 'comments', 'progress update', 'latest update'],
   status: ['rag', 'brag', 'status', 'rag status', 'brag status', 'rag rating', 'brag rating'],
   evidence: ['evidence', 'evidence of completion'],
+  successMeasure: [
+    'success measure',
+    'success measures',
+    'measure of success',
+    'measures of success',
+    'how will we know',
+    'outcome measure',
+    'outcome measures',
+    'expected outcome',
+    'outcome',
+  ],
 } as const;
 export type PlanColumn = keyof typeof PLAN_COLUMNS;
 
@@ -115,12 +137,20 @@ const HEADING_RULES: [RegExp, PlanColumn][] = [
   [/\b(regulations?|reg|regs|hsca)\b/, 'regulation'],
   [/\b(key questions?|domain|kloe)\b/, 'keyQuestion'],
   [/\b(core service|service|location|ward)\b/, 'coreService'],
+  [
+    /\b(measures? of success|success measures?|how will we know|outcome measures?|expected outcomes?|success criteria)\b/,
+    'successMeasure',
+  ],
   [/\b(rag|brag|status)\b/, 'status'],
+  [/%|\bpercent(age)?\b/, 'percent'],
   [/\b(progress|update|updates|comments?|commentary|position)\b/, 'progress'],
   [/\b(evidence|assurance)\b/, 'evidence'],
-  [/\b(actions?|we will|what we will do|response)\b/, 'action'],
   [
-    /\b(findings?|issues?|concerns?|cqc said|requirements?|area for improvement|breach|recommendations?|must do|should do|what cqc)\b/,
+    /\b(actions?|we will|what we will do|response|going to do|how we will|how will we|planned|improvement plan)\b/,
+    'action',
+  ],
+  [
+    /\b(findings?|issues?|concerns?|cqc said|requirements?|area for improvement|breach|recommendations?|must do|should do|what cqc|cqc (found|find|told|said|identified|report)|what did cqc|told us)\b/,
     'finding',
   ],
   [/^(must|should)\b.*\b(must|should)\b/, 'type'],
@@ -167,6 +197,8 @@ export interface PlanRow {
   progress: number | null;
   completed: boolean;
   evidence: string | null;
+  /** How the trust will know the action worked (a "Measure of success" column). */
+  successMeasure: string | null;
   problems: string[];
 }
 
@@ -193,6 +225,8 @@ export interface ParsedPlan {
   unreadColumns: string[];
   /** Rows read as section headings (a core service or "Trust wide" across the row). */
   sections: { row: number; text: string }[];
+  /** Rows with no finding, action, owner or due date (a colour key, a note), not read. */
+  notRead: { row: number; text: string }[];
   rows: PlanRow[];
 }
 
@@ -260,36 +294,79 @@ export function classifyHeading(heading: Cell): PlanColumn | null {
 
 interface HeaderFound {
   headerRow: number;
+  /** 0-based index of the first row under the header (after a second heading row). */
+  dataStart: number;
   columns: Partial<Record<PlanColumn, number>>;
+  /** Every column read as progress or status (updates by month): the last filled one wins. */
+  repeated: Partial<Record<PlanColumn, number[]>>;
+  /** The heading of each column as the sheet shows it ("Target date - Revised" for two rows). */
+  headings: (string | null)[];
   unread: number[];
   score: number;
 }
 
+const REPEATABLE: PlanColumn[] = ['progress', 'status', 'percent'];
+
+function columnsOf(
+  headings: (string | null)[],
+  hidden: Set<number>,
+): Pick<HeaderFound, 'columns' | 'repeated' | 'unread' | 'score'> {
+  const columns: Partial<Record<PlanColumn, number>> = {};
+  const repeated: Partial<Record<PlanColumn, number[]>> = {};
+  const unread: number[] = [];
+  headings.forEach((text, column) => {
+    if (hidden.has(column) || text === null) return;
+    // A heading repeating the one before it is a merged heading: one column.
+    if (column > 0 && normalise(headings[column - 1]) === normalise(text)) return;
+    const name = classifyHeading(text);
+    if (name && columns[name] === undefined) {
+      columns[name] = column;
+      repeated[name] = [column];
+    } else if (name && REPEATABLE.includes(name)) repeated[name]!.push(column);
+    else unread.push(column);
+  });
+  return { columns, repeated, unread, score: Object.keys(columns).length };
+}
+
+const isPlanHeader = (found: { score: number; columns: Partial<Record<PlanColumn, number>> }) =>
+  found.score >= 3 && (found.columns.action !== undefined || found.columns.finding !== undefined);
+
 /**
  * Finds the header among the first rows of a sheet: the row naming the most known columns
  * (at least three, one of them the finding or the action). Hidden columns are not read, and a
- * cell repeating the one before it (a merged title) counts once.
+ * cell repeating the one before it (a merged title or heading) counts once. A second heading
+ * row under it ("Target date" merged over "Original" and "Revised") is read with it.
  */
 function findHeaderIn(rows: Cell[][], hiddenColumns: number[]): HeaderFound | null {
   let best: HeaderFound | null = null;
   const hidden = new Set(hiddenColumns);
   rows.slice(0, HEADER_SEARCH_ROWS).forEach((row, index) => {
-    const columns: Partial<Record<PlanColumn, number>> = {};
-    const unread: number[] = [];
-    Array.from(row).forEach((cell, column) => {
-      if (hidden.has(column) || cellText(cell) === null) return;
-      if (column > 0 && normalise(row[column - 1]) === normalise(cell)) return;
-      const name = classifyHeading(cell);
-      if (name && columns[name] === undefined) columns[name] = column;
-      else unread.push(column);
-    });
-    const score = Object.keys(columns).length;
+    const headings = Array.from(row, (cell) => cellText(cell));
+    const found = columnsOf(headings, hidden);
+    if (!isPlanHeader(found) || (best && found.score <= best.score)) return;
+    best = { headerRow: index + 1, dataStart: index + 1, headings, ...found };
+    const next = rows[index + 1] ?? [];
+    const under = Array.from(next, (cell, column) => (hidden.has(column) ? null : cellText(cell)));
+    const filled = under.filter((text): text is string => text !== null);
+    const textColumns = [found.columns.finding, found.columns.action].filter(
+      (c): c is number => c !== undefined,
+    );
     if (
-      score >= 3 &&
-      (columns.action !== undefined || columns.finding !== undefined) &&
-      (!best || score > best.score)
+      filled.length &&
+      filled.every((text) => text.length <= 40) &&
+      textColumns.every((column) => !under[column]) &&
+      Array.from(next).every((cell) => !(cell instanceof Date) && typeof cell !== 'number')
     ) {
-      best = { headerRow: index + 1, columns, unread, score };
+      const width = Math.max(headings.length, under.length);
+      const combined = Array.from({ length: width }, (_, column) => {
+        const top = headings[column] ?? null;
+        const sub = under[column] ?? null;
+        if (!sub) return top;
+        return top && normalise(top) !== normalise(sub) ? `${top} - ${sub}` : sub;
+      });
+      const two = columnsOf(combined, hidden);
+      if (isPlanHeader(two) && two.score > found.score)
+        best = { headerRow: index + 1, dataStart: index + 2, headings: combined, ...two };
     }
   });
   return best;
@@ -362,25 +439,31 @@ export function parsePlanWorkbook(
 }
 
 function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSummary[]): ParsedPlan {
-  const { headerRow, columns } = header;
+  const { headerRow, columns, repeated } = header;
   const rows = sheet.rows;
-  const headingRow = rows[headerRow - 1] ?? [];
-  const heading = (column: PlanColumn): string => cellText(headingRow[columns[column]!]) ?? column;
+  const headingRow = header.headings;
+  const heading = (column: PlanColumn): string => headingRow[columns[column]!] ?? column;
   const headings = Object.fromEntries(
     (Object.keys(columns) as PlanColumn[]).map((name) => [name, heading(name)]),
   ) as Partial<Record<PlanColumn, string>>;
   const hidden = new Set(sheet.hiddenColumns);
-  const get = (row: Cell[], column: PlanColumn): Cell =>
-    columns[column] === undefined ? null : row[columns[column]];
-  const readColumns = new Set(Object.values(columns));
+  // Progress and status may have a column per month: the last one filled in is the latest.
+  const get = (row: Cell[], column: PlanColumn): Cell => {
+    if (columns[column] === undefined) return null;
+    const all = repeated[column] ?? [columns[column]];
+    for (let i = all.length - 1; i > 0; i--) if (cellText(row[all[i]]) !== null) return row[all[i]];
+    return row[columns[column]];
+  };
+  const readColumns = new Set(Object.values(repeated).flat());
 
   const parsed: PlanRow[] = [];
   const sections: { row: number; text: string }[] = [];
+  const notRead: { row: number; text: string }[] = [];
   let sectionService: string | null = null;
   let previous: PlanRow | null = null;
 
-  rows.slice(headerRow).forEach((row, index) => {
-    const rowNumber = headerRow + index + 1;
+  rows.slice(header.dataStart).forEach((row, index) => {
+    const rowNumber = header.dataStart + index + 1;
     const texts = Array.from(row)
       .map((cell, column) => (hidden.has(column) ? null : cellText(cell)))
       .filter((text): text is string => text !== null);
@@ -398,6 +481,19 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
       sections.push({ row: rowNumber, text: texts[0] });
       sectionService = serviceOf(texts[0]);
       previous = null;
+      return;
+    }
+
+    // A row naming no finding, action, owner or due date (a key to the colours, a note at the
+    // foot of the sheet) is not a plan row: listed, not read.
+    if (
+      !findingCell &&
+      !actionCell &&
+      cellText(get(row, 'owner')) === null &&
+      cellText(get(row, 'dueDate')) === null &&
+      cellText(get(row, 'revisedDueDate')) === null
+    ) {
+      notRead.push({ row: rowNumber, text: texts.join(' | ').slice(0, 200) });
       return;
     }
 
@@ -488,8 +584,13 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
 
     const progressNote = cellText(get(row, 'progress'));
     const statusText = cellText(get(row, 'status'));
-    const percent = /(\d{1,3})\s*%/.exec(`${progressNote ?? ''} ${statusText ?? ''}`);
-    const completed = /^(blue|complete|completed|closed|done|achieved)\b/i.test(statusText ?? '');
+    const percentCell = get(row, 'percent');
+    const percent =
+      typeof percentCell === 'number'
+        ? [null, String(Math.round(percentCell <= 1 ? percentCell * 100 : percentCell))]
+        : (/^(\d{1,3})\s*%?$/.exec(cellText(percentCell) ?? '') ??
+          /(\d{1,3})\s*%/.exec(`${progressNote ?? ''} ${statusText ?? ''}`));
+    const completed = /^(blue|b|complete|completed|closed|done|achieved)\b/i.test(statusText ?? '');
 
     const parsedRow: PlanRow = {
       row: rowNumber,
@@ -511,6 +612,7 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
       progress: percent ? Math.min(100, Number(percent[1])) : null,
       completed,
       evidence: cellText(get(row, 'evidence')),
+      successMeasure: cellText(get(row, 'successMeasure')),
       problems,
     };
     parsed.push(parsedRow);
@@ -539,13 +641,14 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
     columns,
     headings,
     hiddenColumns: sheet.hiddenColumns
-      .map((column) => cellText(headingRow[column]))
+      .map((column) => headingRow[column] ?? null)
       .filter((text): text is string => text !== null),
     unreadColumns: header.unread
       .filter((column) => !readColumns.has(column))
-      .map((column) => cellText(headingRow[column]))
+      .map((column) => headingRow[column] ?? null)
       .filter((text): text is string => text !== null),
     sections,
+    notRead,
     rows: parsed,
   };
 }
@@ -562,18 +665,12 @@ function serviceOf(text: string): string | null {
   return canonicalCoreServiceName(text).name;
 }
 
+/** The key question a cell names ("Safe", "Well led", "Are services safe?"; the first of several). */
 function keyQuestionOf(text: string): KeyQuestion | null {
-  const key = text
-    .toLowerCase()
-    .replace(/[^a-z]+/g, '-')
-    .replace(/^-|-$/g, '');
-  return (
-    KEY_QUESTIONS.find((q) => q.toLowerCase() === key) ??
-    KEY_QUESTIONS.find(
-      (q) => q.toLowerCase() === key.replace(/^(is-it|are-services|are-they)-/, ''),
-    ) ??
-    null
-  );
+  const match = /\b(safe|effective|caring|responsive|well[\s-]*led)\b/i.exec(text);
+  if (!match) return null;
+  const key = match[1].toLowerCase().replace(/[\s-]+/g, '-');
+  return KEY_QUESTIONS.find((q) => q.toLowerCase() === key) ?? null;
 }
 
 function typeOf(
@@ -647,7 +744,16 @@ export function readPlanDate(value: Cell): string | null {
     const quarter = Number(match[1]);
     return quarter === 4 ? lastDayOf(start + 1, 3) : lastDayOf(start, 3 + quarter * 3);
   }
-  return null;
+  // A date with words around it ("31/03/2025 (revised)", "revised to 30 June 2025"): the last
+  // date written in the cell.
+  const found = [
+    ...text.matchAll(
+      /(?:^|[^\d])(\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?\s+\d{4})(?![\d])/g,
+    ),
+  ]
+    .map((m) => parseUkDate(m[1]))
+    .filter((date): date is string => date !== null);
+  return found.length ? found[found.length - 1] : null;
 }
 
 const MONTH_WORDS =
