@@ -1,6 +1,7 @@
 import {
   Cell,
   classifyHeading,
+  parsePlanRows,
   parsePlanWorkbook,
   readPlanDate,
   readRegulations,
@@ -180,5 +181,35 @@ describe('plan sheet reading', () => {
       [5, 'Well-led', '2025-03-31', null, 'Done in April', 100, []],
     ]);
     expect(plan.notRead).toEqual([{ row: 7, text: 'Key: | Blue = complete and evidenced' }]);
+  });
+
+  it.each([
+    ['Safe', 'Safe'],
+    ['Safety', 'Safe'],
+    ['Are services well led?', 'Well-led'],
+    ['Leadership', 'Well-led'],
+    ['Effective, Safe', 'Effective'],
+    ['S2', 'Safe'],
+    ['W1 Governance', 'Well-led'],
+    ['Responsiveness', 'Responsive'],
+  ])('reads the key question cell "%s"', (cell, expected) => {
+    const plan = parsePlanRows([
+      ['Key question', 'Finding', 'Action', 'Due date'],
+      [cell, 'The trust must act.', 'Act', '31/03/2026'],
+    ]);
+    expect([plan.rows[0].keyQuestion, plan.rows[0].problems]).toEqual([expected, []]);
+  });
+
+  it.each([
+    ['M', 'MUST'],
+    ['S', 'SHOULD'],
+    ['Requirement notice', 'MUST'],
+    ['Should do', 'SHOULD'],
+  ])('reads the type cell "%s"', (cell, expected) => {
+    const plan = parsePlanRows([
+      ['Type', 'Issue', 'Action', 'Date'],
+      [cell, 'Staff training was out of date.', 'Train', '31/03/2026'],
+    ]);
+    expect(plan.rows[0].findingType).toBe(expected);
   });
 });

@@ -25,7 +25,7 @@ export const PLAN_COLUMNS = {
   ],
   actionReference: ['action ref', 'action reference', 'action no', 'action number', 'action id'],
   coreService: ['core service', 'service', 'core service area', 'service area', 'location'],
-  keyQuestion: ['key question', 'domain', 'kq', 'cqc domain', 'kloe'],
+  keyQuestion: ['key question', 'domain', 'kq', 'cqc domain', 'kloe', 'key line of enquiry'],
   regulation: ['regulation', 'reg', 'regulations', 'regulation breached', 'regs'],
   finding: [
     'finding',
@@ -85,6 +85,9 @@ export const PLAN_COLUMNS = {
     'timescale',
     'timescales',
     'by when',
+    'date',
+    'date due',
+    'date of completion',
     'when',
     'target',
     'date to be completed by',
@@ -667,22 +670,48 @@ function serviceOf(text: string): string | null {
 
 /** The key question a cell names ("Safe", "Well led", "Are services safe?"; the first of several). */
 function keyQuestionOf(text: string): KeyQuestion | null {
-  const match = /\b(safe|effective|caring|responsive|well[\s-]*led)\b/i.exec(text);
-  if (!match) return null;
-  const key = match[1].toLowerCase().replace(/[\s-]+/g, '-');
-  return KEY_QUESTIONS.find((q) => q.toLowerCase() === key) ?? null;
+  // A key line of enquiry's code names its key question: S1 safe, E2 effective, W3 well-led.
+  const code = /^\s*(WL|S|E|C|R|W)\s?\d{1,2}\b/i.exec(text);
+  const codes: Record<string, string> = {
+    s: 'safe',
+    e: 'effective',
+    c: 'caring',
+    r: 'responsive',
+    w: 'well-led',
+    wl: 'well-led',
+  };
+  let word = code ? codes[code[1].toLowerCase()] : null;
+  let first = Infinity;
+  if (!word) {
+    for (const [pattern, name] of KEY_QUESTION_WORDS) {
+      const match = pattern.exec(text);
+      if (match && match.index < first) {
+        first = match.index;
+        word = name;
+      }
+    }
+  }
+  return KEY_QUESTIONS.find((q) => q.toLowerCase() === word) ?? null;
 }
+
+const KEY_QUESTION_WORDS: [RegExp, string][] = [
+  [/\bsafe(ty)?\b/i, 'safe'],
+  [/\beffective(ness)?\b/i, 'effective'],
+  [/\bcaring\b/i, 'caring'],
+  [/\bresponsive(ness)?\b/i, 'responsive'],
+  [/\bwell[\s-]*led\b|\bleadership\b/i, 'well-led'],
+];
 
 function typeOf(
   typeText: string,
   reference: string | null,
   findingText: string | null,
 ): FindingType {
-  if (/should|^sd/.test(typeText) || /^sd\d/i.test(reference ?? '')) return 'SHOULD';
+  if (/should|^sd|^s$/.test(typeText) || /^sd\d/i.test(reference ?? '')) return 'SHOULD';
   if (/rating|ri\b/.test(typeText)) return 'RATING';
   if (/warning/.test(typeText)) return 'WARNING_NOTICE';
   if (
-    /must|^md/.test(typeText) ||
+    /must|^md|^m$|requirement notice|breach/.test(typeText) ||
     /^md\d/i.test(reference ?? '') ||
     /\bmust\b/i.test(findingText ?? '')
   )
