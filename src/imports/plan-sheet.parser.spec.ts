@@ -212,4 +212,14 @@ describe('plan sheet reading', () => {
     ]);
     expect(plan.rows[0].findingType).toBe(expected);
   });
+
+  it('says which columns are empty when a row has an owner but neither finding nor action', () => {
+    const plan = parsePlanRows([
+      ['Ref', 'CQC said (finding)', 'We will (action)', 'Lead', 'Due date'],
+      ['7', null, null, 'A Lead', '31/03/2026'],
+    ]);
+    expect(plan.rows[0].problems).toEqual([
+      'has neither a finding nor an action ("CQC said (finding)" and "We will (action)": empty)',
+    ]);
+  });
 });

@@ -517,7 +517,15 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
     if (!findingText && !actionCell)
       problem(
         null,
-        `has neither a finding nor an action (${[heading('finding'), heading('action')].filter((h) => h !== 'finding' && h !== 'action').join(' or ') || 'no such column'} is empty)`,
+        `has neither a finding nor an action (${
+          [
+            columns.finding === undefined ? null : heading('finding'),
+            columns.action === undefined ? null : heading('action'),
+          ]
+            .filter((h): h is string => h !== null)
+            .map((h) => `"${h}"`)
+            .join(' and ') || 'no such column'
+        }: empty)`,
       );
 
     const serviceText = cellText(get(row, 'coreService'));
