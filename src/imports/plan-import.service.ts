@@ -517,28 +517,30 @@ class PlanWriter {
   /** Whether a row's finding is new or already held, for a row that is not created. */
   async describe(row: PlanRow, preview: PlanFindingPreviewDto): Promise<void> {
     if (!row.findingText) return;
-    const known = this.findingStates.get(findingKeyOf(row));
+    const key = findingKeyOf(row);
+    const known = this.findingStates.get(key);
     if (known) {
       preview.state = known;
       return;
     }
+    // Looked up once per finding (rows of one finding share the answer), nothing created.
     const service = row.coreService
       ? await this.manager.findOneBy(CoreService, {
           organisationId: this.organisationId,
           name: canonicalCoreServiceName(row.coreService).name,
         })
       : null;
-    if (row.coreService && !service) {
-      preview.state = 'new';
-      return;
-    }
-    const existing = await this.store.existingFinding(
-      this.organisationId,
-      service?.id ?? null,
-      row.findingType,
-      row.findingText.slice(0, 10000).trim(),
-    );
+    const existing =
+      row.coreService && !service
+        ? null
+        : await this.store.existingFinding(
+            this.organisationId,
+            service?.id ?? null,
+            row.findingType,
+            row.findingText.slice(0, 10000).trim(),
+          );
     preview.state = existing ? 'existing' : 'new';
+    this.findingStates.set(key, preview.state);
   }
 
   async create(row: PlanRow, preview?: PlanFindingPreviewDto): Promise<void> {
