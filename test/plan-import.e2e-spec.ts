@@ -1,4 +1,5 @@
 import { buildFinding, buildOrganisation, buildUser } from './factories';
+import { packed, zip } from './hostile-files';
 import { trustWorkbook } from './plan-workbooks';
 import { Client, createTestApp, TestApp } from './test-app';
 
@@ -301,6 +302,30 @@ describe('plan import: spreadsheets as trusts keep them', () => {
       [12, 'error', 'new'],
       [14, 'skip', 'existing'],
     ]);
+  });
+
+  it.each([
+    [
+      'an Excel 97-2003 workbook',
+      Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(504)]),
+      /^this is an Excel 97-2003 workbook \(\.xls\) or a password-protected one/,
+    ],
+    [
+      'an OpenDocument spreadsheet',
+      zip([
+        packed('mimetype', 'application/vnd.oasis.opendocument.spreadsheet'),
+        packed('content.xml', '<office:document-content/>'),
+        packed('META-INF/manifest.xml', '<manifest:manifest/>'),
+      ]),
+      /^this is an OpenDocument spreadsheet \(\.ods\)/,
+    ],
+  ])('says what to do with %s', async (_label, content, reason) => {
+    const organisation = await buildOrganisation(t.http);
+    const { body } = await quality
+      .post(`/api/v1/imports/plan?organisationId=${organisation.id}&dryRun=true`)
+      .attach('file', content, 'plan.xls')
+      .expect(400);
+    expect(body.errors).toEqual([{ field: 'file', reason: expect.stringMatching(reason) }]);
   });
 
   it('reads the sheet asked for, and says which sheets there are when it is not there', async () => {

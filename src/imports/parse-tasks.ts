@@ -3,6 +3,7 @@ import { NotACqcRecordError, parseCqcRecord, ParsedCqcRecord } from './cqc-json.
 import { IMPORT_LIMITS, importLimitExceeded, megabytes } from './import-limits';
 import { pdfPages, PdfWithoutTextError } from './pdf-text';
 import { looksLikeXlsx, readCsvRows, readXlsxWorkbook } from './plan-files';
+import { checkedZipDirectory } from './zip-directory';
 import {
   NoPlanHeadersError,
   ParsedPlan,
@@ -137,7 +138,22 @@ export function cqcRecord(record: unknown, field: string): ParsedCqcRecord {
   }
 }
 
+/** Spreadsheets the plan import cannot read, told apart so the person knows what to do. */
+function unreadableSpreadsheet(buffer: Buffer): string | null {
+  // An OLE2 compound file: Excel 97-2003 (.xls), or an .xlsx protected with a password.
+  if (buffer.subarray(0, 8).equals(Buffer.from('d0cf11e0a1b11ae1', 'hex')))
+    return 'this is an Excel 97-2003 workbook (.xls) or a password-protected one: open it in Excel, remove any password, save it as .xlsx (Excel Workbook) or CSV, and upload that';
+  if (looksLikeXlsx(buffer)) {
+    const names = checkedZipDirectory(buffer).map((entry) => entry.name.replace(/^\//, ''));
+    if (names.includes('content.xml') && !names.some((name) => name.startsWith('xl/')))
+      return 'this is an OpenDocument spreadsheet (.ods): save it as .xlsx or CSV and upload that';
+  }
+  return null;
+}
+
 async function planFile(buffer: Buffer, sheet?: string): Promise<ParsedPlanFile> {
+  const unreadable = unreadableSpreadsheet(buffer);
+  if (unreadable) throw validationFailed('file', unreadable);
   let workbook: PlanWorkbook;
   try {
     workbook = looksLikeXlsx(buffer)
