@@ -222,4 +222,62 @@ describe('plan sheet reading', () => {
       'has neither a finding nor an action ("CQC said (finding)" and "We will (action)": empty)',
     ]);
   });
+
+  it('reads bands across the sheet: a core service, a key question, a finding with its actions under it', () => {
+    const plan = parsePlanRows([
+      ['Ref', 'Action', 'Lead', 'Due date', 'RAG'],
+      ['Medical care (including older people’s care)', null, null, null, null],
+      ['Safe', null, null, null, null],
+      [
+        'MD1: The trust must ensure that staff complete sepsis training. (Regulation 12)',
+        null,
+        null,
+        null,
+        null,
+      ],
+      ['1.1', 'Sepsis e-learning for all ward staff', 'A Lead', '31/03/2026', 'Amber'],
+      ['1.2', 'Audit sepsis screening monthly', 'A Lead', '30/06/2026', 'Green'],
+      ['Theme 2: Staffing', null, null, null, null],
+    ]);
+    expect(
+      plan.rows.map((r) => [
+        r.row,
+        r.reference,
+        r.findingReference,
+        r.findingRow,
+        r.findingText,
+        r.findingType,
+        r.coreService,
+        r.keyQuestion,
+        r.regulations.map((c) => c.number),
+        r.problems,
+      ]),
+    ).toEqual([
+      [
+        5,
+        '1.1',
+        'MD1',
+        4,
+        'The trust must ensure that staff complete sepsis training. (Regulation 12)',
+        'MUST',
+        "Medical care (including older people's care)",
+        'Safe',
+        ['12'],
+        [],
+      ],
+      [
+        6,
+        '1.2',
+        'MD1',
+        4,
+        'The trust must ensure that staff complete sepsis training. (Regulation 12)',
+        'MUST',
+        "Medical care (including older people's care)",
+        'Safe',
+        ['12'],
+        [],
+      ],
+    ]);
+    expect(plan.sections.map((s) => s.row)).toEqual([2, 3, 4, 7]);
+  });
 });

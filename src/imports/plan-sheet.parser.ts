@@ -463,6 +463,7 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
   const sections: { row: number; text: string }[] = [];
   const notRead: { row: number; text: string }[] = [];
   let sectionService: string | null = null;
+  let sectionKeyQuestion: KeyQuestion | null = null;
   let previous: PlanRow | null = null;
 
   rows.slice(header.dataStart).forEach((row, index) => {
@@ -482,8 +483,35 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
       ((oneText && texts.length > 1) || (texts.length === 1 && !findingCell && !actionCell))
     ) {
       sections.push({ row: rowNumber, text: texts[0] });
-      sectionService = serviceOf(texts[0]);
+      const band = texts[0];
       previous = null;
+      if (TRUST_WIDE.test(band.trim())) {
+        sectionService = null;
+      } else if (!canonicalCoreServiceName(band).custom) {
+        sectionService = canonicalCoreServiceName(band).name;
+      } else if (band.length < 30 && keyQuestionOf(band)) {
+        // A band naming a key question ("Safe", "Are services well-led?").
+        sectionKeyQuestion = keyQuestionOf(band);
+      } else if (band.length >= 40 || /\b(must|should)\b/i.test(band)) {
+        // A finding written across the sheet, its actions on the rows under it.
+        const reference = /^((?:MD|SD|RN|WN|M|S)?\s?\d+(?:\.\d+)?)\s*[:.)-]\s+/i.exec(band);
+        const text = reference ? band.slice(reference[0].length) : band;
+        previous = {
+          ...EMPTY_ROW,
+          row: rowNumber,
+          findingRow: rowNumber,
+          findingReference: reference ? reference[1].replace(/\s/g, '') : null,
+          findingText: text,
+          findingType: typeOf('', reference?.[1] ?? null, text),
+          regulations: readRegulations(text).citations,
+          coreService: sectionService,
+          keyQuestion: sectionKeyQuestion,
+        };
+      } else if (
+        !/^(theme|section|part|priority|domain|key question|regulations?|reg)\b|^\d/i.test(band)
+      ) {
+        sectionService = canonicalCoreServiceName(band).name;
+      }
       return;
     }
 
@@ -513,7 +541,13 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
           ? previous
           : null;
     const findingText = findingCell ?? carried?.findingText ?? null;
-    const findingReference = cellText(get(row, 'reference')) ?? carried?.findingReference ?? null;
+    // Under a finding carried down, the row's own reference is its action's ("1.2" under "1").
+    const referenceCell = cellText(get(row, 'reference'));
+    const findingReference =
+      (!findingCell && carried ? carried.findingReference : null) ??
+      referenceCell ??
+      carried?.findingReference ??
+      null;
     if (!findingText && !actionCell)
       problem(
         null,
@@ -534,7 +568,9 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
       : (carried?.coreService ?? sectionService);
 
     const keyQuestionText = cellText(get(row, 'keyQuestion'));
-    let keyQuestion: KeyQuestion | null = carried && !keyQuestionText ? carried.keyQuestion : null;
+    let keyQuestion: KeyQuestion | null = keyQuestionText
+      ? null
+      : (carried?.keyQuestion ?? sectionKeyQuestion);
     if (keyQuestionText) {
       keyQuestion = keyQuestionOf(keyQuestionText);
       if (!keyQuestion)
@@ -605,7 +641,7 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
 
     const parsedRow: PlanRow = {
       row: rowNumber,
-      reference: cellText(get(row, 'actionReference')) ?? findingReference,
+      reference: cellText(get(row, 'actionReference')) ?? referenceCell ?? findingReference,
       findingReference,
       findingRow: carried ? carried.findingRow : rowNumber,
       coreService,
@@ -665,6 +701,34 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
 }
 
 const DATE_HINT = 'use 31/03/2024, 31 Mar 2024, March 2024 or Q4 2023/24';
+
+const TRUST_WIDE =
+  /^(trust[- ]?wide|trust|all services|all|n\/a|provider|provider[- ]wide|well[- ]led|trust[- ]wide actions?)$/i;
+
+/** A finding band's stand-in row, carrying its finding to the action rows under it. */
+const EMPTY_ROW: PlanRow = {
+  row: 0,
+  reference: null,
+  findingReference: null,
+  findingRow: 0,
+  coreService: null,
+  keyQuestion: null,
+  regulations: [],
+  findingText: null,
+  findingType: 'MUST',
+  actionTitle: null,
+  owner: null,
+  executiveLead: null,
+  dueDate: null,
+  originalDueDate: null,
+  statusText: null,
+  progressNote: null,
+  progress: null,
+  completed: false,
+  evidence: null,
+  successMeasure: null,
+  problems: [],
+};
 
 function serviceOf(text: string): string | null {
   if (
