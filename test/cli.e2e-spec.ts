@@ -108,7 +108,7 @@ describe('command line', () => {
       'first.admin@example.nhs.uk',
     ).catch((e: unknown) => e);
     expect(describeFailure(failure)).toBe(
-      '1 of 2 rows have problems; nothing was imported\n  row 3: owner "Nobody Here" is not a user (matched by email, then name); import with createUsers to add them',
+      '1 of 2 rows have problems; nothing was imported (ask to skip the rows with problems, skipInvalidRows=true, to import the 1 good row)\n  row 3: Owner: "Nobody Here" is not a user (matched by email, then name); import with createUsers to add them',
     );
     await run(
       'import',

@@ -17,7 +17,7 @@ interface PackedEntry {
   declaredSize?: number;
 }
 
-function packed(name: string, content: string | Buffer): PackedEntry {
+export function packed(name: string, content: string | Buffer): PackedEntry {
   const data = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
   return { name, packed: deflateRawSync(data), size: data.length, crc: crc32(data) };
 }
@@ -61,7 +61,7 @@ async function packedRepeat(
 }
 
 /** A ZIP archive of deflated entries: local headers, data, central directory, end record. */
-function zip(entries: PackedEntry[]): Buffer {
+export function zip(entries: PackedEntry[]): Buffer {
   const parts: Buffer[] = [];
   const directory: Buffer[] = [];
   let offset = 0;

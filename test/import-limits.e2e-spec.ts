@@ -156,7 +156,7 @@ describe('import limits', () => {
     const { body } = await planUpload(planXlsx(planRows(3)), 'plan.xlsx').expect(200);
     expect(body.rows).toHaveLength(3);
     expect(body.rows[0].problems).toEqual([
-      'owner "Nobody Known" is not a user (matched by email, then name); import with createUsers to add them',
+      'Owner: "Nobody Known" is not a user (matched by email, then name); import with createUsers to add them',
     ]);
   });
 

@@ -545,7 +545,7 @@ describe('imports', () => {
         errors: [
           {
             field: 'row 2',
-            reason: 'an action with reference A1 already exists (conflict mode stop)',
+            reason: 'Reference: an action with reference A1 already exists (conflict mode stop)',
           },
         ],
       });
@@ -596,12 +596,13 @@ describe('imports', () => {
       expect(refused.body.errors).toEqual([
         {
           field: 'row 3',
-          reason: 'due date "31/02/2027" is not a date (use 31/03/2024 or 31 Mar 2024)',
+          reason:
+            'Due date: "31/02/2027" is not a date (use 31/03/2024, 31 Mar 2024, March 2024 or Q4 2023/24)',
         },
         {
           field: 'row 4',
           reason:
-            'owner "Nobody Known" is not a user (matched by email, then name); import with createUsers to add them',
+            'Owner: "Nobody Known" is not a user (matched by email, then name); import with createUsers to add them',
         },
       ]);
       expect(await count('action')).toBe(before);
@@ -638,7 +639,7 @@ describe('imports', () => {
       [
         'a sheet without recognisable headers',
         Buffer.from('a,b,c\n1,2,3\n'),
-        /No header row found in the first 10 rows/,
+        /No header row found in the first 30 rows/,
       ],
       ['an empty file', Buffer.from(''), /the file is empty/],
     ])('refuses %s', async (_label, content, reason) => {

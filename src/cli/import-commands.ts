@@ -17,6 +17,8 @@ interface ImportCommandOptions {
   as?: string;
   conflict?: string;
   createUsers?: boolean;
+  skipInvalidRows?: boolean;
+  sheet?: string;
 }
 
 function out(text: string): void {
@@ -150,6 +152,11 @@ export function registerImportCommands(program: Command): void {
       'stop',
     )
     .option('--create-users', 'create users for owners and leads who are not users yet')
+    .option(
+      '--skip-invalid-rows',
+      'import the rows without problems and skip the others (recorded with the import)',
+    )
+    .option('--sheet <name>', 'the sheet to read (otherwise the one that looks most like a plan)')
     .option('--dry-run', 'show what would be imported; store nothing')
     .action(async (file: string, options: ImportCommandOptions) => {
       if (!(CONFLICT_MODES as readonly string[]).includes(options.conflict ?? '')) {
@@ -174,6 +181,8 @@ export function registerImportCommands(program: Command): void {
               organisationId: organisationIdOf(options)!,
               conflict: options.conflict as ConflictMode,
               createUsers: !!options.createUsers,
+              skipInvalidRows: !!options.skipInvalidRows,
+              sheet: options.sheet,
               actorId: actor.id,
               onProgress: (done, total) => {
                 if (!started) bar.start(total, 0);

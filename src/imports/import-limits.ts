@@ -23,7 +23,7 @@ export const IMPORT_LIMITS = {
   /** Entries in the XLSX's ZIP directory (a workbook has a few dozen). */
   zipEntries: 10_000,
   /** Rows in any worksheet of an XLSX, or records of a CSV, headings included. */
-  rows: 5_000,
+  rows: 12_000,
   /** A report's text (pasted, a .txt, or read out of a PDF) or a CQC record's JSON, in UTF-8 bytes. */
   textBytes: 3 * 1024 * 1024,
   /** Pages of a PDF report (a CQC report has under 200). */

@@ -118,6 +118,8 @@ export class ImportsController {
         organisationId: query.organisationId,
         conflict: query.conflict ?? 'stop',
         createUsers: query.createUsers ?? false,
+        skipInvalidRows: query.skipInvalidRows ?? false,
+        sheet: query.sheet,
         actorId: user.id,
       },
     );

@@ -239,6 +239,8 @@ export class ImportsService {
     raw: string | null,
     summary: object,
     actorId?: number | null,
+    /** A line for the audit trail's summary (e.g. the rows a plan import skipped). */
+    auditSummary?: string,
   ): Promise<number> {
     const content = source.file?.buffer ?? raw ?? '';
     const saved = await manager.save(
@@ -264,6 +266,7 @@ export class ImportsService {
         contentSha256: saved.contentSha256,
         summary,
       },
+      summary: auditSummary,
     });
     return saved.id;
   }

@@ -2,8 +2,15 @@ import { AppError, validationFailed } from '../common/app-error';
 import { NotACqcRecordError, parseCqcRecord, ParsedCqcRecord } from './cqc-json.parser';
 import { IMPORT_LIMITS, importLimitExceeded, megabytes } from './import-limits';
 import { pdfPages, PdfWithoutTextError } from './pdf-text';
-import { looksLikeXlsx, readCsvRows, readXlsxRows } from './plan-files';
-import { NoPlanHeadersError, ParsedPlan, parsePlanRows } from './plan-sheet.parser';
+import { looksLikeXlsx, readCsvRows, readXlsxWorkbook } from './plan-files';
+import { checkedZipDirectory } from './zip-directory';
+import {
+  NoPlanHeadersError,
+  ParsedPlan,
+  parsePlanWorkbook,
+  PlanWorkbook,
+  UnknownSheetError,
+} from './plan-sheet.parser';
 import { ParsedReport, parseReport } from './report-parser';
 
 /**
@@ -15,7 +22,7 @@ export type ParseTask =
   | { kind: 'report-text'; text: string }
   | { kind: 'report-file'; bytes: Uint8Array }
   | { kind: 'cqc-json-file'; bytes: Uint8Array }
-  | { kind: 'plan-file'; bytes: Uint8Array };
+  | { kind: 'plan-file'; bytes: Uint8Array; sheet?: string };
 
 export interface ParsedReportFile {
   /** The text as read (from a PDF, its pages joined by form feeds), kept with the import. */
@@ -50,7 +57,10 @@ export async function runParseTask(task: ParseTask): Promise<ParseResults[ParseT
     case 'cqc-json-file':
       return cqcJsonFile(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.length));
     case 'plan-file':
-      return planFile(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.length));
+      return planFile(
+        Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.length),
+        task.sheet,
+      );
   }
 }
 
@@ -128,20 +138,40 @@ export function cqcRecord(record: unknown, field: string): ParsedCqcRecord {
   }
 }
 
-async function planFile(buffer: Buffer): Promise<ParsedPlanFile> {
-  let rows;
+/** Spreadsheets the plan import cannot read, told apart so the person knows what to do. */
+function unreadableSpreadsheet(buffer: Buffer): string | null {
+  // An OLE2 compound file: Excel 97-2003 (.xls), or an .xlsx protected with a password.
+  if (buffer.subarray(0, 8).equals(Buffer.from('d0cf11e0a1b11ae1', 'hex')))
+    return 'this is an Excel 97-2003 workbook (.xls) or a password-protected one: open it in Excel, remove any password, save it as .xlsx (Excel Workbook) or CSV, and upload that';
+  if (looksLikeXlsx(buffer)) {
+    const names = checkedZipDirectory(buffer).map((entry) => entry.name.replace(/^\//, ''));
+    if (names.includes('content.xml') && !names.some((name) => name.startsWith('xl/')))
+      return 'this is an OpenDocument spreadsheet (.ods): save it as .xlsx or CSV and upload that';
+  }
+  return null;
+}
+
+async function planFile(buffer: Buffer, sheet?: string): Promise<ParsedPlanFile> {
+  const unreadable = unreadableSpreadsheet(buffer);
+  if (unreadable) throw validationFailed('file', unreadable);
+  let workbook: PlanWorkbook;
   try {
-    rows = looksLikeXlsx(buffer) ? await readXlsxRows(buffer) : readCsvRows(buffer);
+    workbook = looksLikeXlsx(buffer)
+      ? await readXlsxWorkbook(buffer)
+      : { sheets: [{ name: 'CSV', hidden: false, rows: readCsvRows(buffer), hiddenColumns: [] }] };
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw validationFailed('file', 'the file is neither an XLSX workbook nor CSV text');
   }
   try {
-    const parsed = parsePlanRows(rows);
+    const parsed = parsePlanWorkbook(workbook, { sheet });
+    const rows = workbook.sheets.find((s) => s.name === parsed.sheet)!.rows;
     const header = Array.from(rows[parsed.headerRow - 1], (cell) => String(cell ?? ''));
     return { parsed, header };
   } catch (error) {
-    if (error instanceof NoPlanHeadersError) throw validationFailed('file', error.message);
+    if (error instanceof UnknownSheetError) throw validationFailed('sheet', error.message);
+    if (error instanceof NoPlanHeadersError)
+      throw validationFailed(sheet ? 'sheet' : 'file', error.message);
     throw error;
   }
 }

@@ -195,7 +195,10 @@ export class ParserPool implements OnModuleDestroy {
   }
 
   private startWorker(): Worker {
-    const resourceLimits = { maxOldGenerationSizeMb: this.options.memoryMb };
+    const resourceLimits = {
+      maxOldGenerationSizeMb: this.options.memoryMb,
+      maxYoungGenerationSizeMb: 4,
+    };
     const compiled = path.join(__dirname, 'parser-worker.js');
     const worker = fs.existsSync(compiled)
       ? new Worker(compiled, { resourceLimits })

@@ -1,48 +1,51 @@
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { IMPORT_LIMITS, importLimitExceeded } from './import-limits';
-import type { Cell } from './plan-sheet.parser';
+import type { Cell, PlanWorkbook } from './plan-sheet.parser';
+import {
+  readDateStyles,
+  readSharedStrings,
+  readSheet,
+  readWorkbookParts,
+  SheetContext,
+} from './xlsx-reader';
 import { checkedZipDirectory, unpackEntry } from './zip-directory';
 
 /**
- * The first worksheet as rows of plain values. Merged cells repeat their value in every cell
- * they cover; a formula is kept as its text, never evaluated; rich text is flattened.
+ * Every worksheet, in the workbook's order, as rows of plain values, read with the streaming
+ * reader in xlsx-reader.ts after the ZIP and row checks below. Merged cells repeat their value
+ * in every cell they cover; a formula is kept as its text, never evaluated; rich text is
+ * flattened; a number in a date format is a Date.
  */
-export async function readXlsxRows(buffer: Buffer): Promise<Cell[][]> {
-  checkUnpackedWorkbook(buffer);
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
-  const sheet = workbook.worksheets[0];
-  if (!sheet) return [];
-  const rows: Cell[][] = [];
-  sheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
-    const values: Cell[] = [];
-    row.eachCell({ includeEmpty: true }, (cell, column) => {
-      const source = cell.isMerged ? cell.master : cell;
-      values[column - 1] = plainValue(source.value);
-    });
-    rows[rowNumber - 1] = values;
-  });
-  return Array.from(rows, (row) => row ?? []);
+export async function readXlsxWorkbook(buffer: Buffer): Promise<PlanWorkbook> {
+  const parts = checkUnpackedWorkbook(buffer);
+  const workbook = parts.get('xl/workbook.xml');
+  if (!workbook) throw new Error('not an XLSX workbook: it has no xl/workbook.xml');
+  const { sheets, date1904 } = readWorkbookParts(workbook, parts.get('xl/_rels/workbook.xml.rels'));
+  const context: SheetContext = {
+    sharedStrings: readSharedStrings(parts.get('xl/sharedStrings.xml')),
+    dateStyles: readDateStyles(parts.get('xl/styles.xml')),
+    date1904,
+    onRow(rowNumber, count) {
+      if (count > IMPORT_LIMITS.rows) throw tooManyRows(`more than ${IMPORT_LIMITS.rows}`);
+      if (rowNumber > IMPORT_LIMITS.rows)
+        throw tooManyRows(`a row numbered ${rowNumber}, so ${rowNumber}`);
+    },
+  };
+  await Promise.resolve();
+  return {
+    sheets: sheets.flatMap((sheet) => {
+      const bytes = parts.get(sheet.path);
+      if (!bytes) return [];
+      // Each sheet's XML is let go once it is read.
+      parts.delete(sheet.path);
+      return [{ name: sheet.name, hidden: sheet.hidden, ...readSheet(bytes, context) }];
+    }),
+  };
 }
 
-function plainValue(value: ExcelJS.CellValue): Cell {
-  if (value === null || value === undefined) return null;
-  if (
-    value instanceof Date ||
-    typeof value === 'number' ||
-    typeof value === 'string' ||
-    typeof value === 'boolean'
-  )
-    return value;
-  if (typeof value === 'object') {
-    if ('formula' in value && value.formula) return `=${value.formula}`;
-    if ('sharedFormula' in value && value.sharedFormula) return `=${value.sharedFormula}`;
-    if ('richText' in value) return value.richText.map((part) => part.text).join('');
-    if ('text' in value) return String(value.text);
-    if ('error' in value) return String(value.error);
-  }
-  return null;
+/** The first worksheet as rows of plain values (see readXlsxWorkbook). */
+export async function readXlsxRows(buffer: Buffer): Promise<Cell[][]> {
+  return (await readXlsxWorkbook(buffer)).sheets[0]?.rows ?? [];
 }
 
 export function readCsvRows(buffer: Buffer): Cell[][] {
@@ -69,14 +72,21 @@ const ROW_TAG = /<(?:[A-Za-z_][\w.-]*:)?row(?=[\s>/])([^>]*)>/g;
 const ROW_NUMBER = /\br="(\d+)"/;
 const SLICE = 1024 * 1024;
 
+/** The parts of a workbook the reader uses; every other entry is unpacked, checked and dropped. */
+const WORKBOOK_PARTS =
+  /^(xl\/workbook\.xml|xl\/_rels\/workbook\.xml\.rels|xl\/sharedStrings\.xml|xl\/styles\.xml|xl\/worksheets\/[^/]+\.xml)$/;
+
 /**
  * Unpacks every entry once with its declared size as a ceiling (so the ZIP directory checked
  * before this cannot have lied), and counts each worksheet's rows, by tag and by the highest
- * row number (ExcelJS makes every row up to it), before ExcelJS builds anything.
+ * row number, before anything is read from them. Returns the parts the reader needs, by name.
  */
-function checkUnpackedWorkbook(buffer: Buffer): void {
+function checkUnpackedWorkbook(buffer: Buffer): Map<string, Buffer> {
+  const parts = new Map<string, Buffer>();
   for (const entry of checkedZipDirectory(buffer)) {
     const bytes = unpackEntry(buffer, entry);
+    const name = entry.name.replace(/^\//, '');
+    if (WORKBOOK_PARTS.test(name)) parts.set(name, bytes);
     if (!/^\/?xl\/worksheets\/[^/]+\.xml$/i.test(entry.name)) continue;
     let rows = 0;
     let highest = 0;
@@ -93,6 +103,7 @@ function checkUnpackedWorkbook(buffer: Buffer): void {
     }
     if (highest > IMPORT_LIMITS.rows) throw tooManyRows(`a row numbered ${highest}, so ${highest}`);
   }
+  return parts;
 }
 
 /** XLSX files are ZIP archives; anything else that parses as text is treated as CSV. */

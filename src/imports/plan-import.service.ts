@@ -5,6 +5,8 @@ import { TrustAccess } from '../auth/trust-access';
 import { ApiProperty } from '@nestjs/swagger';
 import { EntityManager, In } from 'typeorm';
 import { applyProgressUpdate } from '../actions/action-rules';
+import type { ActionStatus } from '../actions/action.entity';
+import { insertRows, insertRowsReturningIds, rowsPerStatement } from '../database/batch-insert';
 import { Action } from '../actions/action.entity';
 import { DueDateChange } from '../actions/due-date-change.entity';
 import { Evidence } from '../actions/evidence.entity';
@@ -12,13 +14,15 @@ import { ProgressUpdate } from '../actions/progress-update.entity';
 import { AuditService } from '../audit/audit.service';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
-import { Finding } from '../findings/finding.entity';
+import { Finding, RegulationCitation } from '../findings/finding.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { User, UserRole } from '../users/user.entity';
 import { ImportsService, ImportSource } from './imports.service';
 import { ImportStore } from './import-store';
 import { looksLikeXlsx } from './plan-files';
-import { PlanRow } from './plan-sheet.parser';
+import { PlanRow, PlanSheetSummary } from './plan-sheet.parser';
+import { CoreService } from '../core-services/core-service.entity';
+import { canonicalCoreServiceName } from '../cqc/core-services';
 import { checkedZipDirectory } from './zip-directory';
 
 export const CONFLICT_MODES = ['stop', 'skip', 'update'] as const;
@@ -29,25 +33,96 @@ export interface PlanImportOptions {
   organisationId: number;
   conflict: ConflictMode;
   createUsers: boolean;
+  /** Import the rows without problems and skip the others (recorded with their numbers). */
+  skipInvalidRows?: boolean;
+  /** The sheet to read; otherwise the one that looks most like a plan. */
+  sheet?: string;
   actorId: number;
   onProgress?: (done: number, total: number) => void;
+}
+
+export class PlanFindingPreviewDto {
+  @ApiProperty({ nullable: true, type: String }) reference: string | null;
+  @ApiProperty({ nullable: true, type: String }) text: string | null;
+  @ApiProperty({ enum: ['MUST', 'SHOULD', 'RATING', 'WARNING_NOTICE'] }) type: string;
+  @ApiProperty({ nullable: true, type: String }) coreService: string | null;
+  @ApiProperty({ nullable: true, type: String }) keyQuestion: string | null;
+  @ApiProperty({ type: [String], description: 'e.g. "Regulation 12(2)(a)"' })
+  regulations: string[];
+  @ApiProperty({
+    enum: ['new', 'existing'],
+    nullable: true,
+    description: 'Whether the finding is new or already in the tracker (null: no finding)',
+  })
+  state: 'new' | 'existing' | null;
+  @ApiProperty({
+    description: 'The row the finding is first written on; several actions share one finding',
+  })
+  firstRow: number;
 }
 
 export class PlanRowResultDto {
   @ApiProperty({ description: 'Row number in the spreadsheet' }) row: number;
   @ApiProperty({ enum: ['create', 'update', 'skip', 'error'] }) outcome:
     'create' | 'update' | 'skip' | 'error';
-  @ApiProperty({ nullable: true, type: String }) reference: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "The action's reference" })
+  reference: string | null;
   @ApiProperty({ nullable: true, type: String }) action: string | null;
-  @ApiProperty({ type: [String] }) problems: string[];
+  @ApiProperty({ type: PlanFindingPreviewDto }) finding: PlanFindingPreviewDto;
+  @ApiProperty({ nullable: true, type: String }) successMeasure: string | null;
+  @ApiProperty({ nullable: true, type: String }) owner: string | null;
+  @ApiProperty({ nullable: true, type: String }) executiveLead: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The revised due date where the row has one, else the due date',
+  })
+  dueDate: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The first due date, when a revised one replaces it',
+  })
+  originalDueDate: string | null;
+  @ApiProperty({ enum: ['NOT_STARTED', 'IN_PROGRESS', 'COMPLETED'] }) status: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The RAG/BRAG or status cell' })
+  statusText: string | null;
+  @ApiProperty() progress: number;
+  @ApiProperty({ nullable: true, type: String }) progressNote: string | null;
+  @ApiProperty({
+    type: [String],
+    description: 'Each problem, starting with the column heading as the sheet shows it',
+  })
+  problems: string[];
 }
 
 export class PlanImportResultDto {
   @ApiProperty() dryRun: boolean;
   @ApiProperty({ nullable: true, type: Number }) importId: number | null;
   @ApiProperty() organisationId: number;
+  @ApiProperty({ description: 'The sheet read' }) sheet: string;
+  @ApiProperty({ type: [Object], description: 'Every sheet, and whether it looks like a plan' })
+  sheets: PlanSheetSummary[];
   @ApiProperty({ description: 'Row number of the header the columns were found in' })
   headerRow: number;
+  @ApiProperty({ type: [String], description: 'Headings of hidden columns (not read)' })
+  hiddenColumns: string[];
+  @ApiProperty({ type: [String], description: 'Headings that name no known column (not read)' })
+  unreadColumns: string[];
+  @ApiProperty({ type: [Object], description: 'Rows read as section headings' })
+  sections: { row: number; text: string }[];
+  @ApiProperty({
+    type: [Object],
+    description: 'Rows with no finding, action, owner or due date (a colour key, a note): not read',
+  })
+  notRead: { row: number; text: string }[];
+  @ApiProperty({
+    description:
+      'Whether a commit would store it as it is: no row has a problem, or skipInvalidRows was asked and some rows are good',
+  })
+  committable: boolean;
+  @ApiProperty({ type: [Number], description: 'Rows with problems, skipped (skipInvalidRows)' })
+  skippedRows: number[];
   @ApiProperty({
     type: Object,
     description: 'Each recognised column and the heading it was found under',
@@ -62,8 +137,9 @@ export class PlanImportResultDto {
 /**
  * Brings an existing spreadsheet action plan across: findings and actions, owners and leads
  * matched by email then name, progress and evidence. First every row is checked and given an
- * outcome (the preview); a commit with any problem stores nothing; otherwise everything is
- * written in one transaction.
+ * outcome (the preview); a commit with any problem stores nothing, unless the person asked
+ * for the good rows only (skipInvalidRows), when those are stored and the skipped row numbers
+ * are kept in the import record and its audit entry. Everything is written in one transaction.
  */
 @Injectable()
 export class PlanImportService {
@@ -77,10 +153,13 @@ export class PlanImportService {
     if (!buffer || buffer.length === 0) throw validationFailed('file', 'the file is empty');
     // The ZIP directory is read here, before a worker is even asked: a bomb costs nothing.
     if (looksLikeXlsx(buffer)) checkedZipDirectory(buffer);
-    const { parsed, header } = await this.imports.parsers.run({ kind: 'plan-file', bytes: buffer });
-    const columns = Object.fromEntries(
-      Object.entries(parsed.columns).map(([name, index]) => [name, String(header[index] ?? '')]),
-    );
+    const { parsed } = await this.imports.parsers.run({
+      kind: 'plan-file',
+      bytes: buffer,
+      sheet: options.sheet,
+    });
+    // Each column and its heading as the sheet shows it (two heading rows read as one).
+    const columns = parsed.headings as Record<string, string>;
 
     return this.imports.dryRunOrCommit(options.dryRun, async (manager) => {
       const organisation = await manager.findOneBy(Organisation, {
@@ -92,45 +171,83 @@ export class PlanImportService {
       TrustAccess.requireWritable(organisation.id, unknown);
       const people = await PeopleIndex.load(manager, organisation.id);
       const existing = await this.existingActions(manager, organisation.id, parsed.rows);
-      const results = parsed.rows.map((row) => this.classify(row, options, people, existing));
+      await this.findingsByReference(manager, organisation.id, parsed.rows);
+      const results = parsed.rows.map((row) =>
+        this.classify(row, parsed.headings, options, people, existing),
+      );
       const counts = { create: 0, update: 0, skip: 0, error: 0 };
       for (const result of results) counts[result.outcome]++;
+      const good = results.length - counts.error;
+      const skipping = counts.error > 0 && !!options.skipInvalidRows;
       const preview: PlanImportResultDto = {
         dryRun: options.dryRun,
         importId: null,
         organisationId: organisation.id,
+        sheet: parsed.sheet,
+        sheets: parsed.sheets,
         headerRow: parsed.headerRow,
         columns,
+        hiddenColumns: parsed.hiddenColumns,
+        unreadColumns: parsed.unreadColumns,
+        sections: parsed.sections,
+        notRead: parsed.notRead,
         counts,
+        committable: counts.error === 0 ? results.length > 0 : skipping && good > 0,
+        skippedRows: skipping ? results.filter((r) => r.outcome === 'error').map((r) => r.row) : [],
         newUsers: people.pending(),
         rows: results,
       };
-      if (counts.error > 0) {
-        if (options.dryRun) return preview;
+      if (!options.dryRun && counts.error > 0 && !skipping) {
         throw new AppError(
           'IMPORT_HAS_PROBLEMS',
-          `${counts.error} of ${results.length} rows have problems; nothing was imported`,
+          `${counts.error} of ${results.length} rows have problems; nothing was imported` +
+            (good > 0
+              ? ` (ask to skip the rows with problems, skipInvalidRows=true, to import the ${good} good row${good === 1 ? '' : 's'})`
+              : ''),
           results
             .filter((r) => r.problems.length)
             .flatMap((r) => r.problems.map((reason) => ({ field: `row ${r.row}`, reason }))),
         );
       }
+      if (!options.dryRun && good === 0) {
+        throw new AppError(
+          'IMPORT_HAS_PROBLEMS',
+          results.length
+            ? `none of the ${results.length} rows can be imported; nothing was imported`
+            : 'the plan has no rows under its header; nothing was imported',
+          results.flatMap((r) => r.problems.map((reason) => ({ field: `row ${r.row}`, reason }))),
+        );
+      }
+      // A dry run writes the good rows too (and rolls them back), so the preview says exactly
+      // which findings are new and which already exist.
       const writer = new PlanWriter(manager, this.audit, organisation.id, options.actorId, people);
       let done = 0;
       for (const [index, row] of parsed.rows.entries()) {
-        const outcome = results[index].outcome;
-        if (outcome === 'create') await writer.create(row);
-        if (outcome === 'update') await writer.update(row, existing.get(row.reference!)!);
+        const result = results[index];
+        if (result.outcome === 'create') await writer.create(row, result.finding);
+        else if (result.outcome === 'update')
+          await writer.update(row, existing.get(row.reference!)!);
+        if (result.outcome !== 'create') await writer.describe(row, result.finding);
         options.onProgress?.(++done, parsed.rows.length);
       }
+      await writer.finish();
+      // Rows not created say whether their finding is already held (after every create is stored).
+      for (const [index, row] of parsed.rows.entries())
+        if (results[index].outcome !== 'create') await writer.describe(row, results[index].finding);
+      if (options.dryRun) return preview;
       preview.importId = await this.imports.record(
         manager,
         'plan',
         organisation.id,
         source,
         null,
-        counts,
+        skipping
+          ? { ...counts, skippedRows: preview.skippedRows, sheet: parsed.sheet }
+          : { ...counts, sheet: parsed.sheet },
         options.actorId,
+        skipping
+          ? `Plan import: ${good} rows imported; rows skipped at the importer's choice (skipInvalidRows): ${preview.skippedRows.join(', ')}`
+          : undefined,
       );
       return preview;
     });
@@ -138,39 +255,97 @@ export class PlanImportService {
 
   private classify(
     row: PlanRow,
+    headings: Partial<Record<string, string>>,
     options: PlanImportOptions,
     people: PeopleIndex,
     existing: Map<string, Action>,
   ): PlanRowResultDto {
     const problems = [...row.problems];
     for (const [value, role, label] of [
-      [row.owner, 'owner', 'owner'],
-      [row.executiveLead, 'executive', 'executive lead'],
+      [row.owner, 'owner', headings.owner ?? 'Owner'],
+      [row.executiveLead, 'executive', headings.executiveLead ?? 'Executive lead'],
     ] as const) {
       if (!value || people.find(value)) continue;
       if (options.createUsers) people.plan(value, role);
       else
         problems.push(
-          `${label} "${value}" is not a user (matched by email, then name); import with createUsers to add them`,
+          `${label}: "${value}" is not a user (matched by email, then name); import with createUsers to add them`,
         );
     }
     let outcome: PlanRowResultDto['outcome'] = 'create';
     if (row.reference && existing.has(row.reference)) {
       if (options.conflict === 'stop')
         problems.push(
-          `an action with reference ${row.reference} already exists (conflict mode stop)`,
+          `${headings.actionReference ?? headings.reference ?? 'Reference'}: an action with reference ${row.reference} already exists (conflict mode stop)`,
         );
       outcome = options.conflict === 'skip' ? 'skip' : 'update';
     }
     if (row.actionTitle && !row.findingText && outcome === 'create')
-      problems.push('an action needs the finding it addresses');
+      problems.push(
+        `${headings.finding ?? 'Finding'}: empty; an action needs the finding it addresses`,
+      );
     return {
       row: row.row,
       outcome: problems.length ? 'error' : outcome,
       reference: row.reference,
       action: row.actionTitle,
+      finding: {
+        reference: row.findingReference,
+        text: row.findingText,
+        type: row.findingType,
+        coreService: row.coreService,
+        keyQuestion: row.keyQuestion,
+        regulations: row.regulations.map(formatCitation),
+        state: null,
+        firstRow: row.findingRow,
+      },
+      successMeasure: row.successMeasure,
+      owner: row.owner,
+      executiveLead: row.executiveLead,
+      dueDate: row.dueDate,
+      originalDueDate: row.originalDueDate,
+      status: row.completed ? 'COMPLETED' : (row.progress ?? 0) > 0 ? 'IN_PROGRESS' : 'NOT_STARTED',
+      statusText: row.statusText,
+      progress: row.completed ? 100 : (row.progress ?? 0),
+      progressNote: row.progressNote,
       problems,
     };
+  }
+
+  /**
+   * A row that names a finding only by its reference ("MD3", as the report imported before
+   * numbered it) is for that finding, when the trust holds exactly one finding so numbered.
+   */
+  private async findingsByReference(
+    manager: EntityManager,
+    organisationId: number,
+    rows: PlanRow[],
+  ): Promise<void> {
+    const wanted = rows.filter((r) => !r.findingText && r.findingReference);
+    if (!wanted.length) return;
+    const references = [...new Set(wanted.map((r) => r.findingReference!.slice(0, 30)))];
+    const byReference = new Map<string, Finding[]>();
+    for (let i = 0; i < references.length; i += 500) {
+      const found = await manager.find(Finding, {
+        where: { organisationId, reference: In(references.slice(i, i + 500)) },
+        relations: { coreService: true },
+      });
+      for (const finding of found)
+        byReference.set(finding.reference!, [
+          ...(byReference.get(finding.reference!) ?? []),
+          finding,
+        ]);
+    }
+    for (const row of wanted) {
+      const found = byReference.get(row.findingReference!.slice(0, 30));
+      if (found?.length !== 1) continue;
+      const [finding] = found;
+      row.findingText = finding.text;
+      row.findingType = finding.type;
+      row.coreService = finding.coreService?.name ?? null;
+      row.keyQuestion = row.keyQuestion ?? finding.keyQuestion;
+      if (!row.regulations.length) row.regulations = finding.regulations;
+    }
   }
 
   private async existingActions(
@@ -287,11 +462,47 @@ class PeopleIndex {
   }
 }
 
-/** Writes one row's finding, action, progress and evidence. */
+/** A row waiting to be stored with the next batch, and what it needs. */
+interface PendingRow {
+  row: PlanRow;
+  /** The row's preview, told whether its finding is new or already held once it is stored. */
+  preview?: PlanFindingPreviewDto;
+  findingKey: string;
+  coreService: string;
+  text: string;
+  ownerId: number | null;
+  executiveLeadId: number | null;
+}
+
+/** A finding the batch creates: the first row that names it, and its core service. */
+interface NewFinding {
+  key: string;
+  row: PlanRow;
+  text: string;
+  coreService: string;
+}
+
+/** Rows stored per batch: the progress callback moves every batch, memory stays small. */
+const BATCH_ROWS = 250;
+
+/** One finding per service, type and words: the key rows of the same finding share. */
+function findingKeyOf(row: PlanRow): string {
+  return `${row.coreService ?? ''}|${row.findingType}|${(row.findingText ?? '').slice(0, 10000).trim()}`;
+}
+
+/**
+ * Writes the rows' findings, actions, links, audit events, progress notes and evidence, in
+ * batches of multi-row INSERTs (src/database/batch-insert.ts) inside the import's one
+ * transaction: a 10,000-row plan is a few hundred statements rather than a hundred thousand.
+ * `create` queues a row (storing the batch once it is full); `finish` stores the rest.
+ */
 class PlanWriter {
   private readonly store: ImportStore;
   private readonly serviceIds = new Map<string, number | null>();
   private readonly findingIds = new Map<string, number>();
+  /** Whether each finding was already held or is created by this import. */
+  private readonly findingStates = new Map<string, 'new' | 'existing'>();
+  private pending: PendingRow[] = [];
 
   constructor(
     private readonly manager: EntityManager,
@@ -303,62 +514,291 @@ class PlanWriter {
     this.store = new ImportStore(manager, audit);
   }
 
-  async create(row: PlanRow): Promise<void> {
-    const findingId = await this.finding(row);
-    if (!row.actionTitle || !row.dueDate) return;
+  /** Whether a row's finding is new or already held, for a row that is not created. */
+  async describe(row: PlanRow, preview: PlanFindingPreviewDto): Promise<void> {
+    if (!row.findingText) return;
+    const key = findingKeyOf(row);
+    const known = this.findingStates.get(key);
+    if (known) {
+      preview.state = known;
+      return;
+    }
+    // Looked up once per finding (rows of one finding share the answer), nothing created.
+    const service = row.coreService
+      ? await this.manager.findOneBy(CoreService, {
+          organisationId: this.organisationId,
+          name: canonicalCoreServiceName(row.coreService).name,
+        })
+      : null;
+    const existing =
+      row.coreService && !service
+        ? null
+        : await this.store.existingFinding(
+            this.organisationId,
+            service?.id ?? null,
+            row.findingType,
+            row.findingText.slice(0, 10000).trim(),
+          );
+    preview.state = existing ? 'existing' : 'new';
+    this.findingStates.set(key, preview.state);
+  }
+
+  async create(row: PlanRow, preview?: PlanFindingPreviewDto): Promise<void> {
+    const text = row.findingText!.slice(0, 10000).trim();
+    const coreService = row.coreService ?? '';
+    this.pending.push({
+      row,
+      preview,
+      findingKey: findingKeyOf(row),
+      coreService,
+      text,
+      // A person the import creates is created here, once, the first time a row names them.
+      ownerId: row.actionTitle
+        ? await this.people.resolve(this.manager, this.audit, row.owner)
+        : null,
+      executiveLeadId: row.actionTitle
+        ? await this.people.resolve(this.manager, this.audit, row.executiveLead)
+        : null,
+    });
+    if (this.pending.length >= BATCH_ROWS) await this.flush();
+  }
+
+  /** Stores whatever is still queued. */
+  async finish(): Promise<void> {
+    await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const rows = this.pending;
+    this.pending = [];
+    if (!rows.length) return;
+    await this.findings(rows);
+    for (const { findingKey, preview } of rows)
+      if (preview) preview.state = this.findingStates.get(findingKey) ?? null;
+    await this.actions(rows.filter(({ row }) => row.actionTitle && row.dueDate));
+  }
+
+  /** Finds or creates every finding the rows name: one look-up per 500 texts, one insert per batch. */
+  private async findings(rows: PendingRow[]): Promise<void> {
+    const wanted = new Map<string, NewFinding>();
+    for (const { row, findingKey, text, coreService } of rows) {
+      if (!this.findingIds.has(findingKey) && !wanted.has(findingKey))
+        wanted.set(findingKey, { key: findingKey, row, text, coreService });
+    }
+    if (!wanted.size) return;
+    for (const { coreService } of wanted.values()) {
+      if (!this.serviceIds.has(coreService)) {
+        this.serviceIds.set(
+          coreService,
+          (await this.store.coreService(this.organisationId, coreService || null)).id,
+        );
+      }
+    }
+    // The same words for the same service and type already recorded are that finding.
+    const texts = [...new Set([...wanted.values()].map((f) => f.text))];
+    for (let i = 0; i < texts.length; i += 500) {
+      const found = await this.manager
+        .createQueryBuilder(Finding, 'f')
+        .select(['f.id', 'f.coreServiceId', 'f.type', 'f.text'])
+        .where('f.organisationId = :organisationId', { organisationId: this.organisationId })
+        .andWhere('f.text IN (:...texts)', { texts: texts.slice(i, i + 500) })
+        .orderBy('f.id')
+        .getMany();
+      for (const finding of found) {
+        for (const candidate of wanted.values()) {
+          if (
+            candidate.text === finding.text &&
+            candidate.row.findingType === finding.type &&
+            (this.serviceIds.get(candidate.coreService) ?? null) === finding.coreServiceId &&
+            !this.findingIds.has(candidate.key)
+          ) {
+            this.findingIds.set(candidate.key, finding.id);
+            this.findingStates.set(candidate.key, 'existing');
+          }
+        }
+      }
+    }
+    const created = [...wanted.values()].filter((f) => !this.findingIds.has(f.key));
     const now = nowTimestamp();
-    const action = await this.manager.save(
-      this.manager.create(Action, {
+    const values = created.map(({ row, text, coreService }) => ({
+      organisationId: this.organisationId,
+      inspectionId: null,
+      coreServiceId: this.serviceIds.get(coreService) ?? null,
+      keyQuestion: row.keyQuestion,
+      qualityStatement: null,
+      type: row.findingType,
+      deadline: null,
+      regulations: row.regulations,
+      reference: row.findingReference?.slice(0, 30) ?? null,
+      text,
+      source: 'spreadsheet_import' as const,
+      sourceLine: row.row,
+      sourcePage: null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    const ids = await insertRowsReturningIds(this.manager, Finding, values);
+    created.forEach((finding, i) => {
+      this.findingIds.set(finding.key, ids[i]);
+      this.findingStates.set(finding.key, 'new');
+    });
+    await this.audit.recordMany(
+      this.manager,
+      values.map((value, i) => ({
+        action: 'create' as const,
+        entity: 'finding',
+        entityId: ids[i],
+        after: { id: ids[i], ...value },
+        summary: `Plan import, row ${created[i].row.row}`,
+      })),
+    );
+  }
+
+  /**
+   * The rows' actions, each stored with the progress and status its plan row gives it, then
+   * their links to findings, audit events, first progress entries and evidence notes.
+   */
+  private async actions(rows: PendingRow[]): Promise<void> {
+    if (!rows.length) return;
+    const now = nowTimestamp();
+    const planned = rows.map(({ row, ownerId, executiveLeadId }) => {
+      const action = {
         organisationId: this.organisationId,
         reference: row.reference?.slice(0, 30) ?? null,
-        title: row.actionTitle.slice(0, 300),
+        title: row.actionTitle!.slice(0, 300),
         description: null,
-        successMeasure: null,
-        ownerId: await this.people.resolve(this.manager, this.audit, row.owner),
-        executiveLeadId: await this.people.resolve(this.manager, this.audit, row.executiveLead),
+        successMeasure: row.successMeasure?.slice(0, 2000) ?? null,
+        ownerId,
+        executiveLeadId,
         startDate: null,
-        dueDate: row.dueDate,
-        originalDueDate: row.dueDate,
+        dueDate: row.dueDate!,
+        originalDueDate: row.originalDueDate ?? row.dueDate!,
         progress: 0,
-        status: 'NOT_STARTED',
+        status: 'NOT_STARTED' as ActionStatus,
         cancellationReason: null,
         assuredById: null,
         version: 1,
         createdAt: now,
         updatedAt: now,
-      }),
-    );
-    await this.manager
-      .createQueryBuilder()
-      .relation(Action, 'findings')
-      .of(action.id)
-      .add(findingId);
-    await this.audit.record(this.manager, {
-      action: 'create',
-      entity: 'action',
-      entityId: action.id,
-      after: action,
-      summary: `Plan import, row ${row.row}`,
+      };
+      // The plan's own progress note becomes the action's first history entry.
+      const update =
+        row.completed || row.progressNote
+          ? {
+              note: (row.progressNote ?? 'Marked complete in the imported plan').slice(0, 5000),
+              statusFrom: action.status,
+              outcome: applyProgressUpdate(
+                action,
+                row.completed ? { status: 'COMPLETED' } : { progress: row.progress ?? 0 },
+              ),
+            }
+          : null;
+      if (update) {
+        action.progress = update.outcome.progress;
+        if (update.outcome.statusTo) action.status = update.outcome.statusTo;
+      }
+      return { row, action, update };
     });
-    await this.progress(action, row, now);
-    if (row.evidence) {
-      await this.manager.insert(Evidence, {
-        actionId: action.id,
-        kind: 'note',
-        title: 'Evidence listed in the imported plan',
-        url: null,
-        note: row.evidence.slice(0, 5000),
-        fileName: null,
-        fileSha256: null,
-        fileSize: null,
-        category: null,
-        submittedById: this.actorId,
-        submittedAt: now,
-        reviewState: 'SUBMITTED',
-        reviewedById: null,
-        reviewedAt: null,
-        reviewNote: null,
-      });
+    const ids = await insertRowsReturningIds(
+      this.manager,
+      Action,
+      planned.map((p) => p.action),
+    );
+    await this.links(
+      rows.map((pending, i) => [ids[i], this.findingIds.get(pending.findingKey)!] as const),
+    );
+    await this.audit.recordMany(
+      this.manager,
+      planned.map(({ row, action }, i) => ({
+        action: 'create' as const,
+        entity: 'action',
+        entityId: ids[i],
+        after: { id: ids[i], ...action },
+        summary: `Plan import, row ${row.row}`,
+      })),
+    );
+    // A revised target date in the plan is the action's first slip, kept as its history says.
+    await insertRows(
+      this.manager,
+      DueDateChange,
+      planned.flatMap(({ row }, i) =>
+        row.originalDueDate && row.originalDueDate !== row.dueDate
+          ? [
+              {
+                actionId: ids[i],
+                previousDueDate: row.originalDueDate,
+                newDueDate: row.dueDate!,
+                reason: `Revised target date in the imported plan (row ${row.row})`,
+                changedById: this.actorId,
+                createdAt: now,
+              },
+            ]
+          : [],
+      ),
+    );
+    await insertRows(
+      this.manager,
+      ProgressUpdate,
+      planned.flatMap(({ update }, i) =>
+        update
+          ? [
+              {
+                actionId: ids[i],
+                authorId: this.actorId,
+                createdAt: now,
+                note: update.note,
+                progress: update.outcome.progress,
+                statusFrom: update.outcome.statusTo ? update.statusFrom : null,
+                statusTo: update.outcome.statusTo,
+                offTrack: false,
+              },
+            ]
+          : [],
+      ),
+    );
+    await insertRows(
+      this.manager,
+      Evidence,
+      planned.flatMap(({ row }, i) =>
+        row.evidence
+          ? [
+              {
+                actionId: ids[i],
+                kind: 'note' as const,
+                title: 'Evidence listed in the imported plan',
+                url: null,
+                note: row.evidence.slice(0, 5000),
+                fileName: null,
+                fileSha256: null,
+                fileSize: null,
+                category: null,
+                submittedById: this.actorId,
+                submittedAt: now,
+                reviewState: 'SUBMITTED' as const,
+                reviewedById: null,
+                reviewedAt: null,
+                reviewNote: null,
+              },
+            ]
+          : [],
+      ),
+    );
+  }
+
+  /** action_finding rows (a join table with no entity of its own), in multi-row INSERTs. */
+  private async links(pairs: (readonly [number, number])[]): Promise<void> {
+    const postgres = this.manager.connection.options.type === 'postgres';
+    const size = rowsPerStatement(this.manager, 2);
+    for (let start = 0; start < pairs.length; start += size) {
+      const chunk = pairs.slice(start, start + size);
+      const values = chunk
+        .map((_, i) => (postgres ? `($${2 * i + 1}, $${2 * i + 2})` : '(?, ?)'))
+        .join(', ');
+      await this.manager.query(
+        `INSERT INTO action_finding (action_id, finding_id) VALUES ${values}`,
+        chunk.flat(),
+      );
     }
   }
 
@@ -401,82 +841,9 @@ class PlanWriter {
       summary: `Plan import, row ${row.row}`,
     });
   }
+}
 
-  private async finding(row: PlanRow): Promise<number> {
-    const key = `${row.coreService ?? ''}|${row.findingType}|${row.findingText}`;
-    const cached = this.findingIds.get(key);
-    if (cached) return cached;
-    if (!this.serviceIds.has(row.coreService ?? '')) {
-      this.serviceIds.set(
-        row.coreService ?? '',
-        (await this.store.coreService(this.organisationId, row.coreService)).id,
-      );
-    }
-    const coreServiceId = this.serviceIds.get(row.coreService ?? '') ?? null;
-    const text = row.findingText!.slice(0, 10000);
-    const existing = await this.store.existingFinding(
-      this.organisationId,
-      coreServiceId,
-      row.findingType,
-      text,
-    );
-    let id = existing?.id;
-    if (!id) {
-      const now = nowTimestamp();
-      const saved = await this.manager.save(
-        this.manager.create(Finding, {
-          organisationId: this.organisationId,
-          inspectionId: null,
-          coreServiceId,
-          keyQuestion: row.keyQuestion,
-          qualityStatement: null,
-          type: row.findingType,
-          deadline: null,
-          regulations: row.regulations,
-          reference: row.reference?.slice(0, 30) ?? null,
-          text,
-          source: 'spreadsheet_import',
-          sourceLine: row.row,
-          sourcePage: null,
-          version: 1,
-          createdAt: now,
-          updatedAt: now,
-        }),
-      );
-      await this.audit.record(this.manager, {
-        action: 'create',
-        entity: 'finding',
-        entityId: saved.id,
-        after: saved,
-        summary: `Plan import, row ${row.row}`,
-      });
-      id = saved.id;
-    }
-    this.findingIds.set(key, id);
-    return id;
-  }
-
-  /** The plan's own progress note becomes the action's first history entry. */
-  private async progress(action: Action, row: PlanRow, now: string): Promise<void> {
-    if (!row.completed && !row.progressNote) return;
-    const outcome = applyProgressUpdate(
-      action,
-      row.completed ? { status: 'COMPLETED' } : { progress: row.progress ?? 0 },
-    );
-    await this.manager.insert(ProgressUpdate, {
-      actionId: action.id,
-      authorId: this.actorId,
-      createdAt: now,
-      note: (row.progressNote ?? 'Marked complete in the imported plan').slice(0, 5000),
-      progress: outcome.progress,
-      statusFrom: outcome.statusTo ? action.status : null,
-      statusTo: outcome.statusTo,
-      offTrack: false,
-    });
-    await this.manager.update(
-      Action,
-      { id: action.id },
-      { progress: outcome.progress, ...(outcome.statusTo ? { status: outcome.statusTo } : {}) },
-    );
-  }
+/** "Regulation 12(2)(a)", with the year when it is a 2010 regulation. */
+function formatCitation(citation: RegulationCitation): string {
+  return `Regulation ${citation.number}${citation.paragraph ?? ''}${citation.instrument === 2010 ? ' (2010)' : ''}`;
 }

@@ -38,9 +38,16 @@ interface StagedOptions {
   organisationId?: number;
   conflict: ConflictMode;
   createUsers: boolean;
+  /** For a plan: the sheet to read (otherwise the one that looks most like a plan). */
+  sheet?: string;
 }
 
-const LABELS = { kind: 'What you are importing', file: 'The file', organisationId: 'Trust' };
+const LABELS = {
+  kind: 'What you are importing',
+  file: 'The file',
+  organisationId: 'Trust',
+  sheet: 'Sheet',
+};
 
 /**
  * Import as people do it: upload, see what the tracker understood (a dry run), then confirm.
@@ -89,10 +96,12 @@ export class ImportPagesController {
       problems.push({ field: 'conflict', reason: 'Select what to do with existing actions' });
     if (problems.length) return this.showForm(request, response, body, problems, 400);
 
+    const sheet = kind === 'plan' ? text(body, 'sheet')?.trim().slice(0, 100) : undefined;
     const options: StagedOptions = {
       organisationId: organisationId as number | undefined,
       conflict,
       createUsers: body.createUsers === 'yes',
+      ...(sheet ? { sheet } : {}),
     };
     const result = await attempt(() => this.run(kind!, file!, options, request.user!.id, true));
     if (!result.ok) {
@@ -102,12 +111,58 @@ export class ImportPagesController {
       return this.showForm(request, response, body, shown, result.status);
     }
     const stagedUpload = await this.stage(request.user!.id, kind!, file!, options);
+    this.showPreview(request, response, kind!, file!.originalname, result.value, stagedUpload.id);
+  }
+
+  /** A plan read again from its staged upload, from another sheet of the file. */
+  @Post(':id/sheet')
+  @Allow('quality_lead')
+  async chooseSheet(
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+    @IdParam() id: number,
+    @Body() body: Record<string, unknown>,
+  ) {
+    const stagedUpload = await this.staged.findOneBy({ id, userId: request.user!.id });
+    if (!stagedUpload || stagedUpload.kind !== 'plan') {
+      throw new AppError(
+        'IMPORT_NOT_FOUND',
+        'That upload has already been imported or has expired; upload the file again',
+      );
+    }
+    const sheet = text(body, 'sheet')?.trim().slice(0, 100);
+    const options = { ...(JSON.parse(stagedUpload.options) as StagedOptions), sheet };
+    const file = {
+      buffer: Buffer.from(stagedUpload.contentBase64, 'base64'),
+      originalname: stagedUpload.fileName,
+    };
+    const result = await attempt(() => this.run('plan', file, options, request.user!.id, true));
+    if (!result.ok)
+      return this.showForm(request, response, { kind: 'plan' }, result.problems, result.status);
+    await this.transactions.run((manager) =>
+      manager.update(
+        StagedUpload,
+        { id, userId: request.user!.id },
+        { options: JSON.stringify(options) },
+      ),
+    );
+    this.showPreview(request, response, 'plan', file.originalname, result.value, id);
+  }
+
+  private showPreview(
+    request: AuthenticatedRequest,
+    response: Response,
+    kind: PageImportKind,
+    fileName: string,
+    result: ReportImportResultDto | CqcImportResultDto | PlanImportResultDto,
+    stagedId: number,
+  ) {
     this.pages.render(request, response, 'import-preview', {
       title: 'Check the import',
       kind,
-      fileName: file!.originalname,
-      result: result.value,
-      stagedId: stagedUpload.id,
+      fileName,
+      result,
+      stagedId,
       breadcrumbs: [{ href: '/import', text: 'Import' }],
     });
   }
@@ -118,6 +173,7 @@ export class ImportPagesController {
     @Req() request: AuthenticatedRequest,
     @Res() response: Response,
     @IdParam() id: number,
+    @Body() body: Record<string, unknown> = {},
   ) {
     const stagedUpload = await this.staged.findOneBy({ id, userId: request.user!.id });
     if (!stagedUpload) {
@@ -145,7 +201,11 @@ export class ImportPagesController {
         'That upload has already been imported or has expired; upload the file again',
       );
     }
-    const result = await attempt(() => this.run(kind, file, options, request.user!.id, false));
+    // "Import the N good rows": the person chose, on the preview, to skip the rows with problems.
+    const skipInvalidRows = kind === 'plan' && body?.skipInvalidRows === 'yes';
+    const result = await attempt(() =>
+      this.run(kind, file, { ...options, skipInvalidRows }, request.user!.id, false),
+    );
     if (!result.ok) {
       return this.showForm(request, response, { kind }, result.problems, result.status);
     }
@@ -157,7 +217,7 @@ export class ImportPagesController {
   private run(
     kind: PageImportKind,
     file: { buffer: Buffer; originalname: string },
-    options: StagedOptions,
+    options: StagedOptions & { skipInvalidRows?: boolean },
     actorId: number,
     dryRun: boolean,
   ): Promise<ReportImportResultDto | CqcImportResultDto | PlanImportResultDto> {
@@ -180,6 +240,8 @@ export class ImportPagesController {
             organisationId: options.organisationId!,
             conflict: options.conflict,
             createUsers: options.createUsers,
+            skipInvalidRows: options.skipInvalidRows ?? false,
+            sheet: options.sheet,
             actorId,
           },
         );

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { DataSource } from 'typeorm';
 import { findHistoryProblems } from '../../src/scale/history-consistency';
 import { AppProcess, call, Deployment } from './server-process';
@@ -39,6 +40,40 @@ describe('after kill -9', () => {
   const counts = () =>
     inspect(async (d) => (await d.query(COUNTS_SQL))[0] as Record<string, unknown>);
 
+  /**
+   * Resolves once the import's transaction has written: on SQLite its pages spill from the
+   * cache into the WAL file (well before its commit, for 11,000 rows); on PostgreSQL a session
+   * holds a transaction id while running the import's INSERTs.
+   */
+  const whenImportWrites = async (): Promise<void> => {
+    const deadline = Date.now() + 120_000;
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 10));
+    if (deployment.postgres) {
+      const dataSource = await deployment.connect();
+      try {
+        while (Date.now() < deadline) {
+          const [{ n }] = await dataSource.query(
+            `SELECT COUNT(*) AS n FROM pg_stat_activity WHERE backend_xid IS NOT NULL
+               AND pid <> pg_backend_pid() AND query LIKE '%INSERT INTO "action"%'`,
+          );
+          if (Number(n) > 0) return;
+          await pause();
+        }
+      } finally {
+        await dataSource.destroy();
+      }
+    } else {
+      const wal = `${deployment.database.sqlitePath}-wal`;
+      const size = () => (fs.existsSync(wal) ? fs.statSync(wal).size : 0);
+      const start = size();
+      while (Date.now() < deadline) {
+        if (size() > start + 1024 * 1024) return;
+        await pause();
+      }
+    }
+    throw new Error('the import never started writing');
+  };
+
   beforeAll(async () => {
     deployment = await Deployment.create();
     app = await deployment.app();
@@ -54,7 +89,7 @@ describe('after kill -9', () => {
   it('keeps no part of an import killed halfway', async () => {
     const before = await counts();
     const form = new FormData();
-    form.append('file', new Blob([planCsv(4000)], { type: 'text/csv' }), 'plan.csv');
+    form.append('file', new Blob([planCsv(11_000)], { type: 'text/csv' }), 'plan.csv');
     const importing = fetch(`${app.url}/api/v1/imports/plan?organisationId=1`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}` },
@@ -63,8 +98,9 @@ describe('after kill -9', () => {
       (response) => response.status,
       () => 'killed' as const,
     );
-    // The import is under way: the app is busy writing rows in its transaction.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Killed once the import is writing rows in its transaction (a fixed wait no longer does:
+    // the batched import of 4,000 rows can finish inside it).
+    await whenImportWrites();
     await app.kill();
     expect(await importing).toBe('killed');
 

@@ -47,6 +47,22 @@ export class PlanImportQueryDto extends ImportQueryDto {
   @IsOptional()
   @IsBooleanQuery()
   createUsers?: boolean;
+  @ApiPropertyOptional({
+    description:
+      'Import the rows without problems and skip the others; the skipped row numbers are recorded with the import and in the audit trail',
+    default: false,
+  })
+  @IsOptional()
+  @IsBooleanQuery()
+  skipInvalidRows?: boolean;
+  @ApiPropertyOptional({
+    description:
+      'The name of the sheet to read; without it, the visible sheet that looks most like a plan',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  sheet?: string;
 }
 
 export class ReportTextDto {
