@@ -228,3 +228,286 @@ describe('parseReport', () => {
     ]);
   });
 });
+
+/** The findings of a snippet, in a compact form to compare. */
+const brief = (text: string) =>
+  parseReport(text.split('\f')).findings.map((f) => ({
+    type: f.type,
+    coreService: f.coreService,
+    keyQuestion: f.keyQuestion,
+    regulations: f.regulations.map((r) => `${r.instrument}:${r.number}${r.paragraph ?? ''}`),
+    deadline: f.deadline,
+    text: f.text,
+  }));
+
+describe('parseReport: every layout CQC has used', () => {
+  it('2014 quality report: the trust named in a sentence, 2010 regulations, compliance actions', () => {
+    const text = [
+      'Quality Report',
+      'Date of inspection visit: 4-7 March 2014',
+      'Date of publication: 13/08/2014',
+      'Letter from the Chief Inspector of Hospitals',
+      'We carried out a comprehensive inspection of Eastshire Hospitals University NHS Foundation Trust because it was placed in a high risk band.',
+      'Areas for improvement',
+      'Action the trust MUST take to improve',
+      'Importantly, the trust must:',
+      '• Ensure that there are sufficient numbers of suitably qualified, skilled and experienced staff in the emergency department.',
+      'Compliance actions',
+      'Action we have told the provider to take',
+      'The table below shows why there is a need for additional action. Please refer to the specific service report for details.',
+      'Regulated activity',
+      'Regulation',
+      'Treatment of disease, disorder or injury',
+      'Regulation 22 HSCA 2008 (Regulated Activities) Regulations 2010 Staffing',
+      'How the regulation was not being met: The registered person did not take appropriate steps to',
+      'ensure that there were sufficient numbers of suitably qualified staff. Regulation 22',
+    ].join('\n');
+    const report = parseReport([text]);
+    expect(report.organisation.name).toBe('Eastshire Hospitals University NHS Foundation Trust');
+    expect(brief(text)).toEqual([
+      {
+        type: 'MUST',
+        coreService: null,
+        keyQuestion: null,
+        regulations: [],
+        deadline: null,
+        text: 'Ensure that there are sufficient numbers of suitably qualified, skilled and experienced staff in the emergency department.',
+      },
+      {
+        type: 'MUST',
+        coreService: null,
+        keyQuestion: null,
+        regulations: ['2010:22'],
+        deadline: null,
+        text: 'The registered person did not take appropriate steps to ensure that there were sufficient numbers of suitably qualified staff. Regulation 22',
+      },
+    ]);
+  });
+
+  it('2017-2019 areas for improvement: intro paragraph, trust-wide and service sub-headings, indented continuations, footers mid-list, regulations in words', () => {
+    const text = [
+      'Areas for improvement',
+      'Action the trust MUST take to improve',
+      'We told the trust that it must take action to bring services into line with legal',
+      'requirements. This action related to two services.',
+      'Trust wide',
+      '•   The trust must ensure that the board has oversight of risks on every ward,',
+      '    including ligature risks. (Regulation 17 (Good governance))',
+      'Acute wards for adults of working age and psychiatric intensive care units',
+      '•   The trust must ensure that staff carry out physical health checks',
+      'Westvale NHS Foundation Trust Inspection report 06/04/2018 23',
+      '    after rapid tranquilisation, in line with regulation twelve.',
+      '•   The trust must ensure that there are enough staff on every shift and that they',
+      '    receive supervision. Regulation 12 and Regulation 18(1)',
+      'Action the trust SHOULD take to improve',
+      'Trust wide',
+      '•   The trust should review its complaints process.',
+    ].join('\n');
+    expect(brief(text)).toEqual([
+      {
+        type: 'MUST',
+        coreService: null,
+        keyQuestion: null,
+        regulations: ['2014:17'],
+        deadline: null,
+        text: 'The trust must ensure that the board has oversight of risks on every ward, including ligature risks. (Regulation 17 (Good governance))',
+      },
+      {
+        type: 'MUST',
+        coreService: 'Acute wards for adults of working age and psychiatric intensive care units',
+        keyQuestion: null,
+        regulations: ['2014:12'],
+        deadline: null,
+        text: 'The trust must ensure that staff carry out physical health checks after rapid tranquilisation, in line with regulation twelve.',
+      },
+      {
+        type: 'MUST',
+        coreService: 'Acute wards for adults of working age and psychiatric intensive care units',
+        keyQuestion: null,
+        regulations: ['2014:12', '2014:18(1)'],
+        deadline: null,
+        text: 'The trust must ensure that there are enough staff on every shift and that they receive supervision. Regulation 12 and Regulation 18(1)',
+      },
+      {
+        type: 'SHOULD',
+        coreService: null,
+        keyQuestion: null,
+        regulations: [],
+        deadline: null,
+        text: 'The trust should review its complaints process.',
+      },
+    ]);
+  });
+
+  it('"we told the provider that it must" and requirement notice wording', () => {
+    const text = [
+      'Northfield Mental Health NHS Trust',
+      'Wards for older people with mental health problems',
+      'We issued a requirement notice to the trust. This meant the trust had to send us a report',
+      'saying what action it would take to meet these requirements.',
+      'We told the provider that it must:',
+      '• ensure that care plans are personalised. (Regulation 9)',
+      '• ensure that staff receive mandatory training. (Regulation 18)',
+    ].join('\n');
+    expect(brief(text).map((f) => [f.type, f.coreService, f.regulations, f.text])).toEqual([
+      [
+        'MUST',
+        'Wards for older people with mental health problems',
+        ['2014:9'],
+        'ensure that care plans are personalised. (Regulation 9)',
+      ],
+      [
+        'MUST',
+        'Wards for older people with mental health problems',
+        ['2014:18'],
+        'ensure that staff receive mandatory training. (Regulation 18)',
+      ],
+    ]);
+  });
+
+  it('a Section 29A warning notice in prose keeps each deadline', () => {
+    const text = [
+      'Following the inspection we served a Section 29A warning notice on the trust on 10 May 2022.',
+      'The trust must make significant improvements in fire safety and ligature risks by 31 July',
+      '2022, in staffing by 31 December 2022 and in governance by 31 March 2023.',
+      'Our inspection team',
+    ].join('\n');
+    expect(brief(text).map((f) => [f.type, f.deadline, f.text])).toEqual([
+      [
+        'WARNING_NOTICE',
+        '2022-07-31',
+        'The trust must make significant improvements in fire safety and ligature risks by 31 July 2022',
+      ],
+      ['WARNING_NOTICE', '2022-12-31', 'in staffing by 31 December 2022'],
+      ['WARNING_NOTICE', '2023-03-31', 'in governance by 31 March 2023.'],
+    ]);
+  });
+
+  it('rating reasons belong to the core service named only in "During an inspection of"', () => {
+    const text = [
+      'During an inspection of Maternity services we found:',
+      'Our rating of this service went down. We rated it as requires improvement because:',
+      '• Not all staff had completed mandatory training in key skills.',
+      '• The service did not always have enough midwives to keep women safe.',
+      'However:',
+      '• Staff treated women with compassion and kindness.',
+    ].join('\n');
+    expect(brief(text).map((f) => [f.type, f.coreService, f.text])).toEqual([
+      ['RATING', 'Maternity', 'Not all staff had completed mandatory training in key skills.'],
+      [
+        'RATING',
+        'Maternity',
+        'The service did not always have enough midwives to keep women safe.',
+      ],
+    ]);
+  });
+
+  it('single assessment framework: statements scored 1 or 2 and key questions below good give RATING findings', () => {
+    const text = [
+      'Maternity',
+      'Safe',
+      'Requires improvement',
+      'Safe: scored 50 (Requires improvement)',
+      'Learning culture',
+      'Score: 2',
+      'Evidence shows some shortfalls',
+      'Staff did not always report incidents, and learning was not shared.',
+      'Safe systems, pathways and transitions',
+      'Score: 3',
+      'Evidence shows a good standard',
+      'Staff worked well with other services.',
+      'Safe and effective staffing',
+      'Score: 1',
+      'There were not enough midwives on most shifts.',
+    ].join('\n');
+    const findings = parseReport([text]).findings;
+    expect(
+      findings.map((f) => [
+        f.type,
+        f.coreService,
+        f.keyQuestion,
+        f.qualityStatement,
+        f.score,
+        f.text,
+      ]),
+    ).toEqual([
+      ['RATING', 'Maternity', 'Safe', null, 50, 'Safe: scored 50 (Requires improvement)'],
+      [
+        'RATING',
+        'Maternity',
+        'Safe',
+        'Learning culture',
+        2,
+        'Staff did not always report incidents, and learning was not shared.',
+      ],
+      [
+        'RATING',
+        'Maternity',
+        'Safe',
+        'Safe and effective staffing',
+        1,
+        'There were not enough midwives on most shifts.',
+      ],
+    ]);
+  });
+
+  it('the closing requirement notices table gives MUST findings; its preamble gives none', () => {
+    const text = [
+      'Requirement notices',
+      'Action we have told the provider to take',
+      'The table below shows the legal requirements that were not being met. The provider must send CQC a',
+      'report that says what action they are going to take to meet these requirements.',
+      'Regulated activity',
+      'Regulation',
+      'Treatment of disease, disorder or injury',
+      'Regulation 12 HSCA (RA) Regulations 2014 Safe care and treatment',
+      'How the regulation was not being met:',
+      'The trust did not ensure that ligature risks were assessed on all wards.',
+      'This was a breach of regulation 12(1)(2)(a)(b)',
+      'Regulated activity',
+      'Regulation',
+      'Treatment of disease, disorder or injury',
+      'Regulation 17 HSCA (RA) Regulations 2014 Good governance',
+      'How the regulation was not being met:',
+      'The trust did not have effective systems to monitor the quality of care.',
+      'This was a breach of regulation 17(2)(a)',
+    ].join('\n');
+    expect(brief(text).map((f) => [f.type, f.regulations, f.text])).toEqual([
+      [
+        'MUST',
+        ['2014:12(1)(2)(a)(b)'],
+        'The trust did not ensure that ligature risks were assessed on all wards.',
+      ],
+      [
+        'MUST',
+        ['2014:17(2)(a)'],
+        'The trust did not have effective systems to monitor the quality of care.',
+      ],
+    ]);
+  });
+
+  it('a report rated good gives no findings', () => {
+    const text = [
+      'Southgate NHS Trust',
+      'Overall rating for this trust Good',
+      'Are services safe? Good',
+      'We rated it as good because:',
+      '• Staff kept patients safe and the service had enough staff.',
+      'Outstanding practice',
+      '• The trust should be proud of its volunteer programme.',
+    ].join('\n');
+    expect(brief(text)).toEqual([]);
+  });
+
+  it('warns about an action it cannot place, with its page and line', () => {
+    const report = parseReport(['Introduction\n', 'Some text.\n• Ensure that staff are trained.']);
+    expect(report.findings).toEqual([]);
+    expect(report.warnings).toEqual([
+      expect.objectContaining({
+        page: 2,
+        line: 3,
+        message: expect.stringContaining('Ensure that staff'),
+      }),
+    ]);
+  });
+});
