@@ -396,12 +396,12 @@ export function parseReport(pages: string[]): ParsedReport {
     // Bullets run together inside a wrapped paragraph: "...(Regulation 9) • ensure that ..."
     const inline = text.split(/\s+[•\u2022]\s+/);
     if (inline.length > 1 && item) {
-      const open = item as OpenItem;
+      const open = item;
       open.text = joinWrapped(open.text, inline[0]);
       for (const part of inline.slice(1)) startItem(part, entry);
       continue;
     }
-    const open = item as OpenItem | null;
+    const open = item;
     // An indented line under a bullet belongs to it, whatever it starts with.
     if (open && entry.indent > open.indent) {
       open.text = joinWrapped(open.text, text);

@@ -36,6 +36,8 @@ type PageImportKind = (typeof IMPORT_KINDS)[number];
 
 interface StagedOptions {
   organisationId?: number;
+  /** A report that names no trust: the person chooses one when confirming. */
+  organisationRequired?: boolean;
   conflict: ConflictMode;
   createUsers: boolean;
 }
@@ -101,13 +103,24 @@ export class ImportPagesController {
       );
       return this.showForm(request, response, body, shown, result.status);
     }
-    const stagedUpload = await this.stage(request.user!.id, kind!, file!, options);
+    const organisationRequired =
+      kind === 'report' && (result.value as ReportImportResultDto).organisationRequired === true;
+    const stagedUpload = await this.stage(request.user!.id, kind!, file!, {
+      ...options,
+      organisationRequired,
+    });
+    // Only the trusts the person may import into are offered.
+    const organisations = organisationRequired
+      ? (await this.scopes.resolve(undefined)).organisations
+      : [];
     this.pages.render(request, response, 'import-preview', {
       title: 'Check the import',
       kind,
       fileName: file!.originalname,
       result: result.value,
       stagedId: stagedUpload.id,
+      organisationRequired,
+      organisations,
       breadcrumbs: [{ href: '/import', text: 'Import' }],
     });
   }
@@ -118,6 +131,7 @@ export class ImportPagesController {
     @Req() request: AuthenticatedRequest,
     @Res() response: Response,
     @IdParam() id: number,
+    @Body() body: Record<string, unknown>,
   ) {
     const stagedUpload = await this.staged.findOneBy({ id, userId: request.user!.id });
     if (!stagedUpload) {
@@ -127,6 +141,26 @@ export class ImportPagesController {
       );
     }
     const options = JSON.parse(stagedUpload.options) as StagedOptions;
+    if (options.organisationRequired) {
+      // Checked before the upload is claimed, so the person can go back and choose.
+      const chosen = integer(body ?? {}, 'organisationId');
+      if (typeof chosen !== 'number') {
+        return this.showForm(
+          request,
+          response,
+          { kind: stagedUpload.kind },
+          [
+            {
+              field: 'organisationId',
+              reason:
+                'The report names no NHS trust: go back, select the trust it is for, then confirm',
+            },
+          ],
+          422,
+        );
+      }
+      options.organisationId = chosen;
+    }
     const file = {
       buffer: Buffer.from(stagedUpload.contentBase64, 'base64'),
       originalname: stagedUpload.fileName,
