@@ -43,8 +43,12 @@ describe('database schema', () => {
   });
 
   it('puts existing non-admin users into every existing trust when memberships arrive', async () => {
-    // Back to the schema before memberships, with two trusts, an owner and an admin.
-    await dataSource.undoLastMigration();
+    // Back to the schema before memberships (undoing the later ones too), with two trusts,
+    // an owner and an admin.
+    const later =
+      dataSource.migrations.length -
+      dataSource.migrations.findIndex((m) => m.name === 'OrganisationMemberships1764400000000');
+    for (let i = 0; i < later; i++) await dataSource.undoLastMigration();
     const now = '2026-01-01T00:00:00.000Z';
     for (const [name, ods] of [
       ['Trust A', 'TA1'],
