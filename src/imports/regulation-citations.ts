@@ -52,6 +52,20 @@ export function scanCitations(
       citations.push({ instrument, number, paragraph });
     }
   }
+  // "in breach of the legal regulation relating to good governance": regulations named by title.
+  if (instrument === 2014) {
+    for (const sentence of text.split(/(?<=[.;])\s+/)) {
+      if (!/\bbreach(?:es|ed)? of (?:the )?(?:legal )?regulations?\b(?!\s+\d)/i.test(sentence))
+        continue;
+      for (const [number, pattern] of TITLES_2014) {
+        if (!pattern.test(sentence)) continue;
+        const key = `2014:${number}:`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        citations.push({ instrument: 2014, number, paragraph: null });
+      }
+    }
+  }
   // "Regulation 12 ... This was a breach of regulation 12(2)(a)": the bare number adds nothing.
   const withParagraph = new Set(
     citations.filter((c) => c.paragraph).map((c) => `${c.instrument}:${c.number}`),
@@ -63,6 +77,22 @@ export function scanCitations(
     unknown,
   };
 }
+
+/** 2014 regulations as reports name them in words ("the legal regulation relating to staffing"). */
+const TITLES_2014: [string, RegExp][] = [
+  ['9', /\bperson[- ]centred care\b/i],
+  ['10', /\bdignity and respect\b/i],
+  ['11', /\bneed for consent\b/i],
+  ['12', /\bsafe care and treatment\b/i],
+  ['13', /\bsafeguarding service users from abuse\b/i],
+  ['14', /\bmeeting nutritional and hydration needs\b/i],
+  ['15', /\bpremises and equipment\b/i],
+  ['16', /\breceiving and acting on complaints\b/i],
+  ['17', /\bgood governance\b/i],
+  ['18', /\bstaffing\b/i],
+  ['19', /\bfit and proper persons employed\b/i],
+  ['20', /\bduty of candour\b/i],
+];
 
 const NUMBER_WORDS: Record<string, number> = {
   four: 4,

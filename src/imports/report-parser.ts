@@ -54,7 +54,7 @@ interface Line {
 }
 
 /** NOTICE: the closing "Requirement notices" (or 2014 "Compliance actions") table. */
-type Mode = 'NONE' | FindingType | 'NOTICE';
+type Mode = 'NONE' | FindingType | 'NOTICE' | 'EARLIER';
 
 const BULLET =
   /^(?:[•\u2022\u25cf\u25aa\u25e6▪◦*\-–—\uf0b7\uf0a7o]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}\))\s+(.*)$/;
@@ -140,6 +140,20 @@ export function parseReport(pages: string[]): ParsedReport {
   let listHeading: Line | null = null;
   let inIntro = false;
   let bulletPending = false;
+  /** A rating reasons list written as one paragraph per reason, without bullets. */
+  let paragraphList = false;
+  /** "Requirement notices against the effective key question": the question of what follows. */
+  let noticeQuestion: KeyQuestion | null = null;
+  interface KeyQuestionSummary {
+    keyQuestion: KeyQuestion;
+    rating: Rating | null;
+    text: string[];
+    line: number;
+    page: number;
+    collecting: boolean;
+  }
+  /** Single assessment framework: a key question's own summary, under its bare heading. */
+  let summary = null as KeyQuestionSummary | null;
   interface OpenStatement {
     name: string;
     keyQuestion: KeyQuestion;
@@ -161,7 +175,12 @@ export function parseReport(pages: string[]): ParsedReport {
     findings.push({
       type,
       coreService,
-      keyQuestion: type === 'RATING' ? ratingQuestion : null,
+      keyQuestion:
+        type === 'RATING'
+          ? ratingQuestion
+          : type === 'MUST' || type === 'SHOULD'
+            ? noticeQuestion
+            : null,
       qualityStatement: null,
       score: null,
       regulations: [],
@@ -188,7 +207,7 @@ export function parseReport(pages: string[]): ParsedReport {
   const flush = () => {
     const open = item;
     item = null;
-    if (!open || mode === 'NONE') return;
+    if (!open || mode === 'NONE' || mode === 'EARLIER') return;
     const text = open.text.replace(/\s+/g, ' ').trim();
     if (mode === 'NOTICE') {
       if (text.length < 3) {
@@ -224,6 +243,15 @@ export function parseReport(pages: string[]): ParsedReport {
       return;
     }
     itemsInList++;
+    if (type === 'RATING' && !readsAsShortfall(text)) {
+      // Reasons lists mix in strengths when they have no "However:"; a strength is no finding.
+      warnings.push({
+        line: open.line,
+        page: open.page,
+        message: `Under a "rated ... because" heading but reads as a strength, not a shortfall; not imported: ${text.slice(0, 80)}`,
+      });
+      return;
+    }
     add(type, text, open, { regulations });
   };
   const closeStatement = () => {
@@ -239,9 +267,26 @@ export function parseReport(pages: string[]): ParsedReport {
       score: open.score,
     });
   };
+  const closeSummary = (score: number | null, at?: Line) => {
+    const open = summary;
+    summary = null;
+    if (!open) return false;
+    const words = open.text.join(' ').replace(/\s+/g, ' ').trim();
+    const stated =
+      /\b(?:the rating (?:was|is|has remained|remains|went down to|is now)|we rated (?:it|this key question) as)\s*[‘'"]?(requires improvement|inadequate)\b/i.exec(
+        words.replace(/^.*?\bat this (?:assessment|inspection)\b/i, ''),
+      );
+    const below =
+      score !== null
+        ? score < GOOD_SCORE_PERCENT
+        : !!stated || (open.rating !== null && RATINGS_BELOW_GOOD.includes(open.rating));
+    if (!below || (!words && !at)) return !!words;
+    add('RATING', words || at!.text, words ? open : at!, { keyQuestion: open.keyQuestion, score });
+    return true;
+  };
   const endList = () => {
     flush();
-    if (mode !== 'NONE' && itemsInList === 0 && listHeading) {
+    if (mode !== 'NONE' && mode !== 'EARLIER' && itemsInList === 0 && listHeading) {
       warnings.push({
         line: listHeading.line,
         page: listHeading.page,
@@ -251,6 +296,7 @@ export function parseReport(pages: string[]): ParsedReport {
     mode = 'NONE';
     listHeading = null;
     inIntro = false;
+    paragraphList = false;
   };
   const startList = (next: Mode, at: Line) => {
     closeStatement();
@@ -265,9 +311,61 @@ export function parseReport(pages: string[]): ParsedReport {
     item = { text, line: at.line, page: at.page, indent };
   };
 
+  joinSplitRatingHeadings(lines);
   for (const entry of lines) {
     const text = entry.text;
     if (!text) continue;
+
+    const against =
+      /\b(?:against|for|under) the (safe|effective|caring|responsive|well[- ]led) key question\b/i.exec(
+        text,
+      );
+    if (against) noticeQuestion = KEY_QUESTION_WORDS[against[1].toLowerCase().replace(' ', '-')];
+
+    // Single assessment framework: a key question's summary under its bare heading, closed by
+    // its score ("This service scored 59 (out of 100)") or by the next part of the page.
+    if (summary) {
+      const score = keyQuestionScore(text, summary.keyQuestion);
+      if (score) {
+        closeSummary(score.percent, entry);
+        continue;
+      }
+      const bareRating = normaliseRating(text.replace(/[.:]$/, ''));
+      if (bareRating && !summary.text.length) {
+        summary.rating = bareRating;
+        continue;
+      }
+      if (
+        !summary.collecting &&
+        /^at (?:our|the) (?:last|previous) (?:assessment|inspection)\b|^at this (?:assessment|inspection)\b/i.test(
+          text,
+        )
+      ) {
+        summary.collecting = true;
+      }
+      if (summary.collecting) {
+        if (
+          /^(we looked for|we assessed|we scored|find out|this service scored)\b/i.test(text) ||
+          isHeadingLike(text) ||
+          qualityStatementLine(text)
+        ) {
+          closeSummary(null);
+        } else {
+          summary.text.push(text);
+          continue;
+        }
+      } else if (
+        summary.text.length === 0 &&
+        !isHeadingLike(text) &&
+        !qualityStatementLine(text) &&
+        datesIn(text).length &&
+        text.length < 40
+      ) {
+        continue;
+      } else if (!summary.collecting) {
+        summary = null;
+      }
+    }
 
     // Single assessment framework: a quality statement heading, with its score on the same
     // line or just below, and its text after.
@@ -287,7 +385,7 @@ export function parseReport(pages: string[]): ParsedReport {
       continue;
     }
     const kqScore = keyQuestionScore(text, keyQuestion);
-    if (kqScore) {
+    if (kqScore && !listKind(text)) {
       closeStatement();
       endList();
       keyQuestion = kqScore.keyQuestion;
@@ -311,6 +409,22 @@ export function parseReport(pages: string[]): ParsedReport {
       }
     }
 
+    const notMet =
+      /\bnot meeting (?:\w+ )?(?:regulations?|legal requirements?)[:.]?\s+(Regulation \d.*)$/i.exec(
+        text,
+      );
+    if (notMet && mode === 'NONE') {
+      // "We found the trust was not meeting three regulations Regulation 22 ... Staffing.
+      // Regulation 23 ... Supporting Workers." Each regulation named is a breach to put right.
+      for (const sentence of notMet[1].split(/(?<=\.)\s+/)) {
+        if (!/^Regulation \d/.test(sentence)) break;
+        add('MUST', sentence.trim(), entry, {
+          regulations: citationsOf(sentence, entry),
+          keyQuestion: null,
+        });
+      }
+      continue;
+    }
     const listStart = listKind(text);
     if (listStart) {
       // A second heading line for a list that has not started yet ("We served a warning notice...").
@@ -318,6 +432,7 @@ export function parseReport(pages: string[]): ParsedReport {
       if (!sameEmptyList) startList(listStart.mode, entry);
       if (listStart.mode === 'RATING') ratingQuestion = listStart.keyQuestion ?? keyQuestion;
       if (listStart.mode === 'NOTICE') coreService = null;
+      if (listStart.coreService) coreService = listStart.coreService;
       inIntro = listStart.intro ?? false;
       const rest = listStart.rest.trim();
       if (rest && !listStart.intro) {
@@ -349,6 +464,23 @@ export function parseReport(pages: string[]): ParsedReport {
       continue;
     }
     const question = keyQuestionHeading(text);
+    if (
+      question &&
+      mode === 'NONE' &&
+      /^(safe|effective|caring|responsive|well[- ]led)$/i.test(text)
+    ) {
+      closeStatement();
+      keyQuestion = question;
+      summary = {
+        keyQuestion: question,
+        rating: null,
+        text: [],
+        line: entry.line,
+        page: entry.page,
+        collecting: false,
+      };
+      continue;
+    }
     if (question) {
       // "Is the service safe?" groups items inside a list too; it does not end the list.
       if (mode === 'RATING' || mode === 'NONE') endList();
@@ -409,6 +541,25 @@ export function parseReport(pages: string[]): ParsedReport {
     }
     if (open && continues(open.text, text)) {
       open.text = joinWrapped(open.text, text);
+      continue;
+    }
+    if (
+      (mode === 'RATING' || mode === 'MUST' || mode === 'SHOULD') &&
+      /:$/.test(text) &&
+      text.length <= 80 &&
+      (open || itemsInList > 0)
+    ) {
+      // "In both core services:" groups the reasons that follow; the list goes on.
+      flush();
+      continue;
+    }
+    if (
+      mode === 'RATING' &&
+      /^[A-Z‘'"]/.test(text) &&
+      (paragraphList || (!open && itemsInList === 0))
+    ) {
+      paragraphList = true;
+      startItem(text, entry);
       continue;
     }
     if (INTRO.test(text) || (!open && /:$/.test(text) && itemsInList === 0)) {
@@ -489,6 +640,56 @@ export function parseReport(pages: string[]): ParsedReport {
       return true;
     }
     return inIntro;
+  }
+}
+
+const RATINGS_BELOW_GOOD: readonly Rating[] = ['Requires improvement', 'Inadequate'];
+
+/**
+ * Whether a rating reason states a shortfall. "We rated it as requires improvement because:"
+ * lists are meant to give the shortfalls, but without a "However:" they run on into the
+ * strengths; and sentences that only restate ratings are no reasons.
+ */
+function readsAsShortfall(text: string): boolean {
+  if (
+    /\brated\b|^(safe|effective|caring|responsive|well[- ]led)(, (safe|effective|caring|responsive|well[- ]led))*,? and /i.test(
+      text,
+    )
+  )
+    return false;
+  return /\b(not|no|never|nor|none|lack(?:ed|ing|s)?|without|below|poor(?:ly)?|insufficient|inadequate(?:ly)?|unable|unsafe|missed|missing|fail(?:ed|ing|s|ure|ures)?|reactive|gaps?|shortfalls?|concerns?|breach(?:es|ed)?|weak(?:ness|nesses)?|limited|inconsistent(?:ly)?|delay(?:s|ed)?|out of date|overdue|backlogs?|unclear|vacanc(?:y|ies)|shortages?|bullying|harassment|low|worse|too (?:few|many|long)|did ?n[o’']t|could ?n[o’']t|can ?n[o’']t|was ?n[o’']t|were ?n[o’']t|had ?n[o’']t|is ?n[o’']t|are ?n[o’']t|does ?n[o’']t|do ?n[o’']t|required strengthening|requires? improvement|(?:needs?|had) to (?:improve|be improved))\b/i.test(
+    text,
+  );
+}
+
+/**
+ * Joins a rating reasons heading that a page broke over lines ("We rated the practice as" /
+ * "inadequate" / "for providing safe services because:").
+ */
+function joinSplitRatingHeadings(lines: Line[]): void {
+  for (let index = 0; index < lines.length; index++) {
+    const text = lines[index].text;
+    if (
+      !text ||
+      /because/i.test(text) ||
+      !/\b(we (?:have )?rated|(?:was|were) rated)\b/i.test(text)
+    )
+      continue;
+    const taken: number[] = [];
+    let joined = text;
+    for (let next = index + 1; next < lines.length && taken.length < 3; next++) {
+      if (!lines[next].text) continue;
+      joined = `${joined} ${lines[next].text}`;
+      taken.push(next);
+      if (/because\s*:?$/i.test(lines[next].text)) {
+        if (ratingReasonsHeading(joined)) {
+          lines[index].text = joined;
+          for (const used of taken) lines[used].text = '';
+        }
+        break;
+      }
+      if (/[.!?]$/.test(lines[next].text)) break;
+    }
   }
 }
 
@@ -578,11 +779,11 @@ function comparableStatement(name: string): string {
 /** "Score: 2", "Scored 2", "2 - Evidence shows some shortfalls": a quality statement's score. */
 function scoreLine(text: string): number | null {
   const match =
-    /^(?:score(?:d)?\s*:?\s*([1-4])\b(?!\s*%)|([1-4])\s*(?:[-–—:]\s*)?(?:evidence shows|significant shortfalls|some shortfalls|good standard|exceptional)|(?:this|the) (?:quality )?statement (?:was )?scored\s*([1-4])\b)/i.exec(
+    /^(?:score(?:d)?\s*:?\s*([1-4])\b(?!\s*%)|([1-4])\s*(?:[-–—:]\s*)?(?:evidence shows|significant shortfalls|some shortfalls|good standard|exceptional)|(?:this|the) (?:quality )?statement (?:was )?scored\s*([1-4])\b|we scored (?:the|this) (?:service|location|provider|practice|statement) (?:as )?([1-4])\b)/i.exec(
       text.trim(),
     );
   if (!match) return null;
-  return Number(match[1] ?? match[2] ?? match[3]);
+  return Number(match[1] ?? match[2] ?? match[3] ?? match[4]);
 }
 
 /** The wording that explains a score ("Evidence shows some shortfalls"), not part of the text. */
@@ -611,7 +812,7 @@ function keyQuestionScore(
     return null;
   }
   match =
-    /\b(?:this key question|the key question|(safe|effective|caring|responsive|well[- ]led)(?: key question)?) (?:was )?scored\s*:?\s*(\d{1,3})\s*(%|per ?cent|out of 100)?/i.exec(
+    /\b(?:this key question|the key question|this (?:service|location|provider|practice|area)|(safe|effective|caring|responsive|well[- ]led)(?: key question)?) (?:was )?scored\s*:?\s*(\d{1,3})\s*(%|per ?cent|\(?out of 100\)?)?/i.exec(
       text,
     );
   if (!match) return null;
@@ -645,15 +846,27 @@ function joinWrapped(text: string, line: string): string {
   return `${text} ${line}`;
 }
 
-function listKind(
-  text: string,
-): { mode: Mode; rest: string; keyQuestion?: KeyQuestion; intro?: boolean } | null {
+function listKind(text: string): {
+  mode: Mode;
+  rest: string;
+  keyQuestion?: KeyQuestion;
+  intro?: boolean;
+  coreService?: string | null;
+} | null {
   let match =
     /^(?:areas for improvement\s*[:\-–]?\s*)?actions? (?:the|that the|a) (?:trust|provider|hospital|service|location)s? (must|should) take (?:to improve|to comply)\b[:.]?(.*)$/i.exec(
       text,
     );
   if (match && !/^\s*is\b/i.test(match[2]))
     return { mode: match[1].toLowerCase() === 'must' ? 'MUST' : 'SHOULD', rest: match[2] };
+  match =
+    /^(?:the )?(?:trust|provider|practice|service|hospital|location|registered (?:person|manager))(?: must| should)(?: also)?\s*(?:[-–:]|take action to|consider|ensure that|make improvements (?:to|in))?\s*[-–:]?\s*$/i.exec(
+      text,
+    ) ??
+    /^(?:the )?areas? where the (?:trust|provider|practice|service|hospital|location) (must|should) make improvements? (?:are|is)\s*:?$/i.exec(
+      text,
+    );
+  if (match) return { mode: /\bmust\b/i.test(text) ? 'MUST' : 'SHOULD', rest: '' };
   match = /^(?:must|should)[- ]dos?$/i.exec(text);
   if (match) return { mode: /^must/i.test(text) ? 'MUST' : 'SHOULD', rest: '' };
   match =
@@ -673,16 +886,8 @@ function listKind(
       rest: '',
       intro: true,
     };
-  match =
-    /\bwe rated (it|this service|the service|them|this core service|the trust|this trust|this location|the hospital|services|safe|effective|caring|responsive|well[- ]led)(?: (?:at|for) (?:the|this) trust| at trust level)? as (requires improvement|inadequate) because\s*:?(.*)$/i.exec(
-      text,
-    );
-  if (match)
-    return {
-      mode: 'RATING',
-      rest: match[3],
-      keyQuestion: KEY_QUESTION_WORDS[match[1].toLowerCase()],
-    };
+  const rated = ratingReasonsHeading(text);
+  if (rated) return rated;
   if (/^(requirement notices?|compliance actions?)\s*[:.]?$/i.test(text))
     return { mode: 'NOTICE', rest: '', intro: true };
   match = /\bsection 29a\b[^:]*?warning notices?\b[^:]*:?(.*)$/i.exec(text);
@@ -693,6 +898,67 @@ function listKind(
     return { mode: 'WARNING_NOTICE', rest: match[1] };
   }
   return null;
+}
+
+const RATED_BELOW_GOOD = '(?:requires?|required|requiring) improvement|inadequate';
+
+/**
+ * "We rated it as requires improvement because:", "The practice was rated as inadequate for
+ * providing safe services because:", "We rated the forensic and secure wards as requires
+ * improvement because:", "We rated the well-led key question as requires improvement. This
+ * was because ...". A rating of an earlier inspection ("At the last inspection ... we rated")
+ * starts a list that is not taken (its items were dealt with then).
+ */
+function ratingReasonsHeading(
+  text: string,
+): { mode: Mode; rest: string; keyQuestion?: KeyQuestion; coreService?: string | null } | null {
+  const match = new RegExp(
+    `\\b(?:we (?:have )?rated|(?:was|were|is|are|has been|have been) rated)\\s+(.{0,80}?)\\s*\\b(${RATED_BELOW_GOOD})\\b(.{0,60}?)\\s*(?:\\.\\s*this was because|because)\\b\\s*:?(.*)$`,
+    'i',
+  ).exec(text);
+  if (!match) return null;
+  if (
+    /\b(?:at|following|during|after) (?:the|our) (?:last|previous|earlier) (?:inspection|assessment)\b/i.test(
+      text.slice(0, match.index + 20),
+    )
+  )
+    return { mode: 'EARLIER', rest: '' };
+  const subject = `${match[1]} ${match[3]}`;
+  const question = /\b(safe|effective|caring|responsive|well[- ]led)\b/i.exec(subject);
+  const thisWasBecause = /\.\s*this was because\b/i.test(text);
+  const serviceWords = match[1].replace(/\b(as|the|overall)\b/gi, ' ').trim();
+  const coreService = serviceWords ? serviceNamedIn(serviceWords) : undefined;
+  return {
+    mode: 'RATING',
+    rest: thisWasBecause ? text.slice(text.search(/this was because/i)) : match[4],
+    keyQuestion: question
+      ? KEY_QUESTION_WORDS[question[1].toLowerCase().replace(' ', '-')]
+      : undefined,
+    coreService,
+  };
+}
+
+/** Words CQC uses for a core service in a sentence ("the forensic and secure wards"). */
+const SERVICE_WORDS: [RegExp, string][] = [
+  [/\b(forensic|secure) (and (forensic|secure) )?wards?\b/i, 'Forensic inpatient/secure wards'],
+  [
+    /\bacute (and picu )?wards?\b|\bpicu\b/i,
+    'Acute wards for adults of working age and psychiatric intensive care units',
+  ],
+  [/\burgent and emergency\b/i, 'Urgent and emergency services'],
+  [/\bmaternity\b/i, 'Maternity'],
+  [/\bsurgery\b|\bsurgical\b/i, 'Surgery'],
+  [/\bmedical care\b|\bmedicine\b/i, "Medical care (including older people's care)"],
+  [/\bcritical care\b/i, 'Critical care'],
+  [/\boutpatients?\b/i, 'Outpatients'],
+  [/\bdiagnostic imaging\b/i, 'Diagnostic imaging'],
+];
+
+function serviceNamedIn(phrase: string): string | undefined {
+  const direct = longestServiceIn(phrase) ?? findCoreService(phrase)?.name;
+  if (direct) return direct;
+  for (const [pattern, name] of SERVICE_WORDS) if (pattern.test(phrase)) return name;
+  return undefined;
 }
 
 function ratingLine(
@@ -773,20 +1039,30 @@ const NAME_LINKS = new Set(['and', 'of', 'the', '&', 'upon', 'on', 'in', 'for'])
  * Redbridge University Hospitals NHS Trust in..."), the most often named one.
  */
 function providerName(rawHead: string[], lines: Line[]): string | null {
+  const candidates: string[] = [];
   for (const text of rawHead) {
     const match = /^([A-Z][A-Za-z'’&,.\- ]{2,120}? NHS (?:Foundation )?Trust)\b/.exec(text);
     if (match && !/^(the|this|we|our|a|an)\b/i.test(match[1]) && !/\. /.test(match[1]))
-      return match[1].trim();
+      candidates.push(match[1].trim());
   }
-  const counts = new Map<string, number>();
   for (const { text } of lines) {
     for (const match of text.matchAll(TRUST_NAME)) {
       const name = nameBefore(text.slice(0, match.index), match[0]);
-      if (name) counts.set(name, (counts.get(name) ?? 0) + 1);
+      if (name) candidates.push(name);
     }
   }
-  let best: string | null = null;
-  for (const [name, count] of counts) if (!best || count > counts.get(best)!) best = name;
+  if (candidates.length <= 1) return candidates[0] ?? null;
+  // A damaged title ("Northern Healthcare NHS Trust") loses to the name the text keeps using
+  // ("Northern Devon Healthcare Trust" twice, "... NHS Trust" once): count without "NHS".
+  const all = lines
+    .map((l) => l.text)
+    .join(' ')
+    .replace(/\s+NHS\s+/g, ' ')
+    .toLowerCase();
+  const uses = (name: string) =>
+    all.split(name.replace(/\s+NHS\s+/g, ' ').toLowerCase()).length - 1;
+  let best = candidates[0];
+  for (const name of candidates) if (uses(name) > uses(best)) best = name;
   return best;
 }
 
