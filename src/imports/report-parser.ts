@@ -140,6 +140,11 @@ export function parseReport(pages: string[]): ParsedReport {
   let listHeading: Line | null = null;
   let inIntro = false;
   let bulletPending = false;
+  const pendingReasons: {
+    text: string;
+    at: { line: number; page: number };
+    extra: Partial<ParsedFinding>;
+  }[] = [];
   /** A rating reasons list written as one paragraph per reason, without bullets. */
   let paragraphList = false;
   /** "Requirement notices against the effective key question": the question of what follows. */
@@ -243,16 +248,33 @@ export function parseReport(pages: string[]): ParsedReport {
       return;
     }
     itemsInList++;
-    if (type === 'RATING' && !readsAsShortfall(text)) {
-      // Reasons lists mix in strengths when they have no "However:"; a strength is no finding.
-      warnings.push({
-        line: open.line,
-        page: open.page,
-        message: `Under a "rated ... because" heading but reads as a strength, not a shortfall; not imported: ${text.slice(0, 80)}`,
+    if (type === 'RATING') {
+      // Kept until the list ends: a "However:" closes the shortfalls; without one, the
+      // strengths run on in the same list and each reason is read for a shortfall.
+      pendingReasons.push({
+        text: text.replace(/[;,]?\s+(?:and|or)$/i, ''),
+        at: { line: open.line, page: open.page },
+        extra: { regulations, coreService, keyQuestion: ratingQuestion },
       });
       return;
     }
-    add(type, text, open, { regulations });
+    add(type, text.replace(/[;,]?\s+(?:and|or)$/i, ''), open, { regulations });
+  };
+  const commitReasons = (closedByHowever: boolean) => {
+    for (const reason of pendingReasons.splice(0)) {
+      const restatesRatings =
+        /\brated\b|^(safe|effective|caring|responsive|well[- ]led)(, (safe|effective|caring|responsive|well[- ]led))*,? and /i.test(
+          reason.text,
+        );
+      if (restatesRatings || (!closedByHowever && !readsAsShortfall(reason.text))) {
+        warnings.push({
+          ...reason.at,
+          message: `Under a "rated ... because" heading but reads as ${restatesRatings ? 'a summary of ratings' : 'a strength'}, not a shortfall; not imported: ${reason.text.slice(0, 80)}`,
+        });
+        continue;
+      }
+      add('RATING', reason.text, reason.at, reason.extra);
+    }
   };
   const closeStatement = () => {
     const open = statement;
@@ -284,8 +306,9 @@ export function parseReport(pages: string[]): ParsedReport {
     add('RATING', words || at!.text, words ? open : at!, { keyQuestion: open.keyQuestion, score });
     return true;
   };
-  const endList = () => {
+  const endList = (closedByHowever = false) => {
     flush();
+    commitReasons(closedByHowever);
     if (mode !== 'NONE' && mode !== 'EARLIER' && itemsInList === 0 && listHeading) {
       warnings.push({
         line: listHeading.line,
@@ -442,7 +465,7 @@ export function parseReport(pages: string[]): ParsedReport {
       continue;
     }
     if (/^however\b/i.test(text)) {
-      endList();
+      endList(mode === 'RATING');
       continue;
     }
 
