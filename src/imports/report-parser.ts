@@ -4,7 +4,7 @@ import { QUALITY_STATEMENT_SCORES, QUALITY_STATEMENTS } from '../cqc/quality-sta
 import { normaliseRating, Rating, SCORE_BANDS } from '../cqc/ratings';
 import type { FindingType, RegulationCitation } from '../findings/finding.entity';
 import { REGULATIONS_2014_FROM, scanCitations } from './regulation-citations';
-import { datesIn, monthNumber } from './uk-dates';
+import { datesIn, monthNumber, parseUkDate } from './uk-dates';
 
 export interface ParsedFinding {
   type: FindingType;
@@ -335,6 +335,7 @@ export function parseReport(pages: string[]): ParsedReport {
   };
 
   joinSplitRatingHeadings(lines);
+  const referenceDate = inspection.publishedOn ?? documentDate(head);
   for (const entry of lines) {
     const text = entry.text;
     if (!text) continue;
@@ -432,6 +433,24 @@ export function parseReport(pages: string[]): ParsedReport {
       }
     }
 
+    if ((mode === 'NONE' || (mode === 'WARNING_NOTICE' && !item)) && NOTICE_WORDS.test(text)) {
+      // A warning notice told in prose ("... a warning notice ... setting a date for
+      // compliance of November 30"): each sentence that sets a deadline is a finding.
+      const sentences = text
+        .split(/(?<=[.!?])\s+(?=[A-Z“"‘])/)
+        .filter((s) => DEADLINE_WORDS.test(s));
+      const found = sentences.flatMap((sentence) =>
+        proseDeadlines(sentence, referenceDate).map((deadline) => ({ sentence, deadline })),
+      );
+      if (found.length && !/\bby (?:the )?\d/i.test(text)) {
+        for (const { sentence, deadline } of found)
+          add('WARNING_NOTICE', sentence.trim(), entry, {
+            deadline,
+            regulations: citationsOf(sentence, entry),
+          });
+        continue;
+      }
+    }
     const notMet =
       /\bnot meeting (?:\w+ )?(?:regulations?|legal requirements?)[:.]?\s+(Regulation \d.*)$/i.exec(
         text,
@@ -666,6 +685,50 @@ export function parseReport(pages: string[]): ParsedReport {
   }
 }
 
+const NOTICE_WORDS = /\b(?:warning notices?|s\.?\s?29a notices?|section 29a notices?)\b/i;
+const DEADLINE_WORDS =
+  /\b(?:deadline (?:of|was|is)|date for compliance (?:of|was|is)|compliance date (?:of|was|is)|must (?:comply|improve|make [a-z ]{0,40}) by)\b/i;
+const MONTH =
+  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+
+/** The date the document itself bears ("27th November 2020", "01.02.17"), to date "10 March". */
+function documentDate(head: string[]): string | null {
+  for (const text of head) {
+    const full = datesIn(text)[0];
+    if (full) return full;
+    const numeric = /\b(\d{1,2}[./]\d{1,2}[./]\d{2,4})\b/.exec(text);
+    const parsed = numeric ? parseUkDate(numeric[1].replace(/\./g, '/')) : null;
+    if (parsed) return parsed;
+  }
+  return null;
+}
+
+/**
+ * The deadlines a prose sentence sets after "deadline of", "date for compliance of" or "by":
+ * "10 March", "November 30", "31 July 2022". A date without a year is the first such day on
+ * or after the document's own date.
+ */
+function proseDeadlines(sentence: string, reference: string | null): string[] {
+  const found: string[] = [];
+  const pattern = new RegExp(
+    `\\b(?:deadline (?:of|was|is)|date for compliance (?:of|was|is)|compliance date (?:of|was|is)|by)\\s+(?:the\\s+)?(?:(\\d{1,2})(?:st|nd|rd|th)?\\s+${MONTH}|${MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?)\\b,?(?:\\s+(\\d{4}))?`,
+    'gi',
+  );
+  for (const match of sentence.matchAll(pattern)) {
+    const day = Number(match[1] ?? match[4]);
+    const month = monthNumber(match[2] ?? match[3]);
+    if (!month) continue;
+    let year = match[5] ? Number(match[5]) : reference ? Number(reference.slice(0, 4)) : null;
+    if (!year) continue;
+    const iso = (y: number) =>
+      `${y}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    if (!match[5] && reference && iso(year) < reference) year++;
+    const date = parseUkDate(iso(year));
+    if (date) found.push(date);
+  }
+  return found;
+}
+
 const RATINGS_BELOW_GOOD: readonly Rating[] = ['Requires improvement', 'Inadequate'];
 
 /**
@@ -883,7 +946,7 @@ function listKind(text: string): {
   if (match && !/^\s*is\b/i.test(match[2]))
     return { mode: match[1].toLowerCase() === 'must' ? 'MUST' : 'SHOULD', rest: match[2] };
   match =
-    /^(?:the )?(?:trust|provider|practice|service|hospital|location|registered (?:person|manager))(?: must| should)(?: also)?\s*(?:[-–:]|take action to|consider|ensure that|make improvements (?:to|in))?\s*[-–:]?\s*$/i.exec(
+    /^(?:(?:importantly|in addition|additionally|also|further(?:more)?),?\s+)?(?:the )?(?:trust|provider|practice|service|hospital|location|registered (?:person|manager))(?: must| should)(?: also)?\s*(?:[-–:]|take action to|consider|ensure that|make improvements (?:to|in))?\s*[-–:]?\s*$/i.exec(
       text,
     ) ??
     /^(?:the )?areas? where the (?:trust|provider|practice|service|hospital|location) (must|should) make improvements? (?:are|is)\s*:?$/i.exec(
@@ -1053,7 +1116,10 @@ function longestServiceIn(phrase: string): string | undefined {
   return best?.name;
 }
 
-const TRUST_NAME = /NHS (?:Foundation )?Trust\b/g;
+const TRUST_NAME = /(?:NHS (?:Foundation )?)?Trust\b/g;
+/** A trust named without "NHS" ("Nottingham University Hospitals Trust") ends in one of these. */
+const TRUST_WORD_BEFORE =
+  /^(Hospitals?|Healthcare|Health|Care|Partnership|Services|Ambulance|Teaching)$/;
 const NAME_LINKS = new Set(['and', 'of', 'the', '&', 'upon', 'on', 'in', 'for']);
 
 /**
@@ -1064,9 +1130,12 @@ const NAME_LINKS = new Set(['and', 'of', 'the', '&', 'upon', 'on', 'in', 'for'])
 function providerName(rawHead: string[], lines: Line[]): string | null {
   const candidates: string[] = [];
   for (const text of rawHead) {
-    const match = /^([A-Z][A-Za-z'’&,.\- ]{2,120}? NHS (?:Foundation )?Trust)\b/.exec(text);
-    if (match && !/^(the|this|we|our|a|an)\b/i.test(match[1]) && !/\. /.test(match[1]))
-      candidates.push(match[1].trim());
+    const match =
+      /^(?:\d{1,4}\s+)?([A-Z][A-Za-z'’&,.\- ]{2,120}?) (NHS (?:Foundation )?Trust)\b/.exec(text);
+    if (match && !/^(the|this|we|our|a|an)\b/i.test(match[1]) && !/\. /.test(match[1])) {
+      const name = nameBefore(match[1], match[2]);
+      if (name) candidates.push(name);
+    }
   }
   for (const { text } of lines) {
     for (const match of text.matchAll(TRUST_NAME)) {
@@ -1085,7 +1154,8 @@ function providerName(rawHead: string[], lines: Line[]): string | null {
   const uses = (name: string) =>
     all.split(name.replace(/\s+NHS\s+/g, ' ').toLowerCase()).length - 1;
   let best = candidates[0];
-  for (const name of candidates) if (uses(name) > uses(best)) best = name;
+  const score = (name: string) => uses(name) * 2 + (/\bNHS\b/.test(name) ? 1 : 0);
+  for (const name of candidates) if (score(name) > score(best)) best = name;
   return best;
 }
 
@@ -1111,6 +1181,11 @@ function nameBefore(before: string, suffix: string): string | null {
     kept.shift();
   if (!kept.length) return null;
   if (kept.length === 1 && /^(The|This|Each|Every|An?|Our|Any)$/.test(kept[0])) return null;
+  if (
+    !/^NHS/.test(suffix) &&
+    (kept.length < 2 || !TRUST_WORD_BEFORE.test(kept[kept.length - 1].replace(/,$/, '')))
+  )
+    return null;
   return `${kept.join(' ')} ${suffix}`.replace(/\s+/g, ' ').trim();
 }
 
