@@ -511,3 +511,115 @@ describe('parseReport: every layout CQC has used', () => {
     ]);
   });
 });
+
+describe('parseReport: wordings from the labelled corpus', () => {
+  it('a reasons list without bullets or "However" keeps the shortfalls and leaves strengths out with a warning', () => {
+    const report = parseReport([
+      [
+        'During an inspection looking at part of the service',
+        'Our rating of this service went down. We rated it as requires improvement because:',
+        'Managers had not ensured staff had received training necessary for their roles.',
+        'Staff were respectful to patients and were caring in their approach.',
+      ].join('\n'),
+    ]);
+    expect(report.findings.map((f) => [f.type, f.text])).toEqual([
+      ['RATING', 'Managers had not ensured staff had received training necessary for their roles.'],
+    ]);
+    expect(report.warnings).toEqual([
+      expect.objectContaining({
+        line: 4,
+        message: expect.stringContaining('Staff were respectful'),
+      }),
+    ]);
+  });
+
+  it('reads a reasons heading broken over lines, with its key question', () => {
+    const findings = parseReport([
+      [
+        'We rated the practice as',
+        'inadequate',
+        'for providing safe services because:',
+        '- The recruitment policy had not been fully implemented and not all the required checks had been undertaken.',
+        'We rated the practice as requires improvement for providing caring services because:',
+        '- Data showed low patient satisfaction with the service in some areas.',
+      ].join('\n'),
+    ]).findings;
+    expect(findings.map((f) => [f.keyQuestion, f.text.slice(0, 30)])).toEqual([
+      ['Safe', 'The recruitment policy had not'],
+      ['Caring', 'Data showed low patient satisf'],
+    ]);
+  });
+
+  it('skips the reasons of an earlier inspection', () => {
+    const findings = parseReport([
+      [
+        'At the last inspection in June 2018, we rated the practice as requires improvement for providing safe services because:',
+        '  • The infection prevention and control policy was brief and missing key information.',
+        'At this inspection, we found that the provider had satisfactorily addressed these areas.',
+      ].join('\n'),
+    ]).findings;
+    expect(findings).toEqual([]);
+  });
+
+  it('takes the core service a reasons heading names in its own words', () => {
+    const findings = parseReport([
+      [
+        'We rated the forensic and secure wards as requires improvement because:',
+        '- Staff had not minimised the use of restrictive practices.',
+        'In both core services:',
+        '- Not all staff files reviewed contained full employment history.',
+      ].join('\n'),
+    ]).findings;
+    expect(findings.map((f) => f.coreService)).toEqual([
+      'Forensic inpatient/secure wards',
+      'Forensic inpatient/secure wards',
+    ]);
+  });
+
+  it('dates a warning notice deadline given without a year from the document', () => {
+    const findings = parseReport([
+      [
+        '01.02.17',
+        'The S.29A notice, based on the CQC’s inspection of the trust in November and December last year, has given the trust a deadline of 10 March by which to make improvements or face further action.',
+      ].join('\n'),
+    ]).findings;
+    expect(findings.map((f) => [f.type, f.deadline])).toEqual([['WARNING_NOTICE', '2017-03-10']]);
+  });
+
+  it('reads breaches named by regulation title and "Importantly, the provider must:"', () => {
+    const findings = parseReport([
+      [
+        'Importantly, the provider must:',
+        '- Ensure all staff have up to date training in child protection and safeguarding vulnerable adults.',
+        'We rated the well-led key question as requires improvement. This was because we identified a breach of the legal regulations in relation to good governance.',
+      ].join('\n'),
+    ]).findings;
+    expect(
+      findings.map((f) => [f.type, f.keyQuestion, f.regulations.map((r) => r.number)]),
+    ).toEqual([
+      ['MUST', null, []],
+      ['RATING', 'Well-led', ['17']],
+    ]);
+  });
+
+  it('a SAF key question summary scored below good is one finding with its score', () => {
+    const findings = parseReport([
+      [
+        'Safe',
+        'At our last assessment, we rated this key question as ‘Good’. At this assessment, the rating was ‘requires improvement’.',
+        'The service did not always assess or manage the risk of infection.',
+        'This service scored 59 (out of 100) for this area.',
+        'Learning culture',
+        'We scored the service as 3. The evidence showed a good standard.',
+      ].join('\n'),
+    ]).findings;
+    expect(findings.map((f) => [f.keyQuestion, f.score, f.qualityStatement, f.text])).toEqual([
+      [
+        'Safe',
+        59,
+        null,
+        'At our last assessment, we rated this key question as ‘Good’. At this assessment, the rating was ‘requires improvement’. The service did not always assess or manage the risk of infection.',
+      ],
+    ]);
+  });
+});

@@ -598,6 +598,7 @@ export function parseReport(pages: string[]): ParsedReport {
     if (
       mode === 'RATING' &&
       /^[A-Z‘'"]/.test(text) &&
+      !NOT_A_REASON.test(text) &&
       (paragraphList || (!open && itemsInList === 0))
     ) {
       paragraphList = true;
@@ -728,6 +729,10 @@ function proseDeadlines(sentence: string, reference: string | null): string[] {
   }
   return found;
 }
+
+/** Lines that end a rating reasons list written as paragraphs: the page's own narrative. */
+const NOT_A_REASON =
+  /^(we|our|you|read|find out|updated|during|this (report|inspection|service is)|see|for more|the cqc|cqc)\b/i;
 
 const RATINGS_BELOW_GOOD: readonly Rating[] = ['Requires improvement', 'Inadequate'];
 
