@@ -623,3 +623,22 @@ describe('parseReport: wordings from the labelled corpus', () => {
     ]);
   });
 });
+
+describe('parseReport: core service sub-headings written as "In ...:"', () => {
+  it('sets the service of the items under "In urgent and emergency care:"', () => {
+    const findings = parseReport([
+      [
+        'Action the trust MUST take to improve',
+        'We told the trust that it must take action to bring services into line with legal requirements.',
+        'In urgent and emergency care:',
+        '• The trust must ensure that patients are triaged within 15 minutes of arrival.',
+        'In maternity services:',
+        '• The trust must ensure that staff complete the fetal monitoring training.',
+      ].join('\n'),
+    ]).findings;
+    expect(findings.map((f) => [f.type, f.coreService])).toEqual([
+      ['MUST', 'Urgent and emergency services'],
+      ['MUST', 'Maternity'],
+    ]);
+  });
+});

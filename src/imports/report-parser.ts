@@ -1098,6 +1098,13 @@ function coreServiceHeading(text: string): string | null | undefined {
   )
     return null;
   if (bare.length <= 120 && findCoreService(bare)) return canonicalCoreServiceName(bare).name;
+  // "In urgent and emergency care:" groups the items of a list under a service.
+  const grouped = /^(?:in|for|within) (?:the )?(.{3,100}?)(?: services?)?:$/i.exec(text.trim());
+  if (grouped) {
+    const named = findCoreService(grouped[1]) ?? findCoreService(`${grouped[1]} services`);
+    if (named) return named.name;
+    if (/^(?:the )?trust[- ]?wide$|^the (?:whole )?trust$/i.test(grouped[1])) return null;
+  }
   const sentence = /\b(?:inspection|inspected|inspect) of ([A-Z][^.,;]+)/.exec(text);
   if (sentence) {
     const named = longestServiceIn(sentence[1]);
