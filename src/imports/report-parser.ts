@@ -1151,11 +1151,14 @@ function providerName(rawHead: string[], lines: Line[]): string | null {
   }
   for (const { text } of lines) {
     for (const match of text.matchAll(TRUST_NAME)) {
-      const name = nameBefore(text.slice(0, match.index), match[0]);
+      // A name is a few words: only the text just before "Trust" is looked at, so a long line
+      // naming many trusts stays linear.
+      const name = nameBefore(text.slice(Math.max(0, match.index - 200), match.index), match[0]);
       if (name) candidates.push(name);
     }
   }
   if (candidates.length <= 1) return candidates[0] ?? null;
+  const distinct = [...new Set(candidates)].slice(0, 20);
   // A damaged title ("Northern Healthcare NHS Trust") loses to the name the text keeps using
   // ("Northern Devon Healthcare Trust" twice, "... NHS Trust" once): count without "NHS".
   const all = lines
@@ -1165,9 +1168,9 @@ function providerName(rawHead: string[], lines: Line[]): string | null {
     .toLowerCase();
   const uses = (name: string) =>
     all.split(name.replace(/\s+NHS\s+/g, ' ').toLowerCase()).length - 1;
-  let best = candidates[0];
+  let best = distinct[0];
   const score = (name: string) => uses(name) * 2 + (/\bNHS\b/.test(name) ? 1 : 0);
-  for (const name of candidates) if (score(name) > score(best)) best = name;
+  for (const name of distinct) if (score(name) > score(best)) best = name;
   return best;
 }
 
