@@ -451,6 +451,23 @@ export function parseReport(pages: string[]): ParsedReport {
         continue;
       }
     }
+    if (mode === 'NONE' && QUOTED_ACTION.test(text)) {
+      // A board paper or news page quoting the report: "The trust must also take action to
+      // “ensure sufficient numbers of ... nurses are available ... on wards caring for
+      // palliative and end of life patients”". Each quoting sentence is a finding, with the
+      // service its quoted words name.
+      for (const sentence of text.split(/(?<=[.!?”"])\s+(?=[A-Z])/)) {
+        const quoted = QUOTED_ACTION.exec(sentence);
+        if (!quoted) continue;
+        const inQuote = /[“"]([^”"]+)[”"]/.exec(sentence)?.[1] ?? sentence;
+        add(/must/i.test(quoted[1] ?? quoted[2]) ? 'MUST' : 'SHOULD', sentence.trim(), entry, {
+          coreService: serviceNamedIn(inQuote) ?? coreService,
+          regulations: citationsOf(sentence, entry),
+          keyQuestion: null,
+        });
+      }
+      continue;
+    }
     const notMet =
       /\bnot meeting (?:\w+ )?(?:regulations?|legal requirements?)[:.]?\s+(Regulation \d.*)$/i.exec(
         text,
@@ -733,6 +750,10 @@ function proseDeadlines(sentence: string, reference: string | null): string[] {
 /** Lines that end a rating reasons list written as paragraphs: the page's own narrative. */
 const NOT_A_REASON =
   /^(we|our|you|read|find out|updated|during|this (report|inspection|service is)|see|for more|the cqc|cqc)\b/i;
+
+/** "The trust must also take action to “ensure ...”", "CQC said there “must be ...”". */
+const QUOTED_ACTION =
+  /\b(?:the (?:trust|provider|hospital|service)|there)\s+(?:[“"](must|should)\b|(must|should)\b(?:\s+[\w’']+){0,5}?\s*[“"])/i;
 
 const RATINGS_BELOW_GOOD: readonly Rating[] = ['Requires improvement', 'Inadequate'];
 
@@ -1039,7 +1060,11 @@ const SERVICE_WORDS: [RegExp, string][] = [
   [/\burgent and emergency\b/i, 'Urgent and emergency services'],
   [/\bmaternity\b/i, 'Maternity'],
   [/\bsurgery\b|\bsurgical\b/i, 'Surgery'],
-  [/\bmedical care\b|\bmedicine\b/i, "Medical care (including older people's care)"],
+  [
+    /\bmedical (?:care|services|wards)\b|\bmedicine\b/i,
+    "Medical care (including older people's care)",
+  ],
+  [/\bend of life\b/i, 'End of life care'],
   [/\bcritical care\b/i, 'Critical care'],
   [/\boutpatients?\b/i, 'Outpatients'],
   [/\bdiagnostic imaging\b/i, 'Diagnostic imaging'],
