@@ -642,3 +642,39 @@ describe('parseReport: core service sub-headings written as "In ...:"', () => {
     ]);
   });
 });
+
+describe('parseReport: a requirement notices table as pdf.js reads it', () => {
+  it('reads rows with activities wrapped over lines, bulleted text, and no heading between rows', () => {
+    const findings = parseReport([
+      [
+        'Requirement notices',
+        'Action we have told the provider to take',
+        'Regulated activity Regulation',
+        'Assessment or medical treatment for persons detained under',
+        'the Mental Health Act 1983',
+        'Regulation 12 HSCA (RA) Regulations 2014 Safe care and treatment',
+        'How the regulation was not being met:',
+        '• The trust did not assess ligature risks on two wards.',
+        '• Staff did not check emergency equipment.',
+        'This was a breach of regulation 12(2)(b)',
+        'Treatment of disease, disorder or injury Regulation 18 HSCA (RA) Regulations 2014 Staffing',
+        'How the regulation was not being met: There were not enough nurses at night.',
+        'Enforcement actions',
+      ].join('\n'),
+    ]).findings;
+    expect(
+      findings.map((f) => [
+        f.type,
+        f.regulations.map((r) => r.number + (r.paragraph ?? '')),
+        f.text,
+      ]),
+    ).toEqual([
+      [
+        'MUST',
+        ['12(2)(b)'],
+        'The trust did not assess ligature risks on two wards. Staff did not check emergency equipment.',
+      ],
+      ['MUST', ['18'], 'There were not enough nurses at night.'],
+    ]);
+  });
+});

@@ -668,7 +668,10 @@ export function parseReport(pages: string[]): ParsedReport {
       flush();
       return true;
     }
+    if (SECTION_ENDS.test(text)) return false;
     const activity = REGULATED_ACTIVITIES.exec(text);
+    // A row starts with its regulated activities: the row before is over.
+    if (activity) flush();
     const rest = activity ? text.slice(activity[0].length).trim() : text;
     if (
       /^Regulation \d{1,2}[A-Z]?\b/.test(rest) &&
@@ -696,10 +699,12 @@ export function parseReport(pages: string[]): ParsedReport {
         item.line = at.line;
         item.page = at.page;
       }
-      item.text = item.text ? joinWrapped(item.text, text) : text;
+      const words = BULLET.exec(text)?.[1] ?? text;
+      item.text = item.text ? joinWrapped(item.text, words) : words;
       return true;
     }
-    return inIntro;
+    // Between rows: the rest of a regulated activity wrapped over lines, column headings.
+    return true;
   }
 }
 
