@@ -678,3 +678,15 @@ describe('parseReport: a requirement notices table as pdf.js reads it', () => {
     ]);
   });
 });
+
+describe('parseReport: a warning notice named after its section', () => {
+  it('reads "a warning notice under Section 29A ... by <date>" in prose, one finding per deadline', () => {
+    const findings = parseReport([
+      'We issued a warning notice under Section 29A of the Health and Social Care Act 2008 requiring the trust to make significant improvements in staffing by 30 June 2019 and in governance by 30 September 2019.',
+    ]).findings;
+    expect(findings.map((f) => [f.type, f.deadline])).toEqual([
+      ['WARNING_NOTICE', '2019-06-30'],
+      ['WARNING_NOTICE', '2019-09-30'],
+    ]);
+  });
+});

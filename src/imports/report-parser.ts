@@ -433,20 +433,30 @@ export function parseReport(pages: string[]): ParsedReport {
       }
     }
 
-    if ((mode === 'NONE' || (mode === 'WARNING_NOTICE' && !item)) && NOTICE_WORDS.test(text)) {
+    if (
+      (mode === 'NONE' || (mode === 'WARNING_NOTICE' && !item)) &&
+      NOTICE_WORDS.test(text) &&
+      !listKind(text)
+    ) {
       // A warning notice told in prose ("... a warning notice ... setting a date for
-      // compliance of November 30"): each sentence that sets a deadline is a finding.
-      const sentences = text
-        .split(/(?<=[.!?])\s+(?=[A-Z“"‘])/)
-        .filter((s) => DEADLINE_WORDS.test(s));
-      const found = sentences.flatMap((sentence) =>
-        proseDeadlines(sentence, referenceDate).map((deadline) => ({ sentence, deadline })),
-      );
-      if (found.length && !/\bby (?:the )?\d/i.test(text)) {
-        for (const { sentence, deadline } of found)
-          add('WARNING_NOTICE', sentence.trim(), entry, {
-            deadline,
-            regulations: citationsOf(sentence, entry),
+      // compliance of November 30", "... requiring improvements in staffing by 30 June 2019"):
+      // each sentence that sets a deadline is a finding, one per deadline.
+      const found: { text: string; deadline: string }[] = [];
+      for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z“"‘])/)) {
+        if (DEADLINE_WORDS.test(sentence) && !/\bby (?:the )?\d/i.test(sentence)) {
+          for (const deadline of proseDeadlines(sentence, referenceDate))
+            found.push({ text: sentence.trim(), deadline });
+        } else if (
+          /\bby (?:the )?\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?\s+\d{4}\b/.test(sentence)
+        ) {
+          found.push(...deadlineClauses(sentence.trim()));
+        }
+      }
+      if (found.length) {
+        for (const clause of found)
+          add('WARNING_NOTICE', clause.text, entry, {
+            deadline: clause.deadline,
+            regulations: citationsOf(clause.text, entry),
           });
         continue;
       }
