@@ -69,9 +69,8 @@ describe('a report that names no NHS trust', () => {
     const refused = await quality
       .post(`/api/v1/imports/report?organisationId=${theirs.id}`)
       .send({ text: excerpt });
-    expect(refused.status).toBeGreaterThanOrEqual(400);
-    expect(refused.status).toBeLessThan(500);
-    expect(refused.body.errors?.[0]?.field ?? refused.body.code).toBeTruthy();
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'organisationId' })]);
     expect(await findingsOf(theirs.id)).toEqual([]);
   });
 
@@ -112,5 +111,44 @@ describe('a report that names no NHS trust', () => {
     const after = await findingsOf(mine.id);
     expect(after.length).toBe(before + 3);
     expect(after.some((f) => f.text.startsWith('Again: '))).toBe(true);
+  });
+
+  it('keeps the quality statement and published score of an assessment page finding', async () => {
+    const page = [
+      'Maternity',
+      'Safe',
+      'Safe and effective staffing',
+      'Score: 1',
+      'There were not enough midwives on most night shifts.',
+      'Safeguarding',
+      'Score: 3',
+      'Staff knew how to protect women from abuse.',
+    ].join('\n');
+    const committed = await quality
+      .post(`/api/v1/imports/report?organisationId=${mine.id}`)
+      .send({ text: page })
+      .expect(200);
+    expect(
+      committed.body.findings.map((f: { qualityStatement: string; score: number }) => [
+        f.qualityStatement,
+        f.score,
+      ]),
+    ).toEqual([['Safe and effective staffing', 1]]);
+    const stored = (
+      await t.http
+        .get(`/api/v1/findings?organisationId=${mine.id}&type=RATING&limit=50`)
+        .expect(200)
+    ).body.items as {
+      qualityStatement: string | null;
+      score: number | null;
+      keyQuestion: string;
+    }[];
+    expect(stored.filter((f) => f.score !== null)).toEqual([
+      expect.objectContaining({
+        qualityStatement: 'Safe and effective staffing',
+        score: 1,
+        keyQuestion: 'Safe',
+      }),
+    ]);
   });
 });
