@@ -1132,7 +1132,7 @@ function keyQuestionHeading(text: string): KeyQuestion | null {
 function coreServiceHeading(text: string): string | null | undefined {
   const bare = text.replace(/[:.]$/, '').trim();
   if (
-    /^(trust[- ]wide|the trust|trust level|provider level|well[- ]led(?: at trust level)?|across the trust)$/i.test(
+    /^(trust[- ]?wide(?: actions?| issues?| findings?)?|the trust|trust level|provider level|provider[- ]?wide|well[- ]led(?: at trust level| \(trust[- ]?wide\))?|across the trust|the trust as a whole)$/i.test(
       bare,
     )
   )
