@@ -86,7 +86,10 @@ describe('a report that names no NHS trust', () => {
   });
 
   it('in the pages: the preview offers only the person’s trusts, and confirming needs one', async () => {
-    const file = Buffer.from(excerpt.replace(/• /g, '• Again: '), 'utf8');
+    const file = Buffer.from(
+      `${excerpt.replace(/• /g, '• Again: ')}\nOutstanding practice\n• Ensure that the birth centre stays open.`,
+      'utf8',
+    );
     const preview = await quality
       .post('/import')
       .field('kind', 'report')
@@ -95,6 +98,8 @@ describe('a report that names no NHS trust', () => {
       .expect(200);
     expect(preview.text).toContain('Which trust is this report for?');
     expect(preview.text).toContain('The service did not always have enough midwives');
+    // What the parser could not place is shown with its page and line.
+    expect(preview.text).toContain('Page 1, line 11: Reads like an action');
     expect(preview.text).toContain(`<option value="${mine.id}"`);
     expect(preview.text).not.toContain(`<option value="${theirs.id}"`);
     const id = Number(/action="\/import\/(\d+)\/confirm"/.exec(preview.text)![1]);
