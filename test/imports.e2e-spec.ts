@@ -67,6 +67,8 @@ describe('imports', () => {
         type: 'MUST',
         coreService: 'Community health inpatient services',
         keyQuestion: null,
+        qualityStatement: null,
+        score: null,
         regulations: [{ instrument: 2014, number: '12', paragraph: '(1)(2)(g)' }],
         deadline: null,
         text: 'The trust must ensure that medicines are stored at the right temperature on every ward. Regulation 12(1)(2)(g)',

@@ -5,6 +5,7 @@ import { CalendarFeeds1764100000000 } from './1764100000000-calendar-feeds';
 import { StagedUploads1764200000000 } from './1764200000000-staged-uploads';
 import { SignInSafety1764300000000 } from './1764300000000-sign-in-safety';
 import { OrganisationMemberships1764400000000 } from './1764400000000-organisation-memberships';
+import { FindingScore1764500000000 } from './1764500000000-finding-score';
 import { CqcInbox1764600000000 } from './1764600000000-cqc-inbox';
 
 /** Every migration, in order. Listed explicitly so the app, CLI and tests load the same set. */
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   StagedUploads1764200000000,
   SignInSafety1764300000000,
   OrganisationMemberships1764400000000,
+  FindingScore1764500000000,
   CqcInbox1764600000000,
 ];

@@ -106,7 +106,7 @@ export function registerImportCommands(program: Command): void {
       }
       for (const w of result.warnings) out(`! line ${w.line ?? '?'}: ${w.message}`);
       out(
-        `${result.dryRun ? 'Dry run, nothing stored' : `Imported (import ${result.importId})`}: ${result.organisation.name}; ` +
+        `${result.dryRun ? 'Dry run, nothing stored' : `Imported (import ${result.importId})`}: ${result.organisation.name ?? 'no NHS trust named (give --organisation-id to import it)'}; ` +
           `${result.created.findings} new findings of ${result.findings.length}, ${result.created.ratings} new ratings, ` +
           `${result.created.coreServices} new core services, ${result.warnings.length} warnings.`,
       );

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'DUE_DATE_REQUEST_NOT_FOUND'
   | 'DUE_DATE_REQUEST_DECIDED'
   | 'INVALID_REFERENCE'
+  | 'ORGANISATION_REQUIRED'
   | 'ROUTE_NOT_FOUND'
   | 'ORGANISATION_NOT_FOUND'
   | 'CORE_SERVICE_NOT_FOUND'
@@ -108,6 +109,7 @@ export function errorStatus(code: ErrorCode): number {
     case 'IMPORT_LIMIT_EXCEEDED':
       return 413;
     case 'INVALID_REFERENCE':
+    case 'ORGANISATION_REQUIRED':
     case 'COMPLETION_NEEDS_FULL_PROGRESS':
     case 'ASSURANCE_NEEDS_ACCEPTED_EVIDENCE':
     case 'DUE_DATE_UNCHANGED':

@@ -44,6 +44,8 @@ export class Finding {
   coreService?: CoreService;
   @Column({ type: 'varchar', length: 20, nullable: true }) keyQuestion: KeyQuestion | null;
   @Column({ type: 'varchar', length: 100, nullable: true }) qualityStatement: string | null;
+  /** The score CQC published with it: 1-4 for a quality statement, a percentage for a key question. */
+  @Column({ type: 'integer', nullable: true }) score: number | null;
   @Column({ type: 'varchar', length: 20 }) type: FindingType;
   /** A warning notice's own deadline. */
   @DateColumn({ nullable: true }) deadline: string | null;

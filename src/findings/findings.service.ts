@@ -119,6 +119,7 @@ export class FindingsService {
       coreServiceId: dto.coreServiceId ?? null,
       keyQuestion: dto.keyQuestion ?? null,
       qualityStatement: dto.qualityStatement ?? null,
+      score: dto.score ?? null,
       type: dto.type,
       deadline: dto.deadline ?? null,
       regulations: normaliseCitations(dto.regulations ?? []),

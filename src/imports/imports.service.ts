@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { validationFailed } from '../common/app-error';
+import { AppError, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
 import { Transactions } from '../database/transactions';
 import { FindingsService } from '../findings/findings.service';
@@ -48,10 +48,19 @@ export class ImportsService {
     const { parsed, raw } = await this.readReport(source);
     const name = parsed.organisation.name;
     if (!name && !options.organisationId) {
-      throw validationFailed(
-        'organisationId',
-        'the report does not name an NHS trust; say which organisation it is for',
-      );
+      if (!options.dryRun) {
+        throw new AppError(
+          'ORGANISATION_REQUIRED',
+          'The report names no NHS trust; choose the organisation it is for',
+          [
+            {
+              field: 'organisationId',
+              reason: 'the report does not name an NHS trust; say which of your trusts it is for',
+            },
+          ],
+        );
+      }
+      return this.previewWithoutOrganisation(parsed);
     }
     const run = async (manager: EntityManager) => {
       const store = new ImportStore(manager, this.audit, this.findings);
@@ -81,6 +90,8 @@ export class ImportsService {
             inspectionId: inspection.id ?? undefined,
             coreServiceId: coreServiceId ?? undefined,
             keyQuestion: finding.keyQuestion ?? undefined,
+            qualityStatement: finding.qualityStatement ?? undefined,
+            score: finding.score ?? undefined,
             type: finding.type,
             deadline: finding.deadline ?? undefined,
             regulations: finding.regulations.map((r) => ({
@@ -123,11 +134,43 @@ export class ImportsService {
         name: name ?? outcome.organisation.name,
         id: outcome.created.organisation && options.dryRun ? null : outcome.organisation.id,
       },
+      organisationRequired: false,
       inspection: parsed.inspection,
       ratings: parsed.ratings,
       findings: outcome.findings.map((f) => ({ ...f, id: options.dryRun ? null : f.id })),
       created: outcome.created,
       warnings: parsed.warnings,
+    };
+  }
+
+  /**
+   * A report that names no NHS trust (an excerpt, a location page) is still previewed: its
+   * findings are listed, and the answer says an organisation must be chosen before it can be
+   * imported. Nothing is looked up or stored, so nothing is said about existing findings.
+   */
+  private previewWithoutOrganisation(parsed: ParsedReportFile['parsed']): ReportImportResultDto {
+    return {
+      dryRun: true,
+      importId: null,
+      organisation: { name: null, id: null },
+      organisationRequired: true,
+      inspection: parsed.inspection,
+      ratings: parsed.ratings,
+      findings: parsed.findings.map((f) => ({ ...f, id: null, status: 'new' as const })),
+      created: {
+        organisation: false,
+        coreServices: 0,
+        inspection: false,
+        ratings: 0,
+        findings: parsed.findings.length,
+      },
+      warnings: [
+        {
+          message:
+            'The report names no NHS trust: choose the organisation it is for (organisationId) before importing it',
+        },
+        ...parsed.warnings,
+      ],
     };
   }
 

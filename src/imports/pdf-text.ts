@@ -15,20 +15,48 @@ interface TextItem {
 
 /**
  * Joins a page's text runs into lines: a run on a new baseline starts a new line, as does a
- * run pdf.js marks as ending one.
+ * run pdf.js marks as ending one. Each line is indented by how far right of the page's left
+ * margin it starts (about one space per 3 points, at most 40), so the parser can tell a
+ * bullet's wrapped continuation lines, which CQC reports indent, from a new paragraph.
  */
 function pageText(items: TextItem[]): string {
-  let text = '';
+  const lines: { x: number | null; text: string }[] = [];
+  let current: { x: number | null; text: string } | null = null;
   let lastY: number | null = null;
   for (const item of items) {
     const y: number | null = item.transform?.[5] ?? lastY;
-    if (lastY !== null && y !== null && Math.abs(y - lastY) > 2 && !text.endsWith('\n'))
-      text += '\n';
-    text += item.str ?? '';
-    if (item.hasEOL && !text.endsWith('\n')) text += '\n';
+    const x: number | null = item.transform?.[4] ?? null;
+    if (current && lastY !== null && y !== null && Math.abs(y - lastY) > 2) current = null;
+    // Empty runs that only end a line (pdf.js sends them) start no line of their own.
+    if (!current && !(item.str ?? '').trim()) {
+      if (!item.hasEOL) lastY = y;
+      continue;
+    }
+    if (!current) {
+      current = { x: (item.str ?? '').trim() ? x : null, text: '' };
+      lines.push(current);
+    } else if (current.x === null && (item.str ?? '').trim()) {
+      current.x = x;
+    }
+    current.text += item.str ?? '';
+    if (item.hasEOL) current = null;
     lastY = y;
   }
-  return text;
+  const starts = lines.map((l) => l.x).filter((x): x is number => x !== null && isFiniteNumber(x));
+  const margin = starts.length ? Math.min(...starts) : 0;
+  return lines
+    .map((line) => {
+      const indent =
+        line.x === null || !isFiniteNumber(line.x)
+          ? 0
+          : Math.min(40, Math.round((line.x - margin) / 3));
+      return ' '.repeat(Math.max(0, indent)) + line.text;
+    })
+    .join('\n');
+}
+
+function isFiniteNumber(value: number): boolean {
+  return Number.isFinite(value);
 }
 
 export interface PdfLimits {

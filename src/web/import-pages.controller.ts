@@ -36,6 +36,8 @@ type PageImportKind = (typeof IMPORT_KINDS)[number];
 
 interface StagedOptions {
   organisationId?: number;
+  /** A report that names no trust: the person chooses one when confirming. */
+  organisationRequired?: boolean;
   conflict: ConflictMode;
   createUsers: boolean;
   /** For a plan: the sheet to read (otherwise the one that looks most like a plan). */
@@ -110,8 +112,21 @@ export class ImportPagesController {
       );
       return this.showForm(request, response, body, shown, result.status);
     }
-    const stagedUpload = await this.stage(request.user!.id, kind!, file!, options);
-    this.showPreview(request, response, kind!, file!.originalname, result.value, stagedUpload.id);
+    const organisationRequired =
+      kind === 'report' && (result.value as ReportImportResultDto).organisationRequired === true;
+    const stagedUpload = await this.stage(request.user!.id, kind!, file!, {
+      ...options,
+      organisationRequired,
+    });
+    await this.showPreview(
+      request,
+      response,
+      kind!,
+      file!.originalname,
+      result.value,
+      stagedUpload.id,
+      organisationRequired,
+    );
   }
 
   /** A plan read again from its staged upload, from another sheet of the file. */
@@ -146,23 +161,30 @@ export class ImportPagesController {
         { options: JSON.stringify(options) },
       ),
     );
-    this.showPreview(request, response, 'plan', file.originalname, result.value, id);
+    await this.showPreview(request, response, 'plan', file.originalname, result.value, id);
   }
 
-  private showPreview(
+  private async showPreview(
     request: AuthenticatedRequest,
     response: Response,
     kind: PageImportKind,
     fileName: string,
     result: ReportImportResultDto | CqcImportResultDto | PlanImportResultDto,
     stagedId: number,
+    organisationRequired = false,
   ) {
+    // A report that names no trust: only the trusts the person may import into are offered.
+    const organisations = organisationRequired
+      ? (await this.scopes.resolve(undefined)).organisations
+      : [];
     this.pages.render(request, response, 'import-preview', {
       title: 'Check the import',
       kind,
       fileName,
       result,
       stagedId,
+      organisationRequired,
+      organisations,
       breadcrumbs: [{ href: '/import', text: 'Import' }],
     });
   }
@@ -183,6 +205,26 @@ export class ImportPagesController {
       );
     }
     const options = JSON.parse(stagedUpload.options) as StagedOptions;
+    if (options.organisationRequired) {
+      // Checked before the upload is claimed, so the person can go back and choose.
+      const chosen = integer(body ?? {}, 'organisationId');
+      if (typeof chosen !== 'number') {
+        return this.showForm(
+          request,
+          response,
+          { kind: stagedUpload.kind },
+          [
+            {
+              field: 'organisationId',
+              reason:
+                'The report names no NHS trust: go back, select the trust it is for, then confirm',
+            },
+          ],
+          422,
+        );
+      }
+      options.organisationId = chosen;
+    }
     const file = {
       buffer: Buffer.from(stagedUpload.contentBase64, 'base64'),
       originalname: stagedUpload.fileName,

@@ -52,6 +52,15 @@ export class CreateFindingDto {
   @IsOptional()
   @IsOneOf(ALL_QUALITY_STATEMENTS)
   qualityStatement?: string;
+  @ApiPropertyOptional({
+    description:
+      'Score CQC published: 1-4 for a quality statement, a percentage (0-100) for a key question',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  score?: number;
   @ApiProperty({ enum: FINDING_TYPES }) @IsOneOf(FINDING_TYPES) type: FindingType;
   @ApiPropertyOptional({
     description: "A warning notice's own deadline (required for WARNING_NOTICE)",
@@ -133,6 +142,13 @@ export class FindingDto {
   @ApiProperty({ nullable: true, type: Number }) coreServiceId: number | null;
   @ApiProperty({ enum: KEY_QUESTIONS, nullable: true }) keyQuestion: KeyQuestion | null;
   @ApiProperty({ nullable: true, type: String }) qualityStatement: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description:
+      'Score CQC published: 1-4 for a quality statement, a percentage for a key question',
+  })
+  score: number | null;
   @ApiProperty({ enum: FINDING_TYPES }) type: FindingType;
   @ApiProperty({ nullable: true, type: String }) deadline: string | null;
   @ApiProperty({ type: [RegulationCitationDto] }) regulations: RegulationCitation[];
@@ -156,6 +172,7 @@ export function toFindingDto(finding: Finding, actionIds: number[]): FindingDto 
     coreServiceId: finding.coreServiceId,
     keyQuestion: finding.keyQuestion,
     qualityStatement: finding.qualityStatement,
+    score: finding.score ?? null,
     type: finding.type,
     deadline: finding.deadline,
     regulations: finding.regulations,

@@ -34,6 +34,13 @@ export class ImportedFindingDto {
   })
   coreService: string | null;
   @ApiProperty({ nullable: true, type: String }) keyQuestion: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) qualityStatement?: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    description: 'Published score: 1-4 for a quality statement, a percentage for a key question',
+  })
+  score?: number | null;
   @ApiPropertyOptional({ type: [RegulationCitationDto] }) regulations?: RegulationCitationDto[];
   @ApiPropertyOptional({ nullable: true, type: String }) deadline?: string | null;
   @ApiProperty() text: string;
@@ -70,6 +77,11 @@ export class ReportImportResultDto {
   @ApiProperty() dryRun: boolean;
   @ApiProperty({ nullable: true, type: Number }) importId: number | null;
   @ApiProperty({ type: ReportOrganisationDto }) organisation: ReportOrganisationDto;
+  @ApiProperty({
+    description:
+      'True when the report names no NHS trust: choose one (organisationId) before importing',
+  })
+  organisationRequired: boolean;
   @ApiProperty({ type: InspectionDatesDto }) inspection: InspectionDatesDto;
   @ApiProperty({ type: [ImportedRatingDto] }) ratings: ImportedRatingDto[];
   @ApiProperty({ type: [ImportedFindingDto] }) findings: ImportedFindingDto[];
