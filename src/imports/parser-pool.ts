@@ -10,6 +10,12 @@ import type { WorkerReady, WorkerReply } from './parser-worker';
 
 /** A parse may take this many times its CPU time limit in wall-clock time (a starved machine). */
 const WALL_CLOCK_FACTOR = 4;
+/**
+ * A worker whose heap a file grew past this is retired after it, not kept idle: an idle worker
+ * is never collected, so it would hold a 10,000-row plan's 25 MB for as long as it waits. A
+ * worker after a typical plan or report holds about 10 MB.
+ */
+const RETIRE_HEAP_MB = 16;
 
 /**
  * The CPU time a thread has used, in ms, from Linux's /proc (utime + stime, in clock ticks of
@@ -165,7 +171,9 @@ export class ParserPool implements OnModuleDestroy {
         Math.min(250, limit),
       );
       const onMessage = (reply: WorkerReply) => {
-        if (reply.ok) return finish(() => resolve(reply.value), true);
+        // A worker a large file left with a big heap is let go (its memory goes back to the
+        // system at once) rather than kept idle holding it; the next file starts a fresh one.
+        if (reply.ok) return finish(() => resolve(reply.value), reply.heapMb <= RETIRE_HEAP_MB);
         if (reply.code === null) {
           // A parser bug, not the file's fault: logged, and answered 500 by the filter.
           return finish(() => reject(new Error(`Parser worker: ${reply.message}`)), true);

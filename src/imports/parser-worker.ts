@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import v8 from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { AppError } from '../common/app-error';
 import { ParseTask, runParseTask } from './parse-tasks';
@@ -10,7 +11,7 @@ import { ParseTask, runParseTask } from './parse-tasks';
  * writes nothing; if it runs past its time or memory the pool stops it, and the app carries on.
  */
 export type WorkerReply =
-  | { ok: true; value: unknown }
+  | { ok: true; value: unknown; heapMb: number }
   | { ok: false; code: AppError['code']; message: string; errors?: AppError['errors'] }
   | { ok: false; code: null; message: string };
 
@@ -52,7 +53,13 @@ export interface WorkerReady {
 
 parentPort?.on('message', (task: ParseTask) => {
   runParseTask(task).then(
-    (value) => parentPort!.postMessage({ ok: true, value } satisfies WorkerReply),
+    (value) =>
+      parentPort!.postMessage({
+        ok: true,
+        value,
+        // The heap this thread holds now: the pool retires a worker a large file left big.
+        heapMb: v8.getHeapStatistics().total_heap_size / (1024 * 1024),
+      } satisfies WorkerReply),
     (error: unknown) => {
       const reply: WorkerReply =
         error instanceof AppError
