@@ -51,7 +51,7 @@ describe('the streaming XLSX reader', () => {
       'hidden value',
       due,
       'Rich text',
-      '=SUM(H2:H3)',
+      3,
       true,
       1.5,
       '#N/A',

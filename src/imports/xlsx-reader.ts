@@ -263,7 +263,7 @@ interface CellBeingRead {
 
 /**
  * One worksheet's rows as plain values (`rows[r][c]`, both 0-based, blanks null), read in one
- * pass. A formula is kept as its text (`=SUM(A1:A3)`), never evaluated (a shared formula's
+ * pass. A formula gives its saved result, or its text (`=SUM(A1:A3)`) when it has none; never evaluated (a shared formula's
  * other cells show its first cell's text); a merged range repeats its top-left value in every
  * cell it covers, filled in at the end (a sheet lists its merges after its cells).
  */
@@ -400,7 +400,10 @@ function cellValue(
   cell: { type: string; style: number; value: string; formula: string | null },
   context: SheetContext,
 ): Cell {
-  if (cell.formula) return `=${cell.formula}`;
+  // What the sheet shows: a formula's last calculated value, which Excel and LibreOffice save
+  // beside it (a trust's RAG, due date or reference is often a formula). Only a formula saved
+  // without one (written by a program, never opened) is kept as its text; none is evaluated.
+  if (cell.formula && cell.value === '') return `=${cell.formula}`;
   const raw = cell.value;
   switch (cell.type) {
     case 's': {
