@@ -94,6 +94,12 @@ export class PlanRowResultDto {
     description: 'Each problem, starting with the column heading as the sheet shows it',
   })
   problems: string[];
+  @ApiProperty({
+    type: [String],
+    description:
+      'What could not be read on the row without stopping its import (an empty RAG cell, a reference held by a different finding)',
+  })
+  warnings: string[];
 }
 
 export class PlanImportResultDto {
@@ -261,13 +267,17 @@ export class PlanImportService {
     existing: Map<string, Action>,
   ): PlanRowResultDto {
     const problems = [...row.problems];
+    const conflict = !!row.reference && existing.has(row.reference);
+    // People are only planned from rows that will be stored: not from a skipped row's cells.
+    const storable = !problems.length && !(conflict && options.conflict === 'stop');
     for (const [value, role, label] of [
       [row.owner, 'owner', headings.owner ?? 'Owner'],
       [row.executiveLead, 'executive', headings.executiveLead ?? 'Executive lead'],
     ] as const) {
       if (!value || people.find(value)) continue;
-      if (options.createUsers) people.plan(value, role);
-      else
+      if (options.createUsers) {
+        if (storable) people.plan(value, role);
+      } else
         problems.push(
           `${label}: "${value}" is not a user (matched by email, then name); import with createUsers to add them`,
         );
@@ -304,11 +314,16 @@ export class PlanImportService {
       executiveLead: row.executiveLead,
       dueDate: row.dueDate,
       originalDueDate: row.originalDueDate,
-      status: row.completed ? 'COMPLETED' : (row.progress ?? 0) > 0 ? 'IN_PROGRESS' : 'NOT_STARTED',
+      status: row.completed
+        ? 'COMPLETED'
+        : (row.progress ?? 0) > 0 || row.started
+          ? 'IN_PROGRESS'
+          : 'NOT_STARTED',
       statusText: row.statusText,
       progress: row.completed ? 100 : (row.progress ?? 0),
       progressNote: row.progressNote,
       problems,
+      warnings: [...row.warnings],
     };
   }
 
@@ -684,13 +699,22 @@ class PlanWriter {
       };
       // The plan's own progress note becomes the action's first history entry.
       const update =
-        row.completed || row.progressNote
+        row.completed || row.progressNote || row.started
           ? {
-              note: (row.progressNote ?? 'Marked complete in the imported plan').slice(0, 5000),
+              note: (
+                row.progressNote ??
+                (row.completed
+                  ? 'Marked complete in the imported plan'
+                  : `Status in the imported plan: ${row.statusText}`)
+              ).slice(0, 5000),
               statusFrom: action.status,
               outcome: applyProgressUpdate(
                 action,
-                row.completed ? { status: 'COMPLETED' } : { progress: row.progress ?? 0 },
+                row.completed
+                  ? { status: 'COMPLETED' }
+                  : row.started
+                    ? { status: 'IN_PROGRESS', progress: row.progress ?? 0 }
+                    : { progress: row.progress ?? 0 },
               ),
             }
           : null;
@@ -751,7 +775,7 @@ class PlanWriter {
                 progress: update.outcome.progress,
                 statusFrom: update.outcome.statusTo ? update.statusFrom : null,
                 statusTo: update.outcome.statusTo,
-                offTrack: false,
+                offTrack: planned[i].row.offTrack,
               },
             ]
           : [],

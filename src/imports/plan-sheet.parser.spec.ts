@@ -278,6 +278,8 @@ describe('plan sheet reading', () => {
         [],
       ],
     ]);
-    expect(plan.sections.map((s) => s.row)).toEqual([2, 3, 4, 7]);
+    expect(plan.sections.map((s) => s.row)).toEqual([2, 3, 4]);
+    // A theme band names no core service: listed as not read, never a new core service.
+    expect(plan.notRead).toEqual([{ row: 7, text: 'Theme 2: Staffing' }]);
   });
 });
