@@ -181,6 +181,7 @@ export class PlanImportService {
       const results = parsed.rows.map((row) =>
         this.classify(row, parsed.headings, options, people, existing),
       );
+      await this.warnReferenceClashes(manager, organisation.id, parsed.rows, results, columns);
       const counts = { create: 0, update: 0, skip: 0, error: 0 };
       for (const result of results) counts[result.outcome]++;
       const good = results.length - counts.error;
@@ -325,6 +326,41 @@ export class PlanImportService {
       problems,
       warnings: [...row.warnings],
     };
+  }
+
+  /**
+   * A row whose finding reference the trust already uses for a finding with other words makes
+   * a second finding so numbered: stored, but the row says so.
+   */
+  private async warnReferenceClashes(
+    manager: EntityManager,
+    organisationId: number,
+    rows: PlanRow[],
+    results: PlanRowResultDto[],
+    headings: Record<string, string>,
+  ): Promise<void> {
+    const references = [
+      ...new Set(
+        rows.filter((r) => r.findingText && r.findingReference).map((r) => r.findingReference!),
+      ),
+    ].map((reference) => reference.slice(0, 30));
+    const held = new Map<string, string[]>();
+    for (let i = 0; i < references.length; i += 500) {
+      const found = await manager.find(Finding, {
+        select: { reference: true, text: true },
+        where: { organisationId, reference: In(references.slice(i, i + 500)) },
+      });
+      for (const finding of found)
+        held.set(finding.reference!, [...(held.get(finding.reference!) ?? []), finding.text]);
+    }
+    rows.forEach((row, index) => {
+      const texts = row.findingReference ? held.get(row.findingReference.slice(0, 30)) : undefined;
+      const text = row.findingText?.slice(0, 10000).trim();
+      if (!texts || !text || texts.includes(text) || results[index].outcome !== 'create') return;
+      results[index].warnings.push(
+        `${headings.reference ?? 'Reference'}: the trust already holds a finding ${row.findingReference} with different words ("${texts[0].slice(0, 80)}"); this row makes a second finding ${row.findingReference}`,
+      );
+    });
   }
 
   /**

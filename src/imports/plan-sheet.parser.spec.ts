@@ -5,6 +5,7 @@ import {
   parsePlanWorkbook,
   readPlanDate,
   readRegulations,
+  readStatus,
   UnknownSheetError,
 } from './plan-sheet.parser';
 
@@ -281,5 +282,41 @@ describe('plan sheet reading', () => {
     expect(plan.sections.map((s) => s.row)).toEqual([2, 3, 4]);
     // A theme band names no core service: listed as not read, never a new core service.
     expect(plan.notRead).toEqual([{ row: 7, text: 'Theme 2: Staffing' }]);
+  });
+});
+
+describe('plan cells as the tester found them', () => {
+  it('keeps both paragraphs of "Reg 12(2)(a) & (b)"', () => {
+    expect(readRegulations('Reg 12(2)(a) & (b)').citations.map((c) => c.paragraph)).toEqual([
+      '(2)(a)',
+      '(2)(b)',
+    ]);
+  });
+
+  it.each([
+    ['Lead - executive', 'executiveLead'],
+    ['Executive lead (name)', 'executiveLead'],
+    ['Exec sponsor', 'executiveLead'],
+    ['Lead - operational', 'owner'],
+    ['Action Lead', 'owner'],
+  ])('reads the heading "%s" as %s', (heading, column) => {
+    expect(classifyHeading(heading)).toBe(column);
+  });
+
+  it.each([
+    ['In progress', 'started'],
+    ['On track', 'started'],
+    ['Green - on track', 'started'],
+    ['A', 'started'],
+    ['At risk', 'started'],
+    ['Behind schedule', 'off track'],
+    ['Delayed', 'off track'],
+    ['Red', 'off track'],
+    ['Not started', 'not started'],
+    ['Not yet started', 'not started'],
+    ['B', 'completed'],
+    ['Complete - evidence received', 'completed'],
+  ])('reads the status "%s" as %s', (text, expected) => {
+    expect(readStatus(text)).toBe(expected);
   });
 });

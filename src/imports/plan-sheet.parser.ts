@@ -925,7 +925,15 @@ export function readRegulations(text: string): {
   citations: RegulationCitation[];
   unknown: string[];
 } {
+  // "12(2)(a) & (b)": both paragraphs, "12(2)(a) and 12(2)(b)".
   const spelled = text
+    .replace(
+      /(\d{1,2}[Aa]?(?:\s?\(\d{1,2}\))*)\s?\(([a-z]{1,4})\)((?:\s*(?:&|and|,|\/)\s*\([a-z]{1,4}\))+)/gi,
+      (_, base: string, first: string, rest: string) =>
+        [first, ...Array.from(rest.matchAll(/\(([a-z]{1,4})\)/gi), (m) => m[1])]
+          .map((paragraph) => `${base}(${paragraph})`)
+          .join(' and '),
+    )
     .replace(/\b(?:regs?|r)\.?\s*(?=\d)/gi, 'Regulation ')
     .replace(/\bregulations?\s+2014\b/gi, '')
     .replace(/\s*[;,/+&]\s*|\s+and\s+/gi, ' and ')
