@@ -239,6 +239,13 @@ describe('plan sheet reading', () => {
       ['1.1', 'Sepsis e-learning for all ward staff', 'A Lead', '31/03/2026', 'Amber'],
       ['1.2', 'Audit sepsis screening monthly', 'A Lead', '30/06/2026', 'Green'],
       ['Theme 2: Staffing', null, null, null, null],
+      [
+        'Note: actions rated Blue are retained for 3 months before moving to the Closed actions log.',
+        null,
+        null,
+        null,
+        null,
+      ],
     ]);
     expect(
       plan.rows.map((r) => [
@@ -281,7 +288,7 @@ describe('plan sheet reading', () => {
     ]);
     expect(plan.sections.map((s) => s.row)).toEqual([2, 3, 4]);
     // A theme band names no core service: listed as not read, never a new core service.
-    expect(plan.notRead).toEqual([{ row: 7, text: 'Theme 2: Staffing' }]);
+    expect(plan.notRead.map((r) => r.row)).toEqual([7, 8]);
   });
 });
 

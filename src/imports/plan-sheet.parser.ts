@@ -533,7 +533,10 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
         // A band naming a key question ("Safe", "Are services well-led?").
         section();
         sectionKeyQuestion = keyQuestionOf(band);
-      } else if (band.length >= 40 || /\b(must|should)\b/i.test(band)) {
+      } else if (
+        !/^(notes?|nb|n\.b\.|key|legend|source|total)\b/i.test(band) &&
+        (band.length >= 40 || /\b(must|should)\b/i.test(band))
+      ) {
         // A finding written across the sheet, its actions on the rows under it.
         section();
         const reference = /^((?:MD|SD|RN|WN|M|S)?\s?\d+(?:\.\d+)?)\s*[:.)-]\s+/i.exec(band);
