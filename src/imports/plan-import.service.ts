@@ -119,7 +119,8 @@ export class PlanImportResultDto {
   sections: { row: number; text: string }[];
   @ApiProperty({
     type: [Object],
-    description: 'Rows with no finding, action, owner or due date (a colour key, a note): not read',
+    description:
+      'Rows that are not action rows (no action, owner or due date: a colour key, a total, a note) and bands naming no core service, type, key question or finding: not read',
   })
   notRead: { row: number; text: string }[];
   @ApiProperty({

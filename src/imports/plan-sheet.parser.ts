@@ -234,7 +234,7 @@ export interface ParsedPlan {
   unreadColumns: string[];
   /** Rows read as section headings (a core service or "Trust wide" across the row). */
   sections: { row: number; text: string }[];
-  /** Rows with no finding, action, owner or due date (a colour key, a note), not read. */
+  /** Rows with no action, owner or due date (a colour key, a total, a note) and unknown bands, not read. */
   notRead: { row: number; text: string }[];
   rows: PlanRow[];
 }
