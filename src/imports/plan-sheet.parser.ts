@@ -494,8 +494,12 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
   let sectionKeyQuestion: KeyQuestion | null = null;
   let sectionType: FindingType | null = null;
   let previous: PlanRow | null = null;
-  // The table's own columns: a key or notes beside it (J4:K8) is not part of its rows.
-  const firstColumn = Math.min(...readColumns);
+  // The table's own columns, from its first heading to its last column read: a key or notes
+  // to the right of it (J4:K8) are not part of its rows.
+  const firstColumn = Math.min(
+    ...readColumns,
+    ...headingRow.flatMap((text, column) => (text === null ? [] : [column])),
+  );
   const lastColumn = Math.max(...readColumns);
 
   rows.slice(header.dataStart).forEach((row, index) => {
