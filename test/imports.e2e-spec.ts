@@ -464,7 +464,7 @@ describe('imports', () => {
       ).toEqual([
         ['MD1', '2027-03-31', 'IN_PROGRESS', 50, owner.id, lead.id],
         ['MD2', '2027-02-28', 'COMPLETED', 100, owner.id, lead.id],
-        ['SD1', '2027-03-31', 'NOT_STARTED', 0, owner.id, null],
+        ['SD1', '2027-03-31', 'IN_PROGRESS', 0, owner.id, null],
         ['SD2', '2027-06-30', 'NOT_STARTED', 0, owner.id, null],
       ]);
       const findings = (

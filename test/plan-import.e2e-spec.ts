@@ -127,7 +127,7 @@ describe('plan import: spreadsheets as trusts keep them', () => {
         ['Regulation 12(2)(g)'],
         '2025-09-30',
         null,
-        'NOT_STARTED',
+        'IN_PROGRESS',
         0,
       ],
       [
@@ -141,10 +141,10 @@ describe('plan import: spreadsheets as trusts keep them', () => {
         ['Regulation 12', 'Regulation 17'],
         '2025-09-30',
         null,
-        'NOT_STARTED',
+        'IN_PROGRESS',
         0,
       ],
-      [11, 'error', 'SD1', 'SD1', 11, 'SHOULD', null, [], null, null, 'NOT_STARTED', 0],
+      [11, 'error', 'SD1', 'SD1', 11, 'SHOULD', null, [], null, null, 'IN_PROGRESS', 0],
       [
         12,
         'error',
@@ -244,8 +244,8 @@ describe('plan import: spreadsheets as trusts keep them', () => {
     ).toEqual([
       ['MD1.1', '2025-06-30', '2025-03-31', 'IN_PROGRESS', owner.id, lead.id],
       ['MD1.2', '2025-03-31', '2025-03-31', 'COMPLETED', owner.id, lead.id],
-      ['MD1.3', '2025-09-30', '2025-09-30', 'NOT_STARTED', owner.id, null],
-      ['MD2', '2025-09-30', '2025-09-30', 'NOT_STARTED', owner.id, lead.id],
+      ['MD1.3', '2025-09-30', '2025-09-30', 'IN_PROGRESS', owner.id, null],
+      ['MD2', '2025-09-30', '2025-09-30', 'IN_PROGRESS', owner.id, lead.id],
       ['SD3', '2025-09-30', '2025-09-30', 'IN_PROGRESS', owner.id, lead.id],
     ]);
     // The revised target date is the action's first slip, as its history records it.

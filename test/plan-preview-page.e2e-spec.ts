@@ -59,6 +59,9 @@ describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)('plan preview page
     const importGood = page.getByRole('button', { name: 'Import the 5 good rows' });
     expect(await importGood.count()).toBe(1);
     const body = await page.locator('main').innerText();
+    // No Confirm is offered, so the page does not ask the person to confirm.
+    expect(body).not.toContain('then confirm');
+    expect(body).toContain('Some rows have problems');
     expect(body).toContain('Row 11: Target date: "Ongoing" is not a date');
     expect(body).toContain('Same finding as row 6 (MD1)');
     expect(await page.locator('#sheet').inputValue()).toBe('CQC Action Plan 2025');

@@ -94,6 +94,12 @@ export class PlanRowResultDto {
     description: 'Each problem, starting with the column heading as the sheet shows it',
   })
   problems: string[];
+  @ApiProperty({
+    type: [String],
+    description:
+      'What could not be read on the row without stopping its import (an empty RAG cell, a reference held by a different finding)',
+  })
+  warnings: string[];
 }
 
 export class PlanImportResultDto {
@@ -113,7 +119,8 @@ export class PlanImportResultDto {
   sections: { row: number; text: string }[];
   @ApiProperty({
     type: [Object],
-    description: 'Rows with no finding, action, owner or due date (a colour key, a note): not read',
+    description:
+      'Rows that are not action rows (no action, owner or due date: a colour key, a total, a note) and bands naming no core service, type, key question or finding: not read',
   })
   notRead: { row: number; text: string }[];
   @ApiProperty({
@@ -175,6 +182,7 @@ export class PlanImportService {
       const results = parsed.rows.map((row) =>
         this.classify(row, parsed.headings, options, people, existing),
       );
+      await this.warnReferenceClashes(manager, organisation.id, parsed.rows, results, columns);
       const counts = { create: 0, update: 0, skip: 0, error: 0 };
       for (const result of results) counts[result.outcome]++;
       const good = results.length - counts.error;
@@ -261,13 +269,17 @@ export class PlanImportService {
     existing: Map<string, Action>,
   ): PlanRowResultDto {
     const problems = [...row.problems];
+    const conflict = !!row.reference && existing.has(row.reference);
+    // People are only planned from rows that will be stored: not from a skipped row's cells.
+    const storable = !problems.length && !(conflict && options.conflict === 'stop');
     for (const [value, role, label] of [
       [row.owner, 'owner', headings.owner ?? 'Owner'],
       [row.executiveLead, 'executive', headings.executiveLead ?? 'Executive lead'],
     ] as const) {
       if (!value || people.find(value)) continue;
-      if (options.createUsers) people.plan(value, role);
-      else
+      if (options.createUsers) {
+        if (storable) people.plan(value, role);
+      } else
         problems.push(
           `${label}: "${value}" is not a user (matched by email, then name); import with createUsers to add them`,
         );
@@ -304,12 +316,52 @@ export class PlanImportService {
       executiveLead: row.executiveLead,
       dueDate: row.dueDate,
       originalDueDate: row.originalDueDate,
-      status: row.completed ? 'COMPLETED' : (row.progress ?? 0) > 0 ? 'IN_PROGRESS' : 'NOT_STARTED',
+      status: row.completed
+        ? 'COMPLETED'
+        : (row.progress ?? 0) > 0 || row.started
+          ? 'IN_PROGRESS'
+          : 'NOT_STARTED',
       statusText: row.statusText,
       progress: row.completed ? 100 : (row.progress ?? 0),
       progressNote: row.progressNote,
       problems,
+      warnings: [...row.warnings],
     };
+  }
+
+  /**
+   * A row whose finding reference the trust already uses for a finding with other words makes
+   * a second finding so numbered: stored, but the row says so.
+   */
+  private async warnReferenceClashes(
+    manager: EntityManager,
+    organisationId: number,
+    rows: PlanRow[],
+    results: PlanRowResultDto[],
+    headings: Record<string, string>,
+  ): Promise<void> {
+    const references = [
+      ...new Set(
+        rows.filter((r) => r.findingText && r.findingReference).map((r) => r.findingReference!),
+      ),
+    ].map((reference) => reference.slice(0, 30));
+    const held = new Map<string, string[]>();
+    for (let i = 0; i < references.length; i += 500) {
+      const found = await manager.find(Finding, {
+        select: { reference: true, text: true },
+        where: { organisationId, reference: In(references.slice(i, i + 500)) },
+      });
+      for (const finding of found)
+        held.set(finding.reference!, [...(held.get(finding.reference!) ?? []), finding.text]);
+    }
+    rows.forEach((row, index) => {
+      const texts = row.findingReference ? held.get(row.findingReference.slice(0, 30)) : undefined;
+      const text = row.findingText?.slice(0, 10000).trim();
+      if (!texts || !text || texts.includes(text) || results[index].outcome !== 'create') return;
+      results[index].warnings.push(
+        `${headings.reference ?? 'Reference'}: the trust already holds a finding ${row.findingReference} with different words ("${texts[0].slice(0, 80)}"); this row makes a second finding ${row.findingReference}`,
+      );
+    });
   }
 
   /**
@@ -684,13 +736,22 @@ class PlanWriter {
       };
       // The plan's own progress note becomes the action's first history entry.
       const update =
-        row.completed || row.progressNote
+        row.completed || row.progressNote || row.started
           ? {
-              note: (row.progressNote ?? 'Marked complete in the imported plan').slice(0, 5000),
+              note: (
+                row.progressNote ??
+                (row.completed
+                  ? 'Marked complete in the imported plan'
+                  : `Status in the imported plan: ${row.statusText}`)
+              ).slice(0, 5000),
               statusFrom: action.status,
               outcome: applyProgressUpdate(
                 action,
-                row.completed ? { status: 'COMPLETED' } : { progress: row.progress ?? 0 },
+                row.completed
+                  ? { status: 'COMPLETED' }
+                  : row.started
+                    ? { status: 'IN_PROGRESS', progress: row.progress ?? 0 }
+                    : { progress: row.progress ?? 0 },
               ),
             }
           : null;
@@ -751,7 +812,7 @@ class PlanWriter {
                 progress: update.outcome.progress,
                 statusFrom: update.outcome.statusTo ? update.statusFrom : null,
                 statusTo: update.outcome.statusTo,
-                offTrack: false,
+                offTrack: planned[i].row.offTrack,
               },
             ]
           : [],

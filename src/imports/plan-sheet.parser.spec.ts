@@ -5,6 +5,7 @@ import {
   parsePlanWorkbook,
   readPlanDate,
   readRegulations,
+  readStatus,
   UnknownSheetError,
 } from './plan-sheet.parser';
 
@@ -238,6 +239,13 @@ describe('plan sheet reading', () => {
       ['1.1', 'Sepsis e-learning for all ward staff', 'A Lead', '31/03/2026', 'Amber'],
       ['1.2', 'Audit sepsis screening monthly', 'A Lead', '30/06/2026', 'Green'],
       ['Theme 2: Staffing', null, null, null, null],
+      [
+        'Note: actions rated Blue are retained for 3 months before moving to the Closed actions log.',
+        null,
+        null,
+        null,
+        null,
+      ],
     ]);
     expect(
       plan.rows.map((r) => [
@@ -278,6 +286,44 @@ describe('plan sheet reading', () => {
         [],
       ],
     ]);
-    expect(plan.sections.map((s) => s.row)).toEqual([2, 3, 4, 7]);
+    expect(plan.sections.map((s) => s.row)).toEqual([2, 3, 4]);
+    // A theme band names no core service: listed as not read, never a new core service.
+    expect(plan.notRead.map((r) => r.row)).toEqual([7, 8]);
+  });
+});
+
+describe('plan cells as the tester found them', () => {
+  it('keeps both paragraphs of "Reg 12(2)(a) & (b)"', () => {
+    expect(readRegulations('Reg 12(2)(a) & (b)').citations.map((c) => c.paragraph)).toEqual([
+      '(2)(a)',
+      '(2)(b)',
+    ]);
+  });
+
+  it.each([
+    ['Lead - executive', 'executiveLead'],
+    ['Executive lead (name)', 'executiveLead'],
+    ['Exec sponsor', 'executiveLead'],
+    ['Lead - operational', 'owner'],
+    ['Action Lead', 'owner'],
+  ])('reads the heading "%s" as %s', (heading, column) => {
+    expect(classifyHeading(heading)).toBe(column);
+  });
+
+  it.each([
+    ['In progress', 'started'],
+    ['On track', 'started'],
+    ['Green - on track', 'started'],
+    ['A', 'started'],
+    ['At risk', 'started'],
+    ['Behind schedule', 'off track'],
+    ['Delayed', 'off track'],
+    ['Red', 'off track'],
+    ['Not started', 'not started'],
+    ['Not yet started', 'not started'],
+    ['B', 'completed'],
+    ['Complete - evidence received', 'completed'],
+  ])('reads the status "%s" as %s', (text, expected) => {
+    expect(readStatus(text)).toBe(expected);
   });
 });

@@ -199,6 +199,12 @@ export interface PlanRow {
   progressNote: string | null;
   progress: number | null;
   completed: boolean;
+  /** The status or RAG cell says work has started ("In progress", "On track", Amber, R). */
+  started: boolean;
+  /** The status or RAG cell says the action is off track (Red, "Behind schedule", "Delayed"). */
+  offTrack: boolean;
+  /** Things the reader could not read on the row that do not stop it being imported. */
+  warnings: string[];
   evidence: string | null;
   /** How the trust will know the action worked (a "Measure of success" column). */
   successMeasure: string | null;
@@ -228,7 +234,7 @@ export interface ParsedPlan {
   unreadColumns: string[];
   /** Rows read as section headings (a core service or "Trust wide" across the row). */
   sections: { row: number; text: string }[];
-  /** Rows with no finding, action, owner or due date (a colour key, a note), not read. */
+  /** Rows with no action, owner or due date (a colour key, a total, a note) and unknown bands, not read. */
   notRead: { row: number; text: string }[];
   rows: PlanRow[];
 }
@@ -281,6 +287,13 @@ export function classifyHeading(heading: Cell): PlanColumn | null {
     .trim();
   const isRevisedDate = HEADING_RULES.slice(0, 2).some(([rule]) => rule.test(key));
   if (isRevisedDate) return 'revisedDueDate';
+  // "Lead - executive", "Executive lead (name)", "Exec sponsor": the executive lead, not the owner.
+  if (
+    /\bexec(utive)?\b.*\b(lead|sponsor|owner|director)\b|\b(lead|owner|sponsor)\b.*\bexec(utive)?\b|\bsponsor\b/.test(
+      key,
+    )
+  )
+    return 'executiveLead';
   const fromBase = base ? synonymOf(base) : null;
   if (fromBase) return fromBase;
   const extras = [
@@ -349,7 +362,12 @@ function findHeaderIn(rows: Cell[][], hiddenColumns: number[]): HeaderFound | nu
     if (!isPlanHeader(found) || (best && found.score <= best.score)) return;
     best = { headerRow: index + 1, dataStart: index + 1, headings, ...found };
     const next = rows[index + 1] ?? [];
-    const under = Array.from(next, (cell, column) => (hidden.has(column) ? null : cellText(cell)));
+    // A cell repeating the heading above it is that heading merged down (A4:A5): no sub-heading.
+    const under = Array.from(next, (cell, column) =>
+      hidden.has(column) || normalise(cell) === normalise(headings[column] ?? null)
+        ? null
+        : cellText(cell),
+    );
     const filled = under.filter((text): text is string => text !== null);
     const textColumns = [found.columns.finding, found.columns.action].filter(
       (c): c is number => c !== undefined,
@@ -358,7 +376,10 @@ function findHeaderIn(rows: Cell[][], hiddenColumns: number[]): HeaderFound | nu
       filled.length &&
       filled.every((text) => text.length <= 40) &&
       textColumns.every((column) => !under[column]) &&
-      Array.from(next).every((cell) => !(cell instanceof Date) && typeof cell !== 'number')
+      Array.from(next).every(
+        (cell, column) =>
+          under[column] === null || (!(cell instanceof Date) && typeof cell !== 'number'),
+      )
     ) {
       const width = Math.max(headings.length, under.length);
       const combined = Array.from({ length: width }, (_, column) => {
@@ -426,9 +447,13 @@ export function parsePlanWorkbook(
       );
     if (!headers[chosen]) throw noHeader([`sheet "${workbook.sheets[chosen].name}"`]);
   } else {
+    // The sheet naming the most columns; on a tie, the one that looks like the open plan
+    // rather than closed actions, an archive, a key, a cover or guidance.
+    const rank = (index: number) =>
+      headers[index]!.score * 2 - (NOT_OPEN_PLAN.test(workbook.sheets[index].name) ? 1 : 0);
     for (const [index, header] of headers.entries()) {
       if (!header || workbook.sheets[index].hidden) continue;
-      if (chosen < 0 || header.score > headers[chosen]!.score) chosen = index;
+      if (chosen < 0 || rank(index) > rank(chosen)) chosen = index;
     }
     if (chosen < 0)
       throw noHeader(
@@ -440,6 +465,9 @@ export function parsePlanWorkbook(
   const sheet = workbook.sheets[chosen];
   return readSheet(sheet, headers[chosen]!, sheets);
 }
+
+const NOT_OPEN_PLAN =
+  /\b(closed|completed?|archived?|key|legend|cover|front sheet|guidance|instructions|lists?|read me|readme|notes)\b/i;
 
 function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSummary[]): ParsedPlan {
   const { headerRow, columns, repeated } = header;
@@ -464,12 +492,22 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
   const notRead: { row: number; text: string }[] = [];
   let sectionService: string | null = null;
   let sectionKeyQuestion: KeyQuestion | null = null;
+  let sectionType: FindingType | null = null;
   let previous: PlanRow | null = null;
+  // The table's own columns, from its first heading to its last column read: a key or notes
+  // to the right of it (J4:K8) are not part of its rows.
+  const firstColumn = Math.min(
+    ...readColumns,
+    ...headingRow.flatMap((text, column) => (text === null ? [] : [column])),
+  );
+  const lastColumn = Math.max(...readColumns);
 
   rows.slice(header.dataStart).forEach((row, index) => {
     const rowNumber = header.dataStart + index + 1;
     const texts = Array.from(row)
-      .map((cell, column) => (hidden.has(column) ? null : cellText(cell)))
+      .map((cell, column) =>
+        hidden.has(column) || column < firstColumn || column > lastColumn ? null : cellText(cell),
+      )
       .filter((text): text is string => text !== null);
     if (!texts.length) return; // a spacer row
 
@@ -482,18 +520,29 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
       /[a-z]{3}/i.test(texts[0]) &&
       ((oneText && texts.length > 1) || (texts.length === 1 && !findingCell && !actionCell))
     ) {
-      sections.push({ row: rowNumber, text: texts[0] });
       const band = texts[0];
+      const section = () => sections.push({ row: rowNumber, text: band });
       previous = null;
       if (TRUST_WIDE.test(band.trim())) {
+        section();
         sectionService = null;
       } else if (!canonicalCoreServiceName(band).custom) {
+        section();
         sectionService = canonicalCoreServiceName(band).name;
+      } else if (TYPE_BAND.test(band.trim())) {
+        // "MUST DO ACTIONS", "Should do's": the type of the rows under it.
+        section();
+        sectionType = /^must/i.test(band.trim()) ? 'MUST' : 'SHOULD';
       } else if (band.length < 30 && keyQuestionOf(band)) {
         // A band naming a key question ("Safe", "Are services well-led?").
+        section();
         sectionKeyQuestion = keyQuestionOf(band);
-      } else if (band.length >= 40 || /\b(must|should)\b/i.test(band)) {
+      } else if (
+        !/^(notes?|nb|n\.b\.|key|legend|source|total)\b/i.test(band) &&
+        (band.length >= 40 || /\b(must|should)\b/i.test(band))
+      ) {
         // A finding written across the sheet, its actions on the rows under it.
+        section();
         const reference = /^((?:MD|SD|RN|WN|M|S)?\s?\d+(?:\.\d+)?)\s*[:.)-]\s+/i.exec(band);
         const text = reference ? band.slice(reference[0].length) : band;
         previous = {
@@ -502,29 +551,57 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
           findingRow: rowNumber,
           findingReference: reference ? reference[1].replace(/\s/g, '') : null,
           findingText: text,
-          findingType: typeOf('', reference?.[1] ?? null, text),
+          findingType: typeOf('', reference?.[1] ?? null, text, sectionType),
           regulations: readRegulations(text).citations,
           coreService: sectionService,
           keyQuestion: sectionKeyQuestion,
         };
-      } else if (
-        !/^(theme|section|part|priority|domain|key question|regulations?|reg)\b|^\d/i.test(band)
-      ) {
-        sectionService = canonicalCoreServiceName(band).name;
+      } else {
+        // Any other band (a key's heading, a theme, a note) names no core service: not read.
+        notRead.push({ row: rowNumber, text: band.slice(0, 200) });
       }
       return;
     }
 
     // A row naming no finding, action, owner or due date (a key to the colours, a note at the
     // foot of the sheet) is not a plan row: listed, not read.
+    // So is any row with no action, no owner and no due date (a key's "B | Complete", a
+    // "Total actions" row whose action cell is a count or formula): not an action row.
+    const actionWords = actionCell && /[a-z]{2}/i.test(actionCell) && !actionCell.startsWith('=');
     if (
-      !findingCell &&
-      !actionCell &&
+      !actionWords &&
       cellText(get(row, 'owner')) === null &&
       cellText(get(row, 'dueDate')) === null &&
       cellText(get(row, 'revisedDueDate')) === null
     ) {
       notRead.push({ row: rowNumber, text: texts.join(' | ').slice(0, 200) });
+      // A finding on its own row, its actions on the rows under it (not a key's letter).
+      const keyLetter = /^(b|r|a|g|blue|red|amber|green)$/i.test(
+        cellText(get(row, 'reference')) ?? '',
+      );
+      previous =
+        findingCell &&
+        !keyLetter &&
+        (findingCell.length >= 40 || /\b(must|should)\b/i.test(findingCell))
+          ? {
+              ...EMPTY_ROW,
+              row: rowNumber,
+              findingRow: rowNumber,
+              findingReference: cellText(get(row, 'reference')),
+              findingText: findingCell,
+              findingType: typeOf(
+                (cellText(get(row, 'type')) ?? '').toLowerCase(),
+                cellText(get(row, 'reference')),
+                findingCell,
+                sectionType,
+              ),
+              regulations: readRegulations(cellText(get(row, 'regulation')) ?? '').citations,
+              coreService: cellText(get(row, 'coreService'))
+                ? serviceOf(cellText(get(row, 'coreService'))!)
+                : sectionService,
+              keyQuestion: sectionKeyQuestion,
+            }
+          : null;
       return;
     }
 
@@ -548,6 +625,13 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
       referenceCell ??
       carried?.findingReference ??
       null;
+    if (findingText && !actionCell)
+      problem(
+        columns.action === undefined ? null : 'action',
+        columns.action === undefined
+          ? 'no action column was found; each row needs the action that answers its finding'
+          : 'empty; each row needs the action that answers its finding',
+      );
     if (!findingText && !actionCell)
       problem(
         null,
@@ -599,7 +683,7 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
     const findingType =
       carried && !typeText && !findingCell
         ? carried.findingType
-        : typeOf((typeText ?? '').toLowerCase(), findingReference, findingText);
+        : typeOf((typeText ?? '').toLowerCase(), findingReference, findingText, sectionType);
 
     const revisedCell = get(row, 'revisedDueDate');
     const dueCell = get(row, 'dueDate');
@@ -632,12 +716,22 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
     const progressNote = cellText(get(row, 'progress'));
     const statusText = cellText(get(row, 'status'));
     const percentCell = get(row, 'percent');
+    // Progress is a "% complete" column, or an update or status that is just a percentage
+    // or starts with one ("60%", "60% - 3 of 5 units"); a figure inside a sentence ("Trajectory 82% vs 90%
+    // target") is not the action's progress.
     const percent =
       typeof percentCell === 'number'
         ? [null, String(Math.round(percentCell <= 1 ? percentCell * 100 : percentCell))]
         : (/^(\d{1,3})\s*%?$/.exec(cellText(percentCell) ?? '') ??
-          /(\d{1,3})\s*%/.exec(`${progressNote ?? ''} ${statusText ?? ''}`));
-    const completed = /^(blue|b|complete|completed|closed|done|achieved)\b/i.test(statusText ?? '');
+          JUST_PERCENT.exec(progressNote ?? '') ??
+          JUST_PERCENT.exec(statusText ?? ''));
+    const status = readStatus(statusText);
+    const completed = status === 'completed';
+    const warnings: string[] = [];
+    if (columns.status !== undefined && statusText === null && actionCell)
+      warnings.push(
+        `${heading('status')}: empty, so the status could not be read (a colour alone is not read; write B, G, A or R, or a status)`,
+      );
 
     const parsedRow: PlanRow = {
       row: rowNumber,
@@ -658,6 +752,9 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
       progressNote,
       progress: percent ? Math.min(100, Number(percent[1])) : null,
       completed,
+      started: status === 'started' || status === 'off track',
+      offTrack: status === 'off track',
+      warnings,
       evidence: cellText(get(row, 'evidence')),
       successMeasure: cellText(get(row, 'successMeasure')),
       problems,
@@ -700,7 +797,38 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
   };
 }
 
+/** A cell that is a percentage, or starts with one and names no other ("60% - 3 of 5 units"). */
+const JUST_PERCENT = /^(\d{1,3})\s*%(?![^%]*%)/;
+
+/**
+ * What a status or RAG cell says, as docs/domain.md models it: Blue or complete is completed;
+ * Red, off track, behind or delayed is started and off track; Amber, Green, on track, at risk
+ * or in progress is started; "Not started" is not. Words after a dash are read too
+ * ("Green - on track", "Amber - some slippage").
+ */
+export function readStatus(
+  text: string | null,
+): 'completed' | 'started' | 'off track' | 'not started' | null {
+  if (!text) return null;
+  const t = text.trim().toLowerCase();
+  if (/^(not|yet to|to)\s*(yet\s*)?(be\s*)?start(ed)?\b|^not commenced\b/.test(t))
+    return 'not started';
+  if (/^(blue|b|complete|completed|closed|done|achieved|delivered)\b/.test(t)) return 'completed';
+  if (/^(red|r|off[\s-]*track|behind|delayed|overdue|slipped|not on track)\b/.test(t))
+    return 'off track';
+  if (
+    /^(amber|a|green|g|on[\s-]*track|at risk|in progress|started|ongoing|underway|under way|progressing)\b/.test(
+      t,
+    )
+  )
+    return 'started';
+  return null;
+}
+
 const DATE_HINT = 'use 31/03/2024, 31 Mar 2024, March 2024 or Q4 2023/24';
+
+/** A band giving the type of the rows under it: "MUST DO ACTIONS", "Should do's", "Must dos". */
+const TYPE_BAND = /^(must|should)[\s-]*(do|dos|do's|does)?[\s-]*(actions?|items?|list)?:?$/i;
 
 const TRUST_WIDE =
   /^(trust[- ]?wide|trust|all services|all|n\/a|provider|provider[- ]wide|well[- ]led|trust[- ]wide actions?)$/i;
@@ -725,6 +853,9 @@ const EMPTY_ROW: PlanRow = {
   progressNote: null,
   progress: null,
   completed: false,
+  started: false,
+  offTrack: false,
+  warnings: [],
   evidence: null,
   successMeasure: null,
   problems: [],
@@ -778,16 +909,17 @@ function typeOf(
   typeText: string,
   reference: string | null,
   findingText: string | null,
+  band: FindingType | null = null,
 ): FindingType {
-  if (/should|^sd|^s$/.test(typeText) || /^sd\d/i.test(reference ?? '')) return 'SHOULD';
+  if (/should|^sd|^s$/.test(typeText)) return 'SHOULD';
   if (/rating|ri\b/.test(typeText)) return 'RATING';
   if (/warning/.test(typeText)) return 'WARNING_NOTICE';
-  if (
-    /must|^md|^m$|requirement notice|breach/.test(typeText) ||
-    /^md\d/i.test(reference ?? '') ||
-    /\bmust\b/i.test(findingText ?? '')
-  )
-    return 'MUST';
+  if (/must|^md|^m$|requirement notice|breach/.test(typeText)) return 'MUST';
+  // "SD1", "SD 1", "SD1.2"; then a "MUST DO ACTIONS" / "SHOULD DO ACTIONS" band above the row.
+  if (/^sd\s?\d/i.test(reference ?? '')) return 'SHOULD';
+  if (/^md\s?\d/i.test(reference ?? '')) return 'MUST';
+  if (band) return band;
+  if (/\bmust\b/i.test(findingText ?? '')) return 'MUST';
   if (/\bshould\b/i.test(findingText ?? '')) return 'SHOULD';
   return 'MUST';
 }
@@ -800,7 +932,15 @@ export function readRegulations(text: string): {
   citations: RegulationCitation[];
   unknown: string[];
 } {
+  // "12(2)(a) & (b)": both paragraphs, "12(2)(a) and 12(2)(b)".
   const spelled = text
+    .replace(
+      /(\d{1,2}[Aa]?(?:\s?\(\d{1,2}\))*)\s?\(([a-z]{1,4})\)((?:\s*(?:&|and|,|\/)\s*\([a-z]{1,4}\))+)/gi,
+      (_, base: string, first: string, rest: string) =>
+        [first, ...Array.from(rest.matchAll(/\(([a-z]{1,4})\)/gi), (m) => m[1])]
+          .map((paragraph) => `${base}(${paragraph})`)
+          .join(' and '),
+    )
     .replace(/\b(?:regs?|r)\.?\s*(?=\d)/gi, 'Regulation ')
     .replace(/\bregulations?\s+2014\b/gi, '')
     .replace(/\s*[;,/+&]\s*|\s+and\s+/gi, ' and ')
