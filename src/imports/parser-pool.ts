@@ -233,7 +233,9 @@ export class ParserPool implements OnModuleDestroy {
     this.started.set(worker, started);
     // Always listened to: an idle worker that fails must not take the app down with it
     // (an 'error' event nobody listens to is thrown), and is dropped from the idle list.
-    worker.on('error', (error) => this.logger.warn(`A parser worker stopped: ${error.message}`));
+    worker.on('error', (error: Error) =>
+      this.logger.warn(`A parser worker stopped: ${error.message}`),
+    );
     worker.on('exit', () => {
       const index = this.idle.indexOf(worker);
       if (index >= 0) this.idle.splice(index, 1);
