@@ -689,4 +689,16 @@ describe('parseReport: a warning notice named after its section', () => {
       ['WARNING_NOTICE', '2019-09-30'],
     ]);
   });
+
+  it('reads an item padded with a hostile run of 400,000 spaces as the words it holds', () => {
+    // Such a run made several patterns quadratic (30 s for one paste); runs are cut first.
+    const head =
+      'Leicestershire Partnership NHS Trust\nAreas for improvement\n\nAction the trust MUST take to improve\n\n';
+    for (const space of [' ', '\u00a0']) {
+      const report = parseReport([`${head}- The trust must ensure${space.repeat(400_000)}x`]);
+      expect(report.findings.map((f) => [f.type, f.text])).toEqual([
+        ['MUST', 'The trust must ensure x'],
+      ]);
+    }
+  });
 });

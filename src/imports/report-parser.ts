@@ -100,6 +100,7 @@ const STATEMENT_TEXT_MAX = 2000;
  * tables, Section 29A warning notices, rating reasons and single assessment framework pages.
  */
 export function parseReport(pages: string[]): ParsedReport {
+  pages = pages.map(withShortSpaceRuns);
   const warnings: ImportWarning[] = [];
   const lines = withoutRunningHeadersAndFooters(pages);
   const rawHead = pages
@@ -1323,6 +1324,16 @@ function withoutRunningHeadersAndFooters(pages: string[]): Line[] {
     });
   });
   return lines;
+}
+
+/**
+ * Runs of spaces after a line's first word cut to eight (a PDF's table columns stay apart, and
+ * the indent before it, which places continuation lines, is kept). A line of
+ * 100,000 spaces made patterns such as `\s+NHS\s+` try every position across the whole run,
+ * so one hostile paste held a parser for 30 seconds; with short runs each pattern is linear.
+ */
+function withShortSpaceRuns(page: string): string {
+  return page.replace(/(?<=\S)[^\S\r\n]{9,}/g, (run) => run.slice(0, 8));
 }
 
 /** Page numbers inside a running header ("Report title | Page 3") do not make it differ. */
