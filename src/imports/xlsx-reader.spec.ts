@@ -117,6 +117,17 @@ describe('the streaming XLSX reader', () => {
     expect(() => readSheet(xml, limited)).toThrow(AppError);
   });
 
+  it('gives a date cell outside Excel’s dates as its text, never an invalid date', () => {
+    const dated = { ...context, dateStyles: [false, true] };
+    const { rows } = readSheet(
+      sheetXml(
+        '<row r="1"><c r="A1" s="1"><v>1e308</v></c><c r="B1" s="1"><v>-5</v></c><c r="C1" s="1"><v>46477</v></c></row>',
+      ),
+      dated,
+    );
+    expect(rows[0]).toEqual(['1e308', '-5', new Date(Date.UTC(2027, 2, 31))]);
+  });
+
   it('knows date formats from number formats', () => {
     expect(['dd/mm/yyyy', 'd-mmm-yy', '[$-809]dd mmmm yyyy', 'h:mm'].map(isDateFormat)).toEqual([
       true,

@@ -247,7 +247,13 @@ export interface SheetContext {
 }
 
 /** Excel's serial day number as a date (UTC midnight plus the fraction of a day). */
-function excelDate(serial: number, date1904: boolean): Date {
+/**
+ * A date cell's serial number as a date; outside Excel's own range (1 January 1900 to
+ * 31 December 9999) the cell is given as its text, which the plan then reports as not a date
+ * (a hand-made `1e308` used to become an invalid Date that failed the whole read).
+ */
+function excelDate(serial: number, date1904: boolean, raw: string): Date | string {
+  if (!(serial >= 1 && serial <= 2_958_465)) return raw;
   const days = serial + (date1904 ? 1462 : 0) - 25569;
   return new Date(Math.round(days * 24 * 3600 * 1000));
 }
@@ -425,7 +431,7 @@ function cellValue(
       if (raw === '') return null;
       const number = Number(raw);
       if (Number.isNaN(number)) return raw;
-      return context.dateStyles[cell.style] ? excelDate(number, context.date1904) : number;
+      return context.dateStyles[cell.style] ? excelDate(number, context.date1904, raw) : number;
     }
   }
 }
