@@ -128,6 +128,16 @@ describe('the streaming XLSX reader', () => {
     expect(rows[0]).toEqual(['1e308', '-5', new Date(Date.UTC(2027, 2, 31))]);
   });
 
+  it('leaves out cells past column IV, so a far cell cannot make every row 16,384 wide', () => {
+    const body = Array.from(
+      { length: 3 },
+      (_, i) =>
+        `<row r="${i + 1}"><c r="A${i + 1}" t="inlineStr"><is><t>R${i}</t></is></c><c r="XFD${i + 1}"><v>1</v></c></row>`,
+    ).join('');
+    const { rows } = readSheet(sheetXml(body), context);
+    expect(rows).toEqual([['R0'], ['R1'], ['R2']]);
+  });
+
   it('knows date formats from number formats', () => {
     expect(['dd/mm/yyyy', 'd-mmm-yy', '[$-809]dd mmmm yyyy', 'h:mm'].map(isDateFormat)).toEqual([
       true,

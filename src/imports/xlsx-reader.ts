@@ -344,7 +344,7 @@ export function readSheet(bytes: Buffer, context: SheetContext): SheetContent {
         case 'col':
           if (['1', 'true'].includes(attribute(attributes, 'hidden') ?? '')) {
             const min = Math.max(1, Number(attribute(attributes, 'min')));
-            const max = Math.min(Number(attribute(attributes, 'max')), 16_384);
+            const max = Math.min(Number(attribute(attributes, 'max')), MAX_COLUMNS);
             for (let c = min; c <= max; c++) hiddenColumns.add(c - 1);
           }
           break;
@@ -385,6 +385,9 @@ export function readSheet(bytes: Buffer, context: SheetContext): SheetContent {
   };
 }
 
+/** Columns read from a sheet: A to IV, the 256 of Excel before 2007; the rest are left out. */
+export const MAX_COLUMNS = 256;
+
 function storeCell(
   rows: Cell[][],
   rowIndex: number,
@@ -397,6 +400,9 @@ function storeCell(
     if (cell.formula) sharedFormulas.set(cell.sharedIndex, cell.formula);
     else cell.formula = sharedFormulas.get(cell.sharedIndex) ?? null;
   }
+  // A plan is a few dozen columns wide; a cell far to the right (XFD is column 16,384) would
+  // make every row that wide, and 11,000 such rows took a parser 15 s and all its memory.
+  if (cell.column >= MAX_COLUMNS) return;
   const value = cellValue(cell, context);
   const row = (rows[rowIndex] ??= []);
   if (value !== null) row[cell.column] = value;
