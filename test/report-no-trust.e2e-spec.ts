@@ -118,6 +118,43 @@ describe('a report that names no NHS trust', () => {
     expect(after.some((f) => f.text.startsWith('Again: '))).toBe(true);
   });
 
+  it('in the pages: a trust where the person only views is not offered, and choosing it keeps the upload', async () => {
+    const mixed = await t.as(
+      await buildUser(t.http, {
+        role: 'quality_lead',
+        memberships: [
+          { organisationId: mine.id, role: 'quality_lead' },
+          { organisationId: theirs.id, role: 'viewer' },
+        ],
+      }),
+    );
+    const file = Buffer.from(excerpt.replace(/• /g, '• Mixed: '), 'utf8');
+    const preview = await mixed
+      .post('/import')
+      .field('kind', 'report')
+      .field('conflict', 'stop')
+      .attach('file', file, 'excerpt.txt')
+      .expect(200);
+    expect(preview.text).toContain(`<option value="${mine.id}"`);
+    expect(preview.text).not.toContain(`<option value="${theirs.id}"`);
+    const id = Number(/action="\/import\/(\d+)\/confirm"/.exec(preview.text)![1]);
+
+    const tampered = await mixed
+      .post(`/import/${id}/confirm`)
+      .type('form')
+      .send({ organisationId: String(theirs.id) })
+      .expect(422);
+    expect(tampered.text).toContain('only into a trust where you are a quality lead');
+    expect((await findingsOf(theirs.id)).some((f) => f.text.startsWith('Mixed: '))).toBe(false);
+    // The upload was not used up by the refusal: choosing the right trust imports it.
+    await mixed
+      .post(`/import/${id}/confirm`)
+      .type('form')
+      .send({ organisationId: String(mine.id) })
+      .expect(303);
+    expect((await findingsOf(mine.id)).some((f) => f.text.startsWith('Mixed: '))).toBe(true);
+  });
+
   it('keeps the quality statement and published score of an assessment page finding', async () => {
     const page = [
       'Maternity',

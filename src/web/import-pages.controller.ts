@@ -13,6 +13,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { LessThan, Repository } from 'typeorm';
 import { Allow, AuthenticatedRequest } from '../auth/roles';
+import { TrustAccess } from '../auth/trust-access';
 import { AppError, FieldProblem } from '../common/app-error';
 import { nowTimestamp, timestampDaysBefore } from '../common/dates';
 import { IdParam } from '../common/request-params';
@@ -174,9 +175,7 @@ export class ImportPagesController {
     organisationRequired = false,
   ) {
     // A report that names no trust: only the trusts the person may import into are offered.
-    const organisations = organisationRequired
-      ? (await this.scopes.resolve(undefined)).organisations
-      : [];
+    const organisations = organisationRequired ? await this.importableTrusts() : [];
     this.pages.render(request, response, 'import-preview', {
       title: 'Check the import',
       kind,
@@ -218,6 +217,23 @@ export class ImportPagesController {
               field: 'organisationId',
               reason:
                 'The report names no NHS trust: go back, select the trust it is for, then confirm',
+            },
+          ],
+          422,
+        );
+      }
+      // Only a trust they may import into; refused before the upload is claimed, so the
+      // person can go back and choose again (the upload used to be lost with the refusal).
+      if (!(await this.importableTrusts()).some((trust) => trust.id === chosen)) {
+        return this.showForm(
+          request,
+          response,
+          { kind: stagedUpload.kind },
+          [
+            {
+              field: 'organisationId',
+              reason:
+                'You can import only into a trust where you are a quality lead: go back, select one of those, then confirm',
             },
           ],
           422,
@@ -315,6 +331,14 @@ export class ImportPagesController {
     });
   }
 
+  /** The trusts the person may import into: those where they are a quality lead (all, for an admin). */
+  private async importableTrusts(): Promise<{ id: number; name: string }[]> {
+    const { organisations } = await this.scopes.resolve(undefined);
+    return organisations.filter((trust) =>
+      ['admin', 'quality_lead'].includes(TrustAccess.roleIn(trust.id) ?? ''),
+    );
+  }
+
   private async showForm(
     request: AuthenticatedRequest,
     response: Response,
@@ -322,7 +346,6 @@ export class ImportPagesController {
     problems: FieldProblem[],
     status = 200,
   ) {
-    const scope = await this.scopes.resolve(undefined);
     this.pages.render(
       request,
       response,
@@ -330,7 +353,7 @@ export class ImportPagesController {
       {
         title: 'Import',
         values: body,
-        organisations: scope.organisations,
+        organisations: await this.importableTrusts(),
         ...toFormErrors(problems, LABELS),
       },
       status,
