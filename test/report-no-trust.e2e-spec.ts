@@ -155,6 +155,26 @@ describe('a report that names no NHS trust', () => {
     expect((await findingsOf(mine.id)).some((f) => f.text.startsWith('Mixed: '))).toBe(true);
   });
 
+  it('warns when the report names another trust than the one chosen by id', async () => {
+    const text = `Derbyshire Community Health Services NHS Foundation Trust\n${excerpt}`;
+    const preview = await quality
+      .post(`/api/v1/imports/report?dryRun=true&organisationId=${mine.id}`)
+      .send({ text })
+      .expect(200);
+    expect(preview.body.organisation).toEqual({ id: mine.id, name: mine.name });
+    expect(preview.body.warnings[0].message).toBe(
+      `The report names Derbyshire Community Health Services NHS Foundation Trust, but it is imported into ${mine.name} (organisationId ${mine.id}); check that this is the right trust`,
+    );
+    // Its own name, written another way, is no cause for a warning.
+    const own = await quality
+      .post(`/api/v1/imports/report?dryRun=true&organisationId=${mine.id}`)
+      .send({ text: `The Mine NHS Foundation Trust\n${excerpt}` })
+      .expect(200);
+    expect(own.body.warnings.map((w: { message: string }) => w.message).join()).not.toMatch(
+      /The report names/,
+    );
+  });
+
   it('keeps the quality statement and published score of an assessment page finding', async () => {
     const page = [
       'Maternity',

@@ -127,11 +127,21 @@ export class ImportsService {
       };
     };
     const outcome = await this.dryRunOrCommit(options.dryRun, run);
+    const warnings = [...parsed.warnings];
+    // Chosen by id, the trust may not be the one the report is about: said, not refused (a
+    // trust renamed or merged since the report keeps its old name in it).
+    if (name && options.organisationId && !sameTrustName(name, outcome.organisation.name)) {
+      warnings.unshift({
+        message: `The report names ${name}, but it is imported into ${outcome.organisation.name} (organisationId ${outcome.organisation.id}); check that this is the right trust`,
+      });
+    }
     return {
       dryRun: options.dryRun,
       importId: options.dryRun ? null : outcome.importId,
       organisation: {
-        name: name ?? outcome.organisation.name,
+        name: options.organisationId
+          ? outcome.organisation.name
+          : (name ?? outcome.organisation.name),
         id: outcome.created.organisation && options.dryRun ? null : outcome.organisation.id,
       },
       organisationRequired: false,
@@ -139,7 +149,7 @@ export class ImportsService {
       ratings: parsed.ratings,
       findings: outcome.findings.map((f) => ({ ...f, id: options.dryRun ? null : f.id })),
       created: outcome.created,
-      warnings: parsed.warnings,
+      warnings,
     };
   }
 
@@ -394,3 +404,14 @@ export class ImportsService {
 }
 
 class DryRunRollback extends Error {}
+
+/** Two names of one trust, however written ("&" or "and", with or without "NHS Foundation Trust"). */
+function sameTrustName(a: string, b: string): boolean {
+  const key = (name: string) =>
+    name
+      .toLowerCase()
+      .replace(/&/g, ' and ')
+      .replace(/\b(?:the|nhs|foundation|trust)\b/g, ' ')
+      .replace(/[^a-z0-9]+/g, '');
+  return key(a) === key(b);
+}
