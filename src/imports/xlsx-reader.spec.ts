@@ -138,6 +138,22 @@ describe('the streaming XLSX reader', () => {
     expect(rows).toEqual([['R0'], ['R1'], ['R2']]);
   });
 
+  it('refuses a sheet whose rows go backwards or repeat, naming the rows', () => {
+    const cell = (r: number) => `<row r="${r}"><c r="A${r}"><v>${r}</v></c></row>`;
+    for (const [order, message] of [
+      [[1, 3, 2], 'row 2 comes after row 3'],
+      [[1, 2, 2], 'row 2 comes after row 2'],
+    ] as const) {
+      expect(() => readSheet(sheetXml(order.map(cell).join('')), context)).toThrow(
+        expect.objectContaining({
+          errors: [
+            expect.objectContaining({ field: 'file', reason: expect.stringContaining(message) }),
+          ],
+        }),
+      );
+    }
+  });
+
   it('knows date formats from number formats', () => {
     expect(['dd/mm/yyyy', 'd-mmm-yy', '[$-809]dd mmmm yyyy', 'h:mm'].map(isDateFormat)).toEqual([
       true,

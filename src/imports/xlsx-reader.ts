@@ -1,4 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
+import { validationFailed } from '../common/app-error';
 import type { Cell } from './plan-sheet.parser';
 
 /**
@@ -318,6 +319,14 @@ export function readSheet(bytes: Buffer, context: SheetContext): SheetContent {
           break;
         case 'row': {
           const number = Number(attribute(attributes, 'r') ?? rowIndex + 2);
+          // Excel and LibreOffice write rows in order; a row numbered at or before the last one
+          // would be shown to the person under the wrong number, or silently replace it.
+          if (Number.isInteger(number) && number - 1 <= rowIndex) {
+            throw validationFailed(
+              'file',
+              `the sheet's rows are out of order (row ${number} comes after row ${rowIndex + 1}); open the file in Excel or LibreOffice and save it again`,
+            );
+          }
           rowIndex = Number.isInteger(number) && number - 1 > rowIndex ? number - 1 : rowIndex + 1;
           context.onRow(rowIndex + 1, ++rowCount);
           nextColumn = 0;
