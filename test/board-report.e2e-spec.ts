@@ -176,10 +176,13 @@ describe('the board report (HTML)', () => {
       'ASSURED',
       'CANCELLED',
     ]) {
-      expect({ status, line: new RegExp(`^${status}\\s*(\\d+)`, 'm').exec(text)?.[1] }).toEqual({
-        status,
-        line: String(readiness.actionsByDeliveryStatus[status]),
-      });
+      // pdf.js text keeps each line's indent from the page margin (the report import uses it).
+      expect({ status, line: new RegExp(`^\\s*${status}\\s*(\\d+)`, 'm').exec(text)?.[1] }).toEqual(
+        {
+          status,
+          line: String(readiness.actionsByDeliveryStatus[status]),
+        },
+      );
     }
     expect(text).toContain('Actions by BRAG and core service');
     // Table cells wrap, so a long reason spreads over lines shared with its neighbours.
