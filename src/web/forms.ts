@@ -22,7 +22,9 @@ export function toFormErrors(problems: FieldProblem[], labels: Record<string, st
     const reason = problem.reason.startsWith(`${field} `)
       ? problem.reason.slice(field.length + 1)
       : problem.reason;
-    const text = label ? `${label} ${reason}` : capitalise(reason);
+    // "the file is empty" under the label "The file" reads as it is, not "The file the file ...".
+    const namesItself = label && reason.toLowerCase().startsWith(label.toLowerCase());
+    const text = label && !namesItself ? `${label} ${reason}` : capitalise(reason);
     if (errors[field]) continue;
     errors[field] = text;
     errorList.push({ text, href: `#${field}` });
