@@ -32,7 +32,9 @@ export const DEMO_DATA = demoJson as unknown as DemoData;
 export const DEMO_PASSWORD = PUBLISHED_DEMO_PASSWORD;
 
 /** Tables in the order rows can be deleted without breaking a foreign key. */
-const TABLES_CHILD_FIRST = [
+export const TABLES_CHILD_FIRST = [
+  'cqc_inbox_item',
+  'cqc_watch_state',
   'staged_upload',
   'calendar_feed',
   'import_record',
