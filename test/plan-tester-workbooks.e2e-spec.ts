@@ -356,13 +356,13 @@ describe('plan import: workbooks as a tester built them', () => {
     await upload(file, `organisationId=${organisation.id}`).expect(200);
     // Off-track words flag the first progress entry off track, as a person would.
     const flags = await t.dataSource.query(
-      `SELECT a.reference AS reference, a.status AS status, p.off_track AS offTrack FROM action a JOIN progress_update p ON p.action_id = a.id WHERE a.organisation_id = ${organisation.id} ORDER BY a.reference`,
+      `SELECT a.reference AS reference, a.status AS status, p.off_track AS off_track FROM action a JOIN progress_update p ON p.action_id = a.id WHERE a.organisation_id = ${organisation.id} ORDER BY a.reference`,
     );
     expect(
-      flags.map((f: { reference: string; status: string; offTrack: number | boolean }) => [
+      flags.map((f: { reference: string; status: string; off_track: number | boolean }) => [
         f.reference,
         f.status,
-        !!f.offTrack,
+        !!f.off_track,
       ]),
     ).toEqual([
       ['MD1', 'IN_PROGRESS', false],
