@@ -5,7 +5,7 @@
  */
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { ActionFactsRepository } from '../src/actions/action-facts.repository';
+import { ActionFactsRepository } from '../src/delivery/action-facts.repository';
 
 export interface BareDriver {
   query<T>(sql: string, values: unknown[]): Promise<T[]>;

@@ -1,5 +1,5 @@
 import { addDays, todayDate } from '../src/common/dates';
-import { DELIVERY_STATUSES } from '../src/readiness/delivery-status';
+import { DELIVERY_STATUSES } from '../src/delivery/delivery-status';
 import { createTestApp, TestApp } from './test-app';
 
 interface ActionItem {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildProgram } from '../src/cli';
-import { DELIVERY_STATUSES } from '../src/readiness/delivery-status';
+import { DELIVERY_STATUSES } from '../src/delivery/delivery-status';
 import { findHistoryProblems } from '../src/scale/history-consistency';
 import { generateSyntheticData, SYNTHETIC_ADMIN_EMAIL } from '../src/scale/synthetic-data';
 import { TokensService } from '../src/auth/tokens.service';

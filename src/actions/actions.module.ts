@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ActionFactsRepository } from './action-facts.repository';
+import { DeliveryModule } from '../delivery/delivery.module';
 import { Action } from './action.entity';
 import { ActionsController } from './actions.controller';
 import { ActionsService } from './actions.service';
@@ -11,9 +11,12 @@ import { EvidenceService } from './evidence.service';
 import { ProgressUpdate } from './progress-update.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Action, ProgressUpdate, DueDateChange, Evidence])],
+  imports: [
+    TypeOrmModule.forFeature([Action, ProgressUpdate, DueDateChange, Evidence]),
+    DeliveryModule,
+  ],
   controllers: [ActionsController],
-  providers: [ActionsService, EvidenceService, DueDateRequestsService, ActionFactsRepository],
-  exports: [ActionsService, ActionFactsRepository, EvidenceService, DueDateRequestsService],
+  providers: [ActionsService, EvidenceService, DueDateRequestsService],
+  exports: [ActionsService, DeliveryModule, EvidenceService, DueDateRequestsService],
 })
 export class ActionsModule {}

@@ -10,8 +10,8 @@ import { checkVersion } from '../common/sql';
 import { Transactions } from '../database/transactions';
 import { FindingsService } from '../findings/findings.service';
 import { UsersService } from '../users/users.service';
-import { ActionFactsRow } from '../readiness/action-facts.sql';
-import { ActionFactsRepository } from './action-facts.repository';
+import { ActionFactsRow } from '../delivery/action-facts.sql';
+import { ActionFactsRepository } from '../delivery/action-facts.repository';
 import { checkAssurerIndependent } from './assurance-independence';
 import {
   Actor,

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import fs from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { Action } from '../actions/action.entity';
-import { ActionFactsRepository } from '../actions/action-facts.repository';
+import { ActionFactsRepository } from '../delivery/action-facts.repository';
 import { ActionsService } from '../actions/actions.service';
 import { DueDateChange } from '../actions/due-date-change.entity';
 import { ProgressUpdate } from '../actions/progress-update.entity';

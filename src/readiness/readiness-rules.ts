@@ -1,6 +1,6 @@
 import type { FindingType } from '../findings/finding.entity';
 import { daysBetween } from '../common/dates';
-import { DeliveryStatus } from './delivery-status';
+import { DeliveryStatus } from '../delivery/delivery-status';
 
 export const READINESS_VERDICTS = ['READY', 'AT_RISK', 'NOT_READY'] as const;
 export type ReadinessVerdict = (typeof READINESS_VERDICTS)[number];

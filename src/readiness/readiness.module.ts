@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ActionsModule } from '../actions/actions.module';
+import { DeliveryModule } from '../delivery/delivery.module';
 import { ReadinessController } from './readiness.controller';
 import { ReadinessService } from './readiness.service';
 
 @Module({
-  imports: [ActionsModule],
+  imports: [DeliveryModule],
   controllers: [ReadinessController],
   providers: [ReadinessService],
   exports: [ReadinessService],

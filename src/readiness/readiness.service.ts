@@ -2,15 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { requireId } from '../common/id-field';
 import { TrustAccess } from '../auth/trust-access';
 import { DataSource } from 'typeorm';
-import { ActionFactsRepository } from '../actions/action-facts.repository';
+import { ActionFactsRepository } from '../delivery/action-facts.repository';
 import { ReadSnapshot } from '../database/read-snapshot';
 import { AppError } from '../common/app-error';
 import { daysBetween, todayDate } from '../common/dates';
 import { CoreService } from '../core-services/core-service.entity';
 import type { FindingType } from '../findings/finding.entity';
 import { Organisation } from '../organisations/organisation.entity';
-import { asOfParameters, derivedActionsFrom } from './action-facts.sql';
-import { DeliveryStatus } from './delivery-status';
+import { asOfParameters, derivedActionsFrom } from '../delivery/action-facts.sql';
+import { DeliveryStatus } from '../delivery/delivery-status';
 import { ReadinessDto, ServiceReadinessDto } from './readiness.dto';
 import { mustAssuredPercent, projectedCompletion, readinessVerdict } from './readiness-rules';
 

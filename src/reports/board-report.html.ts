@@ -1,4 +1,4 @@
-import { BRAG_COLOURS } from '../readiness/brag';
+import { BRAG_COLOURS } from '../delivery/brag';
 import type { BoardReport } from './board-report.service';
 import { bragByServiceChart, openOverTimeChart } from './charts';
 

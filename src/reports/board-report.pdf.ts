@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { finishPdf, heading, MARGIN, newPdf, table, titleBlock } from './pdf-layout';
-import { BRAG_COLOURS } from '../readiness/brag';
+import { BRAG_COLOURS } from '../delivery/brag';
 import type { BoardReport } from './board-report.service';
 import { bragByServiceChart, openOverTimeChart } from './charts';
 

@@ -2,15 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { requireId } from '../common/id-field';
 import { TrustAccess } from '../auth/trust-access';
 import { DataSource } from 'typeorm';
-import { ActionFactsRepository } from '../actions/action-facts.repository';
+import { ActionFactsRepository } from '../delivery/action-facts.repository';
 import { ActionsService } from '../actions/actions.service';
 import { ActionDto, ListActionsQueryDto } from '../actions/dto/action-read.dto';
 import { ReadSnapshot } from '../database/read-snapshot';
 import { AppError } from '../common/app-error';
 import { addDays, endOfDay, todayDate } from '../common/dates';
 import { Organisation } from '../organisations/organisation.entity';
-import { BRAG_COLOURS, Brag, bragOf } from '../readiness/brag';
-import { DeliveryStatus, DELIVERY_STATUSES } from '../readiness/delivery-status';
+import { BRAG_COLOURS, Brag, bragOf } from '../delivery/brag';
+import { DeliveryStatus, DELIVERY_STATUSES } from '../delivery/delivery-status';
 import { ReadinessDto } from '../readiness/readiness.dto';
 import { ReadinessService } from '../readiness/readiness.service';
 

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Writable } from 'node:stream';
 import { neutraliseCell } from '../common/spreadsheet-safe';
-import { BRAG_COLOURS, Brag } from '../readiness/brag';
+import { BRAG_COLOURS, Brag } from '../delivery/brag';
 import type { BoardReport } from './board-report.service';
 import { BRAG_FILLS } from './export-columns';
 

@@ -1,5 +1,5 @@
 import * as echarts from 'echarts';
-import { BRAG_COLOURS, Brag } from '../readiness/brag';
+import { BRAG_COLOURS, Brag } from '../delivery/brag';
 
 const BRAG_CSS: Record<Brag, string> = {
   BLUE: '#005eb8',

@@ -1,7 +1,7 @@
 import type { ActionStatus } from '../actions/action.entity';
 import type { FindingDto } from '../findings/dto/finding.dto';
-import type { Brag } from '../readiness/brag';
-import type { DeliveryReason, DeliveryStatus } from '../readiness/delivery-status';
+import type { Brag } from '../delivery/brag';
+import type { DeliveryReason, DeliveryStatus } from '../delivery/delivery-status';
 
 /** One column of a flat export: its heading, width in characters, and how to read a row. */
 export interface ExportColumn<T> {

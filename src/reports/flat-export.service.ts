@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
-import { ActionExportFactsRow, ActionFactsRepository } from '../actions/action-facts.repository';
+import { ActionExportFactsRow, ActionFactsRepository } from '../delivery/action-facts.repository';
 import { toDeliveryFacts } from '../actions/dto/action.mapper';
 import { ReadSnapshot } from '../database/read-snapshot';
 import { ListActionsQueryDto } from '../actions/dto/action-read.dto';
@@ -13,8 +13,8 @@ import { neutraliseCell } from '../common/spreadsheet-safe';
 import { CoreService } from '../core-services/core-service.entity';
 import { ListFindingsQueryDto } from '../findings/dto/finding.dto';
 import { FindingsService } from '../findings/findings.service';
-import { Brag, bragOf } from '../readiness/brag';
-import { deliveryReason, deliveryStatusOfReason } from '../readiness/delivery-status';
+import { Brag, bragOf } from '../delivery/brag';
+import { deliveryReason, deliveryStatusOfReason } from '../delivery/delivery-status';
 import {
   ACTION_COLUMNS,
   ActionExportRow,

@@ -4,8 +4,8 @@ import { IdField } from '../../common/id-field';
 import { PageQueryDto } from '../../common/pagination';
 import { IsBooleanQuery, IsCalendarDate, IsOneOf, IsText } from '../../common/validators';
 import { EVIDENCE_CATEGORIES, EvidenceCategory } from '../../cqc/evidence-categories';
-import { BRAG_COLOURS, Brag } from '../../readiness/brag';
-import { DELIVERY_STATUSES, DeliveryReason, DeliveryStatus } from '../../readiness/delivery-status';
+import { BRAG_COLOURS, Brag } from '../../delivery/brag';
+import { DELIVERY_STATUSES, DeliveryReason, DeliveryStatus } from '../../delivery/delivery-status';
 import { UserRefDto } from '../../users/dto/user.dto';
 import { ACTION_STATUSES, ActionStatus } from '../action.entity';
 import {

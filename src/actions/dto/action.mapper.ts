@@ -1,10 +1,10 @@
-import { bragOf } from '../../readiness/brag';
-import { ActionFactsRow } from '../../readiness/action-facts.sql';
+import { bragOf } from '../../delivery/brag';
+import { ActionFactsRow } from '../../delivery/action-facts.sql';
 import {
   DeliveryFacts,
   deliveryReason,
   deliveryStatusOfReason,
-} from '../../readiness/delivery-status';
+} from '../../delivery/delivery-status';
 import { toUserRef } from '../../users/dto/user.dto';
 import { Action, ActionStatus } from '../action.entity';
 import { DueDateChange } from '../due-date-change.entity';

@@ -3,12 +3,12 @@ import { TrustAccess } from '../auth/trust-access';
 import { DataSource } from 'typeorm';
 import { ReadSnapshot } from '../database/read-snapshot';
 import { containsPattern, LIKE_ESCAPE } from '../common/sql';
-import { deliveryStatusesOfBrag } from '../readiness/brag';
-import { ActionFactsRow, asOfParameters, derivedActionsFrom } from '../readiness/action-facts.sql';
+import { deliveryStatusesOfBrag } from './brag';
+import { ActionFactsRow, asOfParameters, derivedActionsFrom } from './action-facts.sql';
 import { Finding } from '../findings/finding.entity';
 import { User } from '../users/user.entity';
-import { Action, ActionStatus } from './action.entity';
-import { ListActionsQueryDto } from './dto/action-read.dto';
+import { Action, ActionStatus } from '../actions/action.entity';
+import { ListActionsQueryDto } from '../actions/dto/action-read.dto';
 
 const SORT_COLUMNS = {
   dueDate: 'd.due_at',
