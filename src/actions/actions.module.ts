@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { Action } from './action.entity';
 import { ActionsController } from './actions.controller';
+import { ActionWriter } from './action-writer';
 import { ActionsService } from './actions.service';
 import { DueDateChange } from './due-date-change.entity';
 import { Evidence } from './evidence.entity';
@@ -16,7 +17,7 @@ import { ProgressUpdate } from './progress-update.entity';
     DeliveryModule,
   ],
   controllers: [ActionsController],
-  providers: [ActionsService, EvidenceService, DueDateRequestsService],
-  exports: [ActionsService, DeliveryModule, EvidenceService, DueDateRequestsService],
+  providers: [ActionWriter, ActionsService, EvidenceService, DueDateRequestsService],
+  exports: [ActionWriter, ActionsService, DeliveryModule, EvidenceService, DueDateRequestsService],
 })
 export class ActionsModule {}

@@ -20,9 +20,15 @@ import {
   checkLeadsAction,
   checkOwnsAction,
   checkTransition,
-  OPEN_STATUSES,
 } from './action-rules';
 import { Action, ActionStatus } from './action.entity';
+import {
+  addDueDateChange,
+  addProgressEntry,
+  changeAction,
+  createActions,
+  relinkFindings,
+} from './action-writer';
 import {
   ActionDto,
   DueDateChangeDto,
@@ -113,40 +119,26 @@ export class ActionsService {
           'executiveLeadId',
           organisationId,
         );
-      const now = nowTimestamp();
-      const saved = await manager.save(
-        manager.create(Action, {
-          organisationId: findings[0].organisationId,
-          reference: dto.reference?.trim() ?? null,
-          title: dto.title.trim(),
-          description: dto.description ?? null,
-          successMeasure: dto.successMeasure ?? null,
-          ownerId: dto.ownerId ?? null,
-          executiveLeadId: dto.executiveLeadId ?? null,
-          startDate: dto.startDate ?? null,
-          dueDate: dto.dueDate,
-          originalDueDate: dto.dueDate,
-          progress: 0,
-          status: 'NOT_STARTED',
-          cancellationReason: null,
-          assuredById: null,
-          version: 1,
-          createdAt: now,
-          updatedAt: now,
-        }),
+      const [id] = await createActions(
+        manager,
+        [
+          {
+            organisationId,
+            reference: dto.reference,
+            title: dto.title,
+            description: dto.description,
+            successMeasure: dto.successMeasure,
+            ownerId: dto.ownerId,
+            executiveLeadId: dto.executiveLeadId,
+            startDate: dto.startDate,
+            dueDate: dto.dueDate,
+            findingIds: findings.map((f) => f.id),
+          },
+        ],
+        nowTimestamp(),
+        { audit: this.audit },
       );
-      await manager
-        .createQueryBuilder()
-        .relation(Action, 'findings')
-        .of(saved.id)
-        .add(findings.map((f) => f.id));
-      await this.audit.record(manager, {
-        action: 'create',
-        entity: 'action',
-        entityId: saved.id,
-        after: { ...saved, findingIds: findings.map((f) => f.id) },
-      });
-      return saved.id;
+      return id;
     });
     return this.get(id);
   }
@@ -340,16 +332,15 @@ export class ActionsService {
       checkVersion('action', action.version, expectedVersion);
       const now = nowTimestamp();
       const { changes, created } = await change(manager, action, now);
-      const after = { ...changes, version: action.version + 1, updatedAt: now };
-      await manager.update(Action, { id }, after);
-      await this.audit.record(manager, {
-        action: created ? 'create' : 'update',
-        entity: created?.entity ?? 'action',
-        entityId: created?.id ?? id,
-        subject: `action:${id}`,
-        before: action,
-        after: { ...action, ...after },
-        summary: created ? `On action ${id}: ${summary}` : summary,
+      await changeAction(manager, action, changes, now, {
+        audit: this.audit,
+        entry: {
+          action: created ? 'create' : 'update',
+          entity: created?.entity ?? 'action',
+          entityId: created?.id ?? id,
+          subject: `action:${id}`,
+          summary: created ? `On action ${id}: ${summary}` : summary,
+        },
       });
     });
     return this.get(id);
@@ -364,29 +355,7 @@ export class ActionsService {
     changedById: number,
     now: string,
   ): Promise<number> {
-    if (!OPEN_STATUSES.includes(action.status)) {
-      throw new AppError(
-        'ACTION_CLOSED',
-        `This action is ${action.status}; its due date no longer moves`,
-      );
-    }
-    if (dueDate === action.dueDate) {
-      throw new AppError('DUE_DATE_UNCHANGED', `The action is already due on ${dueDate}`, [
-        { field: 'dueDate', reason: 'same as the current due date' },
-      ]);
-    }
-    if (action.startDate && dueDate < action.startDate) {
-      throw validationFailed('dueDate', `must not be before startDate (${action.startDate})`);
-    }
-    const inserted = await manager.insert(DueDateChange, {
-      actionId: action.id,
-      previousDueDate: action.dueDate,
-      newDueDate: dueDate,
-      reason: reason.trim(),
-      changedById,
-      createdAt: now,
-    });
-    return Number(inserted.identifiers[0].id);
+    return addDueDateChange(manager, action, dueDate, reason, changedById, now);
   }
 
   private async relinkFindings(
@@ -398,12 +367,10 @@ export class ActionsService {
     if (findings[0].organisationId !== action.organisationId) {
       throw validationFailed('findingIds', "findings must belong to the action's organisation");
     }
-    const links = manager.createQueryBuilder().relation(Action, 'findings').of(action.id);
-    const current = (await links.loadMany<{ id: number }>()).map((f) => f.id);
-    const wanted = findings.map((f) => f.id);
-    await links.addAndRemove(
-      wanted.filter((f) => !current.includes(f)),
-      current.filter((c) => !wanted.includes(c)),
+    await relinkFindings(
+      manager,
+      action.id,
+      findings.map((f) => f.id),
     );
   }
 
@@ -419,17 +386,7 @@ export class ActionsService {
       offTrack: boolean;
     },
   ): Promise<number> {
-    const inserted = await manager.insert(ProgressUpdate, {
-      actionId: action.id,
-      createdAt: now,
-      authorId: entry.authorId,
-      note: entry.note.trim(),
-      progress: entry.progress,
-      statusFrom: entry.statusTo ? action.status : null,
-      statusTo: entry.statusTo,
-      offTrack: entry.offTrack,
-    });
-    return Number(inserted.identifiers[0].id);
+    return addProgressEntry(manager, action, now, entry);
   }
 }
 
