@@ -4,7 +4,7 @@ import { AuditEntry, AuditService } from '../audit/audit.service';
 import { AppError, FieldProblem, validationFailed } from '../common/app-error';
 import { insertRows, insertRowsReturningIds, rowsPerStatement } from '../database/batch-insert';
 import { recordLinks, recordRevisions } from '../history/revisions';
-import { OPEN_STATUSES } from './action-rules';
+import { applyProgressUpdate, OPEN_STATUSES } from './action-rules';
 import { Action, ActionStatus } from './action.entity';
 import { DueDateChange } from './due-date-change.entity';
 import { ProgressUpdate } from './progress-update.entity';
@@ -102,6 +102,17 @@ export interface NewAction {
   dueDateReason?: string;
   /** Who the first due_date_change is by (the importer). */
   changedById?: number;
+  /**
+   * Where a plan says the action already stands: its first progress entry, applied by the
+   * same rule as a progress update through the API (applyProgressUpdate).
+   */
+  firstUpdate?: {
+    authorId: number;
+    note: string;
+    progress?: number;
+    status?: ActionStatus;
+    offTrack: boolean;
+  } | null;
 }
 
 /** The problems of one new action: the same rules whichever door it comes in by. */
@@ -121,6 +132,7 @@ export function newActionProblems(input: NewAction): FieldProblem[] {
       field: 'originalDueDate',
       reason: `must not be before startDate (${input.startDate})`,
     });
+  if (input.firstUpdate) problems.push(...actionTextProblems({ note: input.firstUpdate.note }));
   if (input.originalDueDate && input.originalDueDate !== input.dueDate && !input.changedById)
     problems.push({ field: 'changedById', reason: 'a moved due date names who moved it' });
   return problems;
@@ -160,7 +172,24 @@ export async function createActions(
     }
   });
   const notStarted: ActionStatus = 'NOT_STARTED';
-  const rows = inputs.map((input) => ({
+  // The first progress entry's outcome, by the API's rule; a refusal names the row.
+  const outcomes = inputs.map((input, i) => {
+    const first = input.firstUpdate;
+    if (!first) return null;
+    try {
+      return applyProgressUpdate(
+        { status: notStarted, progress: 0 },
+        { progress: first.progress, status: first.status },
+      );
+    } catch (error) {
+      if (error instanceof AppError && label)
+        throw new AppError(error.code, `${label(i)}: ${error.message}`, [
+          { field: label(i), reason: error.message },
+        ]);
+      throw error;
+    }
+  });
+  const rows = inputs.map((input, i) => ({
     organisationId: input.organisationId,
     reference: input.reference?.trim() || null,
     title: input.title.trim(),
@@ -171,8 +200,8 @@ export async function createActions(
     startDate: input.startDate ?? null,
     dueDate: input.dueDate,
     originalDueDate: input.originalDueDate ?? input.dueDate,
-    progress: 0,
-    status: notStarted,
+    progress: outcomes[i]?.progress ?? 0,
+    status: outcomes[i]?.statusTo ?? notStarted,
     cancellationReason: null,
     assuredById: null,
     version: 1,
@@ -202,6 +231,27 @@ export async function createActions(
           ]
         : [],
     ),
+  );
+  await insertRows(
+    manager,
+    ProgressUpdate,
+    inputs.flatMap(({ firstUpdate }, i) => {
+      const outcome = outcomes[i];
+      return firstUpdate && outcome
+        ? [
+            {
+              actionId: ids[i],
+              authorId: firstUpdate.authorId,
+              createdAt: at,
+              note: firstUpdate.note.trim(),
+              progress: outcome.progress,
+              statusFrom: outcome.statusTo ? notStarted : null,
+              statusTo: outcome.statusTo,
+              offTrack: firstUpdate.offTrack,
+            },
+          ]
+        : [];
+    }),
   );
   if (audit)
     await audit.audit.recordMany(

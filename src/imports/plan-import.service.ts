@@ -4,16 +4,20 @@ import { OrganisationMembership } from '../organisations/organisation-membership
 import { TrustAccess } from '../auth/trust-access';
 import { ApiProperty } from '@nestjs/swagger';
 import { EntityManager, In } from 'typeorm';
-import { applyProgressUpdate } from '../actions/action-rules';
-import type { ActionStatus } from '../actions/action.entity';
-import { insertRows, insertRowsReturningIds, rowsPerStatement } from '../database/batch-insert';
+import {
+  ACTION_TEXT_LIMITS,
+  addDueDateChange,
+  changeAction,
+  createActions,
+  dueDateMoveProblem,
+} from '../actions/action-writer';
+import { insertRows, insertRowsReturningIds } from '../database/batch-insert';
 import { Action } from '../actions/action.entity';
-import { DueDateChange } from '../actions/due-date-change.entity';
 import { Evidence } from '../actions/evidence.entity';
-import { ProgressUpdate } from '../actions/progress-update.entity';
 import { AuditService } from '../audit/audit.service';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
+import { FINDING_TEXT_MAX } from '../findings/dto/finding.dto';
 import { Finding, RegulationCitation } from '../findings/finding.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { User, UserRole } from '../users/user.entity';
@@ -291,6 +295,16 @@ export class PlanImportService {
           `${headings.actionReference ?? headings.reference ?? 'Reference'}: an action with reference ${row.reference} already exists (conflict mode stop)`,
         );
       outcome = options.conflict === 'skip' ? 'skip' : 'update';
+    }
+    if (outcome !== 'skip') problems.push(...textProblems(row, headings));
+    const held = outcome === 'update' ? existing.get(row.reference!) : undefined;
+    if (held && row.dueDate && row.dueDate !== held.dueDate) {
+      // The due date moves only as the API would move it (action-writer.ts).
+      const refused = dueDateMoveProblem(held, row.dueDate);
+      if (refused)
+        problems.push(
+          `${headings.dueDate ?? 'Due date'}: ${row.dueDate} would move the due date of action ${row.reference} (${held.dueDate}); ${refused.message}`,
+        );
     }
     if (row.actionTitle && !row.findingText && outcome === 'create')
       problems.push(
@@ -681,7 +695,7 @@ class PlanWriter {
       type: row.findingType,
       deadline: null,
       regulations: row.regulations,
-      reference: row.findingReference?.slice(0, 30) ?? null,
+      reference: row.findingReference ?? null,
       text,
       source: 'spreadsheet_import' as const,
       sourceLine: row.row,
@@ -714,110 +728,44 @@ class PlanWriter {
   private async actions(rows: PendingRow[]): Promise<void> {
     if (!rows.length) return;
     const now = nowTimestamp();
-    const planned = rows.map(({ row, ownerId, executiveLeadId }) => {
-      const action = {
+    const ids = await createActions(
+      this.manager,
+      rows.map(({ row, ownerId, executiveLeadId, findingKey }) => ({
         organisationId: this.organisationId,
-        reference: row.reference?.slice(0, 30) ?? null,
-        title: row.actionTitle!.slice(0, 300),
-        description: null,
-        successMeasure: row.successMeasure?.slice(0, 2000) ?? null,
+        reference: row.reference,
+        title: row.actionTitle!,
+        successMeasure: row.successMeasure,
         ownerId,
         executiveLeadId,
-        startDate: null,
         dueDate: row.dueDate!,
         originalDueDate: row.originalDueDate ?? row.dueDate!,
-        progress: 0,
-        status: 'NOT_STARTED' as ActionStatus,
-        cancellationReason: null,
-        assuredById: null,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      };
-      // The plan's own progress note becomes the action's first history entry.
-      const update =
-        row.completed || row.progressNote || row.started
-          ? {
-              note: (
-                row.progressNote ??
-                (row.completed
-                  ? 'Marked complete in the imported plan'
-                  : `Status in the imported plan: ${row.statusText}`)
-              ).slice(0, 5000),
-              statusFrom: action.status,
-              outcome: applyProgressUpdate(
-                action,
-                row.completed
-                  ? { status: 'COMPLETED' }
-                  : row.started
-                    ? { status: 'IN_PROGRESS', progress: row.progress ?? 0 }
-                    : { progress: row.progress ?? 0 },
-              ),
-            }
-          : null;
-      if (update) {
-        action.progress = update.outcome.progress;
-        if (update.outcome.statusTo) action.status = update.outcome.statusTo;
-      }
-      return { row, action, update };
-    });
-    const ids = await insertRowsReturningIds(
-      this.manager,
-      Action,
-      planned.map((p) => p.action),
-    );
-    await this.links(
-      rows.map((pending, i) => [ids[i], this.findingIds.get(pending.findingKey)!] as const),
-    );
-    await this.audit.recordMany(
-      this.manager,
-      planned.map(({ row, action }, i) => ({
-        action: 'create' as const,
-        entity: 'action',
-        entityId: ids[i],
-        after: { id: ids[i], ...action },
-        summary: `Plan import, row ${row.row}`,
-      })),
-    );
-    // A revised target date in the plan is the action's first slip, kept as its history says.
-    await insertRows(
-      this.manager,
-      DueDateChange,
-      planned.flatMap(({ row }, i) =>
-        row.originalDueDate && row.originalDueDate !== row.dueDate
-          ? [
-              {
-                actionId: ids[i],
-                previousDueDate: row.originalDueDate,
-                newDueDate: row.dueDate!,
-                reason: `Revised target date in the imported plan (row ${row.row})`,
-                changedById: this.actorId,
-                createdAt: now,
-              },
-            ]
-          : [],
-      ),
-    );
-    await insertRows(
-      this.manager,
-      ProgressUpdate,
-      planned.flatMap(({ update }, i) =>
-        update
-          ? [
-              {
-                actionId: ids[i],
+        changedById: this.actorId,
+        dueDateReason: `Revised target date in the imported plan (row ${row.row})`,
+        findingIds: [this.findingIds.get(findingKey)!],
+        // The plan's own progress note becomes the action's first history entry.
+        firstUpdate:
+          row.completed || row.progressNote || row.started
+            ? {
                 authorId: this.actorId,
-                createdAt: now,
-                note: update.note,
-                progress: update.outcome.progress,
-                statusFrom: update.outcome.statusTo ? update.statusFrom : null,
-                statusTo: update.outcome.statusTo,
-                offTrack: planned[i].row.offTrack,
-              },
-            ]
-          : [],
-      ),
+                note:
+                  row.progressNote ??
+                  (row.completed
+                    ? 'Marked complete in the imported plan'
+                    : `Status in the imported plan: ${row.statusText}`),
+                offTrack: row.offTrack,
+                ...(row.completed
+                  ? { status: 'COMPLETED' as const }
+                  : row.started
+                    ? { status: 'IN_PROGRESS' as const, progress: row.progress ?? 0 }
+                    : { progress: row.progress ?? 0 }),
+              }
+            : null,
+      })),
+      now,
+      { audit: this.audit, summary: (i) => `Plan import, row ${rows[i].row.row}` },
+      (i) => `row ${rows[i].row.row}`,
     );
+    const planned = rows;
     await insertRows(
       this.manager,
       Evidence,
@@ -829,7 +777,7 @@ class PlanWriter {
                 kind: 'note' as const,
                 title: 'Evidence listed in the imported plan',
                 url: null,
-                note: row.evidence.slice(0, 5000),
+                note: row.evidence,
                 fileName: null,
                 fileSha256: null,
                 fileSize: null,
@@ -847,61 +795,75 @@ class PlanWriter {
     );
   }
 
-  /** action_finding rows (a join table with no entity of its own), in multi-row INSERTs. */
-  private async links(pairs: (readonly [number, number])[]): Promise<void> {
-    const postgres = this.manager.connection.options.type === 'postgres';
-    const size = rowsPerStatement(this.manager, 2);
-    for (let start = 0; start < pairs.length; start += size) {
-      const chunk = pairs.slice(start, start + size);
-      const values = chunk
-        .map((_, i) => (postgres ? `($${2 * i + 1}, $${2 * i + 2})` : '(?, ?)'))
-        .join(', ');
-      await this.manager.query(
-        `INSERT INTO action_finding (action_id, finding_id) VALUES ${values}`,
-        chunk.flat(),
-      );
-    }
-  }
-
+  /**
+   * A row naming an action already held changes it through the action writer: the same
+   * checks as the API (a due date moves only on an open action, never before its start; text
+   * within the API's limits, checked when the row was classified), with its revision.
+   */
   async update(row: PlanRow, action: Action): Promise<void> {
     const now = nowTimestamp();
     const changes: Partial<Action> = {};
-    if (row.actionTitle && row.actionTitle !== action.title)
-      changes.title = row.actionTitle.slice(0, 300);
+    if (row.actionTitle && row.actionTitle.trim() !== action.title)
+      changes.title = row.actionTitle.trim();
     const ownerId = await this.people.resolve(this.manager, this.audit, row.owner);
     if (ownerId && ownerId !== action.ownerId) changes.ownerId = ownerId;
     const leadId = await this.people.resolve(this.manager, this.audit, row.executiveLead);
     if (leadId && leadId !== action.executiveLeadId) changes.executiveLeadId = leadId;
-    if (
-      row.dueDate &&
-      row.dueDate !== action.dueDate &&
-      ['NOT_STARTED', 'IN_PROGRESS'].includes(action.status)
-    ) {
-      await this.manager.insert(DueDateChange, {
-        actionId: action.id,
-        previousDueDate: action.dueDate,
-        newDueDate: row.dueDate,
-        reason: `Changed in the imported plan (row ${row.row})`,
-        changedById: this.actorId,
-        createdAt: now,
-      });
+    if (row.dueDate && row.dueDate !== action.dueDate) {
+      await addDueDateChange(
+        this.manager,
+        action,
+        row.dueDate,
+        `Changed in the imported plan (row ${row.row})`,
+        this.actorId,
+        now,
+      );
       changes.dueDate = row.dueDate;
     }
     if (!Object.keys(changes).length) return;
-    await this.manager.update(
-      Action,
-      { id: action.id },
-      { ...changes, version: action.version + 1, updatedAt: now },
-    );
-    await this.audit.record(this.manager, {
-      action: 'update',
-      entity: 'action',
-      entityId: action.id,
-      before: action,
-      after: { ...action, ...changes },
-      summary: `Plan import, row ${row.row}`,
+    await changeAction(this.manager, action, changes, now, {
+      audit: this.audit,
+      entry: {
+        action: 'update',
+        entity: 'action',
+        entityId: action.id,
+        summary: `Plan import, row ${row.row}`,
+      },
     });
   }
+}
+
+/**
+ * Text longer than the API takes is refused, never cut short: the row and the column's own
+ * heading are named, so the trust can shorten the cell and import again.
+ */
+function textProblems(row: PlanRow, headings: Partial<Record<string, string>>): string[] {
+  const cells: [string, string | null, number][] = [
+    [
+      headings.actionReference ?? headings.reference ?? 'Reference',
+      row.reference,
+      ACTION_TEXT_LIMITS.reference,
+    ],
+    [headings.action ?? 'Action', row.actionTitle, ACTION_TEXT_LIMITS.title],
+    [
+      headings.successMeasure ?? 'Measure of success',
+      row.successMeasure,
+      ACTION_TEXT_LIMITS.successMeasure,
+    ],
+    [headings.progress ?? 'Progress', row.progressNote, ACTION_TEXT_LIMITS.note],
+    [headings.evidence ?? 'Evidence', row.evidence, ACTION_TEXT_LIMITS.note],
+    [headings.finding ?? 'Finding', row.findingText?.trim() ?? null, FINDING_TEXT_MAX],
+    [headings.reference ?? 'Reference', row.findingReference, ACTION_TEXT_LIMITS.reference],
+  ];
+  const problems = cells.flatMap(([heading, value, limit]) => {
+    const length = value === null ? 0 : [...value].length;
+    return length > limit
+      ? [
+          `${heading}: must be at most ${limit} characters (got ${length}); shorten it and import again`,
+        ]
+      : [];
+  });
+  return [...new Set(problems)];
 }
 
 /** "Regulation 12(2)(a)", with the year when it is a 2010 regulation. */
