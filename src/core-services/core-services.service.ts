@@ -1,3 +1,4 @@
+import { recordRevisions } from '../history/revisions';
 import { Injectable } from '@nestjs/common';
 import { TrustAccess } from '../auth/trust-access';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -68,29 +69,51 @@ export class CoreServicesService {
       await OrganisationsService.require(manager, dto.organisationId);
       const { name, custom } = canonicalCoreServiceName(dto.name);
       await this.assertNameFree(manager, dto.organisationId, name);
-      const now = nowTimestamp();
-      const saved = await manager.save(
-        manager.create(CoreService, {
-          organisationId: dto.organisationId,
-          name,
-          custom,
-          reinspectionDate: dto.reinspectionDate ?? null,
-          reinspectionWindowEnd: dto.reinspectionWindowEnd ?? null,
-          reinspectionConfirmed: dto.reinspectionConfirmed ?? false,
-          createdAt: now,
-          updatedAt: now,
-        }),
-      );
-      await this.audit.record(manager, {
-        action: 'create',
-        entity: 'core_service',
-        entityId: saved.id,
-        after: saved,
+      const saved = await CoreServicesService.insert(manager, this.audit, {
+        organisationId: dto.organisationId,
+        name,
+        custom,
+        reinspectionDate: dto.reinspectionDate ?? null,
+        reinspectionWindowEnd: dto.reinspectionWindowEnd ?? null,
+        reinspectionConfirmed: dto.reinspectionConfirmed ?? false,
       });
       await this.ratings.add(manager, dto.organisationId, saved.id, dto.ratings ?? []);
       return saved.id;
     });
     return this.get(id);
+  }
+
+  /**
+   * The one way a core service row is created (the API, the imports): the row, its audit
+   * event and its first revision, valid from its creation.
+   */
+  static async insert(
+    manager: EntityManager,
+    audit: AuditService,
+    fields: Pick<
+      CoreService,
+      | 'organisationId'
+      | 'name'
+      | 'custom'
+      | 'reinspectionDate'
+      | 'reinspectionWindowEnd'
+      | 'reinspectionConfirmed'
+    >,
+    summary?: string,
+  ): Promise<CoreService> {
+    const now = nowTimestamp();
+    const saved = await manager.save(
+      manager.create(CoreService, { ...fields, createdAt: now, updatedAt: now }),
+    );
+    await audit.record(manager, {
+      action: 'create',
+      entity: 'core_service',
+      entityId: saved.id,
+      after: saved,
+      summary,
+    });
+    await recordRevisions(manager, 'core_service', [saved.id], now);
+    return saved;
   }
 
   async update(id: number, dto: UpdateCoreServiceDto): Promise<CoreServiceDto> {
@@ -121,6 +144,7 @@ export class CoreServicesService {
       }
       service.updatedAt = nowTimestamp();
       await manager.save(service);
+      await recordRevisions(manager, 'core_service', [id], service.updatedAt);
       await this.audit.record(manager, {
         action: 'update',
         entity: 'core_service',

@@ -1,3 +1,5 @@
+import { insertRowsReturningIds } from '../database/batch-insert';
+import { recordRevisions } from '../history/revisions';
 import { Injectable } from '@nestjs/common';
 import { TrustAccess } from '../auth/trust-access';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -140,7 +142,39 @@ export class FindingsService {
       entityId: saved.id,
       after: saved,
     });
+    await recordRevisions(manager, 'finding', [saved.id], now);
     return saved;
+  }
+
+  /**
+   * Many findings at once (a plan import's thousands), each checked by the same rules as one
+   * made through the API, with their audit events and first revisions, valid from `at`.
+   */
+  static async createMany(
+    manager: EntityManager,
+    audit: AuditService,
+    values: Omit<Finding, 'id' | 'organisation' | 'coreService' | 'inspection'>[],
+    at: string,
+    summary: (index: number) => string,
+  ): Promise<number[]> {
+    for (const value of values) checkFindingRules(value as Finding);
+    const ids = await insertRowsReturningIds(
+      manager,
+      Finding,
+      values.map((value) => ({ ...value, createdAt: at, updatedAt: at })),
+    );
+    await audit.recordMany(
+      manager,
+      values.map((value, i) => ({
+        action: 'create' as const,
+        entity: 'finding',
+        entityId: ids[i],
+        after: { id: ids[i], ...value },
+        summary: summary(i),
+      })),
+    );
+    await recordRevisions(manager, 'finding', ids, at);
+    return ids;
   }
 
   async update(id: number, dto: UpdateFindingDto, ifMatch?: number): Promise<FindingDto> {
@@ -170,6 +204,7 @@ export class FindingsService {
       finding.version += 1;
       finding.updatedAt = nowTimestamp();
       await manager.save(finding);
+      await recordRevisions(manager, 'finding', [id], finding.updatedAt);
       await this.audit.record(manager, {
         action: 'update',
         entity: 'finding',

@@ -4,6 +4,7 @@ import { TrustAccess } from '../auth/trust-access';
 import { AuditService } from '../audit/audit.service';
 import { nowTimestamp } from '../common/dates';
 import { CoreService } from '../core-services/core-service.entity';
+import { CoreServicesService } from '../core-services/core-services.service';
 import { Rating } from '../core-services/rating.entity';
 import { canonicalCoreServiceName } from '../cqc/core-services';
 import type { RatingScope } from '../cqc/key-questions';
@@ -124,26 +125,19 @@ export class ImportStore {
     const canonical = canonicalCoreServiceName(name);
     const existing = await manager.findOneBy(CoreService, { organisationId, name: canonical.name });
     if (existing) return { id: existing.id, created: false };
-    const now = nowTimestamp();
-    const saved = await manager.save(
-      manager.create(CoreService, {
+    const saved = await CoreServicesService.insert(
+      manager,
+      this.audit,
+      {
         organisationId,
         name: canonical.name,
         custom: canonical.custom,
         reinspectionDate: null,
         reinspectionWindowEnd: null,
         reinspectionConfirmed: false,
-        createdAt: now,
-        updatedAt: now,
-      }),
+      },
+      'By import',
     );
-    await this.audit.record(manager, {
-      action: 'create',
-      entity: 'core_service',
-      entityId: saved.id,
-      after: saved,
-      summary: 'By import',
-    });
     return { id: saved.id, created: true };
   }
 

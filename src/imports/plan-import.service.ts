@@ -11,7 +11,7 @@ import {
   createActions,
   dueDateMoveProblem,
 } from '../actions/action-writer';
-import { insertRows, insertRowsReturningIds } from '../database/batch-insert';
+import { insertRows } from '../database/batch-insert';
 import { Action } from '../actions/action.entity';
 import { Evidence } from '../actions/evidence.entity';
 import { AuditService } from '../audit/audit.service';
@@ -19,6 +19,8 @@ import { AppError, invalidReference, validationFailed } from '../common/app-erro
 import { nowTimestamp } from '../common/dates';
 import { FINDING_TEXT_MAX } from '../findings/dto/finding.dto';
 import { Finding, RegulationCitation } from '../findings/finding.entity';
+import { FindingsService } from '../findings/findings.service';
+import { UsersService } from '../users/users.service';
 import { Organisation } from '../organisations/organisation.entity';
 import { User, UserRole } from '../users/user.entity';
 import { ImportsService, ImportSource } from './imports.service';
@@ -497,7 +499,9 @@ class PeopleIndex {
     // saying so would tell the importer they exist, so the row is left unassigned.
     if (await manager.existsBy(User, { email })) return null;
     const now = nowTimestamp();
-    const user = await manager.save(
+    const user = await UsersService.insert(
+      manager,
+      audit,
       manager.create(User, {
         name: isEmail ? planned.name.split('@')[0] : planned.name,
         email,
@@ -507,6 +511,7 @@ class PeopleIndex {
         createdAt: now,
         updatedAt: now,
       }),
+      'Created by plan import',
     );
     // A person a plan brings in belongs to the trust the plan is for.
     await manager.insert(OrganisationMembership, {
@@ -514,13 +519,6 @@ class PeopleIndex {
       organisationId: this.organisationId,
       role: planned.role === 'admin' ? 'owner' : planned.role,
       createdAt: now,
-    });
-    await audit.record(manager, {
-      action: 'create',
-      entity: 'app_user',
-      entityId: user.id,
-      after: user,
-      summary: 'Created by plan import',
     });
     this.byEmail.set(user.email, user);
     this.byName.set(user.name.toLowerCase(), user);
@@ -692,6 +690,7 @@ class PlanWriter {
       coreServiceId: this.serviceIds.get(coreService) ?? null,
       keyQuestion: row.keyQuestion,
       qualityStatement: null,
+      score: null,
       type: row.findingType,
       deadline: null,
       regulations: row.regulations,
@@ -704,21 +703,18 @@ class PlanWriter {
       createdAt: now,
       updatedAt: now,
     }));
-    const ids = await insertRowsReturningIds(this.manager, Finding, values);
+    // The findings' owner writes them, with their audit events and first revisions.
+    const ids = await FindingsService.createMany(
+      this.manager,
+      this.audit,
+      values,
+      now,
+      (i) => `Plan import, row ${created[i].row.row}`,
+    );
     created.forEach((finding, i) => {
       this.findingIds.set(finding.key, ids[i]);
       this.findingStates.set(finding.key, 'new');
     });
-    await this.audit.recordMany(
-      this.manager,
-      values.map((value, i) => ({
-        action: 'create' as const,
-        entity: 'finding',
-        entityId: ids[i],
-        after: { id: ids[i], ...value },
-        summary: `Plan import, row ${created[i].row.row}`,
-      })),
-    );
   }
 
   /**

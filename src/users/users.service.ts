@@ -1,3 +1,4 @@
+import { recordRevisions } from '../history/revisions';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, Repository } from 'typeorm';
@@ -176,19 +177,35 @@ export class UsersService {
         createdAt: now,
         updatedAt: now,
       });
-      const saved = await manager.save(user);
-      await this.audit.record(manager, {
-        action: 'create',
-        entity: 'app_user',
-        entityId: saved.id,
-        after: saved,
-      });
+      const saved = await UsersService.insert(manager, this.audit, user);
       if (dto.memberships) {
         refuseAdminMemberships(saved.role, dto.memberships);
         await this.writeMemberships(manager, saved, dto.memberships, []);
       }
       return this.withMemberships(manager, saved);
     });
+  }
+
+  /**
+   * The one way a user row is created (the API, the CLI, a plan import that brings people in):
+   * the row, its audit event, and its first revision valid from its creation.
+   */
+  static async insert(
+    manager: EntityManager,
+    audit: AuditService,
+    user: User,
+    summary?: string,
+  ): Promise<User> {
+    const saved = await manager.save(user);
+    await audit.record(manager, {
+      action: 'create',
+      entity: 'app_user',
+      entityId: saved.id,
+      after: saved,
+      summary,
+    });
+    await recordRevisions(manager, 'app_user', [saved.id], saved.createdAt);
+    return saved;
   }
 
   async update(id: number, dto: UpdateUserDto): Promise<UserDto> {
@@ -213,6 +230,8 @@ export class UsersService {
         user.passwordHash = await checkedHash(dto.password, user.email);
       user.updatedAt = nowTimestamp();
       const saved = await manager.save(user);
+      // The name is what reports print of a person: its history is kept (history/historised.ts).
+      await recordRevisions(manager, 'app_user', [id], user.updatedAt);
       // A new password ends every other way in (a thief's session or token); deactivation ends
       // them all, for good: reactivating the account does not bring them back.
       const deactivated = before.active && dto.active === false;
