@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { isIsoDate, todayDate } from '../common/dates';
-import { findHistoryProblems } from '../scale/history-consistency';
+import { findHistoryProblems, findRevisionProblems } from '../scale/history-consistency';
 import { generateSyntheticData, SYNTHETIC_ADMIN_EMAIL } from '../scale/synthetic-data';
 import { DEMO_PASSWORD } from '../demo/demo-loader';
 import path from 'node:path';
@@ -60,14 +60,23 @@ export function registerScaleCommands(program: Command): void {
 
   program
     .command('verify')
-    .description("Check that every action's stored state is the end of its own history")
+    .description(
+      "Check that every action's stored state is the end of its own history, and that every historised row's latest revision (and every link's history) equals the live data",
+    )
     .action(async () => {
-      const problems = await withDatabase(({ dataSource }) => findHistoryProblems(dataSource));
+      const [problems, revisions] = await withDatabase(async ({ dataSource }) => [
+        await findHistoryProblems(dataSource),
+        await findRevisionProblems(dataSource),
+      ]);
       for (const { actionId, problem } of problems) {
         process.stdout.write(`action ${actionId}: ${problem}\n`);
       }
-      if (problems.length) throw new Error(`${problems.length} history problem(s) found`);
-      process.stdout.write('Every action matches its history.\n');
+      for (const { table, id, problem } of revisions) {
+        process.stdout.write(`${table} ${id}: ${problem}\n`);
+      }
+      const count = problems.length + revisions.length;
+      if (count) throw new Error(`${count} history problem(s) found`);
+      process.stdout.write('Every action matches its history; every revision matches its row.\n');
     });
 
   program

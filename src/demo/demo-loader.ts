@@ -9,11 +9,15 @@ import {
   checkEvidenceReview,
   checkTransition,
 } from '../actions/action-rules';
-import { Action, ActionStatus } from '../actions/action.entity';
+import { Action } from '../actions/action.entity';
 import { hashPassword, PUBLISHED_DEMO_PASSWORD } from '../auth/passwords';
-import { DueDateChange } from '../actions/due-date-change.entity';
+import {
+  addDueDateChange,
+  addProgressEntry,
+  changeAction,
+  createActions,
+} from '../actions/action-writer';
 import { Evidence } from '../actions/evidence.entity';
-import { ProgressUpdate } from '../actions/progress-update.entity';
 import { addDays, nowTimestamp, timestampDaysBefore } from '../common/dates';
 import { CoreService } from '../core-services/core-service.entity';
 import { Rating } from '../core-services/rating.entity';
@@ -283,32 +287,28 @@ class DemoLoader {
     const createdAt = this.ago(data.createdDaysAgo);
     const ownerId = this.user(data.owner);
     const originalDueDate = addDays(this.today, data.dueInDays);
-    const action = await this.manager.save(
-      this.manager.create(Action, {
-        organisationId,
-        reference: data.reference,
-        title: data.title,
-        description: data.description ?? null,
-        successMeasure: data.successMeasure ?? null,
-        ownerId,
-        executiveLeadId: this.user(data.lead),
-        startDate: data.startInDays === undefined ? null : addDays(this.today, data.startInDays),
-        dueDate: originalDueDate,
-        originalDueDate,
-        progress: 0,
-        status: 'NOT_STARTED',
-        cancellationReason: null,
-        assuredById: null,
-        version: 1,
-        createdAt,
-        updatedAt: createdAt,
-      }),
+    // Created and changed through the action writer, as the API would: each change of a
+    // historised column gets its revision at the instant the demo dates it.
+    const [actionId] = await createActions(
+      this.manager,
+      [
+        {
+          organisationId,
+          reference: data.reference,
+          title: data.title,
+          description: data.description ?? null,
+          successMeasure: data.successMeasure ?? null,
+          ownerId,
+          executiveLeadId: this.user(data.lead),
+          startDate: data.startInDays === undefined ? null : addDays(this.today, data.startInDays),
+          dueDate: originalDueDate,
+          findingIds: data.findings.map((key) => lookup(findingIds, key)),
+        },
+      ],
+      createdAt,
+      null,
     );
-    await this.manager
-      .createQueryBuilder()
-      .relation(Action, 'findings')
-      .of(action.id)
-      .add(data.findings.map((key) => lookup(findingIds, key)));
+    const action = await this.manager.findOneByOrFail(Action, { id: actionId });
 
     // Replay the action's life in time order, as the API would have applied it.
     type Event = { daysAgo: number; apply: () => Promise<void> };
@@ -317,22 +317,17 @@ class DemoLoader {
       at: string,
       by: string,
       note: string,
-      statusTo: ActionStatus | null,
+      changes: Partial<Action>,
       offTrack = false,
     ) => {
-      await this.manager.insert(ProgressUpdate, {
-        actionId: action.id,
+      await addProgressEntry(this.manager, action, at, {
         authorId: this.user(by),
-        createdAt: at,
         note,
-        progress: action.progress,
-        statusFrom: statusTo ? action.status : null,
-        statusTo,
+        progress: changes.progress ?? action.progress,
+        statusTo: changes.status ?? null,
         offTrack,
       });
-      if (statusTo) action.status = statusTo;
-      action.version += 1;
-      action.updatedAt = at;
+      await changeAction(this.manager, action, changes, at, null);
     };
 
     for (const entry of data.history) {
@@ -343,12 +338,14 @@ class DemoLoader {
             progress: entry.progress,
             status: entry.status,
           });
-          action.progress = outcome.progress;
           await record(
             this.ago(entry.daysAgo),
             entry.by,
             entry.note,
-            outcome.statusTo,
+            {
+              progress: outcome.progress,
+              ...(outcome.statusTo ? { status: outcome.statusTo } : {}),
+            },
             entry.offTrack,
           );
         },
@@ -358,17 +355,17 @@ class DemoLoader {
       events.push({
         daysAgo: change.daysAgo,
         apply: async () => {
-          const newDueDate = addDays(this.today, change.toInDays);
-          await this.manager.insert(DueDateChange, {
-            actionId: action.id,
-            previousDueDate: action.dueDate,
-            newDueDate,
-            reason: change.reason,
-            changedById: this.user(change.by),
-            createdAt: this.ago(change.daysAgo),
-          });
-          action.dueDate = newDueDate;
-          action.version += 1;
+          const dueDate = addDays(this.today, change.toInDays);
+          const at = this.ago(change.daysAgo);
+          await addDueDateChange(
+            this.manager,
+            action,
+            dueDate,
+            change.reason,
+            this.user(change.by),
+            at,
+          );
+          await changeAction(this.manager, action, { dueDate }, at, null);
         },
       });
     }
@@ -440,8 +437,10 @@ class DemoLoader {
             assurerId: this.user(assure.by),
             acceptedEvidence,
           });
-          action.assuredById = this.user(assure.by);
-          await record(this.ago(assure.daysAgo), assure.by, assure.note, 'ASSURED');
+          await record(this.ago(assure.daysAgo), assure.by, assure.note, {
+            status: 'ASSURED',
+            assuredById: this.user(assure.by),
+          });
         },
       });
     }
@@ -451,15 +450,15 @@ class DemoLoader {
         daysAgo: cancel.daysAgo,
         apply: async () => {
           checkTransition(action.status, 'CANCELLED');
-          action.cancellationReason = cancel.reason;
-          await record(this.ago(cancel.daysAgo), cancel.by, cancel.reason, 'CANCELLED');
+          await record(this.ago(cancel.daysAgo), cancel.by, cancel.reason, {
+            status: 'CANCELLED',
+            cancellationReason: cancel.reason,
+          });
         },
       });
     }
     events.sort((a, b) => b.daysAgo - a.daysAgo);
     for (const event of events) await event.apply();
-    const { findings: _findings, ...columns } = action;
-    await this.manager.update(Action, { id: action.id }, columns);
   }
 
   private user(key: string): number {

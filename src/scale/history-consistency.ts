@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { HISTORISED, HISTORISED_TABLES } from '../history/historised';
 
 export interface HistoryProblem {
   actionId: number;
@@ -61,4 +62,80 @@ export async function findHistoryProblems(
      LIMIT ${Math.floor(limit)}`,
   );
   return rows.map((row) => ({ actionId: Number(row.action_id), problem: row.problem }));
+}
+
+export interface RevisionProblem {
+  table: string;
+  id: number;
+  problem: string;
+}
+
+/**
+ * Checks the revision history (history/revisions.ts) against the live tables: every live row
+ * of every historised table has a revision, its latest revision equals the live row column by
+ * column for the historised columns, and the open rows of the link history are exactly the
+ * live action_finding rows. A write path that changes a live row without recording its
+ * revision (or a link without its history) is caught here. Returns at most `limit` problems.
+ */
+export async function findRevisionProblems(
+  dataSource: DataSource,
+  limit = 100,
+): Promise<RevisionProblem[]> {
+  const postgres = dataSource.options.type === 'postgres';
+  const differs = (a: string, b: string) =>
+    postgres ? `${a} IS DISTINCT FROM ${b}` : `${a} IS NOT ${b}`;
+  const max = Math.floor(limit);
+  const problems: RevisionProblem[] = [];
+  for (const table of HISTORISED_TABLES) {
+    const { revisionTable, key, columns } = HISTORISED[table];
+    const missing = await dataSource.query<{ id: number }[]>(
+      `SELECT t.id FROM ${table} t
+        WHERE NOT EXISTS (SELECT 1 FROM ${revisionTable} r WHERE r.${key} = t.id)
+        ORDER BY t.id LIMIT ${max}`,
+    );
+    for (const row of missing) problems.push({ table, id: Number(row.id), problem: 'no revision' });
+    const changed = await dataSource.query<{ id: number; columns: string }[]>(
+      `SELECT t.id, ${columns
+        .map((c) => `CASE WHEN ${differs(`t.${c}`, `r.${c}`)} THEN '${c} ' ELSE '' END`)
+        .join(' || ')} AS columns
+         FROM ${table} t
+         JOIN ${revisionTable} r ON r.id = (SELECT r2.id FROM ${revisionTable} r2
+           WHERE r2.${key} = t.id ORDER BY r2.valid_from DESC, r2.id DESC LIMIT 1)
+        WHERE ${columns.map((c) => differs(`t.${c}`, `r.${c}`)).join(' OR ')}
+        ORDER BY t.id LIMIT ${max}`,
+    );
+    for (const row of changed)
+      problems.push({
+        table,
+        id: Number(row.id),
+        problem: `latest revision differs from the live row in: ${row.columns.trim()}`,
+      });
+  }
+  const openLink = (af: string) =>
+    `SELECT 1 FROM action_finding_link l WHERE l.action_id = ${af}.action_id
+       AND l.finding_id = ${af}.finding_id AND l.unlinked_at IS NULL`;
+  const links = await dataSource.query<
+    { action_id: number; finding_id: number; problem: string }[]
+  >(
+    `SELECT action_id, finding_id, problem FROM (
+       SELECT af.action_id, af.finding_id, 'linked but no open link-history row' AS problem
+         FROM action_finding af WHERE NOT EXISTS (${openLink('af')})
+       UNION ALL
+       SELECT l.action_id, l.finding_id, 'open link-history row but not linked'
+         FROM action_finding_link l
+        WHERE l.unlinked_at IS NULL AND NOT EXISTS (SELECT 1 FROM action_finding af
+          WHERE af.action_id = l.action_id AND af.finding_id = l.finding_id)
+       UNION ALL
+       SELECT l.action_id, l.finding_id, 'more than one open link-history row'
+         FROM action_finding_link l WHERE l.unlinked_at IS NULL
+        GROUP BY l.action_id, l.finding_id HAVING COUNT(*) > 1
+     ) problems ORDER BY action_id, finding_id LIMIT ${max}`,
+  );
+  for (const row of links)
+    problems.push({
+      table: 'action_finding',
+      id: Number(row.action_id),
+      problem: `finding ${Number(row.finding_id)}: ${row.problem}`,
+    });
+  return problems.slice(0, max);
 }
