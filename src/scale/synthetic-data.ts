@@ -1,6 +1,8 @@
 import { recordAllFirstRevisions } from '../history/revisions';
 import { DataSource, EntityManager } from 'typeorm';
 import { writeTransaction } from '../database/write-queue';
+import { checkTransition } from '../actions/action-rules';
+import { dueDateMoveProblem, newActionProblems } from '../actions/action-writer';
 import type { ActionStatus } from '../actions/action.entity';
 import { hashPassword } from '../auth/passwords';
 import { addDays } from '../common/dates';
@@ -392,6 +394,8 @@ class SyntheticGenerator {
       next: ActionStatus | null,
       offTrack = false,
     ) => {
+      // The API's rule for every status change (action-rules.ts): generated data obeys it.
+      if (next) checkTransition(status, next);
       history.push({
         daysAgo,
         by,
@@ -447,10 +451,22 @@ class SyntheticGenerator {
     // One action in six had its due date moved once, by the executive lead, with a reason.
     let dueDate = originalDueDate;
     const dueChanges: { daysAgo: number; from: string; to: string }[] = [];
+    const startDate = this.day(-createdAgo + 7);
     if (createdAgo > 10 && r.chance(0.16)) {
       const to = addDays(originalDueDate, r.int(30, 120));
-      dueChanges.push({ daysAgo: r.int(2, createdAgo - 5), from: originalDueDate, to });
-      dueDate = to;
+      const daysAgo = r.int(2, createdAgo - 5);
+      // Moved only as the action writer would move it (action-writer.ts): while the action is
+      // open, never before its start; and not on a day its status changed, whose order within
+      // the day the generator does not fix.
+      const statusThen =
+        history.filter((h) => h.daysAgo > daysAgo && h.statusTo).pop()?.statusTo ?? 'NOT_STARTED';
+      const refused =
+        history.some((h) => h.daysAgo === daysAgo) ||
+        dueDateMoveProblem({ status: statusThen, dueDate: originalDueDate, startDate }, to);
+      if (!refused) {
+        dueChanges.push({ daysAgo, from: originalDueDate, to });
+        dueDate = to;
+      }
     }
 
     const title = r
@@ -462,16 +478,31 @@ class SyntheticGenerator {
       ...history.map((h) => h.daysAgo),
       ...dueChanges.map((c) => c.daysAgo),
     );
-    await this.rows.add('action', {
-      id,
-      organisation_id: organisationId,
+    const fields = {
       reference: `T${code}-${String(n).padStart(5, '0')}`,
       title,
       description: `Planned in response to: ${finding.theme.must}.`,
       success_measure: `Monthly audit shows 95% compliance on ${finding.theme.topic} for three months running.`,
       owner_id: owner,
       executive_lead_id: lead,
-      start_date: this.day(-createdAgo + 7),
+      start_date: startDate,
+    };
+    // The same checks as every other door that creates an action (action-writer.ts).
+    const problems = newActionProblems({
+      organisationId,
+      reference: fields.reference,
+      title,
+      description: fields.description,
+      successMeasure: fields.success_measure,
+      startDate,
+      dueDate: originalDueDate,
+      findingIds,
+    });
+    if (problems.length) throw new Error(`Generated action ${id}: ${JSON.stringify(problems)}`);
+    await this.rows.add('action', {
+      id,
+      organisation_id: organisationId,
+      ...fields,
       due_date: dueDate,
       original_due_date: originalDueDate,
       progress,
@@ -486,13 +517,16 @@ class SyntheticGenerator {
     for (const findingId of findingIds) {
       await this.rows.add('action_finding', { action_id: id, finding_id: findingId });
     }
+    let cancelledAt: string | null = null;
     for (const entry of history) {
       this.counts.progressUpdates++;
+      const at = this.at(entry.daysAgo);
+      if (entry.statusTo === 'CANCELLED') cancelledAt = at;
       await this.rows.add('progress_update', {
         id: this.nextId('progress_update'),
         action_id: id,
         author_id: entry.by,
-        created_at: this.at(entry.daysAgo),
+        created_at: at,
         note: entry.note,
         progress: entry.progress,
         status_from: entry.statusFrom,
@@ -500,6 +534,16 @@ class SyntheticGenerator {
         off_track: entry.offTrack,
       });
     }
+    // Its revisions, as the action writer would have recorded them: the action as created,
+    // and for a cancelled one the cancellation reason from the instant it was cancelled.
+    const revision = { action_id: id, valid_from: createdAt, ...fields, cancellation_reason: null };
+    await this.rows.add('action_revision', revision);
+    if (cancelledAt)
+      await this.rows.add('action_revision', {
+        ...revision,
+        valid_from: cancelledAt,
+        cancellation_reason: 'Superseded by the trust-wide improvement programme.',
+      });
     for (const change of dueChanges) {
       this.counts.dueDateChanges++;
       await this.rows.add('due_date_change', {
