@@ -14,7 +14,7 @@ import { hashPassword, PUBLISHED_DEMO_PASSWORD } from '../auth/passwords';
 import { DueDateChange } from '../actions/due-date-change.entity';
 import { Evidence } from '../actions/evidence.entity';
 import { ProgressUpdate } from '../actions/progress-update.entity';
-import { addDays, nowTimestamp, timestampDaysBefore } from '../common/dates';
+import { addDays, nowTimestamp, timestampDaysBefore, londonDateOf } from '../common/dates';
 import { CoreService } from '../core-services/core-service.entity';
 import { Rating } from '../core-services/rating.entity';
 import { canonicalCoreServiceName } from '../cqc/core-services';
@@ -129,7 +129,7 @@ class DemoLoader {
     private readonly manager: EntityManager,
     private readonly now: string,
   ) {
-    this.today = now.slice(0, 10);
+    this.today = londonDateOf(now);
   }
 
   async users(users: DemoData['users']): Promise<void> {
