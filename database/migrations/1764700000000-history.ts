@@ -63,6 +63,9 @@ export class History1764700000000 implements MigrationInterface {
       integer('executive_lead_id'),
       date('start_date'),
       text('cancellation_reason'),
+      integer('assured_by_id'),
+      integer('version', false),
+      instant('updated_at'),
     ]);
     await revisionTable('finding_revision', 'finding_id', [
       integer('core_service_id'),
@@ -74,12 +77,15 @@ export class History1764700000000 implements MigrationInterface {
       { name: 'regulations', type: 'text', isNullable: false },
       text('reference', 30),
       { name: 'text', type: 'text', isNullable: false },
+      integer('version', false),
+      instant('updated_at'),
     ]);
     await revisionTable('core_service_revision', 'core_service_id', [
       text('name', 200, false),
       date('reinspection_date'),
       date('reinspection_window_end'),
       { name: 'reinspection_confirmed', type: 'boolean', isNullable: false },
+      instant('updated_at'),
     ]);
     await revisionTable('app_user_revision', 'app_user_id', [text('name', 200, false)]);
     await queryRunner.createTable(

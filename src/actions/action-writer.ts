@@ -3,7 +3,6 @@ import { EntityManager } from 'typeorm';
 import { AuditEntry, AuditService } from '../audit/audit.service';
 import { AppError, FieldProblem, validationFailed } from '../common/app-error';
 import { insertRows, insertRowsReturningIds, rowsPerStatement } from '../database/batch-insert';
-import { HISTORISED } from '../history/historised';
 import { recordLinks, recordRevisions } from '../history/revisions';
 import { applyProgressUpdate, OPEN_STATUSES } from './action-rules';
 import { Action, ActionStatus } from './action.entity';
@@ -18,13 +17,6 @@ import { ProgressUpdate } from './progress-update.entity';
  * valid from the same instant as the row's updated_at. The functions take an EntityManager
  * rather than Nest providers so the CLI, the demo loader and the generator can use them too.
  */
-
-/** The action's historised columns (history/historised.ts) by property name. */
-const HISTORISED_ACTION_PROPERTIES = new Set<string>(
-  HISTORISED.action.columns.map((column) =>
-    column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()),
-  ),
-);
 
 /** The longest text each action field takes: the API's limits (dto/action-write.dto.ts). */
 export const ACTION_TEXT_LIMITS = {
@@ -383,10 +375,9 @@ export async function changeAction(
   });
   const after = { ...changes, version: action.version + 1, updatedAt: at };
   await manager.update(Action, { id: action.id }, after);
-  // A revision only when a historised column changed: a progress note changes none of them
-  // (status, progress and due date have their own history rows).
-  if (Object.keys(changes).some((key) => HISTORISED_ACTION_PROPERTIES.has(key)))
-    await recordRevisions(manager, 'action', [action.id], at);
+  // Every write records a revision: version and updated_at are historised too, so a record
+  // as at a past day shows the version it had then (history/historised.ts).
+  await recordRevisions(manager, 'action', [action.id], at);
   await recordLinks(manager, [action.id], at);
   const { findings: _findings, ...before } = action;
   if (audit)

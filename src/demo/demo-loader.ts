@@ -18,7 +18,7 @@ import {
   createActions,
 } from '../actions/action-writer';
 import { Evidence } from '../actions/evidence.entity';
-import { addDays, nowTimestamp, timestampDaysBefore } from '../common/dates';
+import { addDays, nowTimestamp, timestampDaysBefore, londonDateOf } from '../common/dates';
 import { CoreService } from '../core-services/core-service.entity';
 import { Rating } from '../core-services/rating.entity';
 import { canonicalCoreServiceName } from '../cqc/core-services';
@@ -133,7 +133,7 @@ class DemoLoader {
     private readonly manager: EntityManager,
     private readonly now: string,
   ) {
-    this.today = now.slice(0, 10);
+    this.today = londonDateOf(now);
   }
 
   async users(users: DemoData['users']): Promise<void> {

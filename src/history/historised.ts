@@ -3,7 +3,10 @@
  * shows. Status, progress, the off-track flag and the due date have their own append-only
  * history already (progress_update, due_date_change); everything else shown lives here.
  * A column added to a live table that reports show must be added here and to its revision
- * entity (revision.entities.ts); test/history.e2e-spec.ts checks the two agree.
+ * entity (revision.entities.ts); test/schema.e2e-spec.ts checks the two agree.
+ * `version` and `updated_at` are historised too, so that every write to an action, finding or
+ * core service records a revision (the history check in scale/history-consistency.ts fails
+ * otherwise) and a record as at a past day shows the version and time it had then.
  */
 export const HISTORISED = {
   action: {
@@ -18,6 +21,9 @@ export const HISTORISED = {
       'executive_lead_id',
       'start_date',
       'cancellation_reason',
+      'assured_by_id',
+      'version',
+      'updated_at',
     ],
   },
   finding: {
@@ -33,12 +39,20 @@ export const HISTORISED = {
       'regulations',
       'reference',
       'text',
+      'version',
+      'updated_at',
     ],
   },
   core_service: {
     revisionTable: 'core_service_revision',
     key: 'core_service_id',
-    columns: ['name', 'reinspection_date', 'reinspection_window_end', 'reinspection_confirmed'],
+    columns: [
+      'name',
+      'reinspection_date',
+      'reinspection_window_end',
+      'reinspection_confirmed',
+      'updated_at',
+    ],
   },
   app_user: {
     revisionTable: 'app_user_revision',

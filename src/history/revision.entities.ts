@@ -24,6 +24,9 @@ export class ActionRevision {
   @Column({ type: 'integer', nullable: true }) executiveLeadId: number | null;
   @DateColumn({ nullable: true }) startDate: string | null;
   @Column({ type: 'text', nullable: true }) cancellationReason: string | null;
+  @Column({ type: 'integer', nullable: true }) assuredById: number | null;
+  @Column({ type: 'integer' }) version: number;
+  @TimestampColumn() updatedAt: string;
 }
 
 @Entity('finding_revision')
@@ -41,6 +44,8 @@ export class FindingRevision {
   @Column({ type: 'simple-json' }) regulations: RegulationCitation[];
   @Column({ type: 'varchar', length: 30, nullable: true }) reference: string | null;
   @Column({ type: 'text' }) text: string;
+  @Column({ type: 'integer' }) version: number;
+  @TimestampColumn() updatedAt: string;
 }
 
 @Entity('core_service_revision')
@@ -53,6 +58,7 @@ export class CoreServiceRevision {
   @DateColumn({ nullable: true }) reinspectionDate: string | null;
   @DateColumn({ nullable: true }) reinspectionWindowEnd: string | null;
   @Column({ type: 'boolean' }) reinspectionConfirmed: boolean;
+  @TimestampColumn() updatedAt: string;
 }
 
 /** Only what reports print of a person: the name. Never the email, role or password hash. */

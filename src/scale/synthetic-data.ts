@@ -473,11 +473,6 @@ class SyntheticGenerator {
       .pick(ACTION_TITLES)
       .replace('{topic}', finding.theme.topic)
       .replace('{service}', finding.service);
-    const updatedAgo = Math.min(
-      createdAgo,
-      ...history.map((h) => h.daysAgo),
-      ...dueChanges.map((c) => c.daysAgo),
-    );
     const fields = {
       reference: `T${code}-${String(n).padStart(5, '0')}`,
       title,
@@ -499,6 +494,14 @@ class SyntheticGenerator {
       findingIds,
     });
     if (problems.length) throw new Error(`Generated action ${id}: ${JSON.stringify(problems)}`);
+    // Every write to the action, oldest first, with its instant: each bumps the version, and
+    // the writer records a revision at each (history/revisions.ts).
+    const cancellationReason = 'Superseded by the trust-wide improvement programme.';
+    const writes = [
+      ...history.map((entry) => ({ at: this.at(entry.daysAgo), entry, change: null })),
+      ...dueChanges.map((change) => ({ at: this.at(change.daysAgo), entry: null, change })),
+    ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    const updatedAt = writes.length ? writes[writes.length - 1].at : createdAt;
     await this.rows.add('action', {
       id,
       organisation_id: organisationId,
@@ -507,54 +510,58 @@ class SyntheticGenerator {
       original_due_date: originalDueDate,
       progress,
       status,
-      cancellation_reason:
-        status === 'CANCELLED' ? 'Superseded by the trust-wide improvement programme.' : null,
+      cancellation_reason: status === 'CANCELLED' ? cancellationReason : null,
       assured_by_id: status === 'ASSURED' ? lead : null,
-      version: 1 + history.length + dueChanges.length,
+      version: 1 + writes.length,
       created_at: createdAt,
-      updated_at: this.at(updatedAgo),
+      updated_at: updatedAt,
     });
     for (const findingId of findingIds) {
       await this.rows.add('action_finding', { action_id: id, finding_id: findingId });
     }
-    let cancelledAt: string | null = null;
-    for (const entry of history) {
-      this.counts.progressUpdates++;
-      const at = this.at(entry.daysAgo);
-      if (entry.statusTo === 'CANCELLED') cancelledAt = at;
-      await this.rows.add('progress_update', {
-        id: this.nextId('progress_update'),
-        action_id: id,
-        author_id: entry.by,
-        created_at: at,
-        note: entry.note,
-        progress: entry.progress,
-        status_from: entry.statusFrom,
-        status_to: entry.statusTo,
-        off_track: entry.offTrack,
-      });
-    }
-    // Its revisions, as the action writer would have recorded them: the action as created,
-    // and for a cancelled one the cancellation reason from the instant it was cancelled.
-    const revision = { action_id: id, valid_from: createdAt, ...fields, cancellation_reason: null };
+    const revision = {
+      action_id: id,
+      valid_from: createdAt,
+      ...fields,
+      cancellation_reason: null as string | null,
+      assured_by_id: null as number | null,
+      version: 1,
+      updated_at: createdAt,
+    };
     await this.rows.add('action_revision', revision);
-    if (cancelledAt)
-      await this.rows.add('action_revision', {
-        ...revision,
-        valid_from: cancelledAt,
-        cancellation_reason: 'Superseded by the trust-wide improvement programme.',
-      });
-    for (const change of dueChanges) {
-      this.counts.dueDateChanges++;
-      await this.rows.add('due_date_change', {
-        id: this.nextId('due_date_change'),
-        action_id: id,
-        previous_due_date: change.from,
-        new_due_date: change.to,
-        reason: 'Dependent on the estates programme, which slipped a quarter.',
-        changed_by_id: lead,
-        created_at: this.at(change.daysAgo),
-      });
+    for (const [index, { at, entry, change }] of writes.entries()) {
+      if (entry) {
+        this.counts.progressUpdates++;
+        await this.rows.add('progress_update', {
+          id: this.nextId('progress_update'),
+          action_id: id,
+          author_id: entry.by,
+          created_at: at,
+          note: entry.note,
+          progress: entry.progress,
+          status_from: entry.statusFrom,
+          status_to: entry.statusTo,
+          off_track: entry.offTrack,
+        });
+        if (entry.statusTo === 'CANCELLED') revision.cancellation_reason = cancellationReason;
+        if (entry.statusTo === 'ASSURED') revision.assured_by_id = lead;
+      }
+      if (change) {
+        this.counts.dueDateChanges++;
+        await this.rows.add('due_date_change', {
+          id: this.nextId('due_date_change'),
+          action_id: id,
+          previous_due_date: change.from,
+          new_due_date: change.to,
+          reason: 'Dependent on the estates programme, which slipped a quarter.',
+          changed_by_id: lead,
+          created_at: at,
+        });
+      }
+      revision.valid_from = at;
+      revision.version = index + 2;
+      revision.updated_at = at;
+      await this.rows.add('action_revision', { ...revision });
     }
     await this.evidence(id, status, owner, people.qualityLead, createdAgo);
   }
