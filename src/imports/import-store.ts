@@ -13,6 +13,7 @@ import { CreateFindingDto } from '../findings/dto/finding.dto';
 import { Finding, FindingType } from '../findings/finding.entity';
 import { FindingOrigin, FindingsService } from '../findings/findings.service';
 import { Organisation, OrganisationKind } from '../organisations/organisation.entity';
+import { OrganisationsService } from '../organisations/organisations.service';
 
 /**
  * The find-or-create steps every import shares, inside the import's one transaction. Each
@@ -93,25 +94,18 @@ export class ImportStore {
       TrustAccess.requireWritable(existing.id, notYours);
       return { organisation: existing, created: false };
     }
-    const now = nowTimestamp();
-    const organisation = await manager.save(
-      manager.create(Organisation, {
+    const organisation = await OrganisationsService.insert(
+      manager,
+      this.audit,
+      {
         name: wanted.name,
         odsCode: wanted.odsCode ?? null,
         cqcProviderId: wanted.cqcProviderId ?? null,
         kind: wanted.kind,
-        createdAt: now,
-        updatedAt: now,
-      }),
+      },
+      'By import',
     );
-    await this.audit.record(manager, {
-      action: 'create',
-      entity: 'organisation',
-      entityId: organisation.id,
-      after: organisation,
-      summary: 'By import',
-    });
-    await TrustAccess.joinCreatedTrust(manager, organisation.id, now);
+    await TrustAccess.joinCreatedTrust(manager, organisation.id, organisation.createdAt);
     return { organisation, created: true };
   }
 

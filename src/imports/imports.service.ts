@@ -7,6 +7,7 @@ import { nowTimestamp } from '../common/dates';
 import { Transactions } from '../database/transactions';
 import { FindingsService } from '../findings/findings.service';
 import { Inspection } from '../inspections/inspection.entity';
+import { OrganisationsService } from '../organisations/organisations.service';
 import { Organisation, OrganisationKind } from '../organisations/organisation.entity';
 import { CqcImportResultDto, ReportImportResultDto } from './dto/import-result.dto';
 import { ImportKind, ImportRecord } from './import-record.entity';
@@ -380,26 +381,18 @@ export class ImportsService {
     organisation: Organisation,
     record: { name: string; odsCode: string | null; cqcProviderId: string },
   ): Promise<void> {
-    const before = { ...organisation };
     const changes: Partial<Organisation> = {};
     if (record.name !== organisation.name) changes.name = record.name;
     if (record.odsCode && record.odsCode !== organisation.odsCode) changes.odsCode = record.odsCode;
     if (!organisation.cqcProviderId) changes.cqcProviderId = record.cqcProviderId;
     if (!Object.keys(changes).length) return;
-    const after = { ...organisation, ...changes, updatedAt: nowTimestamp() };
-    await manager.update(
-      Organisation,
-      { id: organisation.id },
-      { ...changes, updatedAt: after.updatedAt },
+    await OrganisationsService.change(
+      manager,
+      this.audit,
+      organisation,
+      changes,
+      'By CQC record import',
     );
-    await this.audit.record(manager, {
-      action: 'update',
-      entity: 'organisation',
-      entityId: organisation.id,
-      before,
-      after,
-      summary: 'By CQC record import',
-    });
   }
 }
 

@@ -65,22 +65,11 @@ export class OrganisationsService {
   async create(dto: CreateOrganisationDto): Promise<OrganisationDto> {
     const id = await this.transactions.run(async (manager) => {
       await this.assertIdentifiersFree(manager, dto);
-      const now = nowTimestamp();
-      const saved = await manager.save(
-        manager.create(Organisation, {
-          name: dto.name.trim(),
-          odsCode: dto.odsCode ?? null,
-          cqcProviderId: dto.cqcProviderId ?? null,
-          kind: dto.kind,
-          createdAt: now,
-          updatedAt: now,
-        }),
-      );
-      await this.audit.record(manager, {
-        action: 'create',
-        entity: 'organisation',
-        entityId: saved.id,
-        after: saved,
+      const saved = await OrganisationsService.insert(manager, this.audit, {
+        name: dto.name.trim(),
+        odsCode: dto.odsCode ?? null,
+        cqcProviderId: dto.cqcProviderId ?? null,
+        kind: dto.kind,
       });
       return saved.id;
     });
@@ -93,19 +82,54 @@ export class OrganisationsService {
       const organisation = await manager.findOneBy(Organisation, { id });
       if (!organisation) throw notFound(id);
       await this.assertIdentifiersFree(manager, dto, id);
-      const before = { ...organisation };
-      Object.assign(organisation, dto, { updatedAt: nowTimestamp() });
-      if (dto.name !== undefined) organisation.name = dto.name.trim();
-      await manager.save(organisation);
-      await this.audit.record(manager, {
-        action: 'update',
-        entity: 'organisation',
-        entityId: id,
-        before,
-        after: organisation,
+      await OrganisationsService.change(manager, this.audit, organisation, {
+        ...dto,
+        ...(dto.name !== undefined ? { name: dto.name.trim() } : {}),
       });
     });
     return this.get(id);
+  }
+
+  /** The one way an organisation row is created (the API, the report and CQC imports). */
+  static async insert(
+    manager: EntityManager,
+    audit: AuditService,
+    fields: Pick<Organisation, 'name' | 'odsCode' | 'cqcProviderId' | 'kind'>,
+    summary?: string,
+  ): Promise<Organisation> {
+    const now = nowTimestamp();
+    const saved = await manager.save(
+      manager.create(Organisation, { ...fields, createdAt: now, updatedAt: now }),
+    );
+    await audit.record(manager, {
+      action: 'create',
+      entity: 'organisation',
+      entityId: saved.id,
+      after: saved,
+      summary,
+    });
+    return saved;
+  }
+
+  /** The one way an organisation row is changed (the API, a newer CQC record of the trust). */
+  static async change(
+    manager: EntityManager,
+    audit: AuditService,
+    organisation: Organisation,
+    changes: Partial<Pick<Organisation, 'name' | 'odsCode' | 'cqcProviderId' | 'kind'>>,
+    summary?: string,
+  ): Promise<void> {
+    const before = { ...organisation };
+    Object.assign(organisation, changes, { updatedAt: nowTimestamp() });
+    await manager.save(organisation);
+    await audit.record(manager, {
+      action: 'update',
+      entity: 'organisation',
+      entityId: organisation.id,
+      before,
+      after: organisation,
+      summary,
+    });
   }
 
   async addRatings(id: number, ratings: RatingInputDto[]): Promise<OrganisationDto> {
