@@ -112,7 +112,8 @@ export async function generateSyntheticData(
       passwordHash,
     );
     const result = await generator.run();
-    // Each generated row's first revision, valid from its creation (see history/revisions.ts).
+    await recordGeneratedActionRevisions(manager);
+    // Each other generated row's first revision, valid from its creation (history/revisions.ts).
     await recordAllFirstRevisions(manager);
     if (postgres) await resetSequences(manager);
     return result;
@@ -120,6 +121,40 @@ export async function generateSyntheticData(
   // Fresh statistics, so the query planner knows the tables are no longer empty.
   await writeTransaction(dataSource, (manager) => manager.query('ANALYZE'));
   return summary;
+}
+
+/**
+ * The revisions the action writer would have recorded for each generated action, in two
+ * set-based statements rather than a hundred thousand bound rows: the action as created
+ * (version 1, not cancelled or assured), then one per later write (each progress entry and
+ * due-date change, in time order), carrying the cancellation reason from the instant it was
+ * cancelled and the assurer from the instant it was assured. Generated actions never reopen.
+ */
+async function recordGeneratedActionRevisions(manager: EntityManager): Promise<void> {
+  const fixed =
+    'a.reference, a.title, a.description, a.success_measure, a.owner_id, a.executive_lead_id, a.start_date';
+  const columns = `action_id, valid_from, reference, title, description, success_measure, owner_id,
+    executive_lead_id, start_date, cancellation_reason, assured_by_id, version, updated_at`;
+  await manager.query(
+    `INSERT INTO action_revision (${columns})
+     SELECT a.id, a.created_at, ${fixed}, NULL, NULL, 1, a.created_at FROM action a ORDER BY a.id`,
+  );
+  const since = (status: string) =>
+    `w.at >= (SELECT MIN(pu.created_at) FROM progress_update pu
+               WHERE pu.action_id = a.id AND pu.status_to = '${status}')`;
+  await manager.query(
+    `INSERT INTO action_revision (${columns})
+     SELECT a.id, w.at, ${fixed},
+            CASE WHEN a.status = 'CANCELLED' AND ${since('CANCELLED')} THEN a.cancellation_reason END,
+            CASE WHEN a.status = 'ASSURED' AND ${since('ASSURED')} THEN a.assured_by_id END,
+            w.n + 1, w.at
+       FROM action a
+       JOIN (SELECT action_id, at, ROW_NUMBER() OVER (PARTITION BY action_id ORDER BY at) AS n
+               FROM (SELECT action_id, created_at AS at FROM progress_update
+                     UNION ALL SELECT action_id, created_at FROM due_date_change) writes) w
+         ON w.action_id = a.id
+      ORDER BY a.id, w.at`,
+  );
 }
 
 async function resetSequences(manager: EntityManager): Promise<void> {
@@ -494,8 +529,8 @@ class SyntheticGenerator {
       findingIds,
     });
     if (problems.length) throw new Error(`Generated action ${id}: ${JSON.stringify(problems)}`);
-    // Every write to the action, oldest first, with its instant: each bumps the version, and
-    // the writer records a revision at each (history/revisions.ts).
+    // Every write to the action, oldest first, with its instant: each bumps the version (and
+    // gets its revision, recordGeneratedActionRevisions below).
     const cancellationReason = 'Superseded by the trust-wide improvement programme.';
     const writes = [
       ...history.map((entry) => ({ at: this.at(entry.daysAgo), entry, change: null })),
@@ -519,17 +554,7 @@ class SyntheticGenerator {
     for (const findingId of findingIds) {
       await this.rows.add('action_finding', { action_id: id, finding_id: findingId });
     }
-    const revision = {
-      action_id: id,
-      valid_from: createdAt,
-      ...fields,
-      cancellation_reason: null as string | null,
-      assured_by_id: null as number | null,
-      version: 1,
-      updated_at: createdAt,
-    };
-    await this.rows.add('action_revision', revision);
-    for (const [index, { at, entry, change }] of writes.entries()) {
+    for (const { at, entry, change } of writes) {
       if (entry) {
         this.counts.progressUpdates++;
         await this.rows.add('progress_update', {
@@ -543,8 +568,6 @@ class SyntheticGenerator {
           status_to: entry.statusTo,
           off_track: entry.offTrack,
         });
-        if (entry.statusTo === 'CANCELLED') revision.cancellation_reason = cancellationReason;
-        if (entry.statusTo === 'ASSURED') revision.assured_by_id = lead;
       }
       if (change) {
         this.counts.dueDateChanges++;
@@ -558,10 +581,6 @@ class SyntheticGenerator {
           created_at: at,
         });
       }
-      revision.valid_from = at;
-      revision.version = index + 2;
-      revision.updated_at = at;
-      await this.rows.add('action_revision', { ...revision });
     }
     await this.evidence(id, status, owner, people.qualityLead, createdAgo);
   }
