@@ -1,3 +1,4 @@
+import { loadConfig } from '../config/configuration';
 import { Command } from 'commander';
 import fs from 'node:fs';
 import { finished } from 'node:stream/promises';
@@ -89,7 +90,12 @@ export function registerReportCommands(program: Command): void {
           const exporter = new FlatExportService(
             dataSource,
             facts,
-            new FindingsService(dataSource.getRepository(Finding), transactions, audit),
+            new FindingsService(
+              dataSource.getRepository(Finding),
+              transactions,
+              audit,
+              loadConfig(),
+            ),
           );
           const out = fs.createWriteStream(options.out);
           let count: number;

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TrustAccess } from '../auth/trust-access';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
 import { fetchPage, Page, toPage } from '../common/pagination';
@@ -11,16 +12,20 @@ import { CoreServicesService } from '../core-services/core-services.service';
 import { keyQuestionOfStatement } from '../cqc/quality-statements';
 import { ReadSnapshot } from '../database/read-snapshot';
 import { Transactions } from '../database/transactions';
+import { Inspection } from '../inspections/inspection.entity';
 import { InspectionsService } from '../inspections/inspections.service';
 import { OrganisationsService } from '../organisations/organisations.service';
 import {
   CreateFindingDto,
   FindingDto,
+  FindingExtras,
   ListFindingsQueryDto,
   toFindingDto,
   UpdateFindingDto,
 } from './dto/finding.dto';
 import { RegulationCitationDto } from './dto/regulation.dto';
+import { actionPlanDueDate, earliestDeadline, Failing } from './finding-dates';
+import { FindingFailing } from './finding-failing.entity';
 import { Finding, FindingSource, RegulationCitation } from './finding.entity';
 
 /** Where a finding came from, for imports that create them. */
@@ -36,6 +41,7 @@ export class FindingsService {
     @InjectRepository(Finding) private readonly findings: Repository<Finding>,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async list(query: ListFindingsQueryDto): Promise<Page<FindingDto>> {
@@ -79,9 +85,9 @@ export class FindingsService {
       direction,
     );
     const { rows, total } = await fetchPage(qb, query);
-    const actionIds = await this.actionIdsOf(rows.map((row) => row.id));
+    const extras = await this.extrasOf(rows);
     return toPage(
-      rows.map((row) => toFindingDto(row, actionIds.get(row.id) ?? [])),
+      rows.map((row) => toFindingDto(row, extras(row))),
       total,
       query,
     );
@@ -91,7 +97,7 @@ export class FindingsService {
     const finding = await this.findings.findOneBy({ id });
     if (!finding) throw notFound(id);
     TrustAccess.requireReadable(finding.organisationId, () => notFound(id));
-    return toFindingDto(finding, (await this.actionIdsOf([id])).get(id) ?? []);
+    return toFindingDto(finding, (await this.extrasOf([finding]))(finding));
   }
 
   async create(dto: CreateFindingDto): Promise<FindingDto> {
@@ -132,13 +138,15 @@ export class FindingsService {
       createdAt: now,
       updatedAt: now,
     });
+    const failings = failingsOnCreate(finding, dto);
     checkFindingRules(finding);
     const saved = await manager.save(finding);
+    await writeFailings(manager, saved.id, failings);
     await this.audit.record(manager, {
       action: 'create',
       entity: 'finding',
       entityId: saved.id,
-      after: saved,
+      after: { ...saved, failings },
     });
     return saved;
   }
@@ -149,8 +157,16 @@ export class FindingsService {
       if (!finding) throw notFound(id);
       TrustAccess.requireWritable(finding.organisationId, () => notFound(id));
       checkVersion('finding', finding.version, dto.version ?? ifMatch);
-      const before = { ...finding };
-      const { version: _version, regulations, coreServiceId, inspectionId, ...fields } = dto;
+      const current = await failingsOf(manager, [id]);
+      const before = { ...finding, failings: current.get(id) ?? [] };
+      const {
+        version: _version,
+        regulations,
+        coreServiceId,
+        inspectionId,
+        failings: newFailings,
+        ...fields
+      } = dto;
       // null clears the field (trust-wide, or no recorded inspection); only a number is looked up.
       if (coreServiceId !== undefined) {
         if (coreServiceId !== null) {
@@ -166,16 +182,19 @@ export class FindingsService {
       }
       Object.assign(finding, fields);
       if (regulations) finding.regulations = normaliseCitations(regulations);
+      const failings = failingsOnUpdate(finding, before.failings, dto.deadline, newFailings);
       checkFindingRules(finding);
       finding.version += 1;
       finding.updatedAt = nowTimestamp();
       await manager.save(finding);
+      await manager.delete(FindingFailing, { findingId: id });
+      await writeFailings(manager, id, failings);
       await this.audit.record(manager, {
         action: 'update',
         entity: 'finding',
         entityId: id,
         before,
-        after: finding,
+        after: { ...finding, failings },
       });
     });
     return this.get(id);
@@ -204,6 +223,35 @@ export class FindingsService {
     return found;
   }
 
+  /** Each finding's actions, failings and action-plan due date, read in three queries. */
+  private async extrasOf(rows: Finding[]): Promise<(finding: Finding) => FindingExtras> {
+    const manager = ReadSnapshot.manager(this.findings.manager.connection);
+    const ids = rows.map((row) => row.id);
+    const inspectionIds = [...new Set(rows.map((row) => row.inspectionId))].filter(
+      (id): id is number => id !== null,
+    );
+    const [actionIds, failings, inspections] = await Promise.all([
+      this.actionIdsOf(ids),
+      failingsOf(
+        manager,
+        rows.filter((row) => row.type === 'WARNING_NOTICE').map((r) => r.id),
+      ),
+      inspectionIds.length
+        ? manager.findBy(Inspection, { id: In(inspectionIds) })
+        : Promise.resolve([]),
+    ]);
+    const published = new Map(inspections.map((i) => [i.id, i.publishedOn]));
+    return (finding) => ({
+      actionIds: actionIds.get(finding.id) ?? [],
+      failings: failings.get(finding.id) ?? [],
+      actionPlanDueDate: actionPlanDueDate(
+        finding.type,
+        finding.inspectionId === null ? null : published.get(finding.inspectionId),
+        this.config.cqcActionPlanDays,
+      ),
+    });
+  }
+
   private async actionIdsOf(findingIds: number[]): Promise<Map<number, number[]>> {
     const map = new Map<number, number[]>();
     if (!findingIds.length) return map;
@@ -222,6 +270,94 @@ export class FindingsService {
     }
     return map;
   }
+}
+
+/** The failings of warning notices, in each notice's order. */
+export async function failingsOf(
+  manager: EntityManager,
+  findingIds: number[],
+): Promise<Map<number, Failing[]>> {
+  const map = new Map<number, Failing[]>();
+  if (!findingIds.length) return map;
+  const rows = await manager.find(FindingFailing, {
+    where: { findingId: In(findingIds) },
+    order: { findingId: 'ASC', position: 'ASC' },
+  });
+  for (const row of rows) {
+    map.set(row.findingId, [
+      ...(map.get(row.findingId) ?? []),
+      { text: row.text, deadline: row.deadline },
+    ]);
+  }
+  return map;
+}
+
+async function writeFailings(manager: EntityManager, findingId: number, failings: Failing[]) {
+  if (!failings.length) return;
+  await manager.insert(
+    FindingFailing,
+    failings.map((failing, index) => ({ findingId, position: index + 1, ...failing })),
+  );
+}
+
+const trimmed = (failings: Failing[]): Failing[] =>
+  failings.map((f) => ({ text: f.text.trim(), deadline: f.deadline }));
+
+/**
+ * A new warning notice's failings: those given, or (older clients, imports of one deadline) a
+ * notice of one failing from its text and deadline. Sets `finding.deadline` to the earliest.
+ */
+function failingsOnCreate(finding: Finding, dto: CreateFindingDto): Failing[] {
+  if (dto.failings && finding.type !== 'WARNING_NOTICE') {
+    throw validationFailed('failings', 'only a WARNING_NOTICE finding has failings');
+  }
+  if (finding.type !== 'WARNING_NOTICE') return [];
+  if (dto.failings) return withEarliestDeadline(finding, trimmed(dto.failings), dto.deadline);
+  return finding.deadline ? [{ text: finding.text, deadline: finding.deadline }] : [];
+}
+
+/**
+ * The failings after an update: `failings` replaces the list; a `deadline` alone moves the
+ * deadline of a notice of one failing; a finding that stops being a warning notice has none.
+ */
+function failingsOnUpdate(
+  finding: Finding,
+  current: Failing[],
+  deadline: string | null | undefined,
+  given: Failing[] | undefined,
+): Failing[] {
+  if (given && finding.type !== 'WARNING_NOTICE') {
+    throw validationFailed('failings', 'only a WARNING_NOTICE finding has failings');
+  }
+  if (finding.type !== 'WARNING_NOTICE') return [];
+  if (given) return withEarliestDeadline(finding, trimmed(given), deadline ?? undefined);
+  if (deadline === undefined && current.length) return current;
+  if (current.length > 1) {
+    throw validationFailed(
+      'deadline',
+      `this warning notice has ${current.length} failings, each with its own deadline: change them in failings`,
+    );
+  }
+  return finding.deadline
+    ? [{ text: current[0]?.text ?? finding.text, deadline: finding.deadline }]
+    : [];
+}
+
+/** The notice's deadline is its earliest failing's; one given beside the failings must agree. */
+function withEarliestDeadline(
+  finding: Finding,
+  failings: Failing[],
+  given: string | undefined,
+): Failing[] {
+  const earliest = earliestDeadline(failings);
+  if (given !== undefined && given !== earliest) {
+    throw validationFailed(
+      'deadline',
+      `a warning notice's deadline is its earliest failing deadline (${earliest}); leave it out`,
+    );
+  }
+  finding.deadline = earliest;
+  return failings;
 }
 
 function normaliseCitations(citations: RegulationCitationDto[]): RegulationCitation[] {
