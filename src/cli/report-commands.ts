@@ -105,6 +105,7 @@ export function registerReportCommands(program: Command): void {
               actions,
               facts,
               new ReadinessService(dataSource, facts),
+              loadConfig(),
             ).build({
               organisationId: organisationId!,
               asOf: options.asOf,
@@ -119,7 +120,7 @@ export function registerReportCommands(program: Command): void {
             }
             count = report.exceptions.length;
           } else if (kind === 'cqc-return') {
-            const cqcReturn = new CqcReturnService(dataSource, actions);
+            const cqcReturn = new CqcReturnService(dataSource, actions, loadConfig());
             const returnOptions = { organisationId: organisationId!, asOf: options.asOf };
             if (format === 'pdf') {
               count = await cqcReturn.pdfTo(out, returnOptions);
