@@ -29,6 +29,8 @@ export async function readWarningNotices(
   asOf: string,
 ): Promise<WarningNoticeView[]> {
   const params = { ...asOfParameters(asOf), organisationId };
+  // Findings, services and links as they stood at the end of the as-at day (history/).
+  const t = facts.tables(asOf);
   const notices = await facts.run<{
     id: number;
     reference: string | null;
@@ -39,7 +41,7 @@ export async function readWarningNotices(
   }>(
     `SELECT f.id AS id, f.reference AS reference, f.text AS text, f.deadline AS deadline,
        f.core_service_id AS core_service_id, cs.name AS core_service_name
-     FROM finding f LEFT JOIN core_service cs ON cs.id = f.core_service_id
+     FROM ${t.finding} f LEFT JOIN ${t.core_service} cs ON cs.id = f.core_service_id
      WHERE f.organisation_id = :organisationId AND f.type = 'WARNING_NOTICE' AND f.created_at <= :asOfEnd
      ORDER BY f.deadline, f.id`,
     params,
@@ -48,7 +50,7 @@ export async function readWarningNotices(
   // One after the other: inside a read snapshot the queries share one connection.
   const failings = await facts.run<{ finding_id: number; text: string; deadline: string }>(
     `SELECT ff.finding_id AS finding_id, ff.text AS text, ff.deadline AS deadline
-       FROM finding_failing ff JOIN finding f ON f.id = ff.finding_id
+       FROM finding_failing ff JOIN ${t.finding} f ON f.id = ff.finding_id
        WHERE f.organisation_id = :organisationId AND f.type = 'WARNING_NOTICE'
        ORDER BY ff.finding_id, ff.position`,
     params,
@@ -56,9 +58,9 @@ export async function readWarningNotices(
   const actions = await facts.run<{ finding_id: number; live: number; open: number }>(
     `SELECT af.finding_id AS finding_id, COUNT(DISTINCT d.id) AS live,
          COUNT(DISTINCT CASE WHEN d.delivery_status NOT IN ('COMPLETED', 'ASSURED') THEN d.id END) AS open
-       ${derivedActionsFrom(['a.organisation_id = :organisationId', 'a.created_at <= :asOfEnd'])}
-       JOIN action_finding af ON af.action_id = d.id
-       JOIN finding f ON f.id = af.finding_id AND f.type = 'WARNING_NOTICE'
+       ${derivedActionsFrom(t, ['a.organisation_id = :organisationId', 'a.created_at <= :asOfEnd'])}
+       JOIN ${t.action_finding} af ON af.action_id = d.id
+       JOIN ${t.finding} f ON f.id = af.finding_id AND f.type = 'WARNING_NOTICE'
        WHERE d.delivery_status <> 'CANCELLED'
        GROUP BY af.finding_id`,
     params,

@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner, Table } from 'typeorm';
  * deadline on the finding: each becomes a notice of one failing (its own text, that deadline),
  * and `finding.deadline` stays as the earliest failing deadline.
  */
-export class FindingFailings1764700000000 implements MigrationInterface {
-  name = 'FindingFailings1764700000000';
+export class FindingFailings1764800000000 implements MigrationInterface {
+  name = 'FindingFailings1764800000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createTable(
