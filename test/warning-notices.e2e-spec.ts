@@ -1,3 +1,4 @@
+import { addDays, todayDate } from '../src/common/dates';
 import { buildFinding, buildOrganisation } from './factories';
 import { createTestApp, TestApp } from './test-app';
 
@@ -10,7 +11,9 @@ describe('warning notice failings and action plan dates', () => {
   afterAll(() => t.close());
 
   async function countFailings(): Promise<number> {
-    const [{ n }] = await t.dataSource.query('SELECT COUNT(*) AS n FROM finding_failing');
+    const [{ n }] = await t.dataSource.query(
+      'SELECT COUNT(*) AS n FROM finding_failing WHERE replaced_at IS NULL',
+    );
     return Number(n);
   }
 
@@ -84,6 +87,45 @@ describe('warning notice failings and action plan dates', () => {
       .expect(200);
     expect(retyped.body).toMatchObject({ type: 'MUST', deadline: null, failings: [] });
     expect(await countFailings()).toBe(before - 2);
+  });
+
+  it('keeps replaced failings as history, so a list as at an earlier day shows the failings then', async () => {
+    const org = await buildOrganisation(t.http);
+    const before = [{ text: 'Staffing', deadline: '2027-05-01' }];
+    const after = [{ text: 'Staffing and skill mix', deadline: '2027-06-01' }];
+    const finding = await buildFinding(t.http, org.id, {
+      type: 'WARNING_NOTICE',
+      failings: before,
+    });
+    await t.http.patch(`/api/v1/findings/${finding.id}`).send({ failings: after }).expect(200);
+    // Put the notice's creation (and its first failings) at noon yesterday; the change stays today.
+    const yesterday = addDays(todayDate(), -1);
+    const noon = `${yesterday}T12:00:00.000Z`;
+    const id = Number(finding.id);
+    await t.dataSource.query(`UPDATE finding SET created_at = '${noon}' WHERE id = ${id}`);
+    // Before its trust existed, a list answers empty: the trust existed then too.
+    await t.dataSource.query(
+      `UPDATE organisation SET created_at = '${noon}' WHERE id = ${Number(org.id)}`,
+    );
+    // The finding as it stood then, in its revision history (one revision from noon yesterday).
+    await t.dataSource.query(`DELETE FROM finding_revision WHERE finding_id = ${id}`);
+    await t.dataSource.query(
+      `INSERT INTO finding_revision (finding_id, valid_from, core_service_id, key_question,
+         quality_statement, score, type, deadline, regulations, reference, text, version, updated_at)
+       SELECT id, '${noon}', core_service_id, key_question, quality_statement, score, type,
+         deadline, regulations, reference, text, version, updated_at FROM finding WHERE id = ${id}`,
+    );
+    await t.dataSource.query(
+      `UPDATE finding_failing SET created_at = '${noon}' WHERE finding_id = ${id} AND replaced_at IS NOT NULL`,
+    );
+    const list = async (asOf: string) =>
+      (await t.http.get(`/api/v1/findings?organisationId=${org.id}&asOf=${asOf}`).expect(200)).body
+        .items;
+    expect((await list(yesterday)).map((f: { failings: unknown }) => f.failings)).toEqual([before]);
+    expect((await list(todayDate())).map((f: { failings: unknown }) => f.failings)).toEqual([
+      after,
+    ]);
+    expect((await t.http.get(`/api/v1/findings/${id}`).expect(200)).body.failings).toEqual(after);
   });
 
   it.each([

@@ -2,8 +2,9 @@ import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 
 /**
  * A warning notice lists failings, each with its own deadline. Existing warning notices had one
- * deadline on the finding: each becomes a notice of one failing (its own text, that deadline),
- * and `finding.deadline` stays as the earliest failing deadline.
+ * deadline on the finding: each becomes a notice of one failing (its own text, that deadline,
+ * from when the finding was recorded), and `finding.deadline` stays as the earliest failing
+ * deadline. Rows are append-only: a changed list stamps the old rows `replaced_at`.
  */
 export class FindingFailings1764800000000 implements MigrationInterface {
   name = 'FindingFailings1764800000000';
@@ -13,11 +14,21 @@ export class FindingFailings1764800000000 implements MigrationInterface {
       new Table({
         name: 'finding_failing',
         columns: [
-          { name: 'finding_id', type: 'integer', isPrimary: true },
-          { name: 'position', type: 'integer', isPrimary: true },
+          {
+            name: 'id',
+            type: 'integer',
+            isPrimary: true,
+            isGenerated: true,
+            generationStrategy: 'increment',
+          },
+          { name: 'finding_id', type: 'integer', isNullable: false },
+          { name: 'position', type: 'integer', isNullable: false },
           { name: 'text', type: 'text', isNullable: false },
           { name: 'deadline', type: 'date', isNullable: false },
+          { name: 'created_at', type: 'varchar', length: '24', isNullable: false },
+          { name: 'replaced_at', type: 'varchar', length: '24', isNullable: true },
         ],
+        indices: [{ name: 'ix_finding_failing_finding', columnNames: ['finding_id'] }],
         foreignKeys: [
           {
             columnNames: ['finding_id'],
@@ -30,8 +41,9 @@ export class FindingFailings1764800000000 implements MigrationInterface {
       }),
     );
     await queryRunner.query(
-      `INSERT INTO finding_failing (finding_id, position, text, deadline)
-       SELECT id, 1, text, deadline FROM finding WHERE type = 'WARNING_NOTICE' AND deadline IS NOT NULL`,
+      `INSERT INTO finding_failing (finding_id, position, text, deadline, created_at)
+       SELECT id, 1, text, deadline, created_at FROM finding
+       WHERE type = 'WARNING_NOTICE' AND deadline IS NOT NULL`,
     );
   }
 

@@ -4,7 +4,7 @@ import { hydrate } from '../history/records-as-at';
 import { Inject, Injectable } from '@nestjs/common';
 import { TrustAccess } from '../auth/trust-access';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, In, IsNull, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
@@ -28,7 +28,7 @@ import {
 } from './dto/finding.dto';
 import { RegulationCitationDto } from './dto/regulation.dto';
 import { actionPlanDueDate, earliestDeadline, Failing } from './finding-dates';
-import { FindingFailing } from './finding-failing.entity';
+import { FAILINGS_AS_AT, FindingFailing } from './finding-failing.entity';
 import { Finding, FindingSource, RegulationCitation } from './finding.entity';
 
 /** Where a finding came from, for imports that create them. */
@@ -163,7 +163,7 @@ export class FindingsService {
     const failings = failingsOnCreate(finding, dto);
     checkFindingRules(finding);
     const saved = await manager.save(finding);
-    await writeFailings(manager, saved.id, failings);
+    await writeFailings(manager, saved.id, failings, now);
     await this.audit.record(manager, {
       action: 'create',
       entity: 'finding',
@@ -209,8 +209,15 @@ export class FindingsService {
       finding.version += 1;
       finding.updatedAt = nowTimestamp();
       await manager.save(finding);
-      await manager.delete(FindingFailing, { findingId: id });
-      await writeFailings(manager, id, failings);
+      // Failings are history: a changed list replaces the old rows, which stay for as-at reads.
+      if (JSON.stringify(failings) !== JSON.stringify(before.failings)) {
+        await manager.update(
+          FindingFailing,
+          { findingId: id, replacedAt: IsNull() },
+          { replacedAt: finding.updatedAt },
+        );
+        await writeFailings(manager, id, failings, finding.updatedAt);
+      }
       await this.audit.record(manager, {
         action: 'update',
         entity: 'finding',
@@ -246,8 +253,8 @@ export class FindingsService {
   }
 
   /**
-   * Each finding's actions (as at `asOf`), failings and action-plan due date, in three queries.
-   * Failings and publication dates are read as they are now.
+   * Each finding's actions and failings (as at `asOf`) and action-plan due date, in three
+   * queries. Publication dates are read as they are now.
    */
   private async extrasOf(
     rows: Finding[],
@@ -263,6 +270,7 @@ export class FindingsService {
     const failings = await failingsOf(
       manager,
       rows.filter((row) => row.type === 'WARNING_NOTICE').map((r) => r.id),
+      asOf,
     );
     const inspections = inspectionIds.length
       ? await manager.findBy(Inspection, { id: In(inspectionIds) })
@@ -302,17 +310,27 @@ export class FindingsService {
   }
 }
 
-/** The failings of warning notices, in each notice's order. */
+/**
+ * The failings of warning notices, in each notice's order: the current ones, or those that
+ * stood at the end of `asOf` (recorded by then and not yet replaced).
+ */
 export async function failingsOf(
   manager: EntityManager,
   findingIds: number[],
+  asOf?: string,
 ): Promise<Map<number, Failing[]>> {
   const map = new Map<number, Failing[]>();
   if (!findingIds.length) return map;
-  const rows = await manager.find(FindingFailing, {
-    where: { findingId: In(findingIds) },
-    order: { findingId: 'ASC', position: 'ASC' },
-  });
+  const qb = manager
+    .getRepository(FindingFailing)
+    .createQueryBuilder('ff')
+    .where('ff.finding_id IN (:...ids)', { ids: findingIds });
+  if (asOf) {
+    qb.andWhere(FAILINGS_AS_AT, asOfParameters(asOf));
+  } else {
+    qb.andWhere('ff.replaced_at IS NULL');
+  }
+  const rows = await qb.orderBy('ff.finding_id', 'ASC').addOrderBy('ff.position', 'ASC').getMany();
   for (const row of rows) {
     map.set(row.findingId, [
       ...(map.get(row.findingId) ?? []),
@@ -322,11 +340,22 @@ export async function failingsOf(
   return map;
 }
 
-async function writeFailings(manager: EntityManager, findingId: number, failings: Failing[]) {
+async function writeFailings(
+  manager: EntityManager,
+  findingId: number,
+  failings: Failing[],
+  createdAt: string,
+) {
   if (!failings.length) return;
   await manager.insert(
     FindingFailing,
-    failings.map((failing, index) => ({ findingId, position: index + 1, ...failing })),
+    failings.map((failing, index) => ({
+      findingId,
+      position: index + 1,
+      ...failing,
+      createdAt,
+      replacedAt: null,
+    })),
   );
 }
 

@@ -1,6 +1,7 @@
 import { ActionFactsRepository } from '../delivery/action-facts.repository';
 import { asOfParameters, derivedActionsFrom } from '../delivery/action-facts.sql';
 import { daysLeft } from '../findings/finding-dates';
+import { FAILINGS_AS_AT } from '../findings/finding-failing.entity';
 import type { WarningNoticeFigures } from './readiness-rules';
 
 /** A warning notice as at a date, for readiness, the board report, the home page and returns. */
@@ -51,7 +52,7 @@ export async function readWarningNotices(
   const failings = await facts.run<{ finding_id: number; text: string; deadline: string }>(
     `SELECT ff.finding_id AS finding_id, ff.text AS text, ff.deadline AS deadline
        FROM finding_failing ff JOIN ${t.finding} f ON f.id = ff.finding_id
-       WHERE f.organisation_id = :organisationId AND f.type = 'WARNING_NOTICE'
+       WHERE f.organisation_id = :organisationId AND f.type = 'WARNING_NOTICE' AND ${FAILINGS_AS_AT}
        ORDER BY ff.finding_id, ff.position`,
     params,
   );

@@ -345,6 +345,8 @@ class SyntheticGenerator {
           position: 1,
           text: `The trust must ${theme.must}.`,
           deadline: this.day(-publishedDaysAgo + 60),
+          created_at: this.at(publishedDaysAgo - 1),
+          replaced_at: null,
         });
       }
     }
