@@ -209,9 +209,7 @@ describe('import limits', () => {
 
   it('refuses a 100,000-row CSV', async () => {
     const csv = manyRowsCsv(100_000);
-    const { result } = await whileAnotherClientReads(() =>
-      planUpload(csv, 'plan.csv').expect(413),
-    );
+    const { result } = await whileAnotherClientReads(() => planUpload(csv, 'plan.csv').expect(413));
     expectLimit(result.body, 'rows');
   });
 
