@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
+import request from 'supertest';
 import { addDays, todayDate } from '../src/common/dates';
 import { pdfPages } from '../src/imports/pdf-text';
+import { DEMO_PASSWORD } from './browser';
 import { binary } from './downloads';
 import { buildPlan, buildUser } from './factories';
 import { createTestApp, TestApp } from './test-app';
@@ -338,5 +340,97 @@ describe('issued reports', () => {
       .expect(200);
     expect(own.body.items).toEqual([]);
     await t.http.get('/api/v1/reports/issued/999999/file').expect(404);
+  });
+
+  /** A person signed in on the pages, as a browser would be (session cookie, form token). */
+  async function signedIn(email: string) {
+    const agent = request.agent(t.app.getHttpServer() as Parameters<typeof request.agent>[0]);
+    await agent
+      .post('/sign-in')
+      .type('form')
+      .send({ email, password: DEMO_PASSWORD, returnTo: '/' })
+      .expect(303);
+    return agent;
+  }
+  // A form's hidden field, or the sign-out link's (on a page with no form).
+  const csrfOf = (html: string) => /_csrf(?:" value="|=)([^"&]+)/.exec(html)![1];
+
+  it('issues a report from the reports page and lists it on the issued reports page', async () => {
+    const agent = await signedIn('priya.shah@example.nhs.uk');
+    const page = await agent.get(`/reports?organisationId=${organisationId}`).expect(200);
+    expect(page.text).toContain('Issue this report');
+    expect(page.text).toContain(`/reports/issued?organisationId=${organisationId}`);
+
+    // A missing meeting: the form again, with the problem named, and nothing stored.
+    const before = (
+      await t.http.get(`/api/v1/reports/issued?organisationId=${organisationId}`).expect(200)
+    ).body.total;
+    const refused = await agent
+      .post('/reports/issue')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), organisationId, kind: 'board', issueFormat: 'xlsx' })
+      .expect(400);
+    expect(refused.text).toContain('There is a problem');
+    expect(refused.text).toContain('Meeting must not be empty');
+    const future = await agent
+      .post('/reports/issue')
+      .type('form')
+      .send({
+        _csrf: csrfOf(page.text),
+        organisationId,
+        kind: 'board',
+        meeting: 'Board',
+        'issueAsOf[day]': '1',
+        'issueAsOf[month]': '1',
+        'issueAsOf[year]': String(Number(today.slice(0, 4)) + 1),
+      })
+      .expect(400);
+    expect(future.text).toContain('As at must not be in the future');
+
+    const posted = await agent
+      .post('/reports/issue')
+      .type('form')
+      .send({
+        _csrf: csrfOf(page.text),
+        organisationId,
+        kind: 'board',
+        issueFormat: 'xlsx',
+        meeting: 'Quality Committee <9 December>',
+      })
+      .expect(303);
+    expect(posted.headers.location).toBe(
+      `/reports/issued?organisationId=${organisationId}&done=issued`,
+    );
+    const list = (
+      await t.http.get(`/api/v1/reports/issued?organisationId=${organisationId}`).expect(200)
+    ).body;
+    expect(list.total).toBe(before + 1);
+    const [newest] = list.items;
+    expect(newest).toMatchObject({
+      kind: 'board',
+      format: 'xlsx',
+      meeting: 'Quality Committee <9 December>',
+      issuedBy: { name: 'Priya Shah' },
+    });
+
+    const issuedPage = await agent.get(posted.headers.location).expect(200);
+    expect(issuedPage.text).toContain('The report has been issued');
+    expect(issuedPage.text).toContain('Quality Committee &lt;9 December&gt;');
+    expect(issuedPage.text).toContain(`href="${newest.href}"`);
+    expect(issuedPage.text).toContain(newest.sha256);
+    const file = await agent.get(newest.href).buffer(true).parse(binary).expect(200);
+    expect(sha256(file.body as Buffer)).toBe(newest.sha256);
+  });
+
+  it('offers a viewer no issue form, and refuses their post', async () => {
+    const agent = await signedIn('jane.wilson@example.nhs.uk');
+    const page = await agent.get(`/reports?organisationId=${organisationId}`).expect(200);
+    expect(page.text).not.toContain('Issue this report');
+    await agent.get(`/reports/issued?organisationId=${organisationId}`).expect(200);
+    await agent
+      .post('/reports/issue')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), organisationId, kind: 'board', meeting: 'Board' })
+      .expect(403);
   });
 });
