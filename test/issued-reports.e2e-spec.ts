@@ -157,6 +157,10 @@ describe('issued reports', () => {
       .send({ dueDate: newDue, reason: 'Waiting for the estates survey' })
       .expect(200);
 
+    // A report as at yesterday is as it was yesterday: the paper issued today is not in it.
+    expect(movementOf((await board(`&asOf=${addDays(today, -1)}`)).text).intro).toBe(
+      'No earlier board report has been issued.',
+    );
     const html = (await board('')).text;
     const movement = movementOf(html);
     expect(movement.intro).toBe(

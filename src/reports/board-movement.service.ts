@@ -128,7 +128,10 @@ export class BoardMovementService {
     };
   }
 
-  /** The latest board report issued for this trust as at a date before this one. */
+  /**
+   * The latest board report issued for this trust, by the end of this report's day, as at a
+   * date before this one.
+   */
   private async lastIssued(organisationId: number, asOf: string): Promise<BoardMovement['since']> {
     const issued = await ReadSnapshot.manager(this.dataSource)
       .getRepository(IssuedReport)
@@ -138,6 +141,9 @@ export class BoardMovementService {
       .where('r.organisationId = :organisationId', { organisationId })
       .andWhere("r.kind = 'board'")
       .andWhere('r.asOf < :asOf', { asOf })
+      // Only what had been issued by the end of this report's day, so a report as at a past
+      // date says the same however many reports are issued later.
+      .andWhere('r.issuedAt <= :end', { end: endOfDay(asOf) })
       .orderBy('r.asOf', 'DESC')
       .addOrderBy('r.issuedAt', 'DESC')
       .addOrderBy('r.id', 'DESC')
