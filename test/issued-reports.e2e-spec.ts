@@ -389,7 +389,7 @@ describe('issued reports', () => {
         'issueAsOf[year]': String(Number(today.slice(0, 4)) + 1),
       })
       .expect(400);
-    expect(future.text).toContain('As at must not be in the future');
+    expect(future.text).toContain('is in the future');
 
     const posted = await agent
       .post('/reports/issue')

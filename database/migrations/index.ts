@@ -7,7 +7,8 @@ import { SignInSafety1764300000000 } from './1764300000000-sign-in-safety';
 import { OrganisationMemberships1764400000000 } from './1764400000000-organisation-memberships';
 import { FindingScore1764500000000 } from './1764500000000-finding-score';
 import { CqcInbox1764600000000 } from './1764600000000-cqc-inbox';
-import { IssuedReports1764700000000 } from './1764700000000-issued-reports';
+import { History1764700000000 } from './1764700000000-history';
+import { IssuedReports1764800000000 } from './1764800000000-issued-reports';
 
 /** Every migration, in order. Listed explicitly so the app, CLI and tests load the same set. */
 export const MIGRATIONS = [
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   OrganisationMemberships1764400000000,
   FindingScore1764500000000,
   CqcInbox1764600000000,
-  IssuedReports1764700000000,
+  History1764700000000,
+  IssuedReports1764800000000,
 ];

@@ -19,6 +19,7 @@ import { Inspection } from '../inspections/inspection.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { OrganisationMembership } from '../organisations/organisation-membership.entity';
 import { User } from '../users/user.entity';
+import { REVISION_ENTITIES } from '../history/revision.entities';
 import { StagedUpload } from '../web/staged-upload.entity';
 
 export const ENTITIES = [
@@ -44,5 +45,6 @@ export const ENTITIES = [
   KnownDevice,
   CqcInboxItem,
   CqcWatchState,
+  ...REVISION_ENTITIES,
   IssuedReport,
 ];

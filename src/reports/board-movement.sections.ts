@@ -1,3 +1,4 @@
+import { londonDateOf } from '../common/dates';
 import type { BoardMovement, MovementActionRef } from './board-movement.service';
 
 export const MOVEMENT_TITLE = 'Movement since the last issued board report';
@@ -33,7 +34,7 @@ export function movementSection(movement: BoardMovement | undefined): MovementSe
   const since = movement.since;
   if (!since) return { title: MOVEMENT_TITLE, intro: NO_EARLIER_REPORT, tables: [] };
   const intro = since.issuedReport
-    ? `Compared with the board report as at ${since.asOf}, issued for ${since.issuedReport.meeting} on ${since.issuedReport.issuedAt.slice(0, 10)}.`
+    ? `Compared with the board report as at ${since.asOf}, issued for ${since.issuedReport.meeting} on ${londonDateOf(since.issuedReport.issuedAt)}.`
     : `No issued board report chosen: compared with the figures as at ${since.asOf}, the date asked for.`;
   return {
     title: MOVEMENT_TITLE,
@@ -80,7 +81,7 @@ export function movementSection(movement: BoardMovement | undefined): MovementSe
           name(m.action),
           m.from,
           m.to,
-          m.movedAt.slice(0, 10),
+          londonDateOf(m.movedAt),
           m.reason,
         ]),
         empty: 'None',

@@ -207,9 +207,11 @@ export class BoardMovementService {
         reason: string;
         created_at: string;
       }>();
-    const actions = await this.facts.findWithPeopleAndFindings([
-      ...new Set(rows.map((r) => Number(r.action_id))),
-    ]);
+    // Named, linked and led as they stood at the end of this report's day.
+    const actions = await this.facts.findWithPeopleAndFindings(
+      [...new Set(rows.map((r) => Number(r.action_id)))],
+      asOf,
+    );
     return rows.flatMap((row) => {
       const action = actions.get(Number(row.action_id));
       if (!action) return [];

@@ -8,11 +8,10 @@ import { ActionDto, ListActionsQueryDto } from '../actions/dto/action-read.dto';
 import { ActionsService } from '../actions/actions.service';
 import { ReadSnapshot } from '../database/read-snapshot';
 import { AppError } from '../common/app-error';
-import { endOfDay, todayDate } from '../common/dates';
+import { endOfDay, todayDate, londonDateOf } from '../common/dates';
 import { neutraliseCell } from '../common/spreadsheet-safe';
-import { CoreService } from '../core-services/core-service.entity';
 import { findRegulation } from '../cqc/regulations';
-import { Finding } from '../findings/finding.entity';
+import { coreServiceNamesAsAt, findingsAsAt } from '../history/records-as-at';
 import { Organisation } from '../organisations/organisation.entity';
 import { BRAG_FILLS } from './export-columns';
 import { finishPdf, heading, newPdf, table, titleBlock } from './pdf-layout';
@@ -182,22 +181,12 @@ export class CqcReturnService {
 
   /** One row per (regulation, MUST finding, action); a finding with no action gets one row saying so. */
   async rows(options: CqcReturnOptions, asOf: string): Promise<ReturnRow[]> {
-    const findingQuery = ReadSnapshot.manager(this.dataSource)
-      .getRepository(Finding)
-      .createQueryBuilder('f')
-      .where('f.organisation_id = :org', { org: options.organisationId })
-      .andWhere("f.type = 'MUST'")
-      .andWhere('f.created_at <= :end', { end: endOfDay(asOf) });
-    if (options.coreServiceId)
-      findingQuery.andWhere('f.core_service_id = :cs', { cs: options.coreServiceId });
-    const findings = await findingQuery.getMany();
-    const services = new Map(
-      (
-        await ReadSnapshot.manager(this.dataSource)
-          .getRepository(CoreService)
-          .findBy({ organisationId: options.organisationId })
-      ).map((s) => [s.id, s.name]),
-    );
+    // Findings and service names as they were at the end of the as-at day (history/).
+    const findings = await findingsAsAt(this.dataSource, options.organisationId, asOf, {
+      types: ['MUST'],
+      coreServiceId: options.coreServiceId,
+    });
+    const services = await coreServiceNamesAsAt(this.dataSource, options.organisationId, asOf);
     const actions: ActionDto[] = [];
     const query = {
       organisationId: options.organisationId,
@@ -273,7 +262,7 @@ export class CqcReturnService {
         .groupBy('pu.action_id')
         .getRawMany();
       for (const row of rows)
-        dates.set(Number(row.action_id), String(row.completed_at).slice(0, 10));
+        dates.set(Number(row.action_id), londonDateOf(String(row.completed_at)));
     }
     return dates;
   }

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { IdField } from '../../common/id-field';
 import { PageQueryDto } from '../../common/pagination';
-import { IsCalendarDate, IsOneOf, IsText } from '../../common/validators';
+import { IsAsOfDate, IsOneOf, IsText } from '../../common/validators';
 import {
   ISSUED_FORMATS,
   ISSUED_KINDS,
@@ -28,7 +28,7 @@ export class IssueReportDto {
 
   @ApiPropertyOptional({ description: 'As at the end of this date (default today); not later' })
   @IsOptional()
-  @IsCalendarDate()
+  @IsAsOfDate()
   asOf?: string;
 
   @ApiPropertyOptional({
@@ -51,7 +51,7 @@ export class IssueReportDto {
       'Board report only: compare with this earlier date instead of the last issued board report',
   })
   @IsOptional()
-  @IsCalendarDate()
+  @IsAsOfDate()
   sinceAsOf?: string;
 }
 

@@ -2,8 +2,8 @@ import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 import { blobTypeOf } from '../../src/database/columns';
 
 /** Reports issued to a meeting: the file as issued, its hash, who issued it, when and for what. */
-export class IssuedReports1764700000000 implements MigrationInterface {
-  name = 'IssuedReports1764700000000';
+export class IssuedReports1764800000000 implements MigrationInterface {
+  name = 'IssuedReports1764800000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createTable(
