@@ -91,7 +91,7 @@ describe('database schema', () => {
   it("moves each existing warning notice's deadline into one failing when failings arrive", async () => {
     while (
       (await dataSource.query<{ name: string }[]>('SELECT name FROM migrations')).some(
-        (row) => row.name === 'FindingFailings1764800000000',
+        (row) => row.name === 'FindingFailings1764900000000',
       )
     ) {
       await dataSource.undoLastMigration();

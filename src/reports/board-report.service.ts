@@ -16,6 +16,7 @@ import { ReadinessService } from '../readiness/readiness.service';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { DEFAULT_ACTION_PLAN_DAYS } from '../findings/finding-dates';
 import { readUrgentSection, UrgentSection } from './warning-notices-section';
+import type { BoardMovement } from './board-movement.service';
 
 export interface BoardReportOptions {
   organisationId: number;
@@ -48,6 +49,8 @@ export interface BoardReport extends UrgentSection {
   /** Open actions at the end of each of the last six months and the as-at date. */
   openOverTime: { date: string; open: number }[];
   nextReinspection: string | null;
+  /** Movement since the last issued board report; set by BoardMovementService. */
+  movement?: BoardMovement;
 }
 
 const RECENT_DAYS = 30;

@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner, Table } from 'typeorm';
  * from when the finding was recorded), and `finding.deadline` stays as the earliest failing
  * deadline. Rows are append-only: a changed list stamps the old rows `replaced_at`.
  */
-export class FindingFailings1764800000000 implements MigrationInterface {
-  name = 'FindingFailings1764800000000';
+export class FindingFailings1764900000000 implements MigrationInterface {
+  name = 'FindingFailings1764900000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createTable(
