@@ -38,6 +38,7 @@ export const DEMO_PASSWORD = PUBLISHED_DEMO_PASSWORD;
 
 /** Tables in the order rows can be deleted without breaking a foreign key. */
 export const TABLES_CHILD_FIRST = [
+  'issued_report',
   'cqc_inbox_item',
   'cqc_watch_state',
   'staged_upload',
@@ -59,6 +60,7 @@ export const TABLES_CHILD_FIRST = [
   'due_date_change',
   'progress_update',
   'action_finding',
+  'finding_failing',
   'action',
   'finding',
   'inspection_core_service',

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { requireId } from '../common/id-field';
 import { TrustAccess } from '../auth/trust-access';
 import { DataSource } from 'typeorm';
@@ -13,6 +13,10 @@ import { BRAG_COLOURS, Brag, bragOf } from '../delivery/brag';
 import { DeliveryStatus, DELIVERY_STATUSES } from '../delivery/delivery-status';
 import { ReadinessDto } from '../readiness/readiness.dto';
 import { ReadinessService } from '../readiness/readiness.service';
+import { APP_CONFIG, AppConfig } from '../config/configuration';
+import { DEFAULT_ACTION_PLAN_DAYS } from '../findings/finding-dates';
+import { readUrgentSection, UrgentSection } from './warning-notices-section';
+import type { BoardMovement } from './board-movement.service';
 
 export interface BoardReportOptions {
   organisationId: number;
@@ -28,7 +32,7 @@ export interface ExceptionRow {
   slipReason: string | null;
 }
 
-export interface BoardReport {
+export interface BoardReport extends UrgentSection {
   organisation: { id: number; name: string };
   asOf: string;
   filters: string[];
@@ -45,6 +49,8 @@ export interface BoardReport {
   /** Open actions at the end of each of the last six months and the as-at date. */
   openOverTime: { date: string; open: number }[];
   nextReinspection: string | null;
+  /** Movement since the last issued board report; set by BoardMovementService. */
+  movement?: BoardMovement;
 }
 
 const RECENT_DAYS = 30;
@@ -62,6 +68,11 @@ export class BoardReportService {
     private readonly actions: ActionsService,
     private readonly facts: ActionFactsRepository,
     private readonly readinessService: ReadinessService,
+    @Optional()
+    @Inject(APP_CONFIG)
+    private readonly config: Pick<AppConfig, 'cqcActionPlanDays'> = {
+      cqcActionPlanDays: DEFAULT_ACTION_PLAN_DAYS,
+    },
   ) {}
 
   async build(options: BoardReportOptions): Promise<BoardReport> {
@@ -164,6 +175,14 @@ export class BoardReportService {
         .filter((d): d is string => !!d && d >= asOf)
         .sort()[0] ?? null;
 
+    // Warning notices and action plans due to CQC come first in every rendering.
+    const urgent = await readUrgentSection(
+      this.facts,
+      organisation.id,
+      asOf,
+      this.config.cqcActionPlanDays,
+      options.coreServiceId,
+    );
     const filters = [
       options.coreServiceId
         ? `Core service: ${serviceNames.get(options.coreServiceId) ?? options.coreServiceId}`
@@ -176,6 +195,7 @@ export class BoardReportService {
       organisation: { id: organisation.id, name: organisation.name },
       asOf,
       filters,
+      ...urgent,
       byDeliveryStatus,
       byBrag,
       breakdowns,
