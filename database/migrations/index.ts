@@ -7,6 +7,7 @@ import { SignInSafety1764300000000 } from './1764300000000-sign-in-safety';
 import { OrganisationMemberships1764400000000 } from './1764400000000-organisation-memberships';
 import { FindingScore1764500000000 } from './1764500000000-finding-score';
 import { CqcInbox1764600000000 } from './1764600000000-cqc-inbox';
+import { History1764700000000 } from './1764700000000-history';
 
 /** Every migration, in order. Listed explicitly so the app, CLI and tests load the same set. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   OrganisationMemberships1764400000000,
   FindingScore1764500000000,
   CqcInbox1764600000000,
+  History1764700000000,
 ];

@@ -10,8 +10,27 @@ export function nowTimestamp(): string {
   return new Date().toISOString();
 }
 
+/**
+ * The tracker's calendar is the Europe/London day (GMT in winter, BST in summer): "today",
+ * as-at dates, due-date comparisons and report titles all mean the day as people in England
+ * live it, not the UTC day (which ends at 23:00 London time all summer).
+ */
+export const TRUST_TIME_ZONE = 'Europe/London';
+
+const londonDay = new Intl.DateTimeFormat('en-CA', {
+  timeZone: TRUST_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The London calendar day an instant falls on. */
+export function londonDateOf(instant: string | number | Date): string {
+  return londonDay.format(new Date(instant));
+}
+
 export function todayDate(): string {
-  return nowTimestamp().slice(0, 10);
+  return londonDateOf(Date.now());
 }
 
 export function isIsoDate(value: string): boolean {
@@ -43,10 +62,47 @@ export function daysBetween(from: string, to: string): number {
   );
 }
 
-/** The last instant of a calendar day: everything recorded on that day counts as at it. */
+/**
+ * The last instant (UTC) of a London calendar day: everything recorded on that day counts as
+ * at it. In summer that is 22:59:59.999Z. Clocks change at 01:00 UTC, so the offset at
+ * 23:59 UTC of the day is the offset at the day's end.
+ */
 export function endOfDay(date: string): string {
-  return `${date}T23:59:59.999Z`;
+  const utcEnd = Date.parse(`${date}T23:59:59.999Z`);
+  return new Date(utcEnd - londonOffsetMs(utcEnd)).toISOString();
 }
+
+/** The first instant (UTC) of a London calendar day. */
+export function startOfDay(date: string): string {
+  return new Date(Date.parse(endOfDay(addDays(date, -1))) + 1).toISOString();
+}
+
+/** How far London's clocks are ahead of UTC at an instant: 0 or one hour. */
+function londonOffsetMs(instant: number): number {
+  const parts = Object.fromEntries(
+    londonClock.formatToParts(new Date(instant)).map((part) => [part.type, part.value]),
+  );
+  const wall = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour) % 24,
+    Number(parts.minute),
+    Number(parts.second),
+  );
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
+const londonClock = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TRUST_TIME_ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
 
 export function timestampDaysBefore(timestamp: string, days: number): string {
   return new Date(Date.parse(timestamp) - days * DAY_MS).toISOString();

@@ -10,7 +10,7 @@ import {
   ValidationArguments,
   ValidationOptions,
 } from 'class-validator';
-import { EARLIEST_DATE, isSupportedDate, LATEST_DATE } from './dates';
+import { EARLIEST_DATE, isSupportedDate, LATEST_DATE, todayDate } from './dates';
 
 /** An enum check whose message names the value that was refused. */
 export function IsOneOf(values: readonly (string | number)[], options: ValidationOptions = {}) {
@@ -47,6 +47,30 @@ export function IsCalendarDate(options: ValidationOptions = {}) {
       },
       validator: {
         validate: (value: unknown) => typeof value === 'string' && isSupportedDate(value),
+      },
+    });
+  };
+}
+
+/**
+ * An as-at date: a real date, and not after today (the London day). The record can say what
+ * was true on any past day, but not what will be.
+ */
+export function IsAsOfDate(options: ValidationOptions = {}) {
+  return function (object: object, propertyName: string) {
+    IsCalendarDate(options)(object, propertyName);
+    registerDecorator({
+      name: 'isNotInFuture',
+      target: object.constructor,
+      propertyName,
+      options: {
+        ...options,
+        message: (args: ValidationArguments) =>
+          `${args.property} ${String(args.value)} is in the future: reports can be produced as at today (${todayDate()}) or an earlier day`,
+      },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value !== 'string' || !isSupportedDate(value) || value <= todayDate(),
       },
     });
   };

@@ -18,6 +18,7 @@ import { Inspection } from '../inspections/inspection.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { OrganisationMembership } from '../organisations/organisation-membership.entity';
 import { User } from '../users/user.entity';
+import { REVISION_ENTITIES } from '../history/revision.entities';
 import { StagedUpload } from '../web/staged-upload.entity';
 
 export const ENTITIES = [
@@ -43,4 +44,5 @@ export const ENTITIES = [
   KnownDevice,
   CqcInboxItem,
   CqcWatchState,
+  ...REVISION_ENTITIES,
 ];

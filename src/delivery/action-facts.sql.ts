@@ -1,4 +1,5 @@
 import { addDays, endOfDay } from '../common/dates';
+import type { TablesAsAt } from '../history/as-at-tables';
 import {
   DeliveryStatus,
   DUE_SOON_DAYS,
@@ -27,7 +28,8 @@ const latestHistory = (column: string, extra = '') =>
   `(SELECT pu.${column} FROM progress_update pu WHERE pu.action_id = a.id AND pu.created_at <= :asOfEnd${extra} ` +
   `ORDER BY pu.created_at DESC, pu.id DESC LIMIT 1)`;
 
-export const actionFactsColumns = `
+/** The facts of each action `a`, with links, findings and services read from `tables`. */
+export const actionFactsColumns = (tables: TablesAsAt) => `
   COALESCE(${latestHistory('status_to', ' AND pu.status_to IS NOT NULL')}, 'NOT_STARTED') AS status_at,
   COALESCE(${latestHistory('progress')}, 0) AS progress_at,
   COALESCE(${latestHistory('off_track')}, false) AS off_track_at,
@@ -36,9 +38,9 @@ export const actionFactsColumns = `
   COALESCE((SELECT dc.new_due_date FROM due_date_change dc
             WHERE dc.action_id = a.id AND dc.created_at <= :asOfEnd
             ORDER BY dc.created_at DESC, dc.id DESC LIMIT 1), a.original_due_date) AS due_at,
-  (SELECT MIN(cs.reinspection_date) FROM action_finding af
-     JOIN finding f ON f.id = af.finding_id
-     JOIN core_service cs ON cs.id = f.core_service_id
+  (SELECT MIN(cs.reinspection_date) FROM ${tables.action_finding} af
+     JOIN ${tables.finding} f ON f.id = af.finding_id
+     JOIN ${tables.core_service} cs ON cs.id = f.core_service_id
    WHERE af.action_id = a.id) AS reinspection_at`;
 
 /** Over a row `s` carrying the columns above. The order of the WHENs is the order of the rules. */
@@ -64,14 +66,19 @@ export interface ActionFactsRow {
 }
 
 /**
- * `FROM (...) d`: actions filtered on their stored columns (`inner`, over `a`), with the facts
- * and delivery status derived as at the date, filtered again on those (`outer`, over `d`).
+ * `FROM (...) d`: actions as at the date (`tables`, see history/as-at-tables.ts) filtered on
+ * their own columns (`inner`, over `a`), with the facts and delivery status derived as at the
+ * date, filtered again on those (`outer`, over `d`).
  */
-export function derivedActionsFrom(inner: string[], outer: string[] = []): string {
+export function derivedActionsFrom(
+  tables: TablesAsAt,
+  inner: string[],
+  outer: string[] = [],
+): string {
   return `FROM (
       SELECT s.*, ${deliveryStatusCase} AS delivery_status FROM (
-        SELECT a.id, a.reference, a.updated_at, a.created_at, ${actionFactsColumns}
-        FROM action a WHERE ${inner.join(' AND ')}
+        SELECT a.id, a.reference, a.updated_at, a.created_at, ${actionFactsColumns(tables)}
+        FROM ${tables.action} a WHERE ${inner.join(' AND ')}
       ) s
     ) d${outer.length ? ` WHERE ${outer.join(' AND ')}` : ''}`;
 }

@@ -1,5 +1,5 @@
 import type { ActionStatus } from '../actions/action.entity';
-import { addDays } from '../common/dates';
+import { addDays, startOfDay } from '../common/dates';
 
 export const DELIVERY_STATUSES = [
   'ASSURED',
@@ -93,9 +93,9 @@ export function deliveryStatusOfReason(reason: DeliveryReason): DeliveryStatus {
 }
 
 /**
- * Activity before this date is stale as at `asOf`. Compared as text against an instant, so
- * an entry made on this date itself is not stale: 30 whole days have not yet passed.
+ * Activity before this instant (the start of the London day 30 days before `asOf`) is stale as
+ * at `asOf`. An entry made on that day itself is not stale: 30 whole days have not yet passed.
  */
 export function staleBefore(asOf: string): string {
-  return addDays(asOf, -STALE_AFTER_DAYS);
+  return startOfDay(addDays(asOf, -STALE_AFTER_DAYS));
 }

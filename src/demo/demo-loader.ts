@@ -1,3 +1,4 @@
+import { recordAllFirstRevisions } from '../history/revisions';
 import { DataSource, EntityManager } from 'typeorm';
 import { writeTransaction } from '../database/write-queue';
 import { OrganisationMembership, TrustRole } from '../organisations/organisation-membership.entity';
@@ -13,7 +14,7 @@ import { hashPassword, PUBLISHED_DEMO_PASSWORD } from '../auth/passwords';
 import { DueDateChange } from '../actions/due-date-change.entity';
 import { Evidence } from '../actions/evidence.entity';
 import { ProgressUpdate } from '../actions/progress-update.entity';
-import { addDays, nowTimestamp, timestampDaysBefore } from '../common/dates';
+import { addDays, nowTimestamp, timestampDaysBefore, londonDateOf } from '../common/dates';
 import { CoreService } from '../core-services/core-service.entity';
 import { Rating } from '../core-services/rating.entity';
 import { canonicalCoreServiceName } from '../cqc/core-services';
@@ -44,6 +45,11 @@ export const TABLES_CHILD_FIRST = [
   'api_token',
   'user_session',
   'known_device',
+  'action_finding_link',
+  'action_revision',
+  'finding_revision',
+  'core_service_revision',
+  'app_user_revision',
   'due_date_request',
   'evidence',
   'due_date_change',
@@ -80,6 +86,8 @@ export async function loadDemoData(
   await loader.users(data.users);
   for (const organisation of data.organisations) await loader.organisation(organisation);
   await loader.memberships(data.users);
+  // Each demo row's first revision, valid from its creation (see history/revisions.ts).
+  await recordAllFirstRevisions(manager);
   return {
     users: data.users.length,
     organisations: data.organisations.length,
@@ -121,7 +129,7 @@ class DemoLoader {
     private readonly manager: EntityManager,
     private readonly now: string,
   ) {
-    this.today = now.slice(0, 10);
+    this.today = londonDateOf(now);
   }
 
   async users(users: DemoData['users']): Promise<void> {

@@ -1,5 +1,5 @@
 import type { FindingType } from '../findings/finding.entity';
-import { daysBetween } from '../common/dates';
+import { daysBetween, londonDateOf } from '../common/dates';
 import { DeliveryStatus } from '../delivery/delivery-status';
 
 export const READINESS_VERDICTS = ['READY', 'AT_RISK', 'NOT_READY'] as const;
@@ -92,10 +92,10 @@ export interface ForecastInput {
  * recorded progress, carried on to 100%. Null when there is no progress to project from.
  */
 export function projectedCompletion(input: ForecastInput): string | null {
-  if (input.progress >= 100) return input.lastActivityAt.slice(0, 10);
+  if (input.progress >= 100) return londonDateOf(input.lastActivityAt);
   if (input.progress <= 0) return null;
-  const start = input.createdAt.slice(0, 10);
-  const latest = input.lastActivityAt.slice(0, 10);
+  const start = londonDateOf(input.createdAt);
+  const latest = londonDateOf(input.lastActivityAt);
   const elapsed = Math.max(1, daysBetween(start, latest));
   const perDay = input.progress / elapsed;
   const remaining = Math.ceil((100 - input.progress) / perDay);

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { IsCalendarDate } from '../common/validators';
+import { IsAsOfDate } from '../common/validators';
 import { READINESS_VERDICTS, ReadinessVerdict } from './readiness-rules';
 import { IdField } from '../common/id-field';
 
@@ -8,14 +8,14 @@ export class ReadinessQueryDto {
   @IdField({ query: true }) organisationId: number;
   @ApiPropertyOptional({ description: 'As at the end of this date (default today)' })
   @IsOptional()
-  @IsCalendarDate()
+  @IsAsOfDate()
   asOf?: string;
 }
 
 export class ServiceReadinessQueryDto {
   @ApiPropertyOptional({ description: 'As at the end of this date (default today)' })
   @IsOptional()
-  @IsCalendarDate()
+  @IsAsOfDate()
   asOf?: string;
 }
 

@@ -1,3 +1,4 @@
+import { londonDateOf } from '../common/dates';
 import { BRAG_COLOURS } from '../delivery/brag';
 import type { BoardReport } from './board-report.service';
 import { bragByServiceChart, openOverTimeChart } from './charts';
@@ -79,14 +80,14 @@ ${report.readiness
 ${report.exceptions
   .map(
     (e) =>
-      `<tr><td>${escape(e.action.reference)} ${escape(e.action.title)}</td><td>${escape(e.action.owner?.name)} / ${escape(e.action.executiveLead?.name)}</td><td>${escape(e.action.dueDate)}</td><td>${tag(e.action.brag)} ${escape(e.action.deliveryReason)}</td><td>${escape(e.latestNote)}${e.latestNoteAt ? ` (${escape(e.latestNoteAt.slice(0, 10))})` : ''}</td><td>${e.slipReason ? `from ${escape(e.action.originalDueDate)}: ${escape(e.slipReason)}` : ''}</td></tr>`,
+      `<tr><td>${escape(e.action.reference)} ${escape(e.action.title)}</td><td>${escape(e.action.owner?.name)} / ${escape(e.action.executiveLead?.name)}</td><td>${escape(e.action.dueDate)}</td><td>${tag(e.action.brag)} ${escape(e.action.deliveryReason)}</td><td>${escape(e.latestNote)}${e.latestNoteAt ? ` (${escape(londonDateOf(e.latestNoteAt))})` : ''}</td><td>${e.slipReason ? `from ${escape(e.action.originalDueDate)}: ${escape(e.slipReason)}` : ''}</td></tr>`,
   )
   .join('\n')}
 </tbody></table>
 
 <h2>Assured in the last 30 days</h2>
 <table><thead><tr><th>Action</th><th>Assured on</th><th>By</th></tr></thead><tbody>
-${report.recentlyAssured.map((r) => `<tr><td>${escape(r.action.reference)} ${escape(r.action.title)}</td><td>${escape(r.assuredAt.slice(0, 10))}</td><td>${escape(r.action.assuredBy?.name)}</td></tr>`).join('\n') || '<tr><td colspan="3">None</td></tr>'}
+${report.recentlyAssured.map((r) => `<tr><td>${escape(r.action.reference)} ${escape(r.action.title)}</td><td>${escape(londonDateOf(r.assuredAt))}</td><td>${escape(r.action.assuredBy?.name)}</td></tr>`).join('\n') || '<tr><td colspan="3">None</td></tr>'}
 </tbody></table>
 
 <h2>Charts</h2>

@@ -1,3 +1,4 @@
+import { londonDateOf } from '../common/dates';
 import type { Writable } from 'node:stream';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { finishPdf, heading, MARGIN, newPdf, table, titleBlock } from './pdf-layout';
@@ -83,7 +84,7 @@ export async function writeBoardReportPdf(report: BoardReport, out: Writable): P
       `${e.action.owner?.name ?? ''} / ${e.action.executiveLead?.name ?? ''}`,
       e.action.dueDate,
       `${e.action.brag ?? ''} ${e.action.deliveryReason}`,
-      `${e.latestNote ?? ''}${e.latestNoteAt ? ` (${e.latestNoteAt.slice(0, 10)})` : ''}`,
+      `${e.latestNote ?? ''}${e.latestNoteAt ? ` (${londonDateOf(e.latestNoteAt)})` : ''}`,
       e.slipReason ? `from ${e.action.originalDueDate}: ${e.slipReason}` : '',
     ]),
     [110, 75, 52, 75, 90, width - 402],
@@ -96,7 +97,7 @@ export async function writeBoardReportPdf(report: BoardReport, out: Writable): P
     report.recentlyAssured.length
       ? report.recentlyAssured.map((r) => [
           `${r.action.reference ?? ''} ${r.action.title}`,
-          r.assuredAt.slice(0, 10),
+          londonDateOf(r.assuredAt),
           r.action.assuredBy?.name ?? '',
         ])
       : [['None', '', '']],

@@ -8,7 +8,7 @@ import { ActionDto, ListActionsQueryDto } from '../actions/dto/action-read.dto';
 import { ActionsService } from '../actions/actions.service';
 import { ReadSnapshot } from '../database/read-snapshot';
 import { AppError } from '../common/app-error';
-import { endOfDay, todayDate } from '../common/dates';
+import { endOfDay, todayDate, londonDateOf } from '../common/dates';
 import { neutraliseCell } from '../common/spreadsheet-safe';
 import { CoreService } from '../core-services/core-service.entity';
 import { findRegulation } from '../cqc/regulations';
@@ -273,7 +273,7 @@ export class CqcReturnService {
         .groupBy('pu.action_id')
         .getRawMany();
       for (const row of rows)
-        dates.set(Number(row.action_id), String(row.completed_at).slice(0, 10));
+        dates.set(Number(row.action_id), londonDateOf(String(row.completed_at)));
     }
     return dates;
   }

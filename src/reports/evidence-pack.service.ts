@@ -10,7 +10,7 @@ import { Evidence } from '../actions/evidence.entity';
 import { ProgressUpdate } from '../actions/progress-update.entity';
 import { ReadSnapshot } from '../database/read-snapshot';
 import { AppError } from '../common/app-error';
-import { endOfDay, todayDate } from '../common/dates';
+import { endOfDay, todayDate, londonDateOf } from '../common/dates';
 import { CoreService } from '../core-services/core-service.entity';
 import { Finding } from '../findings/finding.entity';
 import { Organisation } from '../organisations/organisation.entity';
@@ -146,7 +146,7 @@ export class EvidencePackService {
         .map((h) => ({
           at: h.createdAt,
           row: [
-            h.createdAt.slice(0, 10),
+            londonDateOf(h.createdAt),
             h.author?.name ?? '',
             h.statusTo
               ? `${h.statusFrom ?? ''} to ${h.statusTo}`
@@ -159,7 +159,7 @@ export class EvidencePackService {
         .map((d) => ({
           at: d.createdAt,
           row: [
-            d.createdAt.slice(0, 10),
+            londonDateOf(d.createdAt),
             d.changedBy?.name ?? '',
             `Due date ${d.previousDueDate} to ${d.newDueDate}`,
             d.reason,
@@ -182,13 +182,13 @@ export class EvidencePackService {
           // The review as it stood on the date: a later review is not shown.
           const reviewed = e.reviewedAt && e.reviewedAt <= end;
           return [
-            `${e.submittedAt.slice(0, 10)} by ${e.submittedBy?.name ?? ''}`,
+            `${londonDateOf(e.submittedAt)} by ${e.submittedBy?.name ?? ''}`,
             [e.title, e.url, e.note, e.fileName ? `${e.fileName} (SHA-256 ${e.fileSha256})` : null]
               .filter(Boolean)
               .join('\n'),
             e.category ?? '',
             reviewed
-              ? `${e.reviewState} by ${e.reviewedBy?.name ?? ''} on ${e.reviewedAt!.slice(0, 10)}: ${e.reviewNote ?? ''}`
+              ? `${e.reviewState} by ${e.reviewedBy?.name ?? ''} on ${londonDateOf(e.reviewedAt!)}: ${e.reviewNote ?? ''}`
               : 'Awaiting review',
           ];
         }),

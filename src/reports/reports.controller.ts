@@ -9,7 +9,7 @@ import { todayDate } from '../common/dates';
 import { ApiErrorResponses } from '../common/error-body';
 import { IdField } from '../common/id-field';
 import { STATIC_DOCUMENT_CSP } from '../common/security-headers';
-import { IsCalendarDate, IsOneOf } from '../common/validators';
+import { IsAsOfDate, IsOneOf } from '../common/validators';
 import { ListFindingsQueryDto } from '../findings/dto/finding.dto';
 import { renderBoardReportHtml } from './board-report.html';
 import { writeBoardReportPdf } from './board-report.pdf';
@@ -45,7 +45,7 @@ class TrustReportQueryDto {
   @IdField({ query: true }) organisationId: number;
   @ApiPropertyOptional({ description: 'As at the end of this date (default today)' })
   @IsOptional()
-  @IsCalendarDate()
+  @IsAsOfDate()
   asOf?: string;
   @IdField({ optional: true, query: true })
   coreServiceId?: number;
@@ -74,7 +74,7 @@ export class EvidencePackQueryDto {
   @IdField({ query: true }) coreServiceId: number;
   @ApiPropertyOptional({ description: 'As at the end of this date (default today)' })
   @IsOptional()
-  @IsCalendarDate()
+  @IsAsOfDate()
   asOf?: string;
   @ApiPropertyOptional({ enum: ['pdf'] }) @IsOptional() @IsOneOf(['pdf']) format?: 'pdf';
 }

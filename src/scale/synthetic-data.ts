@@ -1,3 +1,4 @@
+import { recordAllFirstRevisions } from '../history/revisions';
 import { DataSource, EntityManager } from 'typeorm';
 import { writeTransaction } from '../database/write-queue';
 import type { ActionStatus } from '../actions/action.entity';
@@ -109,6 +110,8 @@ export async function generateSyntheticData(
       passwordHash,
     );
     const result = await generator.run();
+    // Each generated row's first revision, valid from its creation (see history/revisions.ts).
+    await recordAllFirstRevisions(manager);
     if (postgres) await resetSequences(manager);
     return result;
   });

@@ -2,7 +2,13 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { IdField } from '../../common/id-field';
 import { PageQueryDto } from '../../common/pagination';
-import { IsBooleanQuery, IsCalendarDate, IsOneOf, IsText } from '../../common/validators';
+import {
+  IsBooleanQuery,
+  IsAsOfDate,
+  IsCalendarDate,
+  IsOneOf,
+  IsText,
+} from '../../common/validators';
 import { EVIDENCE_CATEGORIES, EvidenceCategory } from '../../cqc/evidence-categories';
 import { BRAG_COLOURS, Brag } from '../../delivery/brag';
 import { DELIVERY_STATUSES, DeliveryReason, DeliveryStatus } from '../../delivery/delivery-status';
@@ -21,7 +27,7 @@ export class AsOfQueryDto {
     example: '2026-10-01',
   })
   @IsOptional()
-  @IsCalendarDate()
+  @IsAsOfDate()
   asOf?: string;
 }
 
@@ -71,7 +77,7 @@ export class ListActionsQueryDto extends PageQueryDto {
   order?: 'asc' | 'desc';
   @ApiPropertyOptional({ description: 'Derive state as at the end of this date (default today)' })
   @IsOptional()
-  @IsCalendarDate()
+  @IsAsOfDate()
   asOf?: string;
 }
 
