@@ -292,6 +292,9 @@ describe('delivery status as at a date: the SQL derivation against the pure rule
     days.add(recorded.originalDueDate);
     for (const move of recorded.dueDates) days.add(move.dueDate);
     for (const extra of h.extraDays) days.add(addDays(BASE, extra));
+    // The clocks go forward at 01:00 UTC on 29 March 2026: that day has 23 hours.
+    days.add('2026-03-29');
+    days.add('2026-03-30');
     return [...days].sort();
   }
 
