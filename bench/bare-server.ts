@@ -70,6 +70,7 @@ async function main(): Promise<void> {
             const page = await facts.findPage(query as unknown as ListActionsQueryDto, asOf);
             const people = await facts.findWithPeopleAndFindings(
               page.rows.map((r) => Number(r.id)),
+              asOf,
             );
             return { items: page.rows, people: [...people.values()], total: page.total };
           })()

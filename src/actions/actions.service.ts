@@ -84,16 +84,24 @@ export class ActionsService {
   }
 
   private async withEntities(rows: ActionFactsRow[], asOf: string): Promise<ActionDto[]> {
-    const byId = await this.facts.findWithPeopleAndFindings(rows.map((row) => Number(row.id)));
+    const byId = await this.facts.findWithPeopleAndFindings(
+      rows.map((row) => Number(row.id)),
+      asOf,
+    );
     return rows.map((row) => toActionDto(byId.get(Number(row.id))!, row, asOf));
   }
 
   async get(id: number, asOf = todayDate()): Promise<ActionDto> {
-    const action = await this.actions.findOne({ where: { id }, relations: ACTION_RELATIONS });
-    if (!action) throw notFound(id);
-    TrustAccess.requireReadable(action.organisationId, () => notFound(id));
+    const live = await this.actions.findOne({ where: { id }, relations: ACTION_RELATIONS });
+    if (!live) throw notFound(id);
+    TrustAccess.requireReadable(live.organisationId, () => notFound(id));
     const row = await this.facts.findOne(id, asOf);
     if (!row) throw new AppError('ACTION_NOT_FOUND', `Action ${id} did not exist on ${asOf}`);
+    // Today the live row is the record; a past day reads the revisions (history/).
+    const action =
+      asOf >= todayDate()
+        ? live
+        : (await this.facts.findWithPeopleAndFindings([id], asOf)).get(id)!;
     return toActionDto(action, row, asOf);
   }
 

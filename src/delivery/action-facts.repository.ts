@@ -5,6 +5,7 @@ import { ReadSnapshot } from '../database/read-snapshot';
 import { containsPattern, LIKE_ESCAPE } from '../common/sql';
 import { deliveryStatusesOfBrag } from './brag';
 import { ActionFactsRow, asOfParameters, derivedActionsFrom } from './action-facts.sql';
+import { tablesAsAt, TablesAsAt } from '../history/as-at-tables';
 import { Finding } from '../findings/finding.entity';
 import { User } from '../users/user.entity';
 import { Action, ActionStatus } from '../actions/action.entity';
@@ -29,8 +30,8 @@ export class ActionFactsRepository {
     query: ListActionsQueryDto,
     asOf: string,
   ): Promise<{ rows: ActionFactsRow[]; total: number }> {
-    const { inner, outer, params } = this.filters(query, asOf);
-    const from = derivedActionsFrom(inner, outer);
+    const { inner, outer, params, tables } = this.filters(query, asOf);
+    const from = derivedActionsFrom(tables, inner, outer);
     const direction = query.order === 'desc' ? 'DESC' : 'ASC';
     const sortColumn = SORT_COLUMNS[query.sort ?? 'dueDate'];
     // NULL references sort last either way, the same on both engines.
@@ -51,8 +52,8 @@ export class ActionFactsRepository {
 
   /** How many matching actions were open (not started or in progress) at the end of `asOf`. */
   async countOpen(query: ListActionsQueryDto, asOf: string): Promise<number> {
-    const { inner, outer, params } = this.filters(query, asOf);
-    const from = derivedActionsFrom(inner, [
+    const { inner, outer, params, tables } = this.filters(query, asOf);
+    const from = derivedActionsFrom(tables, inner, [
       ...outer,
       "d.status_at IN ('NOT_STARTED', 'IN_PROGRESS')",
     ]);
@@ -74,8 +75,8 @@ export class ActionFactsRepository {
     afterId: number,
     limit: number,
   ): Promise<ActionFactsRow[]> {
-    const { inner, outer, params } = this.filters(query, asOf);
-    const from = derivedActionsFrom([...inner, 'a.id > :afterId'], outer);
+    const { inner, outer, params, tables } = this.filters(query, asOf);
+    const from = derivedActionsFrom(tables, [...inner, 'a.id > :afterId'], outer);
     return this.run<ActionFactsRow>(`SELECT d.* ${from} ORDER BY d.id LIMIT :limit`, {
       ...params,
       afterId,
@@ -94,14 +95,14 @@ export class ActionFactsRepository {
     afterId: number,
     limit: number,
   ): Promise<ActionExportFactsRow[]> {
-    const { inner, outer, params } = this.filters(query, asOf);
-    const from = derivedActionsFrom([...inner, 'a.id > :afterId'], outer);
+    const { inner, outer, params, tables: t } = this.filters(query, asOf);
+    const from = derivedActionsFrom(t, [...inner, 'a.id > :afterId'], outer);
     const postgres = this.dataSource.options.type === 'postgres';
     const findingIds = postgres
-      ? `(SELECT string_agg(af.finding_id::text, ', ' ORDER BY af.finding_id) FROM action_finding af WHERE af.action_id = a.id)`
-      : `(SELECT GROUP_CONCAT(x, ', ') FROM (SELECT af.finding_id AS x FROM action_finding af WHERE af.action_id = a.id ORDER BY af.finding_id))`;
-    const servicesOfAction = `SELECT DISTINCT cs.id, cs.name FROM action_finding af JOIN finding f ON f.id = af.finding_id
-      JOIN core_service cs ON cs.id = f.core_service_id WHERE af.action_id = a.id`;
+      ? `(SELECT string_agg(af.finding_id::text, ', ' ORDER BY af.finding_id) FROM ${t.action_finding} af WHERE af.action_id = a.id)`
+      : `(SELECT GROUP_CONCAT(x, ', ') FROM (SELECT af.finding_id AS x FROM ${t.action_finding} af WHERE af.action_id = a.id ORDER BY af.finding_id))`;
+    const servicesOfAction = `SELECT DISTINCT cs.id, cs.name FROM ${t.action_finding} af JOIN ${t.finding} f ON f.id = af.finding_id
+      JOIN ${t.core_service} cs ON cs.id = f.core_service_id WHERE af.action_id = a.id`;
     const coreServiceNames = postgres
       ? `(SELECT string_agg(x.name, '; ' ORDER BY x.id) FROM (${servicesOfAction}) x)`
       : `(SELECT GROUP_CONCAT(x.name, '; ') FROM (${servicesOfAction} ORDER BY cs.id) x)`;
@@ -110,10 +111,10 @@ export class ActionFactsRepository {
          ow.name AS owner_name, el.name AS executive_lead_name, ab.name AS assured_by_name,
          ${findingIds} AS finding_ids, ${coreServiceNames} AS core_service_names
        FROM (SELECT d.* ${from} ORDER BY d.id LIMIT :limit) d
-       JOIN action a ON a.id = d.id
-       LEFT JOIN app_user ow ON ow.id = a.owner_id
-       LEFT JOIN app_user el ON el.id = a.executive_lead_id
-       LEFT JOIN app_user ab ON ab.id = a.assured_by_id
+       JOIN ${t.action} a ON a.id = d.id
+       LEFT JOIN ${t.app_user} ow ON ow.id = a.owner_id
+       LEFT JOIN ${t.app_user} el ON el.id = a.executive_lead_id
+       LEFT JOIN ${t.app_user} ab ON ab.id = a.assured_by_id
        ORDER BY d.id`,
       { ...params, afterId, limit },
     );
@@ -121,7 +122,11 @@ export class ActionFactsRepository {
 
   /** One action's derived facts as at a date; undefined if it did not exist then. */
   async findOne(id: number, asOf: string): Promise<ActionFactsRow | undefined> {
-    const from = derivedActionsFrom(['a.id = :id', 'a.created_at <= :asOfEnd'], []);
+    const from = derivedActionsFrom(
+      this.tables(asOf),
+      ['a.id = :id', 'a.created_at <= :asOfEnd'],
+      [],
+    );
     const [row] = await this.run<ActionFactsRow>(`SELECT d.* ${from}`, {
       ...asOfParameters(asOf),
       id,
@@ -131,31 +136,34 @@ export class ActionFactsRepository {
 
   /**
    * The actions with these ids, with their owner, executive lead, assurer and linked findings,
-   * in two plain queries. Lists and exports read thousands of actions this way; TypeORM's
-   * relation loading built the same objects many times slower.
+   * in two plain queries, all as they stood at the end of `asOf`. Lists and exports read
+   * thousands of actions this way; TypeORM's relation loading built the same objects many
+   * times slower.
    */
-  async findWithPeopleAndFindings(ids: number[]): Promise<Map<number, Action>> {
+  async findWithPeopleAndFindings(ids: number[], asOf: string): Promise<Map<number, Action>> {
     const byId = new Map<number, Action>();
     if (ids.length === 0) return byId;
+    const t = this.tables(asOf);
+    const params = { ...asOfParameters(asOf), ids };
     const person = (alias: string) =>
       `${alias}.id AS ${alias}_id, ${alias}.name AS ${alias}_name, ${alias}.email AS ${alias}_email`;
     const [actions, links] = await ReadSnapshot.all([
       () =>
         this.run<ActionWithPeopleRow>(
           `SELECT a.*, ${person('ow')}, ${person('el')}, ${person('ab')}
-         FROM action a
-         LEFT JOIN app_user ow ON ow.id = a.owner_id
-         LEFT JOIN app_user el ON el.id = a.executive_lead_id
-         LEFT JOIN app_user ab ON ab.id = a.assured_by_id
+         FROM ${t.action} a
+         LEFT JOIN ${t.app_user} ow ON ow.id = a.owner_id
+         LEFT JOIN ${t.app_user} el ON el.id = a.executive_lead_id
+         LEFT JOIN ${t.app_user} ab ON ab.id = a.assured_by_id
          WHERE a.id IN (:...ids)`,
-          { ids },
+          params,
         ),
       () =>
         this.run<{ action_id: number; finding_id: number; core_service_id: number | null }>(
           `SELECT af.action_id, af.finding_id, f.core_service_id
-         FROM action_finding af JOIN finding f ON f.id = af.finding_id
+         FROM ${t.action_finding} af JOIN ${t.finding} f ON f.id = af.finding_id
          WHERE af.action_id IN (:...ids)`,
-          { ids },
+          params,
         ),
     ]);
     for (const row of actions) byId.set(Number(row.id), toAction(row));
@@ -172,8 +180,9 @@ export class ActionFactsRepository {
   private filters(
     query: ListActionsQueryDto,
     asOf: string,
-  ): { inner: string[]; outer: string[]; params: Record<string, unknown> } {
+  ): { inner: string[]; outer: string[]; params: Record<string, unknown>; tables: TablesAsAt } {
     const params: Record<string, unknown> = { ...asOfParameters(asOf) };
+    const tables = this.tables(asOf);
     const inner: string[] = ['a.created_at <= :asOfEnd'];
     const outer: string[] = [];
     // Only the caller's trusts, whatever else the query asks.
@@ -186,14 +195,14 @@ export class ActionFactsRepository {
     }
     if (query.coreServiceId) {
       inner.push(
-        'EXISTS (SELECT 1 FROM action_finding af JOIN finding f ON f.id = af.finding_id ' +
+        `EXISTS (SELECT 1 FROM ${tables.action_finding} af JOIN ${tables.finding} f ON f.id = af.finding_id ` +
           'WHERE af.action_id = a.id AND f.core_service_id = :coreServiceId)',
       );
       params.coreServiceId = query.coreServiceId;
     }
     if (query.findingId) {
       inner.push(
-        'EXISTS (SELECT 1 FROM action_finding af WHERE af.action_id = a.id AND af.finding_id = :findingId)',
+        `EXISTS (SELECT 1 FROM ${tables.action_finding} af WHERE af.action_id = a.id AND af.finding_id = :findingId)`,
       );
       params.findingId = query.findingId;
     }
@@ -237,7 +246,12 @@ export class ActionFactsRepository {
       outer.push(query.overdue ? overdue : `NOT ${overdue}`);
     }
 
-    return { inner, outer, params };
+    return { inner, outer, params, tables };
+  }
+
+  /** The tables as they stood at the end of `asOf` (the live ones as at today). */
+  tables(asOf: string): TablesAsAt {
+    return tablesAsAt(this.dataSource, asOf);
   }
 
   run<T>(sql: string, params: Record<string, unknown>): Promise<T[]> {

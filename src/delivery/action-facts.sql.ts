@@ -28,9 +28,12 @@ const latestHistory = (column: string, extra = '') =>
   `(SELECT pu.${column} FROM progress_update pu WHERE pu.action_id = a.id AND pu.created_at <= :asOfEnd${extra} ` +
   `ORDER BY pu.created_at DESC, pu.id DESC LIMIT 1)`;
 
+/** The status of action `a` at the end of the as-at day, from its history. */
+export const statusAtSql = `COALESCE(${latestHistory('status_to', ' AND pu.status_to IS NOT NULL')}, 'NOT_STARTED')`;
+
 /** The facts of each action `a`, with links, findings and services read from `tables`. */
 export const actionFactsColumns = (tables: TablesAsAt) => `
-  COALESCE(${latestHistory('status_to', ' AND pu.status_to IS NOT NULL')}, 'NOT_STARTED') AS status_at,
+  ${statusAtSql} AS status_at,
   COALESCE(${latestHistory('progress')}, 0) AS progress_at,
   COALESCE(${latestHistory('off_track')}, false) AS off_track_at,
   COALESCE((SELECT MAX(pu.created_at) FROM progress_update pu

@@ -1,11 +1,14 @@
+import { asOfParameters, statusAtSql } from '../delivery/action-facts.sql';
+import { tablesAsAt } from '../history/as-at-tables';
+import { hydrate } from '../history/records-as-at';
 import { Injectable } from '@nestjs/common';
 import { TrustAccess } from '../auth/trust-access';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
-import { nowTimestamp } from '../common/dates';
-import { fetchPage, Page, toPage } from '../common/pagination';
+import { nowTimestamp, todayDate } from '../common/dates';
+import { Page, toPage } from '../common/pagination';
 import { checkVersion, containsPattern, LIKE_ESCAPE } from '../common/sql';
 import { CoreServicesService } from '../core-services/core-services.service';
 import { keyQuestionOfStatement } from '../cqc/quality-statements';
@@ -38,10 +41,18 @@ export class FindingsService {
     private readonly audit: AuditService,
   ) {}
 
+  /**
+   * Findings as they stood at the end of `asOf` (default today): filtered, sorted and paged over
+   * the as-at source of findings and links (history/as-at-tables.ts).
+   */
   async list(query: ListFindingsQueryDto): Promise<Page<FindingDto>> {
-    const qb = ReadSnapshot.manager(this.findings.manager.connection)
-      .getRepository(Finding)
-      .createQueryBuilder('f');
+    const dataSource = this.findings.manager.connection;
+    const asOf = query.asOf ?? todayDate();
+    const t = tablesAsAt(dataSource, asOf);
+    const qb = ReadSnapshot.manager(dataSource)
+      .createQueryBuilder()
+      .from(t.finding, 'f')
+      .where('f.created_at <= :asOfEnd', asOfParameters(asOf));
     const params: Record<string, unknown> = {};
     const scope = TrustAccess.sqlCondition('f.organisation_id', params);
     if (scope) qb.andWhere(scope, params);
@@ -61,8 +72,9 @@ export class FindingsService {
       });
     }
     if (query.uncovered !== undefined) {
-      const covered =
-        "EXISTS (SELECT 1 FROM action_finding af JOIN action a ON a.id = af.action_id WHERE af.finding_id = f.id AND a.status <> 'CANCELLED')";
+      // Covered: an action linked then, created by then, and not cancelled then.
+      const covered = `EXISTS (SELECT 1 FROM ${t.action_finding} af JOIN action a ON a.id = af.action_id
+        WHERE af.finding_id = f.id AND a.created_at <= :asOfEnd AND ${statusAtSql} <> 'CANCELLED')`;
       qb.andWhere(query.uncovered ? `NOT ${covered}` : covered);
     }
     if (query.q) {
@@ -74,15 +86,28 @@ export class FindingsService {
       );
     }
     const direction = query.order === 'desc' ? 'DESC' : 'ASC';
-    qb.orderBy(query.sort === 'createdAt' ? 'f.created_at' : 'f.reference', direction).addOrderBy(
-      'f.id',
-      direction,
+    const sortColumn = query.sort === 'createdAt' ? 'f.created_at' : 'f.reference';
+    const [{ total }] = await qb
+      .clone()
+      .select('COUNT(*)', 'total')
+      .getRawMany<{ total: number | string }>();
+    const raw = await qb
+      .select('f.*')
+      // NULL references sort first, the same on both engines (SQLite's own order).
+      .orderBy(`CASE WHEN ${sortColumn} IS NULL THEN 0 ELSE 1 END`, direction)
+      .addOrderBy(sortColumn, direction)
+      .addOrderBy('f.id', direction)
+      .limit(query.limit)
+      .offset(query.offset)
+      .getRawMany<Record<string, unknown>>();
+    const rows = raw.map((row) => hydrate(dataSource, Finding, row));
+    const actionIds = await this.actionIdsOf(
+      rows.map((row) => row.id),
+      asOf,
     );
-    const { rows, total } = await fetchPage(qb, query);
-    const actionIds = await this.actionIdsOf(rows.map((row) => row.id));
     return toPage(
       rows.map((row) => toFindingDto(row, actionIds.get(row.id) ?? [])),
-      total,
+      Number(total),
       query,
     );
   }
@@ -204,16 +229,19 @@ export class FindingsService {
     return found;
   }
 
-  private async actionIdsOf(findingIds: number[]): Promise<Map<number, number[]>> {
+  /** The actions linked to each finding at the end of `asOf`. */
+  private async actionIdsOf(
+    findingIds: number[],
+    asOf = todayDate(),
+  ): Promise<Map<number, number[]>> {
     const map = new Map<number, number[]>();
     if (!findingIds.length) return map;
-    const rows: { finding_id: number; action_id: number }[] = await ReadSnapshot.manager(
-      this.findings.manager.connection,
-    )
+    const dataSource = this.findings.manager.connection;
+    const rows: { finding_id: number; action_id: number }[] = await ReadSnapshot.manager(dataSource)
       .createQueryBuilder()
       .select(['af.finding_id AS finding_id', 'af.action_id AS action_id'])
-      .from('action_finding', 'af')
-      .where('af.finding_id IN (:...ids)', { ids: findingIds })
+      .from(tablesAsAt(dataSource, asOf).action_finding, 'af')
+      .where('af.finding_id IN (:...ids)', { ids: findingIds, ...asOfParameters(asOf) })
       .orderBy('af.action_id', 'ASC')
       .getRawMany();
     for (const row of rows) {

@@ -11,6 +11,7 @@ import type { FindingType } from '../findings/finding.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { asOfParameters, derivedActionsFrom } from '../delivery/action-facts.sql';
 import { DeliveryStatus } from '../delivery/delivery-status';
+import type { TablesAsAt } from '../history/as-at-tables';
 import { ReadinessDto, ServiceReadinessDto } from './readiness.dto';
 import { mustAssuredPercent, projectedCompletion, readinessVerdict } from './readiness-rules';
 
@@ -50,7 +51,9 @@ export class ReadinessService {
     if (!organisation)
       throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${organisationId}`);
     const params = { ...asOfParameters(asOf), organisationId };
-    const actionsOfOrganisation = derivedActionsFrom([
+    // Every table as it stood at the end of the as-at day (history/as-at-tables.ts).
+    const t = this.facts.tables(asOf);
+    const actionsOfOrganisation = derivedActionsFrom(t, [
       'a.organisation_id = :organisationId',
       'a.created_at <= :asOfEnd',
     ]);
@@ -60,9 +63,17 @@ export class ReadinessService {
     const [services, findingRows, serviceActionRows, mustActionRows, totalRows, openRows] =
       await ReadSnapshot.all([
         () =>
-          ReadSnapshot.manager(this.dataSource)
-            .getRepository(CoreService)
-            .find({ where: { organisationId }, order: { name: 'ASC' } }),
+          this.facts.run<{
+            id: number;
+            name: string;
+            reinspection_date: string | null;
+            reinspection_confirmed: boolean | number;
+          }>(
+            `SELECT cs.id, cs.name, cs.reinspection_date, cs.reinspection_confirmed
+             FROM ${t.core_service} cs WHERE cs.organisation_id = :organisationId
+             ORDER BY cs.name, cs.id`,
+            params,
+          ),
         () =>
           this.facts.run<{
             core_service_id: number | null;
@@ -71,14 +82,14 @@ export class ReadinessService {
             uncovered: number;
           }>(
             `SELECT f.core_service_id AS core_service_id, f.type AS type, COUNT(*) AS n,
-           SUM(CASE WHEN EXISTS (SELECT 1 FROM action_finding af JOIN action a ON a.id = af.action_id
+           SUM(CASE WHEN EXISTS (SELECT 1 FROM ${t.action_finding} af JOIN action a ON a.id = af.action_id
              WHERE af.finding_id = f.id AND a.created_at <= :asOfEnd AND ${statusAt} <> 'CANCELLED') THEN 0 ELSE 1 END) AS uncovered
-         FROM finding f WHERE f.organisation_id = :organisationId AND f.created_at <= :asOfEnd
+         FROM ${t.finding} f WHERE f.organisation_id = :organisationId AND f.created_at <= :asOfEnd
          GROUP BY f.core_service_id, f.type`,
             params,
           ),
-        () => this.actionCounts(actionsOfOrganisation, params, false),
-        () => this.actionCounts(actionsOfOrganisation, params, true),
+        () => this.actionCounts(t, actionsOfOrganisation, params, false),
+        () => this.actionCounts(t, actionsOfOrganisation, params, true),
         () =>
           this.facts.run<{ delivery_status: DeliveryStatus; n: number }>(
             `SELECT d.delivery_status AS delivery_status, COUNT(*) AS n ${actionsOfOrganisation} GROUP BY d.delivery_status`,
@@ -98,8 +109,8 @@ export class ReadinessService {
             `SELECT DISTINCT d.id AS id, f.core_service_id AS core_service_id, a2.title AS title, a2.reference AS reference,
            d.progress_at AS progress_at, d.last_activity_at AS last_activity_at, d.created_at AS created_at, d.due_at AS due_at
          ${actionsOfOrganisation}
-         JOIN action a2 ON a2.id = d.id
-         JOIN action_finding af ON af.action_id = d.id JOIN finding f ON f.id = af.finding_id
+         JOIN ${t.action} a2 ON a2.id = d.id
+         JOIN ${t.action_finding} af ON af.action_id = d.id JOIN ${t.finding} f ON f.id = af.finding_id
          WHERE d.status_at IN ('NOT_STARTED', 'IN_PROGRESS')
          ORDER BY d.due_at, d.id`,
             params,
@@ -109,10 +120,10 @@ export class ReadinessService {
     const buckets = [
       ...services.map((s) => ({
         key: key(s.id),
-        coreServiceId: s.id,
+        coreServiceId: Number(s.id),
         name: s.name,
-        reinspectionDate: s.reinspectionDate,
-        confirmed: s.reinspectionConfirmed,
+        reinspectionDate: s.reinspection_date,
+        confirmed: s.reinspection_confirmed === true || Number(s.reinspection_confirmed) === 1,
       })),
       {
         key: 'trust',
@@ -222,6 +233,7 @@ export class ReadinessService {
    * findings when `mustOnly`.
    */
   private actionCounts(
+    t: TablesAsAt,
     actionsOfOrganisation: string,
     params: Record<string, unknown>,
     mustOnly: boolean,
@@ -236,9 +248,9 @@ export class ReadinessService {
          COUNT(DISTINCT CASE WHEN d.delivery_status IN ('OFF_TRACK', 'AT_RISK', 'ON_TRACK') AND cs.reinspection_date IS NOT NULL
            AND d.due_at > cs.reinspection_date THEN d.id END) AS due_after
        ${actionsOfOrganisation}
-       JOIN action_finding af ON af.action_id = d.id
-       JOIN finding f ON f.id = af.finding_id${mustOnly ? " AND f.type = 'MUST'" : ''}
-       LEFT JOIN core_service cs ON cs.id = f.core_service_id
+       JOIN ${t.action_finding} af ON af.action_id = d.id
+       JOIN ${t.finding} f ON f.id = af.finding_id${mustOnly ? " AND f.type = 'MUST'" : ''}
+       LEFT JOIN ${t.core_service} cs ON cs.id = f.core_service_id
        GROUP BY f.core_service_id, d.delivery_status`,
       params,
     );
@@ -253,6 +265,12 @@ export class ReadinessService {
     if (!service) throw notFound();
     TrustAccess.requireReadable(service.organisationId, notFound);
     const readiness = await this.forOrganisation(service.organisationId, asOf);
-    return readiness.coreServices.find((s) => s.coreServiceId === coreServiceId)!;
+    const then = readiness.coreServices.find((s) => s.coreServiceId === coreServiceId);
+    if (!then)
+      throw new AppError(
+        'CORE_SERVICE_NOT_FOUND',
+        `Core service ${coreServiceId} did not exist on ${asOf}`,
+      );
+    return then;
   }
 }

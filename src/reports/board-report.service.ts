@@ -89,7 +89,10 @@ export class BoardReportService {
     const byBrag = Object.fromEntries(BRAG_COLOURS.map((b) => [b, 0])) as Record<Brag, number>;
     for (const action of live) byBrag[action.brag!]++;
 
-    const findingFacts = await this.findingFacts(live.map((a) => a.id));
+    const findingFacts = await this.findingFacts(
+      live.map((a) => a.id),
+      asOf,
+    );
     const readiness = (
       await this.readinessService.forOrganisation(organisation.id, asOf)
     ).coreServices.filter(
@@ -217,18 +220,24 @@ export class BoardReportService {
     }
   }
 
+  /** The type and key question of each action's findings, as they were at the end of `asOf`. */
   private async findingFacts(
     actionIds: number[],
+    asOf: string,
   ): Promise<Map<number, { type: string; keyQuestion: string | null }[]>> {
     const map = new Map<number, { type: string; keyQuestion: string | null }[]>();
+    const t = this.facts.tables(asOf);
     for (const ids of chunks(actionIds)) {
-      const rows = await ReadSnapshot.manager(this.dataSource)
-        .createQueryBuilder()
-        .select(['af.action_id AS action_id', 'f.type AS type', 'f.key_question AS key_question'])
-        .from('action_finding', 'af')
-        .innerJoin('finding', 'f', 'f.id = af.finding_id')
-        .where('af.action_id IN (:...ids)', { ids })
-        .getRawMany<{ action_id: number; type: string; key_question: string | null }>();
+      const rows = await this.facts.run<{
+        action_id: number;
+        type: string;
+        key_question: string | null;
+      }>(
+        `SELECT af.action_id AS action_id, f.type AS type, f.key_question AS key_question
+         FROM ${t.action_finding} af JOIN ${t.finding} f ON f.id = af.finding_id
+         WHERE af.action_id IN (:...ids) ORDER BY af.action_id, f.id`,
+        { ids, asOfEnd: endOfDay(asOf) },
+      );
       for (const row of rows) {
         const id = Number(row.action_id);
         map.set(id, [...(map.get(id) ?? []), { type: row.type, keyQuestion: row.key_question }]);

@@ -10,9 +10,8 @@ import { ReadSnapshot } from '../database/read-snapshot';
 import { AppError } from '../common/app-error';
 import { endOfDay, todayDate, londonDateOf } from '../common/dates';
 import { neutraliseCell } from '../common/spreadsheet-safe';
-import { CoreService } from '../core-services/core-service.entity';
 import { findRegulation } from '../cqc/regulations';
-import { Finding } from '../findings/finding.entity';
+import { coreServiceNamesAsAt, findingsAsAt } from '../history/records-as-at';
 import { Organisation } from '../organisations/organisation.entity';
 import { BRAG_FILLS } from './export-columns';
 import { finishPdf, heading, newPdf, table, titleBlock } from './pdf-layout';
@@ -182,22 +181,12 @@ export class CqcReturnService {
 
   /** One row per (regulation, MUST finding, action); a finding with no action gets one row saying so. */
   async rows(options: CqcReturnOptions, asOf: string): Promise<ReturnRow[]> {
-    const findingQuery = ReadSnapshot.manager(this.dataSource)
-      .getRepository(Finding)
-      .createQueryBuilder('f')
-      .where('f.organisation_id = :org', { org: options.organisationId })
-      .andWhere("f.type = 'MUST'")
-      .andWhere('f.created_at <= :end', { end: endOfDay(asOf) });
-    if (options.coreServiceId)
-      findingQuery.andWhere('f.core_service_id = :cs', { cs: options.coreServiceId });
-    const findings = await findingQuery.getMany();
-    const services = new Map(
-      (
-        await ReadSnapshot.manager(this.dataSource)
-          .getRepository(CoreService)
-          .findBy({ organisationId: options.organisationId })
-      ).map((s) => [s.id, s.name]),
-    );
+    // Findings and service names as they were at the end of the as-at day (history/).
+    const findings = await findingsAsAt(this.dataSource, options.organisationId, asOf, {
+      types: ['MUST'],
+      coreServiceId: options.coreServiceId,
+    });
+    const services = await coreServiceNamesAsAt(this.dataSource, options.organisationId, asOf);
     const actions: ActionDto[] = [];
     const query = {
       organisationId: options.organisationId,

@@ -12,7 +12,7 @@ import { ReadSnapshot } from '../database/read-snapshot';
 import { AppError } from '../common/app-error';
 import { endOfDay, todayDate, londonDateOf } from '../common/dates';
 import { CoreService } from '../core-services/core-service.entity';
-import { Finding } from '../findings/finding.entity';
+import { coreServiceNamesAsAt, findingsAsAt, renamePeopleAsAt } from '../history/records-as-at';
 import { Organisation } from '../organisations/organisation.entity';
 import { finishPdf, heading, newPdf, table, titleBlock } from './pdf-layout';
 
@@ -45,12 +45,20 @@ export class EvidencePackService {
     const organisation = await this.dataSource
       .getRepository(Organisation)
       .findOneByOrFail({ id: service.organisationId });
-    const findings = await ReadSnapshot.manager(this.dataSource)
-      .getRepository(Finding)
-      .find({
-        where: { coreServiceId: service.id, createdAt: LessThanOrEqual(end) },
-        order: { type: 'ASC', reference: 'ASC', id: 'ASC' },
-      });
+    // The service's name and its findings as they were at the end of the as-at day (history/).
+    const serviceName =
+      (await coreServiceNamesAsAt(this.dataSource, service.organisationId, asOf)).get(service.id) ??
+      service.name;
+    const findings = (
+      await findingsAsAt(this.dataSource, service.organisationId, asOf, {
+        coreServiceId: service.id,
+      })
+    ).sort(
+      (a, b) =>
+        a.type.localeCompare(b.type) ||
+        (a.reference ?? '\uffff').localeCompare(b.reference ?? '\uffff') ||
+        a.id - b.id,
+    );
     const actions = await this.actions.batchAfter(
       { coreServiceId: service.id, asOf } as ListActionsQueryDto,
       asOf,
@@ -86,10 +94,19 @@ export class EvidencePackService {
               }),
         ])
       : [[], [], []];
+    await renamePeopleAsAt(
+      this.dataSource,
+      [
+        ...history.map((h) => h.author),
+        ...evidence.flatMap((e) => [e.submittedBy, e.reviewedBy]),
+        ...dueDates.map((d) => d.changedBy),
+      ],
+      asOf,
+    );
 
-    const { doc, width, done } = newPdf(out, `${service.name}: evidence pack ${asOf}`);
-    titleBlock(doc, organisation.name, `Evidence pack: ${service.name}, as at ${asOf}`, [
-      `core service ${service.name}`,
+    const { doc, width, done } = newPdf(out, `${serviceName}: evidence pack ${asOf}`);
+    titleBlock(doc, organisation.name, `Evidence pack: ${serviceName}, as at ${asOf}`, [
+      `core service ${serviceName}`,
     ]);
     for (const finding of findings) {
       const regulations = finding.regulations
@@ -115,7 +132,7 @@ export class EvidencePackService {
     }
     if (!findings.length)
       doc.font('Helvetica').fontSize(10).text('This core service had no findings on this date.');
-    await finishPdf(doc, `${service.name} · evidence pack as at ${asOf}`, width, done);
+    await finishPdf(doc, `${serviceName} · evidence pack as at ${asOf}`, width, done);
     return findings.length;
   }
 

@@ -6,11 +6,10 @@ import { pipeline } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { ActionExportFactsRow, ActionFactsRepository } from '../delivery/action-facts.repository';
 import { toDeliveryFacts } from '../actions/dto/action.mapper';
-import { ReadSnapshot } from '../database/read-snapshot';
 import { ListActionsQueryDto } from '../actions/dto/action-read.dto';
 import { todayDate } from '../common/dates';
 import { neutraliseCell } from '../common/spreadsheet-safe';
-import { CoreService } from '../core-services/core-service.entity';
+import { asOfParameters } from '../delivery/action-facts.sql';
 import { ListFindingsQueryDto } from '../findings/dto/finding.dto';
 import { FindingsService } from '../findings/findings.service';
 import { Brag, bragOf } from '../delivery/brag';
@@ -66,13 +65,19 @@ export class FlatExportService {
     format: ExportFormat,
     query: Omit<ListFindingsQueryDto, 'limit' | 'offset'>,
   ): Promise<number> {
-    const names = await this.coreServiceNames();
-    const rows = this.batches((limit, offset) => this.findings.list({ ...query, limit, offset }));
+    const asOf = query.asOf ?? todayDate();
+    const names = await this.coreServiceNames(asOf);
+    const rows = this.batches((limit, offset) =>
+      this.findings.list({ ...query, asOf, limit, offset }),
+    );
     const withNames = mapAsync(rows, (f) => ({
       ...f,
       coreServiceName: f.coreServiceId ? (names.get(f.coreServiceId) ?? '') : 'Trust-wide',
     }));
-    return this.write(out, format, 'Findings', FINDING_COLUMNS, withNames, describeFilters(query));
+    return this.write(out, format, 'Findings', FINDING_COLUMNS, withNames, {
+      'As at': asOf,
+      ...describeFilters(query),
+    });
   }
 
   private async *actionBatches(
@@ -97,11 +102,13 @@ export class FlatExportService {
     }
   }
 
-  private async coreServiceNames(): Promise<Map<number, string>> {
-    const services = await ReadSnapshot.manager(this.dataSource)
-      .getRepository(CoreService)
-      .find({ select: { id: true, name: true } });
-    return new Map(services.map((s) => [s.id, s.name]));
+  /** Every core service's name as it was at the end of `asOf`. */
+  private async coreServiceNames(asOf: string): Promise<Map<number, string>> {
+    const services = await this.facts.run<{ id: number; name: string }>(
+      `SELECT cs.id, cs.name FROM ${this.facts.tables(asOf).core_service} cs`,
+      asOfParameters(asOf),
+    );
+    return new Map(services.map((s) => [Number(s.id), s.name]));
   }
 
   private async write<T>(

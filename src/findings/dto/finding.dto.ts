@@ -18,6 +18,7 @@ import {
   IsText,
   NOT_NULL,
   MAX_ID,
+  IsAsOfDate,
 } from '../../common/validators';
 import { KEY_QUESTIONS, KeyQuestion } from '../../cqc/key-questions';
 import { ALL_QUALITY_STATEMENTS } from '../../cqc/quality-statements';
@@ -93,6 +94,13 @@ export class UpdateFindingDto extends PartialType(
 }
 
 export class ListFindingsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    description: 'The findings as they stood at the end of this date (default today)',
+    example: '2026-10-01',
+  })
+  @IsOptional()
+  @IsAsOfDate()
+  asOf?: string;
   @IdField({ optional: true, query: true })
   organisationId?: number;
   @IdField({ optional: true, query: true })
