@@ -1,7 +1,13 @@
 import { addDays } from '../src/common/dates';
 import { londonDate, realClock, setClock } from './clock';
 import { binary } from './downloads';
-import { buildAction, buildFinding, buildOrganisation } from './factories';
+import {
+  buildAction,
+  buildCoreService,
+  buildFinding,
+  buildOrganisation,
+  buildUser,
+} from './factories';
 import {
   pdfText,
   pdfWithoutGenerationTime,
@@ -522,5 +528,177 @@ describe('the as-at day is the London calendar day, in summer and in winter', ()
     } finally {
       realClock();
     }
+  });
+});
+
+/**
+ * The write side of the same promise: an edit made on a past day (the clock set to then, in
+ * BST) shows as at that day and not as at the day before. Editing only today would pass even
+ * if no write kept any history, since as at today reads the live rows.
+ */
+describe('an edit made on a past day shows as at that day, not the day before', () => {
+  let t: TestApp;
+  const BEFORE = '2026-04-09';
+  const ON = '2026-04-10';
+  const r = {} as Record<
+    | 'organisation'
+    | 'service'
+    | 'finding'
+    | 'other'
+    | 'action'
+    | 'owner'
+    | 'lead'
+    | 'owner2'
+    | 'lead2',
+    { id: number; name?: string }
+  >;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const http = t.http;
+    try {
+      setClock('2026-03-01T12:00:00.000Z');
+      r.organisation = await buildOrganisation(http);
+      r.service = await buildCoreService(http, r.organisation.id, {
+        name: 'Original service',
+        reinspectionDate: '2027-01-01',
+      });
+      r.finding = await buildFinding(http, r.organisation.id, {
+        coreServiceId: r.service.id,
+        text: 'Original finding text',
+      });
+      r.other = await buildFinding(http, r.organisation.id, { text: 'Other finding text' });
+      r.owner = await buildUser(http, { name: 'Olive Original', role: 'owner' });
+      r.lead = await buildUser(http, { name: 'Leo Original', role: 'executive' });
+      r.owner2 = await buildUser(http, { name: 'Owen Second', role: 'owner' });
+      r.lead2 = await buildUser(http, { name: 'Lena Second', role: 'executive' });
+      r.action = await buildAction(http, [r.finding.id], {
+        title: 'Original title',
+        reference: 'ORIG-1',
+        ownerId: r.owner.id,
+        executiveLeadId: r.lead.id,
+      });
+      // 10 April, 00:30 BST (23:30 UTC on the 9th): every kind of edit.
+      setClock('2026-04-09T23:30:00.000Z');
+      const edits = [
+        http.patch(`/api/v1/actions/${r.action.id}`).send({
+          title: 'Edited title',
+          description: 'Edited description',
+          successMeasure: 'Edited measure',
+          reference: 'EDIT-1',
+          startDate: '2026-04-01',
+        }),
+        http
+          .post(`/api/v1/actions/${r.action.id}/assign`)
+          .send({ ownerId: r.owner2.id, executiveLeadId: r.lead2.id }),
+        http.patch(`/api/v1/actions/${r.action.id}`).send({ findingIds: [r.other.id] }),
+        http.patch(`/api/v1/findings/${r.finding.id}`).send({
+          text: 'Edited finding text',
+          type: 'WARNING_NOTICE',
+          deadline: '2026-06-01',
+          keyQuestion: 'Well-led',
+          regulations: [{ instrument: 2014, number: '17' }],
+        }),
+        http
+          .patch(`/api/v1/core-services/${r.service.id}`)
+          .send({ name: 'Edited service', reinspectionDate: '2026-09-01' }),
+        http.patch(`/api/v1/users/${r.owner2.id}`).send({ name: 'Owen Edited' }),
+        http.patch(`/api/v1/users/${r.lead.id}`).send({ name: 'Leo Edited' }),
+        http.post(`/api/v1/actions/${r.action.id}/cancel`).send({ reason: 'Edited away' }),
+      ];
+      for (const edit of edits) {
+        const response = await edit;
+        if (response.status !== 200) {
+          throw new Error(`an edit answered ${response.status}: ${JSON.stringify(response.body)}`);
+        }
+      }
+    } finally {
+      realClock();
+    }
+  }, 120_000);
+  afterAll(async () => {
+    realClock();
+    await t.close();
+  });
+
+  const actionAsAt = async (asOf: string) =>
+    (
+      await t.http
+        .get(`/api/v1/actions?organisationId=${r.organisation.id}&asOf=${asOf}`)
+        .expect(200)
+    ).body.items[0] ?? missing(asOf);
+  const findingAsAt = async (asOf: string) =>
+    (
+      (
+        await t.http
+          .get(`/api/v1/findings?organisationId=${r.organisation.id}&asOf=${asOf}`)
+          .expect(200)
+      ).body.items as { id: number }[]
+    ).find((f) => f.id === r.finding.id) ?? missing(asOf);
+  const serviceAsAt = async (asOf: string) =>
+    (
+      (
+        await t.http
+          .get(`/api/v1/readiness?organisationId=${r.organisation.id}&asOf=${asOf}`)
+          .expect(200)
+      ).body.coreServices as { coreServiceId: number }[]
+    ).find((s) => s.coreServiceId === r.service.id) ?? missing(asOf);
+  // Stands in for a record the answer left out, so the failure says so.
+  const missing = (asOf: string) => ({ missing: `not in the answer as at ${asOf}` });
+
+  // Leo is renamed on the 10th, when he no longer leads the action: the 9th keeps his old name.
+  it('the action: its fields, people and their names, links and cancellation', async () => {
+    expect(await actionAsAt(BEFORE)).toMatchObject({
+      title: 'Original title',
+      description: null,
+      successMeasure: null,
+      reference: 'ORIG-1',
+      startDate: null,
+      owner: { id: r.owner.id, name: 'Olive Original' },
+      executiveLead: { id: r.lead.id, name: 'Leo Original' },
+      findingIds: [r.finding.id],
+      reinspectionDate: '2027-01-01',
+      status: 'NOT_STARTED',
+    });
+    expect(await actionAsAt(ON)).toMatchObject({
+      title: 'Edited title',
+      description: 'Edited description',
+      successMeasure: 'Edited measure',
+      reference: 'EDIT-1',
+      startDate: '2026-04-01',
+      owner: { id: r.owner2.id, name: 'Owen Edited' },
+      executiveLead: { id: r.lead2.id, name: 'Lena Second' },
+      findingIds: [r.other.id],
+      reinspectionDate: null,
+      status: 'CANCELLED',
+    });
+  });
+
+  it('the finding: text, type, deadline, key question and regulations', async () => {
+    expect(await findingAsAt(BEFORE)).toMatchObject({
+      text: 'Original finding text',
+      type: 'MUST',
+      deadline: null,
+      keyQuestion: 'Safe',
+      regulations: [expect.objectContaining({ number: '12' })],
+    });
+    expect(await findingAsAt(ON)).toMatchObject({
+      text: 'Edited finding text',
+      type: 'WARNING_NOTICE',
+      deadline: '2026-06-01',
+      keyQuestion: 'Well-led',
+      regulations: [expect.objectContaining({ number: '17' })],
+    });
+  });
+
+  it('the core service: name and reinspection date', async () => {
+    expect(await serviceAsAt(BEFORE)).toMatchObject({
+      name: 'Original service',
+      reinspectionDate: '2027-01-01',
+    });
+    expect(await serviceAsAt(ON)).toMatchObject({
+      name: 'Edited service',
+      reinspectionDate: '2026-09-01',
+    });
   });
 });
