@@ -277,6 +277,8 @@ describe('every report as at yesterday is reproduced exactly after every kind of
       `/api/v1/reports/cqc-return?${trust()}&asOf=${tomorrow}`,
       `/api/v1/reports/evidence-pack?coreServiceId=${ids.services.get(ACUTE)}&asOf=${tomorrow}`,
       `/api/v1/reports/actions?${trust()}&asOf=${tomorrow}`,
+      `/api/v1/findings?${trust()}&asOf=${tomorrow}`,
+      `/api/v1/reports/findings?${trust()}&asOf=${tomorrow}`,
     ];
     const answers = [];
     for (const path of paths) {
