@@ -89,6 +89,16 @@ describe('the access matrix', () => {
       );
       return Number(rows[0].id);
     };
+    const issuedReport = (
+      await t.http
+        .post('/api/v1/reports/issued')
+        .send({
+          kind: 'cqc-return',
+          organisationId: plan.organisation.id,
+          meeting: 'Matrix board',
+        })
+        .expect(201)
+    ).body;
     const inboxNews = await inboxItem('REPORT_PUBLISHED', 'matrix:report');
     const inboxExpected = await inboxItem('REPORT_EXPECTED', 'matrix:expected');
     ownerOfA = plan.owner.id;
@@ -243,6 +253,14 @@ describe('the access matrix', () => {
         path: `/api/v1/reports/evidence-pack?coreServiceId=${cs}`,
         allowed: EVERYONE,
       },
+      {
+        method: 'post',
+        path: '/api/v1/reports/issued',
+        body: { kind: 'cqc-return', organisationId: org, meeting: 'Matrix board' },
+        allowed: ['admin', 'quality_lead', 'executive'],
+      },
+      { method: 'get', path: `/api/v1/reports/issued?organisationId=${org}`, allowed: EVERYONE },
+      { method: 'get', path: `/api/v1/reports/issued/${issuedReport.id}/file`, allowed: EVERYONE },
       { method: 'get', path: '/api/v1/actions', allowed: EVERYONE },
       { method: 'get', path: a, allowed: EVERYONE },
       { method: 'get', path: `${a}/progress`, allowed: EVERYONE },

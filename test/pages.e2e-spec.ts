@@ -74,6 +74,7 @@ describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)('pages in a browse
       [QUALITY_LEAD, '/core-services/1', 'core-service'],
       [QUALITY_LEAD, '/import', 'import'],
       [QUALITY_LEAD, '/reports', 'reports'],
+      [QUALITY_LEAD, '/reports/issued', 'issued-reports'],
       [QUALITY_LEAD, '/account', 'account'],
       [QUALITY_LEAD, '/no-such-page', 'not-found'],
       [OWNER, '/', 'home-owner'],

@@ -8,6 +8,7 @@ import { OrganisationMemberships1764400000000 } from './1764400000000-organisati
 import { FindingScore1764500000000 } from './1764500000000-finding-score';
 import { CqcInbox1764600000000 } from './1764600000000-cqc-inbox';
 import { History1764700000000 } from './1764700000000-history';
+import { IssuedReports1764800000000 } from './1764800000000-issued-reports';
 
 /** Every migration, in order. Listed explicitly so the app, CLI and tests load the same set. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   FindingScore1764500000000,
   CqcInbox1764600000000,
   History1764700000000,
+  IssuedReports1764800000000,
 ];

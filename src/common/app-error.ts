@@ -54,7 +54,9 @@ export type ErrorCode =
   | 'CQC_INBOX_ITEM_NOT_FOUND'
   | 'CQC_INBOX_ITEM_DECIDED'
   | 'CQC_API_NOT_CONFIGURED'
-  | 'CQC_API_FAILED';
+  | 'CQC_API_FAILED'
+  // Issued reports (issue 16).
+  | 'ISSUED_REPORT_NOT_FOUND';
 
 export interface FieldProblem {
   field: string;
@@ -128,6 +130,7 @@ export function errorStatus(code: ErrorCode): number {
     case 'TOO_MANY_TOKENS':
       return 409;
     case 'CQC_INBOX_ITEM_NOT_FOUND':
+    case 'ISSUED_REPORT_NOT_FOUND':
       return 404;
     case 'CQC_INBOX_ITEM_DECIDED':
       return 409;

@@ -4,6 +4,7 @@ import { types as pgTypes } from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../database/migrations';
 import type { AppConfig } from '../config/configuration';
+import { useBlobTypeOf } from './columns';
 import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 import { BUSY_TIMEOUT_MS } from './sqlite-connections';
@@ -29,6 +30,8 @@ export function dataSourceOptions(
     namingStrategy: new SnakeNamingStrategy(),
     logging: ['error' as const],
   };
+  // Before TypeORM builds the entities' metadata: the blob column's type depends on the engine.
+  useBlobTypeOf(config.databaseUrl ? 'postgres' : 'sqlite');
   if (config.databaseUrl) {
     // Calendar dates stay 'YYYY-MM-DD' text and counts plain numbers in raw queries, as on SQLite.
     pgTypes.setTypeParser(pgTypes.builtins.DATE, (value) => value);

@@ -13,6 +13,7 @@ import { CqcInboxItem, CqcWatchState } from '../cqc-api/cqc-inbox-item.entity';
 import { CoreService } from '../core-services/core-service.entity';
 import { Rating } from '../core-services/rating.entity';
 import { Finding } from '../findings/finding.entity';
+import { IssuedReport } from '../reports/issued-report.entity';
 import { ImportRecord } from '../imports/import-record.entity';
 import { Inspection } from '../inspections/inspection.entity';
 import { Organisation } from '../organisations/organisation.entity';
@@ -45,4 +46,5 @@ export const ENTITIES = [
   CqcInboxItem,
   CqcWatchState,
   ...REVISION_ENTITIES,
+  IssuedReport,
 ];

@@ -34,6 +34,7 @@ export const DEMO_PASSWORD = PUBLISHED_DEMO_PASSWORD;
 
 /** Tables in the order rows can be deleted without breaking a foreign key. */
 export const TABLES_CHILD_FIRST = [
+  'issued_report',
   'cqc_inbox_item',
   'cqc_watch_state',
   'staged_upload',

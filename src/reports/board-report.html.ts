@@ -1,6 +1,7 @@
 import { londonDateOf } from '../common/dates';
 import { BRAG_COLOURS } from '../delivery/brag';
 import type { BoardReport } from './board-report.service';
+import { movementSection } from './board-movement.sections';
 import { bragByServiceChart, openOverTimeChart } from './charts';
 
 const escape = (value: string | number | null | undefined): string =>
@@ -54,6 +55,7 @@ ${(['OFF_TRACK', 'AT_RISK', 'ON_TRACK', 'COMPLETED', 'ASSURED', 'CANCELLED'] as 
 <table><thead><tr>${BRAG_COLOURS.map((b) => `<th>${tag(b)}</th>`).join('')}<th>Total</th></tr></thead><tbody>
 <tr>${BRAG_COLOURS.map((b) => `<td class="n">${report.byBrag[b]}</td>`).join('')}<td class="n">${total}</td></tr>
 </tbody></table>
+${movementHtml(report)}
 
 ${report.breakdowns
   .map(
@@ -95,4 +97,22 @@ ${report.recentlyAssured.map((r) => `<tr><td>${escape(r.action.reference)} ${esc
 <figure>${openOverTimeChart(report.openOverTime, report.nextReinspection)}<figcaption>Open actions at each month end${report.nextReinspection ? `, against the next reinspection on ${escape(report.nextReinspection)}` : ''}.</figcaption></figure>
 </body>
 </html>`;
+}
+
+/** "Movement since the last issued board report"; nothing when the report was built without it. */
+function movementHtml(report: BoardReport): string {
+  const section = movementSection(report.movement);
+  if (!section) return '';
+  return `
+<h2>${escape(section.title)}</h2>
+<p>${escape(section.intro)}</p>
+${section.tables
+  .map(
+    (t) => `<h3>${escape(t.title)}</h3>
+<table><thead><tr>${t.header.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead><tbody>
+${t.rows.length ? t.rows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('\n') : `<tr><td colspan="${t.header.length}">${escape(t.empty)}</td></tr>`}
+</tbody></table>`,
+  )
+  .join('\n')}
+`;
 }

@@ -4,6 +4,7 @@ import SVGtoPDF from 'svg-to-pdfkit';
 import { finishPdf, heading, MARGIN, newPdf, table, titleBlock } from './pdf-layout';
 import { BRAG_COLOURS } from '../delivery/brag';
 import type { BoardReport } from './board-report.service';
+import { movementSection } from './board-movement.sections';
 import { bragByServiceChart, openOverTimeChart } from './charts';
 
 /**
@@ -42,6 +43,25 @@ export async function writeBoardReportPdf(report: BoardReport, out: Writable): P
     [[...BRAG_COLOURS.map((b) => String(report.byBrag[b])), String(total)]],
     Array.from({ length: 5 }, () => width / 5),
   );
+
+  const movement = movementSection(report.movement);
+  if (movement) {
+    heading(doc, movement.title);
+    doc.font('Helvetica').fontSize(9).text(movement.intro);
+    for (const t of movement.tables) {
+      doc.font('Helvetica-Bold').fontSize(9).text(t.title).font('Helvetica');
+      // Short columns (counts, dates) 58pt; a closing "Why" shares the rest with the action.
+      const short = t.header.slice(1).map((h): number => (h === 'Why' ? 0 : 58));
+      const rest = width - short.reduce((sum, w) => sum + w, 0);
+      const why = short.includes(0) ? rest / 2 : 0;
+      table(
+        doc,
+        t.header,
+        t.rows.length ? t.rows : [[t.empty, ...t.header.slice(1).map(() => '')]],
+        [rest - why, ...short.map((w) => w || why)],
+      );
+    }
+  }
 
   for (const breakdown of report.breakdowns) {
     heading(doc, breakdown.title);

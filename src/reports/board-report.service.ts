@@ -13,6 +13,7 @@ import { BRAG_COLOURS, Brag, bragOf } from '../delivery/brag';
 import { DeliveryStatus, DELIVERY_STATUSES } from '../delivery/delivery-status';
 import { ReadinessDto } from '../readiness/readiness.dto';
 import { ReadinessService } from '../readiness/readiness.service';
+import type { BoardMovement } from './board-movement.service';
 
 export interface BoardReportOptions {
   organisationId: number;
@@ -45,6 +46,8 @@ export interface BoardReport {
   /** Open actions at the end of each of the last six months and the as-at date. */
   openOverTime: { date: string; open: number }[];
   nextReinspection: string | null;
+  /** Movement since the last issued board report; set by BoardMovementService. */
+  movement?: BoardMovement;
 }
 
 const RECENT_DAYS = 30;

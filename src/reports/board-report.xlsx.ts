@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { neutraliseCell } from '../common/spreadsheet-safe';
 import { BRAG_COLOURS, Brag } from '../delivery/brag';
 import type { BoardReport } from './board-report.service';
+import { movementSection } from './board-movement.sections';
 import { BRAG_FILLS } from './export-columns';
 
 type Cell = string | number | Date | null | undefined;
@@ -65,6 +66,14 @@ export async function writeBoardReportXlsx(report: BoardReport, out: Writable): 
       ],
     ],
   );
+  const movement = movementSection(report.movement);
+  if (movement) {
+    summary.addRow([]);
+    summary.addRow([movement.title]).font = { bold: true, size: 12 };
+    summary.addRow([movement.intro]);
+    for (const t of movement.tables)
+      table(summary, t.title, t.header, t.rows.length ? t.rows : [[t.empty]]);
+  }
   for (const breakdown of report.breakdowns) {
     table(
       summary,

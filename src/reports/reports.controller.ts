@@ -14,7 +14,7 @@ import { ListFindingsQueryDto } from '../findings/dto/finding.dto';
 import { renderBoardReportHtml } from './board-report.html';
 import { writeBoardReportPdf } from './board-report.pdf';
 import { writeBoardReportXlsx } from './board-report.xlsx';
-import { BoardReportService } from './board-report.service';
+import { BoardMovementService } from './board-movement.service';
 import { Transactions } from '../database/transactions';
 import { CqcReturnService } from './cqc-return.service';
 import { builtDownload, DownloadHeaders, streamDownload } from './download';
@@ -68,6 +68,13 @@ export class BoardReportQueryDto extends TrustReportQueryDto {
   @IsOptional()
   @IsOneOf(['html', 'pdf', 'xlsx'])
   format?: 'html' | 'pdf' | 'xlsx';
+  @ApiPropertyOptional({
+    description:
+      'Show movement since this earlier date instead of since the last issued board report',
+  })
+  @IsOptional()
+  @IsAsOfDate()
+  sinceAsOf?: string;
 }
 
 export class EvidencePackQueryDto {
@@ -101,7 +108,7 @@ export class ReportsController {
   constructor(
     private readonly exports: FlatExportService,
     private readonly cqcReturns: CqcReturnService,
-    private readonly boardReports: BoardReportService,
+    private readonly boardReports: BoardMovementService,
     private readonly evidencePacks: EvidencePackService,
     private readonly transactions: Transactions,
   ) {}

@@ -6,12 +6,22 @@ import { BoardReportService } from './board-report.service';
 import { CqcReturnService } from './cqc-return.service';
 import { EvidencePackService } from './evidence-pack.service';
 import { FlatExportService } from './flat-export.service';
+import { BoardMovementService } from './board-movement.service';
+import { IssuedReportsController } from './issued-reports.controller';
+import { IssuedReportsService } from './issued-reports.service';
 import { ReportsController } from './reports.controller';
 
 @Module({
   imports: [ActionsModule, FindingsModule, ReadinessModule],
-  controllers: [ReportsController],
-  providers: [FlatExportService, CqcReturnService, BoardReportService, EvidencePackService],
-  exports: [BoardReportService],
+  controllers: [ReportsController, IssuedReportsController],
+  providers: [
+    FlatExportService,
+    CqcReturnService,
+    BoardReportService,
+    BoardMovementService,
+    EvidencePackService,
+    IssuedReportsService,
+  ],
+  exports: [BoardReportService, BoardMovementService, IssuedReportsService],
 })
 export class ReportsModule {}

@@ -35,6 +35,7 @@ const DONE_MESSAGES: Record<string, string> = {
   created: 'The action has been created.',
   imported: 'The import has been stored.',
   'inbox-dismissed': 'The CQC inbox item has been dismissed.',
+  issued: 'The report has been issued and kept as issued.',
   'user-created': 'The user has been created.',
   'user-updated': 'The user has been updated.',
   'token-revoked': 'The API token has been revoked.',

@@ -1,10 +1,14 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Allow, AuthenticatedRequest, READ_ROLES } from '../auth/roles';
+import { TrustAccess } from '../auth/trust-access';
 import { FieldProblem } from '../common/app-error';
 import { Choices, choicesOf } from './choices';
-import { dateInput, dateParts, text, toFormErrors } from './forms';
+import { IssueReportDto, ISSUED_FORMATS_OF } from '../reports/dto/issued-report.dto';
+import { ISSUE_ROLES } from '../reports/issued-reports.controller';
+import { IssuedReportsService } from '../reports/issued-reports.service';
+import { attempt, dateInput, dateParts, integer, text, toFormErrors, validateForm } from './forms';
 import { toQueryString } from './list-pages';
 import { PageRenderer } from './page-renderer';
 import { TrustScopes } from './trust-scope';
@@ -35,6 +39,7 @@ export class ReportPagesController {
     private readonly scopes: TrustScopes,
     private readonly choices: Choices,
     private readonly pages: PageRenderer,
+    private readonly issued: IssuedReportsService,
   ) {}
 
   @Get()
@@ -72,12 +77,102 @@ export class ReportPagesController {
         return response.redirect(303, `/api/v1/reports/${report}${toQueryString(params)}`);
       }
     }
+    await this.show(request, response, query, scope, problems, [], {});
+  }
+
+  /**
+   * "Issue this report": the board report or CQC return built now and kept as issued, for a
+   * meeting. The same service and DTO as `POST /api/v1/reports/issued`.
+   */
+  @Post('issue')
+  @Allow(...ISSUE_ROLES)
+  async issue(
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+    @Body() body: Record<string, unknown>,
+  ) {
+    const scope = await this.scopes.resolve(body.organisationId);
+    const asOf = dateInput(body, 'issueAsOf', 'As at', false);
+    const plain = {
+      kind: text(body, 'kind'),
+      organisationId: integer(body, 'organisationId'),
+      format: text(body, 'issueFormat'),
+      asOf: asOf.value,
+      // Left blank is "must not be empty", as people expect, not "must be a string".
+      meeting: text(body, 'meeting') ?? '',
+      coreServiceId: integer(body, 'issueCoreServiceId'),
+    };
+    const { value, problems } = await validateForm(IssueReportDto, plain);
+    if (asOf.problem) problems.push({ ...asOf.problem, field: 'asOf' });
+    if (!problems.length) {
+      const outcome = await attempt(() => this.issued.issue(value, request.user!));
+      if (outcome.ok)
+        return response.redirect(
+          303,
+          `/reports/issued${toQueryString({ organisationId: outcome.value.organisationId, done: 'issued' })}`,
+        );
+      problems.push(...outcome.problems);
+    }
+    await this.show(request, response, {}, scope, [], problems, body);
+  }
+
+  /** The reports an organisation has issued, newest first, each downloadable as issued. */
+  @Get('issued')
+  @Allow(...READ_ROLES)
+  async issuedList(
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+    @Query() query: Record<string, unknown>,
+  ) {
+    const scope = await this.scopes.resolve(query.organisationId);
+    const page = scope.current
+      ? await this.issued.list({ organisationId: scope.current.id, limit: 500, offset: 0 })
+      : { items: [], total: 0 };
+    this.pages.render(request, response, 'issued-reports', {
+      title: 'Issued reports',
+      scope,
+      total: page.total,
+      items: page.items.map((item) => ({
+        ...item,
+        kindName: REPORTS[item.kind].name,
+        formatName: FORMAT_NAMES[item.format],
+        issuedOn: item.issuedAt.slice(0, 10),
+        sizeKb: Math.max(1, Math.round(item.size / 1024)),
+      })),
+      breadcrumbs: [
+        {
+          href: `/reports${toQueryString({ organisationId: scope.current?.id })}`,
+          text: 'Reports',
+        },
+      ],
+    });
+  }
+
+  private async show(
+    request: AuthenticatedRequest,
+    response: Response,
+    query: Record<string, unknown>,
+    scope: Awaited<ReturnType<TrustScopes['resolve']>>,
+    problems: FieldProblem[],
+    issueProblems: FieldProblem[],
+    issueValues: Record<string, unknown>,
+  ) {
     const [services, leads] = scope.current
       ? await Promise.all([
           this.choices.coreServices(scope.current.id),
           this.choices.people(['executive', 'quality_lead', 'admin']),
         ])
       : [[], []];
+    const download = toFormErrors(problems, {
+      report: 'Report',
+      format: 'Format',
+      asOf: 'As at',
+      coreServiceId: 'Core service',
+    });
+    const issue = issueForm(issueValues, issueProblems, services);
+    // Issuing needs the role in this trust; viewers and owners are not offered the form.
+    const role = scope.current ? TrustAccess.roleIn(scope.current.id) : null;
+    const canIssue = role === 'admin' || ISSUE_ROLES.some((r) => r === role);
     this.pages.render(
       request,
       response,
@@ -100,14 +195,61 @@ export class ReportPagesController {
         coreServices: choicesOf(services, text(query, 'coreServiceId'), 'All core services'),
         leads: choicesOf(leads, text(query, 'executiveLeadId'), 'All executive leads'),
         asOf: dateParts(query, 'asOf'),
-        ...toFormErrors(problems, {
-          report: 'Report',
-          format: 'Format',
-          asOf: 'As at',
-          coreServiceId: 'Core service',
-        }),
+        errors: download.errors,
+        // One summary at the top of the page, for whichever form was sent.
+        errorList: [...download.errorList, ...issue.errorList],
+        canIssue,
+        issue,
       },
-      problems.length ? 400 : 200,
+      problems.length || issueProblems.length ? 400 : 200,
     );
   }
+}
+
+/** The "Issue this report" form's choices, values and problems (ids apart from the download form's). */
+function issueForm(
+  values: Record<string, unknown>,
+  problems: FieldProblem[],
+  services: { value: string | number; text: string }[],
+) {
+  // The API names fields as the DTO does; the form's own ids keep them apart on the page.
+  const ids: Record<string, string> = {
+    format: 'issueFormat',
+    asOf: 'issueAsOf',
+    coreServiceId: 'issueCoreServiceId',
+  };
+  const renamed = problems.map((p) => {
+    const field = p.field.split(/[.[]/)[0];
+    return { field: ids[field] ?? field, reason: p.reason.replace(new RegExp(`^${field} `), '') };
+  });
+  const kinds = Object.keys(ISSUED_FORMATS_OF);
+  return {
+    values,
+    kinds: kinds.map((value) => ({
+      value,
+      text: REPORTS[value].name,
+      hint: {
+        text: ISSUED_FORMATS_OF[value as keyof typeof ISSUED_FORMATS_OF]
+          .map((f) => FORMAT_NAMES[f])
+          .join(', '),
+      },
+      checked: values.kind === value,
+    })),
+    formats: choicesOf(
+      ['pdf', 'xlsx', 'html'].map((value) => ({ value, text: FORMAT_NAMES[value] })),
+      text(values, 'issueFormat'),
+      'The usual format (PDF for the board, Excel for CQC)',
+    ),
+    coreServices: choicesOf(services, text(values, 'issueCoreServiceId'), 'All core services'),
+    asOf: dateParts(values, 'issueAsOf'),
+    ...toFormErrors(renamed, {
+      kind: 'Report',
+      issueFormat: 'Format',
+      issueAsOf: 'As at',
+      meeting: 'Meeting',
+      organisationId: 'Trust',
+      issueCoreServiceId: 'Core service',
+      form: '',
+    }),
+  };
 }

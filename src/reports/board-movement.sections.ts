@@ -1,0 +1,91 @@
+import { londonDateOf } from '../common/dates';
+import type { BoardMovement, MovementActionRef } from './board-movement.service';
+
+export const MOVEMENT_TITLE = 'Movement since the last issued board report';
+export const NO_EARLIER_REPORT = 'No earlier board report has been issued.';
+
+/** One table of the movement section, as plain text cells, for any of the three formats. */
+export interface MovementTable {
+  title: string;
+  header: string[];
+  rows: string[][];
+  /** Shown as the only row when `rows` is empty. */
+  empty: string;
+}
+
+export interface MovementSection {
+  title: string;
+  intro: string;
+  tables: MovementTable[];
+}
+
+const change = (then: number, now: number) =>
+  now === then ? '0' : now > then ? `+${now - then}` : String(now - then);
+
+const name = (action: MovementActionRef) =>
+  action.reference ? `${action.reference} ${action.title}` : action.title;
+
+/**
+ * The section's words and tables, decided once, so the HTML page, the PDF and the workbook
+ * say the same thing.
+ */
+export function movementSection(movement: BoardMovement | undefined): MovementSection | null {
+  if (!movement) return null;
+  const since = movement.since;
+  if (!since) return { title: MOVEMENT_TITLE, intro: NO_EARLIER_REPORT, tables: [] };
+  const intro = since.issuedReport
+    ? `Compared with the board report as at ${since.asOf}, issued for ${since.issuedReport.meeting} on ${londonDateOf(since.issuedReport.issuedAt)}.`
+    : `No issued board report chosen: compared with the figures as at ${since.asOf}, the date asked for.`;
+  return {
+    title: MOVEMENT_TITLE,
+    intro,
+    tables: [
+      {
+        title: 'Actions by delivery status',
+        header: ['Delivery status', `As at ${since.asOf}`, 'Now', 'Change'],
+        rows: movement.byDeliveryStatus.map((r) => [
+          r.status,
+          String(r.then),
+          String(r.now),
+          change(r.then, r.now),
+        ]),
+        empty: 'None',
+      },
+      {
+        title: 'Actions by BRAG (cancelled left out)',
+        header: ['BRAG', `As at ${since.asOf}`, 'Now', 'Change'],
+        rows: movement.byBrag.map((r) => [
+          r.brag,
+          String(r.then),
+          String(r.now),
+          change(r.then, r.now),
+        ]),
+        empty: 'None',
+      },
+      {
+        title: 'Newly off track',
+        header: ['Action'],
+        rows: movement.newlyOffTrack.map((a) => [name(a)]),
+        empty: 'None',
+      },
+      {
+        title: 'Newly assured',
+        header: ['Action'],
+        rows: movement.newlyAssured.map((a) => [name(a)]),
+        empty: 'None',
+      },
+      {
+        title: 'Due dates moved',
+        header: ['Action', 'From', 'To', 'Moved on', 'Why'],
+        rows: movement.dueDatesMoved.map((m) => [
+          name(m.action),
+          m.from,
+          m.to,
+          londonDateOf(m.movedAt),
+          m.reason,
+        ]),
+        empty: 'None',
+      },
+    ],
+  };
+}

@@ -1,0 +1,105 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
+import { IdField } from '../../common/id-field';
+import { PageQueryDto } from '../../common/pagination';
+import { IsAsOfDate, IsOneOf, IsText } from '../../common/validators';
+import {
+  ISSUED_FORMATS,
+  ISSUED_KINDS,
+  IssuedFormat,
+  IssuedKind,
+  IssuedReport,
+} from '../issued-report.entity';
+
+export const MEETING_MAX = 200;
+
+/** The formats each kind of report can be issued in; the first is the default. */
+export const ISSUED_FORMATS_OF: Record<IssuedKind, readonly IssuedFormat[]> = {
+  board: ['pdf', 'xlsx', 'html'],
+  'cqc-return': ['xlsx', 'pdf'],
+};
+
+export class IssueReportDto {
+  @ApiProperty({ enum: ISSUED_KINDS })
+  @IsOneOf(ISSUED_KINDS)
+  kind: IssuedKind;
+
+  @IdField() organisationId: number;
+
+  @ApiPropertyOptional({ description: 'As at the end of this date (default today); not later' })
+  @IsOptional()
+  @IsAsOfDate()
+  asOf?: string;
+
+  @ApiPropertyOptional({
+    enum: ISSUED_FORMATS,
+    description: 'Board report: pdf (default), xlsx or html. CQC return: xlsx (default) or pdf',
+  })
+  @IsOptional()
+  @IsOneOf(ISSUED_FORMATS)
+  format?: IssuedFormat;
+
+  @ApiProperty({ description: 'The meeting it is issued to, e.g. "Trust Board 14 January 2027"' })
+  @IsText(MEETING_MAX)
+  meeting: string;
+
+  @IdField({ optional: true }) coreServiceId?: number;
+  @IdField({ optional: true }) executiveLeadId?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Board report only: compare with this earlier date instead of the last issued board report',
+  })
+  @IsOptional()
+  @IsAsOfDate()
+  sinceAsOf?: string;
+}
+
+export class ListIssuedReportsQueryDto extends PageQueryDto {
+  @IdField({ query: true }) organisationId: number;
+
+  @ApiPropertyOptional({ enum: ISSUED_KINDS })
+  @IsOptional()
+  @IsOneOf(ISSUED_KINDS)
+  kind?: IssuedKind;
+}
+
+export class IssuedReportDto {
+  @ApiProperty() id: number;
+  @ApiProperty() organisationId: number;
+  @ApiProperty({ enum: ISSUED_KINDS }) kind: IssuedKind;
+  @ApiProperty({ enum: ISSUED_FORMATS }) format: IssuedFormat;
+  @ApiProperty() asOf: string;
+  @ApiProperty() meeting: string;
+  @ApiProperty({ description: 'The filters the report was built with' })
+  filters: { coreServiceId?: number; executiveLeadId?: number; sinceAsOf?: string };
+  @ApiProperty() fileName: string;
+  @ApiProperty() contentType: string;
+  @ApiProperty({ description: 'Bytes' }) size: number;
+  @ApiProperty({ description: 'SHA-256 of the file, lower-case hex' }) sha256: string;
+  @ApiProperty() issuedBy: { id: number; name: string | null };
+  @ApiProperty() issuedAt: string;
+  @ApiProperty({ description: 'Where to download the file as issued' }) href: string;
+}
+
+export function toIssuedReportDto(
+  row: Omit<IssuedReport, 'content'>,
+  issuedByName: string | null,
+): IssuedReportDto {
+  return {
+    id: row.id,
+    organisationId: row.organisationId,
+    kind: row.kind,
+    format: row.format,
+    asOf: row.asOf,
+    meeting: row.meeting,
+    filters: JSON.parse(row.filters) as IssuedReportDto['filters'],
+    fileName: row.fileName,
+    contentType: row.contentType,
+    size: row.size,
+    sha256: row.sha256,
+    issuedBy: { id: row.issuedById, name: issuedByName },
+    issuedAt: row.issuedAt,
+    href: `/api/v1/reports/issued/${row.id}/file`,
+  };
+}
