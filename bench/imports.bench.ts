@@ -1,3 +1,4 @@
+import { loadConfig } from '../src/config/configuration';
 /**
  * Import benchmarks: the report parser on a 5 MB report, and a 10,000-row spreadsheet plan
  * imported into a fresh SQLite database; each next to a baseline measured in the same run,
@@ -195,7 +196,7 @@ async function casePlan(): Promise<Measurement> {
     dataSource,
     transactions,
     audit,
-    new FindingsService(dataSource.getRepository(Finding), transactions, audit),
+    new FindingsService(dataSource.getRepository(Finding), transactions, audit, loadConfig()),
     new ParserPool(),
   );
   const plans = new PlanImportService(imports, audit);

@@ -106,6 +106,12 @@ describe('imports', () => {
       ).toMatchObject({
         type: 'WARNING_NOTICE',
         deadline: '2022-07-31',
+        failings: [
+          {
+            text: 'Fire safety and ligature risks on inpatient wards, by 31 July 2022.',
+            deadline: '2022-07-31',
+          },
+        ],
         source: 'report_import',
         sourceLine: 59,
         sourcePage: 4,

@@ -88,4 +88,37 @@ describe('database schema', () => {
       { email: 'owner@example.nhs.uk', role: 'owner', name: 'Trust B' },
     ]);
   });
+  it("moves each existing warning notice's deadline into one failing when failings arrive", async () => {
+    while (
+      (await dataSource.query<{ name: string }[]>('SELECT name FROM migrations')).some(
+        (row) => row.name === 'FindingFailings1764900000000',
+      )
+    ) {
+      await dataSource.undoLastMigration();
+    }
+    const now = '2026-01-01T00:00:00.000Z';
+    await dataSource.query(
+      `INSERT INTO organisation (name, ods_code, kind, created_at, updated_at) VALUES ('Trust W', 'TW1', 'acute', '${now}', '${now}')`,
+    );
+    const [{ id: organisationId }] = await dataSource.query<{ id: number }[]>(
+      "SELECT id FROM organisation WHERE ods_code = 'TW1'",
+    );
+    for (const [type, deadline, text] of [
+      ['WARNING_NOTICE', "'2022-07-31'", 'Fire safety'],
+      ['MUST', 'NULL', 'Training'],
+    ]) {
+      await dataSource.query(
+        `INSERT INTO finding (organisation_id, type, deadline, regulations, text, source, version, created_at, updated_at)
+         VALUES (${Number(organisationId)}, '${type}', ${deadline}, '[]', '${text}', 'manual', 1, '${now}', '${now}')`,
+      );
+    }
+    await dataSource.runMigrations();
+    const rows = await dataSource.query(
+      `SELECT ff.position AS position, ff.text AS text, ff.deadline AS deadline, f.type AS type
+       FROM finding_failing ff JOIN finding f ON f.id = ff.finding_id WHERE f.organisation_id = ${Number(organisationId)}`,
+    );
+    expect(rows.map((r: { position: number }) => ({ ...r, position: Number(r.position) }))).toEqual(
+      [{ position: 1, text: 'Fire safety', deadline: '2022-07-31', type: 'WARNING_NOTICE' }],
+    );
+  });
 });

@@ -63,6 +63,7 @@ export async function createTestApp(
     sessionHours: 8,
     sessionIdleMinutes: 30,
     trustProxy: false,
+    cqcActionPlanDays: 28,
     ...options.config,
   };
   const moduleRef = await Test.createTestingModule({

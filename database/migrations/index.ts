@@ -9,6 +9,7 @@ import { FindingScore1764500000000 } from './1764500000000-finding-score';
 import { CqcInbox1764600000000 } from './1764600000000-cqc-inbox';
 import { History1764700000000 } from './1764700000000-history';
 import { IssuedReports1764800000000 } from './1764800000000-issued-reports';
+import { FindingFailings1764900000000 } from './1764900000000-finding-failings';
 
 /** Every migration, in order. Listed explicitly so the app, CLI and tests load the same set. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   CqcInbox1764600000000,
   History1764700000000,
   IssuedReports1764800000000,
+  FindingFailings1764900000000,
 ];

@@ -1,3 +1,4 @@
+import { loadConfig } from '../config/configuration';
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import fs from 'node:fs';
@@ -53,6 +54,7 @@ function services(context: CliContext) {
     context.dataSource.getRepository(Finding),
     context.transactions,
     context.audit,
+    loadConfig(),
   );
   const imports = new ImportsService(
     context.dataSource,

@@ -1,3 +1,4 @@
+import { loadConfig } from '../config/configuration';
 import { Command } from 'commander';
 import fs from 'node:fs';
 import { finished } from 'node:stream/promises';
@@ -89,7 +90,12 @@ export function registerReportCommands(program: Command): void {
           const exporter = new FlatExportService(
             dataSource,
             facts,
-            new FindingsService(dataSource.getRepository(Finding), transactions, audit),
+            new FindingsService(
+              dataSource.getRepository(Finding),
+              transactions,
+              audit,
+              loadConfig(),
+            ),
           );
           const out = fs.createWriteStream(options.out);
           let count: number;
@@ -99,6 +105,7 @@ export function registerReportCommands(program: Command): void {
               actions,
               facts,
               new ReadinessService(dataSource, facts),
+              loadConfig(),
             ).build({
               organisationId: organisationId!,
               asOf: options.asOf,
@@ -113,7 +120,7 @@ export function registerReportCommands(program: Command): void {
             }
             count = report.exceptions.length;
           } else if (kind === 'cqc-return') {
-            const cqcReturn = new CqcReturnService(dataSource, actions);
+            const cqcReturn = new CqcReturnService(dataSource, actions, loadConfig());
             const returnOptions = { organisationId: organisationId!, asOf: options.asOf };
             if (format === 'pdf') {
               count = await cqcReturn.pdfTo(out, returnOptions);

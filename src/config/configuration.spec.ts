@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       cqcApiUrl: 'https://api.service.cqc.org.uk/public/v1',
       cqcApiKey: undefined,
       cqcWatchMinutes: undefined,
+      cqcActionPlanDays: 28,
     });
   });
 
@@ -31,6 +32,7 @@ describe('loadConfig', () => {
         CQC_API_URL: 'http://127.0.0.1:9999/v1',
         CQC_API_KEY: 'k',
         CQC_WATCH_MINUTES: '15',
+        CQC_ACTION_PLAN_DAYS: '21',
       }),
     ).toEqual({
       port: 8080,
@@ -44,6 +46,7 @@ describe('loadConfig', () => {
       cqcApiUrl: 'http://127.0.0.1:9999/v1',
       cqcApiKey: 'k',
       cqcWatchMinutes: 15,
+      cqcActionPlanDays: 21,
     });
   });
 

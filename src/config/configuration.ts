@@ -26,6 +26,8 @@ export interface AppConfig {
   cqcApiKey?: string;
   /** Poll CQC's changes feed every this many minutes while the app runs; unset: never. */
   cqcWatchMinutes?: number;
+  /** Days after a report's publication that the action plan for its MUST findings is due to CQC. */
+  cqcActionPlanDays: number;
 }
 
 /** false (believe no proxy), a hop count, or proxy addresses/subnets (Express's forms). */
@@ -90,6 +92,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
 
+  // Regulation 17(3): CQC asks for the action plan within 28 days; a trust may agree otherwise.
+  const cqcActionPlanDays = positiveInteger(env, 'CQC_ACTION_PLAN_DAYS', 28);
+
   return {
     port,
     host,
@@ -102,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cqcApiUrl,
     cqcApiKey,
     cqcWatchMinutes,
+    cqcActionPlanDays,
   };
 }
 

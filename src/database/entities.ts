@@ -13,6 +13,7 @@ import { CqcInboxItem, CqcWatchState } from '../cqc-api/cqc-inbox-item.entity';
 import { CoreService } from '../core-services/core-service.entity';
 import { Rating } from '../core-services/rating.entity';
 import { Finding } from '../findings/finding.entity';
+import { FindingFailing } from '../findings/finding-failing.entity';
 import { IssuedReport } from '../reports/issued-report.entity';
 import { ImportRecord } from '../imports/import-record.entity';
 import { Inspection } from '../inspections/inspection.entity';
@@ -29,6 +30,7 @@ export const ENTITIES = [
   Rating,
   Inspection,
   Finding,
+  FindingFailing,
   Action,
   ProgressUpdate,
   DueDateChange,

@@ -56,6 +56,7 @@ export const TABLES_CHILD_FIRST = [
   'due_date_change',
   'progress_update',
   'action_finding',
+  'finding_failing',
   'action',
   'finding',
   'inspection_core_service',

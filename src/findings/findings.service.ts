@@ -1,11 +1,12 @@
 import { asOfParameters, statusAtSql } from '../delivery/action-facts.sql';
 import { tablesAsAt } from '../history/as-at-tables';
 import { hydrate } from '../history/records-as-at';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TrustAccess } from '../auth/trust-access';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, In, IsNull, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp, todayDate } from '../common/dates';
 import { Page, toPage } from '../common/pagination';
@@ -14,16 +15,20 @@ import { CoreServicesService } from '../core-services/core-services.service';
 import { keyQuestionOfStatement } from '../cqc/quality-statements';
 import { ReadSnapshot } from '../database/read-snapshot';
 import { Transactions } from '../database/transactions';
+import { Inspection } from '../inspections/inspection.entity';
 import { InspectionsService } from '../inspections/inspections.service';
 import { OrganisationsService } from '../organisations/organisations.service';
 import {
   CreateFindingDto,
   FindingDto,
+  FindingExtras,
   ListFindingsQueryDto,
   toFindingDto,
   UpdateFindingDto,
 } from './dto/finding.dto';
 import { RegulationCitationDto } from './dto/regulation.dto';
+import { actionPlanDueDate, earliestDeadline, Failing } from './finding-dates';
+import { FAILINGS_AS_AT, FindingFailing } from './finding-failing.entity';
 import { Finding, FindingSource, RegulationCitation } from './finding.entity';
 
 /** Where a finding came from, for imports that create them. */
@@ -39,6 +44,7 @@ export class FindingsService {
     @InjectRepository(Finding) private readonly findings: Repository<Finding>,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -101,12 +107,9 @@ export class FindingsService {
       .offset(query.offset)
       .getRawMany<Record<string, unknown>>();
     const rows = raw.map((row) => hydrate(dataSource, Finding, row));
-    const actionIds = await this.actionIdsOf(
-      rows.map((row) => row.id),
-      asOf,
-    );
+    const extras = await this.extrasOf(rows, asOf);
     return toPage(
-      rows.map((row) => toFindingDto(row, actionIds.get(row.id) ?? [])),
+      rows.map((row) => toFindingDto(row, extras(row))),
       Number(total),
       query,
     );
@@ -116,7 +119,7 @@ export class FindingsService {
     const finding = await this.findings.findOneBy({ id });
     if (!finding) throw notFound(id);
     TrustAccess.requireReadable(finding.organisationId, () => notFound(id));
-    return toFindingDto(finding, (await this.actionIdsOf([id])).get(id) ?? []);
+    return toFindingDto(finding, (await this.extrasOf([finding]))(finding));
   }
 
   async create(dto: CreateFindingDto): Promise<FindingDto> {
@@ -157,13 +160,15 @@ export class FindingsService {
       createdAt: now,
       updatedAt: now,
     });
+    const failings = failingsOnCreate(finding, dto);
     checkFindingRules(finding);
     const saved = await manager.save(finding);
+    await writeFailings(manager, saved.id, failings, now);
     await this.audit.record(manager, {
       action: 'create',
       entity: 'finding',
       entityId: saved.id,
-      after: saved,
+      after: { ...saved, failings },
     });
     return saved;
   }
@@ -174,8 +179,16 @@ export class FindingsService {
       if (!finding) throw notFound(id);
       TrustAccess.requireWritable(finding.organisationId, () => notFound(id));
       checkVersion('finding', finding.version, dto.version ?? ifMatch);
-      const before = { ...finding };
-      const { version: _version, regulations, coreServiceId, inspectionId, ...fields } = dto;
+      const current = await failingsOf(manager, [id]);
+      const before = { ...finding, failings: current.get(id) ?? [] };
+      const {
+        version: _version,
+        regulations,
+        coreServiceId,
+        inspectionId,
+        failings: newFailings,
+        ...fields
+      } = dto;
       // null clears the field (trust-wide, or no recorded inspection); only a number is looked up.
       if (coreServiceId !== undefined) {
         if (coreServiceId !== null) {
@@ -191,16 +204,26 @@ export class FindingsService {
       }
       Object.assign(finding, fields);
       if (regulations) finding.regulations = normaliseCitations(regulations);
+      const failings = failingsOnUpdate(finding, before.failings, dto.deadline, newFailings);
       checkFindingRules(finding);
       finding.version += 1;
       finding.updatedAt = nowTimestamp();
       await manager.save(finding);
+      // Failings are history: a changed list replaces the old rows, which stay for as-at reads.
+      if (JSON.stringify(failings) !== JSON.stringify(before.failings)) {
+        await manager.update(
+          FindingFailing,
+          { findingId: id, replacedAt: IsNull() },
+          { replacedAt: finding.updatedAt },
+        );
+        await writeFailings(manager, id, failings, finding.updatedAt);
+      }
       await this.audit.record(manager, {
         action: 'update',
         entity: 'finding',
         entityId: id,
         before,
-        after: finding,
+        after: { ...finding, failings },
       });
     });
     return this.get(id);
@@ -229,6 +252,41 @@ export class FindingsService {
     return found;
   }
 
+  /**
+   * Each finding's actions and failings (as at `asOf`) and action-plan due date, in three
+   * queries. Publication dates are read as they are now.
+   */
+  private async extrasOf(
+    rows: Finding[],
+    asOf = todayDate(),
+  ): Promise<(finding: Finding) => FindingExtras> {
+    const manager = ReadSnapshot.manager(this.findings.manager.connection);
+    const ids = rows.map((row) => row.id);
+    const inspectionIds = [...new Set(rows.map((row) => row.inspectionId))].filter(
+      (id): id is number => id !== null,
+    );
+    // One after the other: inside a read snapshot the queries share one connection.
+    const actionIds = await this.actionIdsOf(ids, asOf);
+    const failings = await failingsOf(
+      manager,
+      rows.filter((row) => row.type === 'WARNING_NOTICE').map((r) => r.id),
+      asOf,
+    );
+    const inspections = inspectionIds.length
+      ? await manager.findBy(Inspection, { id: In(inspectionIds) })
+      : [];
+    const published = new Map(inspections.map((i) => [i.id, i.publishedOn]));
+    return (finding) => ({
+      actionIds: actionIds.get(finding.id) ?? [],
+      failings: failings.get(finding.id) ?? [],
+      actionPlanDueDate: actionPlanDueDate(
+        finding.type,
+        finding.inspectionId === null ? null : published.get(finding.inspectionId),
+        this.config.cqcActionPlanDays,
+      ),
+    });
+  }
+
   /** The actions linked to each finding at the end of `asOf`. */
   private async actionIdsOf(
     findingIds: number[],
@@ -250,6 +308,115 @@ export class FindingsService {
     }
     return map;
   }
+}
+
+/**
+ * The failings of warning notices, in each notice's order: the current ones, or those that
+ * stood at the end of `asOf` (recorded by then and not yet replaced).
+ */
+export async function failingsOf(
+  manager: EntityManager,
+  findingIds: number[],
+  asOf?: string,
+): Promise<Map<number, Failing[]>> {
+  const map = new Map<number, Failing[]>();
+  if (!findingIds.length) return map;
+  const qb = manager
+    .getRepository(FindingFailing)
+    .createQueryBuilder('ff')
+    .where('ff.finding_id IN (:...ids)', { ids: findingIds });
+  if (asOf) {
+    qb.andWhere(FAILINGS_AS_AT, asOfParameters(asOf));
+  } else {
+    qb.andWhere('ff.replaced_at IS NULL');
+  }
+  const rows = await qb.orderBy('ff.finding_id', 'ASC').addOrderBy('ff.position', 'ASC').getMany();
+  for (const row of rows) {
+    map.set(row.findingId, [
+      ...(map.get(row.findingId) ?? []),
+      { text: row.text, deadline: row.deadline },
+    ]);
+  }
+  return map;
+}
+
+async function writeFailings(
+  manager: EntityManager,
+  findingId: number,
+  failings: Failing[],
+  createdAt: string,
+) {
+  if (!failings.length) return;
+  await manager.insert(
+    FindingFailing,
+    failings.map((failing, index) => ({
+      findingId,
+      position: index + 1,
+      ...failing,
+      createdAt,
+      replacedAt: null,
+    })),
+  );
+}
+
+const trimmed = (failings: Failing[]): Failing[] =>
+  failings.map((f) => ({ text: f.text.trim(), deadline: f.deadline }));
+
+/**
+ * A new warning notice's failings: those given, or (older clients, imports of one deadline) a
+ * notice of one failing from its text and deadline. Sets `finding.deadline` to the earliest.
+ */
+function failingsOnCreate(finding: Finding, dto: CreateFindingDto): Failing[] {
+  if (dto.failings && finding.type !== 'WARNING_NOTICE') {
+    throw validationFailed('failings', 'only a WARNING_NOTICE finding has failings');
+  }
+  if (finding.type !== 'WARNING_NOTICE') return [];
+  if (dto.failings) return withEarliestDeadline(finding, trimmed(dto.failings), dto.deadline);
+  return finding.deadline ? [{ text: finding.text, deadline: finding.deadline }] : [];
+}
+
+/**
+ * The failings after an update: `failings` replaces the list; a `deadline` alone moves the
+ * deadline of a notice of one failing; a finding that stops being a warning notice has none.
+ */
+function failingsOnUpdate(
+  finding: Finding,
+  current: Failing[],
+  deadline: string | null | undefined,
+  given: Failing[] | undefined,
+): Failing[] {
+  if (given && finding.type !== 'WARNING_NOTICE') {
+    throw validationFailed('failings', 'only a WARNING_NOTICE finding has failings');
+  }
+  if (finding.type !== 'WARNING_NOTICE') return [];
+  if (given) return withEarliestDeadline(finding, trimmed(given), deadline ?? undefined);
+  if (deadline === undefined && current.length) return current;
+  if (current.length > 1) {
+    throw validationFailed(
+      'deadline',
+      `this warning notice has ${current.length} failings, each with its own deadline: change them in failings`,
+    );
+  }
+  return finding.deadline
+    ? [{ text: current[0]?.text ?? finding.text, deadline: finding.deadline }]
+    : [];
+}
+
+/** The notice's deadline is its earliest failing's; one given beside the failings must agree. */
+function withEarliestDeadline(
+  finding: Finding,
+  failings: Failing[],
+  given: string | undefined,
+): Failing[] {
+  const earliest = earliestDeadline(failings);
+  if (given !== undefined && given !== earliest) {
+    throw validationFailed(
+      'deadline',
+      `a warning notice's deadline is its earliest failing deadline (${earliest}); leave it out`,
+    );
+  }
+  finding.deadline = earliest;
+  return failings;
 }
 
 function normaliseCitations(citations: RegulationCitationDto[]): RegulationCitation[] {

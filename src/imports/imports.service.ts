@@ -93,7 +93,11 @@ export class ImportsService {
             qualityStatement: finding.qualityStatement ?? undefined,
             score: finding.score ?? undefined,
             type: finding.type,
-            deadline: finding.deadline ?? undefined,
+            // The parser gives one finding per deadline: each notice item is one failing.
+            failings:
+              finding.type === 'WARNING_NOTICE' && finding.deadline
+                ? [{ text: finding.text, deadline: finding.deadline }]
+                : undefined,
             regulations: finding.regulations.map((r) => ({
               ...r,
               paragraph: r.paragraph ?? undefined,

@@ -690,6 +690,19 @@ describe('parseReport: a warning notice named after its section', () => {
     ]);
   });
 
+  it('reads a Section 29 warning notice (a provider outside the NHS) like a Section 29A one', () => {
+    const text = [
+      'Section 29 warning notice',
+      'We served a Section 29 warning notice. The provider must make significant improvements:',
+      '• Medicines management, by 31 August 2024.',
+      '• Staff recruitment checks, by 30 September 2024.',
+    ].join('\n');
+    expect(brief(text).map((f) => [f.type, f.deadline, f.text])).toEqual([
+      ['WARNING_NOTICE', '2024-08-31', 'Medicines management, by 31 August 2024.'],
+      ['WARNING_NOTICE', '2024-09-30', 'Staff recruitment checks, by 30 September 2024.'],
+    ]);
+  });
+
   it('reads an item padded with a hostile run of 400,000 spaces as the words it holds', () => {
     // Such a run made several patterns quadratic (30 s for one paste); runs are cut first.
     const head =

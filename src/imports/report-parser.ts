@@ -719,7 +719,8 @@ export function parseReport(pages: string[]): ParsedReport {
   }
 }
 
-const NOTICE_WORDS = /\b(?:warning notices?|s\.?\s?29a notices?|section 29a notices?)\b/i;
+// Section 29A for NHS trusts; Section 29 for other registered providers. Both are warning notices.
+const NOTICE_WORDS = /\b(?:warning notices?|s\.?\s?29a? notices?|section 29a? notices?)\b/i;
 const DEADLINE_WORDS =
   /\b(?:deadline (?:of|was|is)|date for compliance (?:of|was|is)|compliance date (?:of|was|is)|must (?:comply|improve|make [a-z ]{0,40}) by)\b/i;
 const MONTH =
@@ -1018,7 +1019,7 @@ function listKind(text: string): {
   if (rated) return rated;
   if (/^(requirement notices?|compliance actions?)\s*[:.]?$/i.test(text))
     return { mode: 'NOTICE', rest: '', intro: true };
-  match = /\bsection 29a\b[^:]*?warning notices?\b[^:]*:?(.*)$/i.exec(text);
+  match = /\bsection 29a?\b[^:]*?warning notices?\b[^:]*:?(.*)$/i.exec(text);
   if (match) {
     // A notice in prose, with its deadlines on the same line: the line is the item.
     if (/\bby (the )?\d/i.test(text) && !match[1].trim())

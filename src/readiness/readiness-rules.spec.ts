@@ -3,6 +3,7 @@ import {
   projectedCompletion,
   ReadinessFigures,
   readinessVerdict,
+  WarningNoticeFigures,
 } from './readiness-rules';
 
 const none = { ASSURED: 0, COMPLETED: 0, OFF_TRACK: 0, AT_RISK: 0, ON_TRACK: 0 };
@@ -19,6 +20,77 @@ function figures(overrides: Partial<ReadinessFigures> = {}): ReadinessFigures {
     ...overrides,
   };
 }
+
+describe('readinessVerdict with warning notices', () => {
+  const notice = (overrides: Partial<WarningNoticeFigures> = {}): WarningNoticeFigures => ({
+    reference: 'WN1',
+    deadlines: ['2027-03-01'],
+    actions: 1,
+    openActions: 1,
+    ...overrides,
+  });
+  const at = (asOf: string, ...notices: WarningNoticeFigures[]) =>
+    readinessVerdict(figures({ warningNotices: { asOf, notices } }));
+
+  it('is NOT_READY when a notice has no action, naming its earliest deadline', () => {
+    expect(
+      at(
+        '2027-01-01',
+        notice({ actions: 0, openActions: 0, deadlines: ['2027-05-01', '2027-03-01'] }),
+      ),
+    ).toEqual({
+      verdict: 'NOT_READY',
+      reasons: ['Warning notice WN1 (deadline 1 March 2027) has no action'],
+    });
+  });
+
+  it('is NOT_READY once a deadline has passed with actions not completed, and only then', () => {
+    // On the deadline day itself it has not passed yet.
+    expect(at('2027-03-01', notice())).toEqual({
+      verdict: 'AT_RISK',
+      reasons: ['Warning notice deadline 1 March 2027: due today, actions not completed'],
+    });
+    expect(at('2027-03-02', notice())).toEqual({
+      verdict: 'NOT_READY',
+      reasons: ['Warning notice deadline 1 March 2027 passed with actions not completed'],
+    });
+    expect(at('2027-02-26', notice())).toEqual({
+      verdict: 'AT_RISK',
+      reasons: ['Warning notice deadline 1 March 2027: 3 days left, actions not completed'],
+    });
+  });
+
+  it('judges each failing by its own deadline', () => {
+    const result = at('2027-04-01', notice({ deadlines: ['2027-06-30', '2027-03-01'] }));
+    expect(result).toEqual({
+      verdict: 'NOT_READY',
+      reasons: [
+        'Warning notice deadline 1 March 2027 passed with actions not completed',
+        'Warning notice deadline 30 June 2027: 90 days left, actions not completed',
+      ],
+    });
+  });
+
+  it('lets a passed deadline be once every action for the notice is completed or assured', () => {
+    expect(at('2027-04-01', notice({ actions: 2, openActions: 0 }))).toEqual({
+      verdict: 'READY',
+      reasons: [],
+    });
+  });
+
+  it('puts warning notice reasons before every other reason', () => {
+    const result = readinessVerdict(
+      figures({
+        uncoveredByType: { ...types, MUST: 1 },
+        warningNotices: { asOf: '2027-04-01', notices: [notice({ reference: null })] },
+      }),
+    );
+    expect(result.reasons).toEqual([
+      'Warning notice deadline 1 March 2027 passed with actions not completed',
+      '1 MUST finding has no action',
+    ]);
+  });
+});
 
 describe('readinessVerdict', () => {
   it('is READY when every MUST finding is covered, its actions assured, and nothing is off track', () => {

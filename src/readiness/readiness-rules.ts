@@ -1,6 +1,7 @@
 import type { FindingType } from '../findings/finding.entity';
 import { daysBetween, londonDateOf } from '../common/dates';
 import { DeliveryStatus } from '../delivery/delivery-status';
+import { daysLeftText, longDate } from '../findings/finding-dates';
 
 export const READINESS_VERDICTS = ['READY', 'AT_RISK', 'NOT_READY'] as const;
 export type ReadinessVerdict = (typeof READINESS_VERDICTS)[number];
@@ -17,6 +18,19 @@ export interface ReadinessFigures {
   dueAfterReinspection: number;
   /** ...of which address MUST findings. */
   mustDueAfterReinspection: number;
+  /** The service's warning notices and the date they are judged at; none when left out. */
+  warningNotices?: { asOf: string; notices: WarningNoticeFigures[] };
+}
+
+/** One warning notice (Section 29A or 29) as at a date. */
+export interface WarningNoticeFigures {
+  reference: string | null;
+  /** Each failing's deadline. */
+  deadlines: string[];
+  /** Actions addressing it that are not cancelled. */
+  actions: number;
+  /** ...of which are neither completed nor assured. */
+  openActions: number;
 }
 
 export interface Verdict {
@@ -29,12 +43,12 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 /**
  * The readiness verdict of docs/domain.md. READY: every MUST finding has an action, all of them are
  * completed or assured, and nothing is off track. NOT_READY: a MUST finding has no action,
- * or a MUST action is off track, or a MUST action is due after the reinspection date. AT_RISK
- * otherwise. Every reason that applies is listed, worst first.
+ * or a MUST action is off track, or a MUST action is due after the reinspection date, or a warning
+ * notice has no action or a deadline passed with its actions not done. AT_RISK otherwise. Every
+ * reason that applies is listed, worst first.
  */
 export function readinessVerdict(figures: ReadinessFigures): Verdict {
-  const blocking: string[] = [];
-  const risks: string[] = [];
+  const { blocking, risks } = warningNoticeReasons(figures.warningNotices);
   const openMust =
     figures.mustActions.OFF_TRACK + figures.mustActions.AT_RISK + figures.mustActions.ON_TRACK;
 
@@ -69,9 +83,46 @@ export function readinessVerdict(figures: ReadinessFigures): Verdict {
 
   if (blocking.length) return { verdict: 'NOT_READY', reasons: [...blocking, ...risks] };
   const offTrackAnywhere = figures.actions.OFF_TRACK > 0;
-  if (openMust > 0 || offTrackAnywhere || otherDueAfter > 0)
+  const openNotice = (figures.warningNotices?.notices ?? []).some((n) => n.openActions > 0);
+  if (openMust > 0 || offTrackAnywhere || otherDueAfter > 0 || openNotice)
     return { verdict: 'AT_RISK', reasons: risks };
   return { verdict: 'READY', reasons: risks };
+}
+
+/**
+ * A warning notice is the most urgent thing a trust can be given, so it comes first. NOT_READY:
+ * a notice with no action, or a failing's deadline passed (before the as-at date) while an
+ * action for it is not completed or assured. AT_RISK: a deadline still ahead with actions open.
+ */
+export function warningNoticeReasons(input: ReadinessFigures['warningNotices']): {
+  blocking: string[];
+  risks: string[];
+} {
+  const blocking: string[] = [];
+  const risks: string[] = [];
+  if (!input) return { blocking, risks };
+  for (const notice of input.notices) {
+    const deadlines = [...new Set(notice.deadlines)].sort();
+    const name = notice.reference ? `Warning notice ${notice.reference}` : 'A warning notice';
+    if (notice.actions === 0) {
+      const due = deadlines.length ? ` (deadline ${longDate(deadlines[0])})` : '';
+      blocking.push(`${name}${due} has no action`);
+      continue;
+    }
+    if (notice.openActions === 0) continue;
+    for (const deadline of deadlines) {
+      if (deadline < input.asOf) {
+        blocking.push(
+          `Warning notice deadline ${longDate(deadline)} passed with actions not completed`,
+        );
+      } else {
+        risks.push(
+          `Warning notice deadline ${longDate(deadline)}: ${daysLeftText(daysBetween(input.asOf, deadline))}, actions not completed`,
+        );
+      }
+    }
+  }
+  return { blocking, risks };
 }
 
 /** Share of MUST actions that are assured, 0-100, or null when there are none. */

@@ -14,6 +14,7 @@ import { DeliveryStatus } from '../delivery/delivery-status';
 import type { TablesAsAt } from '../history/as-at-tables';
 import { ReadinessDto, ServiceReadinessDto } from './readiness.dto';
 import { mustAssuredPercent, projectedCompletion, readinessVerdict } from './readiness-rules';
+import { readWarningNotices } from './warning-notices.reader';
 
 type Counts<K extends string> = Record<K, number>;
 const TYPES: FindingType[] = ['MUST', 'SHOULD', 'WARNING_NOTICE', 'RATING'];
@@ -60,7 +61,7 @@ export class ReadinessService {
     const statusAt = `COALESCE((SELECT pu.status_to FROM progress_update pu WHERE pu.action_id = a.id AND pu.status_to IS NOT NULL
       AND pu.created_at <= :asOfEnd ORDER BY pu.created_at DESC, pu.id DESC LIMIT 1), 'NOT_STARTED')`;
 
-    const [services, findingRows, serviceActionRows, mustActionRows, totalRows, openRows] =
+    const [services, findingRows, serviceActionRows, mustActionRows, totalRows, openRows, notices] =
       await ReadSnapshot.all([
         () =>
           this.facts.run<{
@@ -115,6 +116,7 @@ export class ReadinessService {
          ORDER BY d.due_at, d.id`,
             params,
           ),
+        () => readWarningNotices(this.facts, organisationId, asOf),
       ]);
 
     const buckets = [
@@ -162,6 +164,10 @@ export class ReadinessService {
           mustActions: liveMust,
           dueAfterReinspection: dueAfter,
           mustDueAfterReinspection: mustDueAfter,
+          warningNotices: {
+            asOf,
+            notices: notices.filter((n) => key(n.coreServiceId) === bucket.key),
+          },
         });
         const forecast = openRows
           .filter((r) => key(r.core_service_id) === bucket.key)

@@ -3,6 +3,12 @@ import { BRAG_COLOURS } from '../delivery/brag';
 import type { BoardReport } from './board-report.service';
 import { movementSection } from './board-movement.sections';
 import { bragByServiceChart, openOverTimeChart } from './charts';
+import {
+  ACTION_PLAN_HEADER,
+  actionPlanRows,
+  WARNING_NOTICE_HEADER,
+  warningNoticeRows,
+} from './warning-notices-section';
 
 const escape = (value: string | number | null | undefined): string =>
   String(value ?? '').replace(
@@ -45,6 +51,27 @@ export function renderBoardReportHtml(report: BoardReport): string {
 <p><strong>CQC action plan: board report as at ${escape(report.asOf)}</strong></p>
 <p class="meta">Filters: ${report.filters.length ? report.filters.map(escape).join('; ') : 'none (every action of the trust)'}.
 Cancelled actions are left out of the counts.</p>
+
+<h2>Warning notices</h2>
+${
+  report.warningNotices.length
+    ? `<table><thead><tr>${WARNING_NOTICE_HEADER.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead><tbody>
+${warningNoticeRows(report.warningNotices)
+  .map((row) => `<tr>${row.map((cell) => `<td>${escape(cell)}</td>`).join('')}</tr>`)
+  .join('\n')}
+</tbody></table>`
+    : '<p>None.</p>'
+}
+${
+  report.actionPlansDue.length
+    ? `<h2>Action plans due to CQC</h2>
+<table><thead><tr>${ACTION_PLAN_HEADER.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead><tbody>
+${actionPlanRows(report.actionPlansDue)
+  .map((row) => `<tr>${row.map((cell) => `<td>${escape(cell)}</td>`).join('')}</tr>`)
+  .join('\n')}
+</tbody></table>`
+    : ''
+}
 
 <h2>Summary</h2>
 <table><thead><tr><th>Delivery status</th><th>Actions</th></tr></thead><tbody>

@@ -6,6 +6,12 @@ import { BRAG_COLOURS } from '../delivery/brag';
 import type { BoardReport } from './board-report.service';
 import { movementSection } from './board-movement.sections';
 import { bragByServiceChart, openOverTimeChart } from './charts';
+import {
+  ACTION_PLAN_HEADER,
+  actionPlanRows,
+  WARNING_NOTICE_HEADER,
+  warningNoticeRows,
+} from './warning-notices-section';
 
 /**
  * The board report as an A4 board paper: title, date and filters first, then the same
@@ -28,6 +34,26 @@ export async function writeBoardReportPdf(report: BoardReport, out: Writable): P
     .fillColor('#4c6272')
     .text('Cancelled actions are left out of the counts.')
     .fillColor('#212b32');
+
+  heading(doc, 'Warning notices');
+  table(
+    doc,
+    WARNING_NOTICE_HEADER,
+    report.warningNotices.length
+      ? warningNoticeRows(report.warningNotices)
+      : [['None', '', '', '', '', '']],
+    [110, 70, width - 400, 60, 70, 90],
+  );
+  if (report.actionPlansDue.length) {
+    heading(doc, 'Action plans due to CQC');
+    table(doc, ACTION_PLAN_HEADER, actionPlanRows(report.actionPlansDue), [
+      width - 330,
+      70,
+      90,
+      90,
+      80,
+    ]);
+  }
 
   heading(doc, 'Summary');
   table(

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { requireId } from '../common/id-field';
 import { TrustAccess } from '../auth/trust-access';
 import { DataSource } from 'typeorm';
@@ -13,6 +13,9 @@ import { BRAG_COLOURS, Brag, bragOf } from '../delivery/brag';
 import { DeliveryStatus, DELIVERY_STATUSES } from '../delivery/delivery-status';
 import { ReadinessDto } from '../readiness/readiness.dto';
 import { ReadinessService } from '../readiness/readiness.service';
+import { APP_CONFIG, AppConfig } from '../config/configuration';
+import { DEFAULT_ACTION_PLAN_DAYS } from '../findings/finding-dates';
+import { readUrgentSection, UrgentSection } from './warning-notices-section';
 import type { BoardMovement } from './board-movement.service';
 
 export interface BoardReportOptions {
@@ -29,7 +32,7 @@ export interface ExceptionRow {
   slipReason: string | null;
 }
 
-export interface BoardReport {
+export interface BoardReport extends UrgentSection {
   organisation: { id: number; name: string };
   asOf: string;
   filters: string[];
@@ -65,6 +68,11 @@ export class BoardReportService {
     private readonly actions: ActionsService,
     private readonly facts: ActionFactsRepository,
     private readonly readinessService: ReadinessService,
+    @Optional()
+    @Inject(APP_CONFIG)
+    private readonly config: Pick<AppConfig, 'cqcActionPlanDays'> = {
+      cqcActionPlanDays: DEFAULT_ACTION_PLAN_DAYS,
+    },
   ) {}
 
   async build(options: BoardReportOptions): Promise<BoardReport> {
@@ -167,6 +175,14 @@ export class BoardReportService {
         .filter((d): d is string => !!d && d >= asOf)
         .sort()[0] ?? null;
 
+    // Warning notices and action plans due to CQC come first in every rendering.
+    const urgent = await readUrgentSection(
+      this.facts,
+      organisation.id,
+      asOf,
+      this.config.cqcActionPlanDays,
+      options.coreServiceId,
+    );
     const filters = [
       options.coreServiceId
         ? `Core service: ${serviceNames.get(options.coreServiceId) ?? options.coreServiceId}`
@@ -179,6 +195,7 @@ export class BoardReportService {
       organisation: { id: organisation.id, name: organisation.name },
       asOf,
       filters,
+      ...urgent,
       byDeliveryStatus,
       byBrag,
       breakdowns,

@@ -5,6 +5,7 @@ import { BRAG_COLOURS, Brag } from '../delivery/brag';
 import type { BoardReport } from './board-report.service';
 import { movementSection } from './board-movement.sections';
 import { BRAG_FILLS } from './export-columns';
+import { daysLeftText } from '../findings/finding-dates';
 
 type Cell = string | number | Date | null | undefined;
 
@@ -49,6 +50,38 @@ export async function writeBoardReportXlsx(report: BoardReport, out: Writable): 
   };
   summary.addRow([`As at ${report.asOf}`]);
   summary.addRow([`Filters: ${report.filters.length ? report.filters.join('; ') : 'none'}`]);
+  // Warning notices first: the most urgent thing a trust holds. One row per failing.
+  table(
+    summary,
+    'Warning notices',
+    ['Warning notice', 'Core service', 'Failing', 'Deadline', 'Days left', 'Actions completed'],
+    report.warningNotices.length
+      ? report.warningNotices.flatMap((n) =>
+          n.failings.map((f) => [
+            `${n.reference ?? ''} ${n.text}`.trim(),
+            n.coreServiceName ?? 'Trust-wide',
+            f.text,
+            date(f.deadline),
+            daysLeftText(f.daysLeft),
+            n.actions === 0 ? 'No action' : `${n.actions - n.openActions} of ${n.actions}`,
+          ]),
+        )
+      : [['None']],
+  );
+  if (report.actionPlansDue.length) {
+    table(
+      summary,
+      'Action plans due to CQC',
+      ['Report', 'Published', 'Action plan due', 'Days left', 'MUST findings'],
+      report.actionPlansDue.map((p) => [
+        p.inspection,
+        date(p.publishedOn),
+        date(p.dueDate),
+        daysLeftText(p.daysLeft),
+        p.mustFindings,
+      ]),
+    );
+  }
   table(
     summary,
     'Actions by delivery status',
@@ -174,7 +207,7 @@ export async function writeBoardReportXlsx(report: BoardReport, out: Writable): 
     ]),
   );
 
-  for (const sheet of [readiness, exceptions, assured]) {
+  for (const sheet of [summary, readiness, exceptions, assured]) {
     sheet.eachRow((row) =>
       row.eachCell((cell) =>
         cell.value instanceof Date ? (cell.numFmt = 'dd/mm/yyyy') : undefined,

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { requireId } from '../common/id-field';
 import { TrustAccess } from '../auth/trust-access';
 import ExcelJS from 'exceljs';
@@ -15,6 +15,10 @@ import { coreServiceNamesAsAt, findingsAsAt } from '../history/records-as-at';
 import { Organisation } from '../organisations/organisation.entity';
 import { BRAG_FILLS } from './export-columns';
 import { finishPdf, heading, newPdf, table, titleBlock } from './pdf-layout';
+import { APP_CONFIG, AppConfig } from '../config/configuration';
+import { ActionFactsRepository } from '../delivery/action-facts.repository';
+import { DEFAULT_ACTION_PLAN_DAYS, daysLeftText } from '../findings/finding-dates';
+import { readUrgentSection } from './warning-notices-section';
 
 export interface CqcReturnOptions {
   organisationId: number;
@@ -22,6 +26,34 @@ export interface CqcReturnOptions {
   coreServiceId?: number;
   executiveLeadId?: number;
 }
+
+/** One failing of a warning notice with one action addressing it (or none yet). */
+interface NoticeRow {
+  reference: string;
+  coreService: string;
+  notice: string;
+  failing: string;
+  deadline: string;
+  daysLeft: string;
+  action: ActionDto | null;
+  completedOn: string | null;
+}
+
+const NOTICE_COLUMNS = [
+  { header: 'Ref', width: 8 },
+  { header: 'Core service', width: 30 },
+  { header: 'Warning notice', width: 40 },
+  { header: 'Failing', width: 50 },
+  { header: 'Deadline', width: 12 },
+  { header: 'Days left', width: 16 },
+  { header: 'Action ref', width: 12 },
+  { header: 'Action', width: 50 },
+  { header: 'Responsible', width: 20 },
+  { header: 'Executive lead', width: 20 },
+  { header: 'Due date', width: 12 },
+  { header: 'Completed on', width: 12 },
+  { header: 'Status', width: 14 },
+];
 
 interface ReturnRow {
   regulation: string;
@@ -59,12 +91,50 @@ export class CqcReturnService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly actions: ActionsService,
+    @Optional()
+    @Inject(APP_CONFIG)
+    private readonly config: Pick<AppConfig, 'cqcActionPlanDays'> = {
+      cqcActionPlanDays: DEFAULT_ACTION_PLAN_DAYS,
+    },
   ) {}
 
   async xlsxTo(out: Writable, options: CqcReturnOptions): Promise<number> {
-    const { asOf, organisation, rows } = await this.prepare(options);
+    const { asOf, organisation, rows, notices } = await this.prepare(options);
 
     const workbook = new ExcelJS.Workbook();
+    // Warning notices first, on a sheet of their own: the most urgent thing CQC has asked for.
+    const noticeSheet = workbook.addWorksheet('Warning notices');
+    noticeSheet.columns = NOTICE_COLUMNS.map((c) => ({ key: c.header, width: c.width }));
+    noticeSheet.addRow([`${organisation.name}: warning notices (Section 29A / 29)`]).font = {
+      bold: true,
+      size: 14,
+    };
+    noticeSheet.addRow([`As at ${asOf}`]);
+    noticeSheet.addRow([]);
+    noticeSheet.addRow(NOTICE_COLUMNS.map((c) => c.header)).font = { bold: true };
+    const day = (iso: string | null | undefined) => (iso ? new Date(`${iso}T00:00:00.000Z`) : null);
+    for (const row of notices) {
+      const a = row.action;
+      const added = noticeSheet.addRow(
+        [
+          row.reference,
+          row.coreService,
+          row.notice,
+          row.failing,
+          day(row.deadline),
+          row.daysLeft,
+          a?.reference ?? '',
+          a?.title ?? 'No action yet',
+          a?.owner?.name ?? '',
+          a?.executiveLead?.name ?? '',
+          day(a?.dueDate),
+          day(row.completedOn),
+          a?.deliveryStatus ?? 'NO ACTION',
+        ].map(neutraliseCell),
+      );
+      for (const column of [5, 11, 12]) added.getCell(column).numFmt = 'dd/mm/yyyy';
+    }
+    if (!notices.length) noticeSheet.addRow(['None']);
     const sheet = workbook.addWorksheet('CQC action plan');
     sheet.columns = COLUMNS.map((c) => ({ key: c.header, width: c.width }));
     sheet.addRow([`${organisation.name}: CQC action plan (requirement notices)`]).font = {
@@ -115,7 +185,7 @@ export class CqcReturnService {
 
   /** The same return as an A4 PDF, grouped under a heading per regulation. */
   async pdfTo(out: Writable, options: CqcReturnOptions): Promise<number> {
-    const { asOf, organisation, rows } = await this.prepare(options);
+    const { asOf, organisation, rows, notices } = await this.prepare(options);
     const { doc, width, done } = newPdf(out, `${organisation.name}: CQC action plan ${asOf}`);
     const filters = filtersOf(options);
     titleBlock(
@@ -123,6 +193,23 @@ export class CqcReturnService {
       organisation.name,
       `CQC action plan (requirement notices) as at ${asOf}`,
       filters,
+    );
+    heading(doc, 'Warning notices');
+    table(
+      doc,
+      ['Ref', 'Failing', 'Deadline', 'Days left', 'Action', 'Responsible / lead', 'Status'],
+      notices.length
+        ? notices.map((r) => [
+            r.reference,
+            r.failing,
+            r.deadline,
+            r.daysLeft,
+            r.action ? `${r.action.reference ?? ''} ${r.action.title}` : 'No action yet',
+            r.action ? `${r.action.owner?.name ?? ''} / ${r.action.executiveLead?.name ?? ''}` : '',
+            r.action?.deliveryStatus ?? 'NO ACTION',
+          ])
+        : [['None', '', '', '', '', '', '']],
+      [40, 120, 50, 60, 110, 70, width - 450],
     );
     const groups = new Map<string, ReturnRow[]>();
     for (const row of rows)
@@ -166,9 +253,12 @@ export class CqcReturnService {
   }
 
   /** The date, the trust (404 if unknown) and the rows, for either format. */
-  private async prepare(
-    options: CqcReturnOptions,
-  ): Promise<{ asOf: string; organisation: Organisation; rows: ReturnRow[] }> {
+  private async prepare(options: CqcReturnOptions): Promise<{
+    asOf: string;
+    organisation: Organisation;
+    rows: ReturnRow[];
+    notices: NoticeRow[];
+  }> {
     const asOf = options.asOf ?? todayDate();
     const organisation = await ReadSnapshot.manager(this.dataSource)
       .getRepository(Organisation)
@@ -176,11 +266,18 @@ export class CqcReturnService {
     // Another trust reads as no organisation at all.
     if (!organisation || !TrustAccess.canRead(organisation.id))
       throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${options.organisationId}`);
-    return { asOf, organisation, rows: await this.rows(options, asOf) };
+    const { rows, notices } = await this.rows(options, asOf);
+    return { asOf, organisation, rows, notices };
   }
 
-  /** One row per (regulation, MUST finding, action); a finding with no action gets one row saying so. */
-  async rows(options: CqcReturnOptions, asOf: string): Promise<ReturnRow[]> {
+  /**
+   * One row per (regulation, MUST finding, action); a finding with no action gets one row
+   * saying so. Warning notices likewise, one row per (failing, action), soonest deadline first.
+   */
+  async rows(
+    options: CqcReturnOptions,
+    asOf: string,
+  ): Promise<{ rows: ReturnRow[]; notices: NoticeRow[] }> {
     // Findings and service names as they were at the end of the as-at day (history/).
     const findings = await findingsAsAt(this.dataSource, options.organisationId, asOf, {
       types: ['MUST'],
@@ -234,14 +331,44 @@ export class CqcReturnService {
         }
       }
     }
+    const { warningNotices } = await readUrgentSection(
+      new ActionFactsRepository(this.dataSource),
+      options.organisationId,
+      asOf,
+      this.config.cqcActionPlanDays,
+      options.coreServiceId,
+    );
+    const notices: NoticeRow[] = [];
+    for (const notice of warningNotices) {
+      const linked = actions.filter(
+        (a) => a.findingIds.includes(notice.findingId) && a.status !== 'CANCELLED',
+      );
+      if (options.executiveLeadId && !linked.length) continue;
+      for (const failing of notice.failings) {
+        for (const action of linked.length ? linked : [null]) {
+          notices.push({
+            reference: notice.reference ?? '',
+            coreService: notice.coreServiceName ?? 'Trust-wide',
+            notice: notice.text,
+            failing: failing.text,
+            deadline: failing.deadline,
+            daysLeft: daysLeftText(failing.daysLeft),
+            action,
+            completedOn: action ? (completions.get(action.id) ?? null) : null,
+          });
+        }
+      }
+    }
+    notices.sort((a, b) => a.deadline.localeCompare(b.deadline));
     const regulationOrder = (r: string) => (r === 'None cited' ? 999 : parseInt(r, 10));
-    return rows.sort(
+    rows.sort(
       (a, b) =>
         regulationOrder(a.regulation) - regulationOrder(b.regulation) ||
         a.regulation.localeCompare(b.regulation) ||
         a.findingReference.localeCompare(b.findingReference, 'en', { numeric: true }) ||
         (a.action?.id ?? 0) - (b.action?.id ?? 0),
     );
+    return { rows, notices };
   }
 
   /** When each action was (last) completed, as at the date, from its history. */

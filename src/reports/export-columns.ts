@@ -76,6 +76,18 @@ export const FINDING_COLUMNS: ExportColumn<FindingDto & { coreServiceName: strin
   { header: 'Deadline', width: 12, value: (f) => f.deadline, date: true },
   { header: 'Action IDs', width: 14, value: (f) => f.actionIds.join(', ') },
   { header: 'Source', width: 18, value: (f) => f.source },
+  // A warning notice's failings, each with its own deadline; the Deadline column is the earliest.
+  {
+    header: 'Warning notice failings',
+    width: 60,
+    value: (f) => f.failings.map((failing) => `${failing.deadline}: ${failing.text}`).join('; '),
+  },
+  {
+    header: 'Action plan due to CQC',
+    width: 12,
+    value: (f) => f.actionPlanDueDate,
+    date: true,
+  },
 ];
 
 /** NHS-style BRAG fills, with the colour's name always in the cell too (never colour alone). */

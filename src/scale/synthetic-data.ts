@@ -338,6 +338,17 @@ class SyntheticGenerator {
         created_at: this.at(publishedDaysAgo - 1),
         updated_at: this.at(publishedDaysAgo - 1),
       });
+      // A warning notice's deadline is its one failing's, as the findings service writes it.
+      if (type === 'WARNING_NOTICE') {
+        await this.rows.add('finding_failing', {
+          finding_id: id,
+          position: 1,
+          text: `The trust must ${theme.must}.`,
+          deadline: this.day(-publishedDaysAgo + 60),
+          created_at: this.at(publishedDaysAgo - 1),
+          replaced_at: null,
+        });
+      }
     }
 
     for (let n = 0; n < actionCount; n++) {

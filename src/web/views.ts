@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
+import { daysBetween, todayDate } from '../common/dates';
+import { daysLeftText } from '../findings/finding-dates';
 
 /**
  * Templates live beside this file in src/web/views. The build compiles TypeScript only, so
@@ -93,6 +95,11 @@ export function createViewEnvironment(): nunjucks.Environment {
   environment.addFilter('ukDate', ukDate);
   environment.addFilter('ukDateTime', ukDateTime);
   environment.addFilter('label', labelOf);
+  environment.addFilter('daysLeft', daysLeftText);
+  // Days from today to a deadline, in words ("3 days overdue"), for pages that show today's view.
+  environment.addFilter('daysLeftFromToday', (date: string) =>
+    daysLeftText(daysBetween(todayDate(), date)),
+  );
   environment.addGlobal('nhsukVersion', NHSUK_VERSION);
   return environment;
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsIn,
   IsInt,
@@ -32,8 +33,21 @@ import {
 } from '../finding.entity';
 import { RegulationCitationDto } from './regulation.dto';
 import { IdField } from '../../common/id-field';
+import type { Failing } from '../finding-dates';
 
 export const FINDING_TEXT_MAX = 10000;
+/** A notice lists a handful of failings; more is a typing or import mistake. */
+export const FAILINGS_MAX = 50;
+
+/** One failing of a warning notice, with its own deadline. */
+export class FailingDto {
+  @ApiProperty({ description: 'What CQC found failing, verbatim' })
+  @IsText(FINDING_TEXT_MAX)
+  text: string;
+  @ApiProperty({ example: '2027-03-01', description: 'The date CQC set for this failing' })
+  @IsCalendarDate()
+  deadline: string;
+}
 
 export class CreateFindingDto {
   @IdField() organisationId: number;
@@ -64,11 +78,24 @@ export class CreateFindingDto {
   score?: number;
   @ApiProperty({ enum: FINDING_TYPES }) @IsOneOf(FINDING_TYPES) type: FindingType;
   @ApiPropertyOptional({
-    description: "A warning notice's own deadline (required for WARNING_NOTICE)",
+    description:
+      "A warning notice's deadline: the earliest of its failings'. Give `failings` instead; a deadline alone makes a notice of one failing (the finding's text).",
   })
   @IsOptional()
   @IsCalendarDate()
   deadline?: string;
+  @ApiPropertyOptional({
+    type: [FailingDto],
+    description:
+      'WARNING_NOTICE only: its failings, each with its own deadline (Section 29A, or Section 29 for non-NHS providers). On update, replaces the list.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(FAILINGS_MAX)
+  @ValidateNested({ each: true })
+  @Type(() => FailingDto)
+  failings?: FailingDto[];
   @ApiPropertyOptional({ type: [RegulationCitationDto] })
   @IsOptional()
   @IsArray()
@@ -158,7 +185,24 @@ export class FindingDto {
   })
   score: number | null;
   @ApiProperty({ enum: FINDING_TYPES }) type: FindingType;
-  @ApiProperty({ nullable: true, type: String }) deadline: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "A warning notice's earliest failing deadline",
+  })
+  deadline: string | null;
+  @ApiProperty({
+    type: [FailingDto],
+    description: "A warning notice's failings in order, each with its deadline; [] otherwise",
+  })
+  failings: Failing[];
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      "MUST findings (requirement notices): the date the trust's action plan is due to CQC, the report's publication date plus CQC_ACTION_PLAN_DAYS (default 28); null when the inspection has no publication date",
+  })
+  actionPlanDueDate: string | null;
   @ApiProperty({ type: [RegulationCitationDto] }) regulations: RegulationCitation[];
   @ApiProperty({ nullable: true, type: String }) reference: string | null;
   @ApiProperty() text: string;
@@ -172,7 +216,14 @@ export class FindingDto {
   @ApiProperty() updatedAt: string;
 }
 
-export function toFindingDto(finding: Finding, actionIds: number[]): FindingDto {
+/** What a finding's DTO needs beyond its own row. */
+export interface FindingExtras {
+  actionIds: number[];
+  failings: Failing[];
+  actionPlanDueDate: string | null;
+}
+
+export function toFindingDto(finding: Finding, extras: FindingExtras): FindingDto {
   return {
     id: finding.id,
     organisationId: finding.organisationId,
@@ -183,13 +234,15 @@ export function toFindingDto(finding: Finding, actionIds: number[]): FindingDto 
     score: finding.score ?? null,
     type: finding.type,
     deadline: finding.deadline,
+    failings: extras.failings,
+    actionPlanDueDate: extras.actionPlanDueDate,
     regulations: finding.regulations,
     reference: finding.reference,
     text: finding.text,
     source: finding.source,
     sourceLine: finding.sourceLine,
     sourcePage: finding.sourcePage,
-    actionIds,
+    actionIds: extras.actionIds,
     version: finding.version,
     createdAt: finding.createdAt,
     updatedAt: finding.updatedAt,
