@@ -107,3 +107,25 @@ const londonClock = new Intl.DateTimeFormat('en-GB', {
 export function timestampDaysBefore(timestamp: string, days: number): string {
   return new Date(Date.parse(timestamp) - days * DAY_MS).toISOString();
 }
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** "2027-03-01" → "1 March 2027": how people write a date (NHS.UK style), in pages and reports. */
+export function longDate(date: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
+  if (!match) return date;
+  return `${Number(match[3])} ${MONTH_NAMES[Number(match[2]) - 1]} ${match[1]}`;
+}

@@ -47,21 +47,4 @@ export function daysLeftText(days: number): string {
 }
 
 /** "1 March 2027": how a deadline reads in a reason or a report. */
-export function longDate(date: string): string {
-  const [year, month, day] = date.split('-').map(Number);
-  const months = [
-    'January',
-    'February',
-    'March',
-    'April',
-    'May',
-    'June',
-    'July',
-    'August',
-    'September',
-    'October',
-    'November',
-    'December',
-  ];
-  return `${day} ${months[month - 1]} ${year}`;
-}
+export { longDate } from '../common/dates';

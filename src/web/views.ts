@@ -1,3 +1,4 @@
+import { longDate } from '../common/dates';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
@@ -30,27 +31,9 @@ export const PUBLIC_DIR = [
   path.join(__dirname, '..', '..', '..', 'src', 'web', 'public'),
 ].find((dir) => existsSync(dir));
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 /** "2027-03-05" → "5 March 2027", the NHS.UK style for dates. */
 export function ukDate(value: string | null | undefined): string {
-  if (!value) return '';
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
-  if (!match) return value;
-  return `${Number(match[3])} ${MONTHS[Number(match[2]) - 1]} ${match[1]}`;
+  return value ? longDate(value) : '';
 }
 
 const TIME = new Intl.DateTimeFormat('en-GB', {
