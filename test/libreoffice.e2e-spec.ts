@@ -32,8 +32,12 @@ describeWithLibreOffice('XLSX opened by LibreOffice', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The first sheet of a workbook as CSV rows, converted by LibreOffice with a profile of its own. */
-  function viaLibreOffice(name: string, xlsx: Buffer): string[][] {
+  /**
+   * One sheet of a workbook (the first unless named) as CSV rows, converted by LibreOffice with
+   * a profile of its own. A sheet number in the CSV filter's options (LibreOffice 7.2 and
+   * later) picks the sheet; the file is then named after it.
+   */
+  function viaLibreOffice(name: string, xlsx: Buffer, sheet?: string): string[][] {
     const file = path.join(dir, `${name}.xlsx`);
     fs.writeFileSync(file, xlsx);
     execFileSync(
@@ -42,7 +46,9 @@ describeWithLibreOffice('XLSX opened by LibreOffice', () => {
         `-env:UserInstallation=file://${dir}/profile-${name}`,
         '--headless',
         '--convert-to',
-        'csv',
+        sheet
+          ? 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1'
+          : 'csv',
         '--outdir',
         dir,
         file,
@@ -52,7 +58,8 @@ describeWithLibreOffice('XLSX opened by LibreOffice', () => {
         stdio: 'ignore',
       },
     );
-    const rows: string[][] = parse(fs.readFileSync(path.join(dir, `${name}.csv`)), {
+    const csv = sheet ? `${name}-${sheet}.csv` : `${name}.csv`;
+    const rows: string[][] = parse(fs.readFileSync(path.join(dir, csv)), {
       relax_column_count: true,
     });
     return rows;
@@ -103,6 +110,7 @@ describeWithLibreOffice('XLSX opened by LibreOffice', () => {
     const rows = viaLibreOffice(
       'cqc',
       await download(`/api/v1/reports/cqc-return?organisationId=${organisationId}`),
+      'CQC action plan',
     );
     expect(rows[4].slice(0, 4)).toEqual(['Regulation', 'Regulation title', 'Core service', 'Ref']);
     expect(rows.slice(5).map((r) => r[0])).toEqual([
