@@ -69,11 +69,12 @@ describe('deliveryStatus', () => {
     expect(deliveryReason(facts({ dueDate: '2026-06-30', progress: 10 }), AS_OF)).toBe('ON_TRACK');
   });
 
-  it('is AT_RISK when nothing has been recorded for more than 30 days', () => {
-    expect(deliveryReason(facts({ lastActivityAt: '2026-05-15T23:59:59.999Z' }), AS_OF)).toBe(
+  it('is AT_RISK when nothing has been recorded for more than 30 days (London days)', () => {
+    // 16 May 2026 began at 00:00 BST, 23:00 UTC on the 15th: the last entry of the 15th is stale.
+    expect(deliveryReason(facts({ lastActivityAt: '2026-05-15T22:59:59.999Z' }), AS_OF)).toBe(
       'NO_RECENT_UPDATE',
     );
-    expect(deliveryReason(facts({ lastActivityAt: '2026-05-16T00:00:00.000Z' }), AS_OF)).toBe(
+    expect(deliveryReason(facts({ lastActivityAt: '2026-05-15T23:00:00.000Z' }), AS_OF)).toBe(
       'ON_TRACK',
     );
   });
