@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { buildAction, buildPlan, buildUser } from './factories';
+import { buildAction, buildFinding, buildPlan, buildUser } from './factories';
 import { createTestApp, TestApp } from './test-app';
 
 const PASSWORD = 'correct horse battery staple';
@@ -389,6 +389,22 @@ describe('accounts, sessions, tokens and the audit trail', () => {
       expect(update.body.items[0].changes).toEqual({
         before: expect.objectContaining({ title: action.title }),
         after: expect.objectContaining({ title: 'Audited title' }),
+      });
+      // A relink changes no column of the action, so the event must carry the ids itself.
+      const second = await buildFinding(t.http, plan.organisation.id, {
+        coreServiceId: plan.coreService.id,
+      });
+      const relinked = await quality
+        .patch(a)
+        .send({ findingIds: [second.id] })
+        .expect(200);
+      const relink = await t.http
+        .get(`/api/v1/audit?requestId=${String(relinked.headers['x-request-id'])}`)
+        .expect(200);
+      expect(relink.body.items).toHaveLength(1);
+      expect(relink.body.items[0].changes).toEqual({
+        before: expect.objectContaining({ findingIds: [plan.finding.id] }),
+        after: expect.objectContaining({ findingIds: [second.id] }),
       });
     });
 

@@ -289,12 +289,24 @@ async function insertLinks(
   }
 }
 
-/** The findings an action addresses become exactly `findingIds` (already checked to exist). */
+/** The finding ids an action addressed before a relink and after it, each ascending. */
+export interface FindingLinkChange {
+  before: number[];
+  after: number[];
+}
+
+const ascending = (ids: number[]) => [...ids].sort((a, b) => a - b);
+
+/**
+ * The findings an action addresses become exactly `findingIds` (already checked to exist).
+ * Returns the ids before and after, so the write's audit event can say what was linked and
+ * unlinked (the action row itself does not change when only its links do).
+ */
 export async function relinkFindings(
   manager: EntityManager,
   actionId: number,
   findingIds: number[],
-): Promise<void> {
+): Promise<FindingLinkChange> {
   const links = manager.createQueryBuilder().relation(Action, 'findings').of(actionId);
   const current = (await links.loadMany<{ id: number }>()).map((f) => f.id);
   const wanted = [...new Set(findingIds)];
@@ -302,6 +314,7 @@ export async function relinkFindings(
     wanted.filter((f) => !current.includes(f)),
     current.filter((c) => !wanted.includes(c)),
   );
+  return { before: ascending(current), after: ascending(wanted) };
 }
 
 /** A progress entry (a note, maybe a status change) on `action` as it stands before it. */
@@ -357,14 +370,20 @@ export async function addDueDateChange(
 /**
  * Writes `changes` to the live row (version + 1, updated_at = `at`), then the action's
  * revision and link history valid from the same `at`, then the audit event (unless `audit`
- * is null: the bulk loaders replaying a past). Text is checked against the API's limits.
+ * is null: the bulk loaders replaying a past), with any relink's finding ids when given.
+ * Text is checked against the API's limits.
  */
 export async function changeAction(
   manager: EntityManager,
   action: Action,
   changes: Partial<Action>,
   at: string,
-  audit: { audit: AuditService; entry: Omit<AuditEntry, 'before' | 'after'> } | null,
+  audit: {
+    audit: AuditService;
+    entry: Omit<AuditEntry, 'before' | 'after'>;
+    /** A relink in the same write: its finding ids go into the event's before and after. */
+    links?: FindingLinkChange;
+  } | null,
 ): Promise<Action> {
   requireText({
     reference: changes.reference,
@@ -380,8 +399,14 @@ export async function changeAction(
   await recordRevisions(manager, 'action', [action.id], at);
   await recordLinks(manager, [action.id], at);
   const { findings: _findings, ...before } = action;
-  if (audit)
-    await audit.audit.record(manager, { ...audit.entry, before, after: { ...before, ...after } });
+  if (audit) {
+    const links = audit.links;
+    await audit.audit.record(manager, {
+      ...audit.entry,
+      before: links ? { ...before, findingIds: links.before } : before,
+      after: { ...before, ...after, ...(links ? { findingIds: links.after } : {}) },
+    });
+  }
   return Object.assign(action, after);
 }
 

@@ -26,6 +26,7 @@ import {
   addDueDateChange,
   addProgressEntry,
   changeAction,
+  FindingLinkChange,
   createActions,
   relinkFindings,
 } from './action-writer';
@@ -53,6 +54,8 @@ import { ProgressUpdate } from './progress-update.entity';
 export interface ActionChange {
   changes: Partial<Action>;
   created?: { entity: string; id: number };
+  /** The findings relinked by this change, for its audit event. */
+  links?: FindingLinkChange;
 }
 
 const ACTION_RELATIONS = {
@@ -157,8 +160,11 @@ export class ActionsService {
       if (fields.startDate !== undefined && fields.startDate > action.dueDate) {
         throw validationFailed('startDate', `must not be after the due date (${action.dueDate})`);
       }
-      if (findingIds) await this.relinkFindings(manager, action, findingIds);
-      return { changes: { ...fields, ...(fields.title ? { title: fields.title.trim() } : {}) } };
+      const links = findingIds ? await this.relinkFindings(manager, action, findingIds) : undefined;
+      return {
+        changes: { ...fields, ...(fields.title ? { title: fields.title.trim() } : {}) },
+        links,
+      };
     });
   }
 
@@ -339,9 +345,10 @@ export class ActionsService {
       TrustAccess.requireWritable(action.organisationId, () => notFound(id));
       checkVersion('action', action.version, expectedVersion);
       const now = nowTimestamp();
-      const { changes, created } = await change(manager, action, now);
+      const { changes, created, links } = await change(manager, action, now);
       await changeAction(manager, action, changes, now, {
         audit: this.audit,
+        links,
         entry: {
           action: created ? 'create' : 'update',
           entity: created?.entity ?? 'action',
@@ -370,12 +377,12 @@ export class ActionsService {
     manager: EntityManager,
     action: Action,
     findingIds: number[],
-  ): Promise<void> {
+  ): Promise<FindingLinkChange> {
     const findings = await FindingsService.requireAll(manager, findingIds);
     if (findings[0].organisationId !== action.organisationId) {
       throw validationFailed('findingIds', "findings must belong to the action's organisation");
     }
-    await relinkFindings(
+    return relinkFindings(
       manager,
       action.id,
       findings.map((f) => f.id),
