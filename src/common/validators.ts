@@ -33,6 +33,24 @@ export function IsText(maxLength: number) {
   );
 }
 
+/**
+ * Required words, stored trimmed: spaces around the text are dropped before it is checked, so
+ * text of spaces alone is refused with `blankMessage` (a sentence saying what to enter).
+ */
+export function IsTrimmedText(maxLength: number, blankMessage: string) {
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }): unknown =>
+      typeof value === 'string' ? value.trim() : value,
+    ),
+    IsString({ message: (args: ValidationArguments) => `${args.property} must be text` }),
+    IsNotEmpty({ message: blankMessage }),
+    MaxLength(maxLength, {
+      message: (args: ValidationArguments) =>
+        `${args.property} must be at most ${maxLength} characters (got ${String(args.value).length})`,
+    }),
+  );
+}
+
 /** A real calendar date written `YYYY-MM-DD`, from 1900-01-01 to 2199-12-31. */
 export function IsCalendarDate(options: ValidationOptions = {}) {
   return function (object: object, propertyName: string) {

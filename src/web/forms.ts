@@ -22,8 +22,10 @@ export function toFormErrors(problems: FieldProblem[], labels: Record<string, st
     const reason = problem.reason.startsWith(`${field} `)
       ? problem.reason.slice(field.length + 1)
       : problem.reason;
-    // "the file is empty" under the label "The file" reads as it is, not "The file the file ...".
-    const namesItself = label && reason.toLowerCase().startsWith(label.toLowerCase());
+    // "the file is empty" under the label "The file" reads as it is, not "The file the file ...";
+    // a reason written as a whole sentence ("Enter the meeting ...") reads as it is too.
+    const namesItself =
+      label && (/^[A-Z]/.test(reason) || reason.toLowerCase().startsWith(label.toLowerCase()));
     const text = label && !namesItself ? `${label} ${reason}` : capitalise(reason);
     if (errors[field]) continue;
     errors[field] = text;

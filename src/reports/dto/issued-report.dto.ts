@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { IdField } from '../../common/id-field';
 import { PageQueryDto } from '../../common/pagination';
-import { IsAsOfDate, IsOneOf, IsText } from '../../common/validators';
+import { IsAsOfDate, IsOneOf, IsTrimmedText } from '../../common/validators';
 import {
   ISSUED_FORMATS,
   ISSUED_KINDS,
@@ -40,7 +40,7 @@ export class IssueReportDto {
   format?: IssuedFormat;
 
   @ApiProperty({ description: 'The meeting it is issued to, e.g. "Trust Board 14 January 2027"' })
-  @IsText(MEETING_MAX)
+  @IsTrimmedText(MEETING_MAX, 'Enter the meeting the report is issued to')
   meeting: string;
 
   @IdField({ optional: true }) coreServiceId?: number;
