@@ -9,6 +9,7 @@ import { pdfPages } from '../src/imports/pdf-text';
 import { ReadinessService } from '../src/readiness/readiness.service';
 import { monthEnds } from '../src/reports/board-report.service';
 import { binary } from './downloads';
+import { buildPlan, buildUser } from './factories';
 import { createTestApp, TestApp } from './test-app';
 
 /** The board report over the demo data, checked against the readiness endpoint. */
@@ -104,6 +105,34 @@ describe('the board report (HTML)', () => {
       )
       .expect(200);
     expect(filtered.text).toContain('Executive lead: Dr Helen Carter');
+  });
+
+  it("refuses another trust's core service or executive lead with a 400 naming the field", async () => {
+    // Issue 16: these gave an empty report, as if the trust had nothing for them.
+    const other = await buildPlan(t.http);
+    const stranger = await buildUser(t.http, {
+      role: 'executive',
+      memberships: [{ organisationId: other.organisation.id, role: 'executive' }],
+    });
+    const cases: [string, string, string][] = [
+      [
+        `coreServiceId=${other.coreService.id}`,
+        'coreServiceId',
+        'not a core service of this trust',
+      ],
+      [`executiveLeadId=${stranger.id}`, 'executiveLeadId', 'not a person of this trust'],
+    ];
+    const reports = ['board', 'board?format=xlsx', 'cqc-return', 'cqc-return?format=pdf'];
+    for (const [filter, field, reason] of cases)
+      for (const report of reports) {
+        const path = `/api/v1/reports/${report}${report.includes('?') ? '&' : '?'}organisationId=${organisationId}&${filter}`;
+        const response = await t.http.get(path);
+        expect({ path, status: response.status, errors: response.body.errors }).toEqual({
+          path,
+          status: 400,
+          errors: [{ field, reason }],
+        });
+      }
   });
 
   it('writes the same report as a workbook whose figures agree', async () => {

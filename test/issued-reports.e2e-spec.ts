@@ -313,6 +313,46 @@ describe('issued reports', () => {
     expect(await count()).toBe(before);
   });
 
+  it("refuses another trust's core service or executive lead, storing nothing", async () => {
+    // Issue 16: the trust's quality lead issued an empty report filtered by another trust's ids.
+    const count = async () =>
+      Number(
+        (await t.dataSource.query<{ n: number }[]>('SELECT COUNT(*) AS n FROM issued_report'))[0].n,
+      );
+    const before = await count();
+    const other = await buildPlan(t.http);
+    const stranger = await buildUser(t.http, {
+      role: 'executive',
+      memberships: [{ organisationId: other.organisation.id, role: 'executive' }],
+    });
+    const quality = await t.as(
+      await buildUser(t.http, {
+        role: 'quality_lead',
+        memberships: [{ organisationId, role: 'quality_lead' }],
+      }),
+    );
+    const cases: [object, string, string][] = [
+      [
+        { coreServiceId: other.coreService.id },
+        'coreServiceId',
+        'not a core service of this trust',
+      ],
+      [{ executiveLeadId: stranger.id }, 'executiveLeadId', 'not a person of this trust'],
+    ];
+    for (const [filter, field, reason] of cases)
+      for (const kind of ['board', 'cqc-return']) {
+        const response = await quality
+          .post('/api/v1/reports/issued')
+          .send({ kind, organisationId, meeting: 'Board', ...filter });
+        expect({ kind, status: response.status, errors: response.body.errors }).toEqual({
+          kind,
+          status: 400,
+          errors: [{ field, reason }],
+        });
+      }
+    expect(await count()).toBe(before);
+  });
+
   it("refuses a viewer (403), and answers another trust's reports 404 to its people", async () => {
     const issued = (
       await t.http.get(`/api/v1/reports/issued?organisationId=${organisationId}`).expect(200)

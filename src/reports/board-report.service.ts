@@ -17,6 +17,7 @@ import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { DEFAULT_ACTION_PLAN_DAYS } from '../findings/finding-dates';
 import { readUrgentSection, UrgentSection } from './warning-notices-section';
 import type { BoardMovement } from './board-movement.service';
+import { checkReportFilters } from './report-filters';
 
 export interface BoardReportOptions {
   organisationId: number;
@@ -83,6 +84,7 @@ export class BoardReportService {
     // Another trust reads as no organisation at all.
     if (!organisation || !TrustAccess.canRead(organisation.id))
       throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${options.organisationId}`);
+    await checkReportFilters(ReadSnapshot.manager(this.dataSource), organisation.id, options);
     const query = {
       organisationId: organisation.id,
       coreServiceId: options.coreServiceId,

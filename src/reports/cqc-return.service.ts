@@ -19,6 +19,7 @@ import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { ActionFactsRepository } from '../delivery/action-facts.repository';
 import { DEFAULT_ACTION_PLAN_DAYS, daysLeftText } from '../findings/finding-dates';
 import { readUrgentSection } from './warning-notices-section';
+import { checkReportFilters } from './report-filters';
 
 export interface CqcReturnOptions {
   organisationId: number;
@@ -266,6 +267,7 @@ export class CqcReturnService {
     // Another trust reads as no organisation at all.
     if (!organisation || !TrustAccess.canRead(organisation.id))
       throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${options.organisationId}`);
+    await checkReportFilters(ReadSnapshot.manager(this.dataSource), organisation.id, options);
     const { rows, notices } = await this.rows(options, asOf);
     return { asOf, organisation, rows, notices };
   }
