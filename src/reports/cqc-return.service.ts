@@ -1,3 +1,4 @@
+import { organisationNameAsAt } from '../history/records-as-at';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { requireId } from '../common/id-field';
 import { TrustAccess } from '../auth/trust-access';
@@ -267,7 +268,9 @@ export class CqcReturnService {
     if (!organisation || !TrustAccess.canRead(organisation.id))
       throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${options.organisationId}`);
     const { rows, notices } = await this.rows(options, asOf);
-    return { asOf, organisation, rows, notices };
+    // The trust's name as it was on the day (history/): a renamed trust's past returns keep theirs.
+    const name = await organisationNameAsAt(this.dataSource, organisation, asOf);
+    return { asOf, organisation: { ...organisation, name }, rows, notices };
   }
 
   /**
