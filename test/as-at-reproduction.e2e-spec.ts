@@ -412,6 +412,29 @@ async function editEverything(t: TestApp, today: string): Promise<void> {
       .send({ name: 'Aisha Renamedowner' }),
     'renaming Aisha Khan',
   );
+  // The trust renamed: report titles as at yesterday keep the old name.
+  await ok(
+    http
+      .patch(`/api/v1/organisations/${ids.organisation}`)
+      .send({ name: 'Leicestershire Renamedtrust NHS Trust' }),
+    'renaming the trust',
+  );
+  // The inspection re-dated (its publication sets when action plans are due), and one MUST
+  // finding taken off it.
+  const [inspection] = (await http.get(`/api/v1/inspections?${trust()}`).expect(200)).body
+    .items as { id: number; visitStart: string }[];
+  await ok(
+    http.patch(`/api/v1/inspections/${inspection.id}`).send({
+      kind: 'focused',
+      visitStart: addDays(inspection.visitStart, 7),
+      publishedOn: addDays(inspection.visitStart, 120),
+    }),
+    'editing the inspection',
+  );
+  await ok(
+    http.patch(`/api/v1/findings/${(await findingRef('MD1')).id}`).send({ inspectionId: null }),
+    'taking MD1 off its inspection',
+  );
 }
 
 /**

@@ -27,7 +27,7 @@ const date = (name: string): TableColumnOptions => ({ name, type: 'date', isNull
 
 /**
  * The governed record: append-only revisions of every value a report shows (actions, findings,
- * core services, people's names) and the history of action-finding links, so that a report as
+ * core services, trusts' names, inspections, people's names) and the history of action-finding links, so that a report as
  * at a past day reads what was true then. Existing rows get their first revision, valid from
  * their creation: what they say now is the only version known.
  */
@@ -68,6 +68,7 @@ export class History1764700000000 implements MigrationInterface {
       instant('updated_at'),
     ]);
     await revisionTable('finding_revision', 'finding_id', [
+      integer('inspection_id'),
       integer('core_service_id'),
       text('key_question', 20),
       text('quality_statement', 100),
@@ -86,6 +87,14 @@ export class History1764700000000 implements MigrationInterface {
       date('reinspection_window_end'),
       { name: 'reinspection_confirmed', type: 'boolean', isNullable: false },
       instant('updated_at'),
+    ]);
+    await revisionTable('organisation_revision', 'organisation_id', [text('name', 200, false)]);
+    await revisionTable('inspection_revision', 'inspection_id', [
+      text('kind', 20, false),
+      { name: 'visit_start', type: 'date', isNullable: false },
+      date('visit_end'),
+      date('published_on'),
+      text('report_reference', 100),
     ]);
     await revisionTable('app_user_revision', 'app_user_id', [text('name', 200, false)]);
     await queryRunner.createTable(
@@ -118,6 +127,8 @@ export class History1764700000000 implements MigrationInterface {
     for (const table of [
       'action_finding_link',
       'app_user_revision',
+      'inspection_revision',
+      'organisation_revision',
       'core_service_revision',
       'finding_revision',
       'action_revision',

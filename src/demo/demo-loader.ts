@@ -55,6 +55,8 @@ export const TABLES_CHILD_FIRST = [
   'finding_revision',
   'core_service_revision',
   'app_user_revision',
+  'organisation_revision',
+  'inspection_revision',
   'due_date_request',
   'evidence',
   'due_date_change',

@@ -2,7 +2,7 @@ import { insertRowsReturningIds } from '../database/batch-insert';
 import { recordRevisions } from '../history/revisions';
 import { asOfParameters, statusAtSql } from '../delivery/action-facts.sql';
 import { tablesAsAt } from '../history/as-at-tables';
-import { hydrate } from '../history/records-as-at';
+import { hydrate, publicationDatesAsAt } from '../history/records-as-at';
 import { Inject, Injectable } from '@nestjs/common';
 import { TrustAccess } from '../auth/trust-access';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -17,7 +17,6 @@ import { CoreServicesService } from '../core-services/core-services.service';
 import { keyQuestionOfStatement } from '../cqc/quality-statements';
 import { ReadSnapshot } from '../database/read-snapshot';
 import { Transactions } from '../database/transactions';
-import { Inspection } from '../inspections/inspection.entity';
 import { InspectionsService } from '../inspections/inspections.service';
 import { OrganisationsService } from '../organisations/organisations.service';
 import {
@@ -297,7 +296,7 @@ export class FindingsService {
 
   /**
    * Each finding's actions and failings (as at `asOf`) and action-plan due date, in three
-   * queries. Publication dates are read as they are now.
+   * queries, all as at `asOf`.
    */
   private async extrasOf(
     rows: Finding[],
@@ -315,10 +314,12 @@ export class FindingsService {
       rows.filter((row) => row.type === 'WARNING_NOTICE').map((r) => r.id),
       asOf,
     );
-    const inspections = inspectionIds.length
-      ? await manager.findBy(Inspection, { id: In(inspectionIds) })
-      : [];
-    const published = new Map(inspections.map((i) => [i.id, i.publishedOn]));
+    // Publication dates as they were then (history/): they set when action plans are due.
+    const published = await publicationDatesAsAt(
+      this.findings.manager.connection,
+      inspectionIds,
+      asOf,
+    );
     return (finding) => ({
       actionIds: actionIds.get(finding.id) ?? [],
       failings: failings.get(finding.id) ?? [],

@@ -16,6 +16,8 @@ const LIVE: TablesAsAt = {
   action: 'action',
   finding: 'finding',
   core_service: 'core_service',
+  organisation: 'organisation',
+  inspection: 'inspection',
   app_user: 'app_user',
   action_finding: 'action_finding',
 };

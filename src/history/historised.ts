@@ -30,6 +30,7 @@ export const HISTORISED = {
     revisionTable: 'finding_revision',
     key: 'finding_id',
     columns: [
+      'inspection_id',
       'core_service_id',
       'key_question',
       'quality_statement',
@@ -53,6 +54,16 @@ export const HISTORISED = {
       'reinspection_confirmed',
       'updated_at',
     ],
+  },
+  organisation: {
+    revisionTable: 'organisation_revision',
+    key: 'organisation_id',
+    columns: ['name'],
+  },
+  inspection: {
+    revisionTable: 'inspection_revision',
+    key: 'inspection_id',
+    columns: ['kind', 'visit_start', 'visit_end', 'published_on', 'report_reference'],
   },
   app_user: {
     revisionTable: 'app_user_revision',

@@ -146,3 +146,35 @@ export function hydrate<T extends ObjectLiteral>(
   }
   return entity;
 }
+
+/** A trust's name as it stood at the end of `asOf`; its name now if it had none yet. */
+export async function organisationNameAsAt(
+  dataSource: DataSource,
+  organisation: { id: number; name: string },
+  asOf: string,
+): Promise<string> {
+  const t = tablesAsAt(dataSource, asOf);
+  const [row] = await query<{ name: string }>(
+    dataSource,
+    `SELECT o.name FROM ${t.organisation} o WHERE o.id = :id`,
+    { id: organisation.id, asOfEnd: endOfDay(asOf) },
+  );
+  return row?.name ?? organisation.name;
+}
+
+/** Inspections' publication dates as they stood at the end of `asOf`, by id. */
+export async function publicationDatesAsAt(
+  dataSource: DataSource,
+  ids: readonly number[],
+  asOf: string,
+): Promise<Map<number, string | null>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const t = tablesAsAt(dataSource, asOf);
+  const rows = await query<{ id: number; published_on: string | null }>(
+    dataSource,
+    `SELECT i.id, i.published_on FROM ${t.inspection} i WHERE i.id IN (:...ids)`,
+    { ids: unique, asOfEnd: endOfDay(asOf) },
+  );
+  return new Map(rows.map((row) => [Number(row.id), row.published_on]));
+}

@@ -35,6 +35,7 @@ export class FindingRevision {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: 'integer' }) findingId: number;
   @TimestampColumn() validFrom: string;
+  @Column({ type: 'integer', nullable: true }) inspectionId: number | null;
   @Column({ type: 'integer', nullable: true }) coreServiceId: number | null;
   @Column({ type: 'varchar', length: 20, nullable: true }) keyQuestion: KeyQuestion | null;
   @Column({ type: 'varchar', length: 100, nullable: true }) qualityStatement: string | null;
@@ -59,6 +60,30 @@ export class CoreServiceRevision {
   @DateColumn({ nullable: true }) reinspectionWindowEnd: string | null;
   @Column({ type: 'boolean' }) reinspectionConfirmed: boolean;
   @TimestampColumn() updatedAt: string;
+}
+
+/** The trust's name, as report titles print it. */
+@Entity('organisation_revision')
+@Index('ix_organisation_revision_organisation_valid', ['organisationId', 'validFrom'])
+export class OrganisationRevision {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: 'integer' }) organisationId: number;
+  @TimestampColumn() validFrom: string;
+  @Column({ type: 'varchar', length: 200 }) name: string;
+}
+
+/** An inspection's dates and kind: its publication date sets when action plans are due. */
+@Entity('inspection_revision')
+@Index('ix_inspection_revision_inspection_valid', ['inspectionId', 'validFrom'])
+export class InspectionRevision {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: 'integer' }) inspectionId: number;
+  @TimestampColumn() validFrom: string;
+  @Column({ type: 'varchar', length: 20 }) kind: string;
+  @DateColumn() visitStart: string;
+  @DateColumn({ nullable: true }) visitEnd: string | null;
+  @DateColumn({ nullable: true }) publishedOn: string | null;
+  @Column({ type: 'varchar', length: 100, nullable: true }) reportReference: string | null;
 }
 
 /** Only what reports print of a person: the name. Never the email, role or password hash. */
@@ -90,6 +115,8 @@ export const REVISION_ENTITIES = [
   ActionRevision,
   FindingRevision,
   CoreServiceRevision,
+  OrganisationRevision,
+  InspectionRevision,
   UserRevision,
   ActionFindingLink,
 ];

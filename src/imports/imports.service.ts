@@ -7,6 +7,7 @@ import { nowTimestamp } from '../common/dates';
 import { Transactions } from '../database/transactions';
 import { FindingsService } from '../findings/findings.service';
 import { Inspection } from '../inspections/inspection.entity';
+import { InspectionsService } from '../inspections/inspections.service';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { Organisation, OrganisationKind } from '../organisations/organisation.entity';
 import { CqcImportResultDto, ReportImportResultDto } from './dto/import-result.dto';
@@ -356,26 +357,19 @@ export class ImportsService {
       visitStart: dates.visitStart,
     });
     if (existing) return { id: existing.id, created: false };
-    const now = nowTimestamp();
-    const saved = await manager.save(
-      manager.create(Inspection, {
+    const saved = await InspectionsService.insert(
+      manager,
+      this.audit,
+      {
         organisationId,
         kind: 'comprehensive',
         visitStart: dates.visitStart,
         visitEnd: dates.visitEnd,
         publishedOn: dates.publishedOn,
         reportReference: null,
-        createdAt: now,
-        updatedAt: now,
-      }),
+      },
+      'By import',
     );
-    await this.audit.record(manager, {
-      action: 'create',
-      entity: 'inspection',
-      entityId: saved.id,
-      after: saved,
-      summary: 'By import',
-    });
     return { id: saved.id, created: true };
   }
 

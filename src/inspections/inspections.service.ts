@@ -1,3 +1,4 @@
+import { recordRevisions } from '../history/revisions';
 import { Injectable } from '@nestjs/common';
 import { TrustAccess } from '../auth/trust-access';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -70,29 +71,43 @@ export class InspectionsService {
         dto.organisationId,
         dto.coreServiceIds ?? [],
       );
-      const now = nowTimestamp();
-      const saved = await manager.save(
-        manager.create(Inspection, {
-          organisationId: dto.organisationId,
-          kind: dto.kind,
-          visitStart: dto.visitStart,
-          visitEnd: dto.visitEnd ?? null,
-          publishedOn: dto.publishedOn ?? null,
-          reportReference: dto.reportReference ?? null,
-          coreServices,
-          createdAt: now,
-          updatedAt: now,
-        }),
-      );
-      await this.audit.record(manager, {
-        action: 'create',
-        entity: 'inspection',
-        entityId: saved.id,
-        after: { ...saved, coreServiceIds: coreServices.map((cs) => cs.id) },
+      const saved = await InspectionsService.insert(manager, this.audit, {
+        organisationId: dto.organisationId,
+        kind: dto.kind,
+        visitStart: dto.visitStart,
+        visitEnd: dto.visitEnd ?? null,
+        publishedOn: dto.publishedOn ?? null,
+        reportReference: dto.reportReference ?? null,
+        coreServices,
       });
       return saved.id;
     });
     return this.get(id);
+  }
+
+  /** The one way an inspection row is created (the API and the report import), with its revision. */
+  static async insert(
+    manager: EntityManager,
+    audit: AuditService,
+    fields: Pick<
+      Inspection,
+      'organisationId' | 'kind' | 'visitStart' | 'visitEnd' | 'publishedOn' | 'reportReference'
+    > & { coreServices?: CoreService[] },
+    summary?: string,
+  ): Promise<Inspection> {
+    const now = nowTimestamp();
+    const saved = await manager.save(
+      manager.create(Inspection, { ...fields, createdAt: now, updatedAt: now }),
+    );
+    await recordRevisions(manager, 'inspection', [saved.id], now);
+    await audit.record(manager, {
+      action: 'create',
+      entity: 'inspection',
+      entityId: saved.id,
+      after: { ...saved, coreServiceIds: (fields.coreServices ?? []).map((cs) => cs.id) },
+      summary,
+    });
+    return saved;
   }
 
   async update(id: number, dto: UpdateInspectionDto): Promise<InspectionDto> {
@@ -124,6 +139,7 @@ export class InspectionsService {
         );
       }
       await manager.save(inspection);
+      await recordRevisions(manager, 'inspection', [id], inspection.updatedAt);
       await this.audit.record(manager, {
         action: 'update',
         entity: 'inspection',

@@ -1,3 +1,4 @@
+import { recordRevisions } from '../history/revisions';
 import { Injectable } from '@nestjs/common';
 import { TrustAccess } from '../auth/trust-access';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -101,6 +102,7 @@ export class OrganisationsService {
     const saved = await manager.save(
       manager.create(Organisation, { ...fields, createdAt: now, updatedAt: now }),
     );
+    await recordRevisions(manager, 'organisation', [saved.id], now);
     await audit.record(manager, {
       action: 'create',
       entity: 'organisation',
@@ -122,6 +124,7 @@ export class OrganisationsService {
     const before = { ...organisation };
     Object.assign(organisation, changes, { updatedAt: nowTimestamp() });
     await manager.save(organisation);
+    await recordRevisions(manager, 'organisation', [organisation.id], organisation.updatedAt);
     await audit.record(manager, {
       action: 'update',
       entity: 'organisation',

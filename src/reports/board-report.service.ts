@@ -1,3 +1,4 @@
+import { organisationNameAsAt } from '../history/records-as-at';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { requireId } from '../common/id-field';
 import { TrustAccess } from '../auth/trust-access';
@@ -194,7 +195,10 @@ export class BoardReportService {
         : null,
     ].filter((f): f is string => !!f);
     return {
-      organisation: { id: organisation.id, name: organisation.name },
+      organisation: {
+        id: organisation.id,
+        name: await organisationNameAsAt(this.dataSource, organisation, asOf),
+      },
       asOf,
       filters,
       ...urgent,

@@ -1,3 +1,4 @@
+import { organisationNameAsAt } from '../history/records-as-at';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { requireId } from '../common/id-field';
 import { TrustAccess } from '../auth/trust-access';
@@ -269,7 +270,9 @@ export class CqcReturnService {
       throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${options.organisationId}`);
     await checkReportFilters(ReadSnapshot.manager(this.dataSource), organisation.id, options);
     const { rows, notices } = await this.rows(options, asOf);
-    return { asOf, organisation, rows, notices };
+    // The trust's name as it was on the day (history/): a renamed trust's past returns keep theirs.
+    const name = await organisationNameAsAt(this.dataSource, organisation, asOf);
+    return { asOf, organisation: { ...organisation, name }, rows, notices };
   }
 
   /**

@@ -12,7 +12,12 @@ import { ReadSnapshot } from '../database/read-snapshot';
 import { AppError } from '../common/app-error';
 import { endOfDay, todayDate, londonDateOf } from '../common/dates';
 import { CoreService } from '../core-services/core-service.entity';
-import { coreServiceNamesAsAt, findingsAsAt, renamePeopleAsAt } from '../history/records-as-at';
+import {
+  coreServiceNamesAsAt,
+  findingsAsAt,
+  organisationNameAsAt,
+  renamePeopleAsAt,
+} from '../history/records-as-at';
 import { Organisation } from '../organisations/organisation.entity';
 import { finishPdf, heading, newPdf, table, titleBlock } from './pdf-layout';
 
@@ -105,7 +110,8 @@ export class EvidencePackService {
     );
 
     const { doc, width, done } = newPdf(out, `${serviceName}: evidence pack ${asOf}`);
-    titleBlock(doc, organisation.name, `Evidence pack: ${serviceName}, as at ${asOf}`, [
+    const organisationName = await organisationNameAsAt(this.dataSource, organisation, asOf);
+    titleBlock(doc, organisationName, `Evidence pack: ${serviceName}, as at ${asOf}`, [
       `core service ${serviceName}`,
     ]);
     for (const finding of findings) {

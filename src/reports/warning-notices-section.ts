@@ -40,7 +40,7 @@ export async function readUrgentSection(
   }>(
     `SELECT i.kind AS kind, i.visit_start AS visit_start, i.published_on AS published_on,
        i.report_reference AS report_reference, COUNT(*) AS n
-     FROM ${facts.tables(asOf).finding} f JOIN inspection i ON i.id = f.inspection_id
+     FROM ${facts.tables(asOf).finding} f JOIN ${facts.tables(asOf).inspection} i ON i.id = f.inspection_id
      WHERE f.organisation_id = :organisationId AND f.type = 'MUST' AND f.created_at <= :asOfEnd
        AND i.published_on IS NOT NULL${coreServiceId ? ' AND f.core_service_id = :coreServiceId' : ''}
      GROUP BY i.id, i.kind, i.visit_start, i.published_on, i.report_reference
