@@ -41,6 +41,15 @@ const DONE_MESSAGES: Record<string, string> = {
   'token-revoked': 'The API token has been revoked.',
   'feed-revoked': 'The calendar link has been turned off.',
   'due-date-requested': 'Your request for a new due date has been sent to the executive lead.',
+  // The record's pages (core services, findings, trusts, bulk planning).
+  'reinspection-set': 'The reinspection date has been saved.',
+  'core-service-renamed': 'The core service has been renamed.',
+  'core-service-added': 'The core service has been added.',
+  'ratings-recorded': 'The new ratings have been recorded.',
+  'finding-added': 'The finding has been added.',
+  'finding-corrected': 'The finding has been corrected.',
+  'trust-created': 'The trust has been created. Add its people on the Users page.',
+  planned: 'The actions have been planned.',
 };
 
 export function canSee(role: UserRole, roles?: UserRole[]): boolean {

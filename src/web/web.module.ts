@@ -3,12 +3,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ActionsModule } from '../actions/actions.module';
 import { CoreServicesModule } from '../core-services/core-services.module';
 import { FindingsModule } from '../findings/findings.module';
+import { OrganisationsModule } from '../organisations/organisations.module';
 import { ImportsModule } from '../imports/imports.module';
 import { ReadinessModule } from '../readiness/readiness.module';
 import { ReportsModule } from '../reports/reports.module';
 import { CalendarModule } from '../calendar/calendar.module';
 import { CqcApiModule } from '../cqc-api/cqc-api.module';
 import { CqcInboxPagesController } from './cqc-inbox-pages.controller';
+import { CoreServicePagesController } from './core-service-pages.controller';
 import { UsersModule } from '../users/users.module';
 import { ActionListController } from './action-list.controller';
 import { ActionPagesController } from './action-pages.controller';
@@ -32,6 +34,7 @@ import { TrustScopes } from './trust-scope';
     ActionsModule,
     CoreServicesModule,
     FindingsModule,
+    OrganisationsModule,
     ImportsModule,
     ReadinessModule,
     ReportsModule,
@@ -50,6 +53,7 @@ import { TrustScopes } from './trust-scope';
     AccountPagesController,
     AdminPagesController,
     CqcInboxPagesController,
+    CoreServicePagesController,
   ],
   providers: [PageRenderer, TrustScopes, Choices],
   exports: [PageRenderer],
