@@ -11,6 +11,7 @@ import { CalendarModule } from '../calendar/calendar.module';
 import { CqcApiModule } from '../cqc-api/cqc-api.module';
 import { CqcInboxPagesController } from './cqc-inbox-pages.controller';
 import { CoreServicePagesController } from './core-service-pages.controller';
+import { TrustPagesController } from './trust-pages.controller';
 import { UsersModule } from '../users/users.module';
 import { ActionListController } from './action-list.controller';
 import { ActionPagesController } from './action-pages.controller';
@@ -54,6 +55,7 @@ import { TrustScopes } from './trust-scope';
     AdminPagesController,
     CqcInboxPagesController,
     CoreServicePagesController,
+    TrustPagesController,
   ],
   providers: [PageRenderer, TrustScopes, Choices],
   exports: [PageRenderer],
