@@ -115,43 +115,51 @@ export class ActionsService {
   }
 
   async create(dto: CreateActionDto): Promise<ActionDto> {
-    const id = await this.transactions.run(async (manager) => {
-      const findings = await FindingsService.requireAll(manager, dto.findingIds);
-      const organisationId = findings[0].organisationId;
-      TrustAccess.requireWritable(organisationId, () =>
-        invalidReference('findingIds', `no finding ${dto.findingIds.join(', ')}`),
-      );
-      if (dto.ownerId)
-        await UsersService.requireActive(manager, dto.ownerId, 'ownerId', organisationId);
-      if (dto.executiveLeadId)
-        await UsersService.requireActive(
-          manager,
-          dto.executiveLeadId,
-          'executiveLeadId',
-          organisationId,
+    const [action] = await this.createMany([dto]);
+    return action;
+  }
+
+  /**
+   * Several actions in one transaction, each checked as one made alone: all are stored, or
+   * none (planning a whole import's findings at once).
+   */
+  async createMany(dtos: CreateActionDto[]): Promise<ActionDto[]> {
+    const ids = await this.transactions.run(async (manager) => {
+      const inputs = [];
+      for (const dto of dtos) {
+        const findings = await FindingsService.requireAll(manager, dto.findingIds);
+        const organisationId = findings[0].organisationId;
+        TrustAccess.requireWritable(organisationId, () =>
+          invalidReference('findingIds', `no finding ${dto.findingIds.join(', ')}`),
         );
-      const [id] = await createActions(
-        manager,
-        [
-          {
+        if (dto.ownerId)
+          await UsersService.requireActive(manager, dto.ownerId, 'ownerId', organisationId);
+        if (dto.executiveLeadId)
+          await UsersService.requireActive(
+            manager,
+            dto.executiveLeadId,
+            'executiveLeadId',
             organisationId,
-            reference: dto.reference,
-            title: dto.title,
-            description: dto.description,
-            successMeasure: dto.successMeasure,
-            ownerId: dto.ownerId,
-            executiveLeadId: dto.executiveLeadId,
-            startDate: dto.startDate,
-            dueDate: dto.dueDate,
-            findingIds: findings.map((f) => f.id),
-          },
-        ],
-        nowTimestamp(),
-        { audit: this.audit },
-      );
-      return id;
+          );
+        inputs.push({
+          organisationId,
+          reference: dto.reference,
+          title: dto.title,
+          description: dto.description,
+          successMeasure: dto.successMeasure,
+          ownerId: dto.ownerId,
+          executiveLeadId: dto.executiveLeadId,
+          startDate: dto.startDate,
+          dueDate: dto.dueDate,
+          findingIds: findings.map((f) => f.id),
+        });
+      }
+      // Planned together, each event says so, so the audit trail shows one decision.
+      const summary =
+        dtos.length > 1 ? (i: number) => `Planned together: ${i + 1} of ${dtos.length}` : undefined;
+      return createActions(manager, inputs, nowTimestamp(), { audit: this.audit, summary });
     });
-    return this.get(id);
+    return Promise.all(ids.map((id) => this.get(id)));
   }
 
   async update(id: number, dto: UpdateActionDto, ifMatch?: number): Promise<ActionDto> {

@@ -12,6 +12,7 @@ import { CqcApiModule } from '../cqc-api/cqc-api.module';
 import { CqcInboxPagesController } from './cqc-inbox-pages.controller';
 import { CoreServicePagesController } from './core-service-pages.controller';
 import { TrustPagesController } from './trust-pages.controller';
+import { BulkPlanningPagesController } from './bulk-planning-pages.controller';
 import { UsersModule } from '../users/users.module';
 import { ActionListController } from './action-list.controller';
 import { ActionPagesController } from './action-pages.controller';
@@ -56,6 +57,7 @@ import { TrustScopes } from './trust-scope';
     CqcInboxPagesController,
     CoreServicePagesController,
     TrustPagesController,
+    BulkPlanningPagesController,
   ],
   providers: [PageRenderer, TrustScopes, Choices],
   exports: [PageRenderer],
