@@ -23,6 +23,7 @@ import { StagedUpload } from './staged-upload.entity';
 import { PageRenderer } from './page-renderer';
 import { SignInController } from './sign-in.controller';
 import { TrustScopes } from './trust-scope';
+import { WorkQueues } from './work-queues';
 
 /** The pages for people: server-rendered with the NHS.UK design system, working without JavaScript. */
 @Global()
@@ -51,7 +52,7 @@ import { TrustScopes } from './trust-scope';
     AdminPagesController,
     CqcInboxPagesController,
   ],
-  providers: [PageRenderer, TrustScopes, Choices],
+  providers: [PageRenderer, TrustScopes, Choices, WorkQueues],
   exports: [PageRenderer],
 })
 export class WebModule {}
