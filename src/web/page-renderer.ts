@@ -4,6 +4,7 @@ import nunjucks from 'nunjucks';
 import type { AuthenticatedRequest } from '../auth/roles';
 import type { UserRole } from '../users/user.entity';
 import { cspNonce } from '../common/security-headers';
+import { currentTrustOfRequest } from './trust-scope';
 import { createViewEnvironment } from './views';
 
 interface NavItem {
@@ -86,8 +87,11 @@ export class PageRenderer {
           current: item.href === '/' ? path === '/' : path.startsWith(item.href),
         }))
       : [];
+    const scope = context.scope as { current?: { name: string } | null } | undefined;
     return this.environment.render(`pages/${view}.njk`, {
       user,
+      // The footer names the trust the page shows, else the one the person is working in.
+      footerTrust: user ? (scope?.current?.name ?? currentTrustOfRequest()?.name ?? null) : null,
       csrfToken: request.csrfToken ?? '',
       navigation,
       doneMessage: done ?? null,

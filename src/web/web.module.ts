@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ActionsModule } from '../actions/actions.module';
 import { CoreServicesModule } from '../core-services/core-services.module';
@@ -27,6 +28,8 @@ import { StagedUpload } from './staged-upload.entity';
 import { PageRenderer } from './page-renderer';
 import { SignInController } from './sign-in.controller';
 import { TrustScopes } from './trust-scope';
+import { WorkQueues } from './work-queues';
+import { TrustFooterInterceptor } from './trust-footer.interceptor';
 
 /** The pages for people: server-rendered with the NHS.UK design system, working without JavaScript. */
 @Global()
@@ -59,7 +62,13 @@ import { TrustScopes } from './trust-scope';
     TrustPagesController,
     BulkPlanningPagesController,
   ],
-  providers: [PageRenderer, TrustScopes, Choices],
+  providers: [
+    PageRenderer,
+    TrustScopes,
+    Choices,
+    WorkQueues,
+    { provide: APP_INTERCEPTOR, useClass: TrustFooterInterceptor },
+  ],
   exports: [PageRenderer],
 })
 export class WebModule {}
