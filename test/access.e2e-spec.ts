@@ -168,6 +168,13 @@ describe('the access matrix', () => {
         body: rating,
         allowed: PLAN_RUNNERS,
       },
+      {
+        // The viewer owns nothing, so the allowed calls move no action.
+        method: 'post',
+        path: `/api/v1/organisations/${org}/reassign`,
+        body: { fromUserId: viewer.id, toUserId: plan.owner.id },
+        allowed: PLAN_RUNNERS,
+      },
       { method: 'get', path: '/api/v1/core-services', allowed: EVERYONE },
       { method: 'get', path: `/api/v1/core-services/${cs}`, allowed: EVERYONE },
       {

@@ -83,8 +83,8 @@ export class ActionListController {
     const [services, people, leads] = scope.current
       ? await Promise.all([
           this.choices.coreServices(scope.current.id),
-          this.choices.people(),
-          this.choices.people(['executive', 'quality_lead', 'admin']),
+          this.choices.people(scope.current.id),
+          this.choices.people(scope.current.id, 'executiveLead'),
         ])
       : [[], [], []];
     const heading = actionListHeading(filters, {
@@ -228,8 +228,8 @@ export class ActionListController {
     }
     const finding = await this.findings.get(findingId);
     const [owners, leads] = await Promise.all([
-      this.choices.people(),
-      this.choices.people(['executive', 'quality_lead', 'admin']),
+      this.choices.people(finding.organisationId, 'owner'),
+      this.choices.people(finding.organisationId, 'executiveLead'),
     ]);
     this.pages.render(
       request,

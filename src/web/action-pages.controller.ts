@@ -378,8 +378,8 @@ export class ActionPagesController {
     const [owners, leads] =
       form === 'assign'
         ? await Promise.all([
-            this.choices.people(),
-            this.choices.people(['executive', 'quality_lead', 'admin']),
+            this.choices.people(action.organisationId, 'owner'),
+            this.choices.people(action.organisationId, 'executiveLead'),
           ])
         : [[], []];
     this.pages.render(
