@@ -76,11 +76,15 @@ export function dueDateMoveProblem(
   }
   if (dueDate === action.dueDate) {
     return new AppError('DUE_DATE_UNCHANGED', `The action is already due on ${dueDate}`, [
-      { field: 'dueDate', reason: 'same as the current due date' },
+      { field: 'dueDate', reason: 'same as the current due date', constraint: 'isUnchanged' },
     ]);
   }
   if (action.startDate && dueDate < action.startDate) {
-    return validationFailed('dueDate', `must not be before startDate (${action.startDate})`);
+    return validationFailed(
+      'dueDate',
+      `must not be before startDate (${action.startDate})`,
+      'isNotBefore',
+    );
   }
   return null;
 }
@@ -127,7 +131,11 @@ export function newActionProblems(input: NewAction): FieldProblem[] {
   if (!input.findingIds.length)
     problems.push({ field: 'findingIds', reason: 'an action addresses at least one finding' });
   if (input.startDate && input.startDate > input.dueDate)
-    problems.push({ field: 'startDate', reason: `must not be after dueDate (${input.dueDate})` });
+    problems.push({
+      field: 'startDate',
+      reason: `must not be after dueDate (${input.dueDate})`,
+      constraint: 'isNotAfter',
+    });
   if (input.originalDueDate && input.startDate && input.originalDueDate < input.startDate)
     problems.push({
       field: 'originalDueDate',

@@ -61,6 +61,14 @@ export type ErrorCode =
 export interface FieldProblem {
   field: string;
   reason: string;
+  /**
+   * Which rule failed (class-validator's constraint name, or a service's own such as
+   * `isUnchanged`), so a page can word it for people. Internal: the API answers with field and
+   * reason only.
+   */
+  constraint?: string;
+  /** The field was left empty (pages say "Enter ..." rather than why the value is wrong). */
+  missing?: boolean;
 }
 
 export class AppError extends Error {
@@ -148,6 +156,8 @@ export function invalidReference(field: string, reason: string): AppError {
   return new AppError('INVALID_REFERENCE', `${field}: ${reason}`, [{ field, reason }]);
 }
 
-export function validationFailed(field: string, reason: string): AppError {
-  return new AppError('VALIDATION_FAILED', 'The request is not valid', [{ field, reason }]);
+export function validationFailed(field: string, reason: string, constraint?: string): AppError {
+  return new AppError('VALIDATION_FAILED', 'The request is not valid', [
+    { field, reason, ...(constraint ? { constraint } : {}) },
+  ]);
 }

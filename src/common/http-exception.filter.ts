@@ -97,7 +97,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
         statusCode: errorStatus(exception.code),
         code: exception.code,
         message: exception.message,
-        ...(exception.errors ? { errors: exception.errors } : {}),
+        // Field and reason only: a problem's constraint and missing mark are for the pages.
+        ...(exception.errors
+          ? { errors: exception.errors.map(({ field, reason }) => ({ field, reason })) }
+          : {}),
       };
     }
     if (exception instanceof HttpException) {

@@ -9,7 +9,13 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
         ? `${parent}[${error.property}]`
         : `${parent}.${error.property}`
       : error.property;
-    const own = Object.values(error.constraints ?? {}).map((reason) => ({ field, reason }));
+    const missing = error.value === undefined || error.value === null || error.value === '';
+    const own = Object.entries(error.constraints ?? {}).map(([constraint, reason]) => ({
+      field,
+      reason,
+      constraint,
+      ...(missing ? { missing } : {}),
+    }));
     return [...own, ...flattenValidationErrors(error.children ?? [], field)];
   });
 }

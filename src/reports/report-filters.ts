@@ -33,13 +33,21 @@ export async function checkReportFilters(
     coreServiceId !== null &&
     !(await manager.existsBy(CoreService, { id: coreServiceId, organisationId }))
   )
-    problems.push({ field: 'coreServiceId', reason: 'not a core service of this trust' });
+    problems.push({
+      field: 'coreServiceId',
+      reason: 'not a core service of this trust',
+      constraint: 'isOtherTrust',
+    });
   if (
     executiveLeadId !== undefined &&
     executiveLeadId !== null &&
     !(await isPersonOf(manager, executiveLeadId, organisationId))
   )
-    problems.push({ field: 'executiveLeadId', reason: 'not a person of this trust' });
+    problems.push({
+      field: 'executiveLeadId',
+      reason: 'not a person of this trust',
+      constraint: 'isOtherTrust',
+    });
   if (problems.length)
     throw new AppError('VALIDATION_FAILED', 'The request is not valid', problems);
 }

@@ -314,7 +314,13 @@ export class UsersService {
       throw new AppError(
         'LAST_ADMIN',
         'This is the last active admin; make another user an admin before demoting or deactivating this one',
-        [{ field: 'role', reason: 'the last active admin stays an active admin' }],
+        [
+          {
+            field: 'role',
+            reason: 'the last active admin stays an active admin',
+            constraint: 'isLastAdmin',
+          },
+        ],
       );
     }
   }
@@ -322,7 +328,7 @@ export class UsersService {
   private async assertEmailFree(manager: EntityManager, email: string): Promise<void> {
     if (await manager.existsBy(User, { email })) {
       throw new AppError('ALREADY_EXISTS', `A user with email ${email} already exists`, [
-        { field: 'email', reason: 'already in use' },
+        { field: 'email', reason: 'already in use', constraint: 'isTaken' },
       ]);
     }
   }

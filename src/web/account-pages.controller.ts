@@ -93,7 +93,7 @@ export class AccountPagesController {
         values: extra.values ?? {},
         createdToken: extra.createdToken,
         feedUrl: extra.feedUrl,
-        ...toFormErrors(extra.problems ?? [], { name: 'Token name' }),
+        ...toFormErrors(extra.problems ?? [], { name: 'Token name' }, 'account.token'),
       },
       status,
     );

@@ -247,7 +247,7 @@ export class ActionListController {
           { href: '/', text: 'Home' },
           { href: `/findings?organisationId=${finding.organisationId}`, text: 'Findings' },
         ],
-        ...toFormErrors(problems, CREATE_LABELS),
+        ...toFormErrors(problems, CREATE_LABELS, 'action.new'),
       },
       status,
     );

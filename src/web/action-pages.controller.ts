@@ -410,7 +410,7 @@ export class ActionPagesController {
           { href: `/actions?organisationId=${action.organisationId}`, text: 'Actions' },
           { href: `/actions/${action.id}`, text: action.reference ?? `Action ${action.id}` },
         ],
-        ...toFormErrors(problems, LABELS),
+        ...toFormErrors(problems, LABELS, `action.${form}`),
       },
       status,
     );

@@ -207,7 +207,7 @@ export class AdminPagesController {
         })),
         trustRoles,
         breadcrumbs: [{ href: '/users', text: 'Users' }],
-        ...toFormErrors(problems, USER_LABELS),
+        ...toFormErrors(problems, USER_LABELS, 'user'),
       },
       status,
     );

@@ -354,7 +354,7 @@ export class ImportPagesController {
         title: 'Import',
         values: body,
         organisations: await this.importableTrusts(),
-        ...toFormErrors(problems, LABELS),
+        ...toFormErrors(problems, LABELS, 'import'),
       },
       status,
     );

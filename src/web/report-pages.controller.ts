@@ -163,12 +163,16 @@ export class ReportPagesController {
           this.choices.people(scope.current.id, 'executiveLead'),
         ])
       : [[], []];
-    const download = toFormErrors(problems, {
-      report: 'Report',
-      format: 'Format',
-      asOf: 'As at',
-      coreServiceId: 'Core service',
-    });
+    const download = toFormErrors(
+      problems,
+      {
+        report: 'Report',
+        format: 'Format',
+        asOf: 'As at',
+        coreServiceId: 'Core service',
+      },
+      'reports.download',
+    );
     const issue = issueForm(issueValues, issueProblems, services);
     // Issuing needs the role in this trust; viewers and owners are not offered the form.
     const role = scope.current ? TrustAccess.roleIn(scope.current.id) : null;
@@ -220,7 +224,11 @@ function issueForm(
   };
   const renamed = problems.map((p) => {
     const field = p.field.split(/[.[]/)[0];
-    return { field: ids[field] ?? field, reason: p.reason.replace(new RegExp(`^${field} `), '') };
+    return {
+      ...p,
+      field: ids[field] ?? field,
+      reason: p.reason.replace(new RegExp(`^${field} `), ''),
+    };
   });
   const kinds = Object.keys(ISSUED_FORMATS_OF);
   return {
@@ -242,14 +250,18 @@ function issueForm(
     ),
     coreServices: choicesOf(services, text(values, 'issueCoreServiceId'), 'All core services'),
     asOf: dateParts(values, 'issueAsOf'),
-    ...toFormErrors(renamed, {
-      kind: 'Report',
-      issueFormat: 'Format',
-      issueAsOf: 'As at',
-      meeting: 'Meeting',
-      organisationId: 'Trust',
-      issueCoreServiceId: 'Core service',
-      form: '',
-    }),
+    ...toFormErrors(
+      renamed,
+      {
+        kind: 'Report',
+        issueFormat: 'Format',
+        issueAsOf: 'As at',
+        meeting: 'Meeting',
+        organisationId: 'Trust',
+        issueCoreServiceId: 'Core service',
+        form: '',
+      },
+      'reports.issue',
+    ),
   };
 }

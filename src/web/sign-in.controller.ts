@@ -75,7 +75,7 @@ export class SignInController {
       request,
       response,
       'sign-in',
-      { title: 'Sign in', returnTo, values: { email }, ...toFormErrors(problems, {}) },
+      { title: 'Sign in', returnTo, values: { email }, ...toFormErrors(problems, {}, 'sign-in') },
       problems.some((p) => p.reason.startsWith('Enter')) ? 400 : 401,
     );
   }
