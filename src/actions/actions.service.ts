@@ -4,7 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
-import { nowTimestamp, todayDate } from '../common/dates';
+import { longDate, nowTimestamp, todayDate } from '../common/dates';
 import { Page, toPage } from '../common/pagination';
 import { checkVersion } from '../common/sql';
 import { Transactions } from '../database/transactions';
@@ -49,6 +49,7 @@ import { toActionDto, toDueDateChangeDto, toProgressUpdateDto } from './dto/acti
 import { DueDateChange } from './due-date-change.entity';
 import { Evidence } from './evidence.entity';
 import { ProgressUpdate } from './progress-update.entity';
+import { closePendingDueDateRequests } from './pending-due-date-requests';
 
 /** What a change to an action did: its new field values, and anything it created. */
 export interface ActionChange {
@@ -302,6 +303,12 @@ export class ActionsService {
         statusTo: 'CANCELLED',
         offTrack: false,
       });
+      await closePendingDueDateRequests(manager, this.audit, action, {
+        state: 'CLOSED',
+        note: 'The action was cancelled before this request was decided.',
+        actorId: actor.id,
+        at: now,
+      });
       return { changes: { status: 'CANCELLED', cancellationReason: dto.reason.trim() } };
     });
   }
@@ -369,7 +376,10 @@ export class ActionsService {
     return this.get(id);
   }
 
-  /** Writes a due-date change (the reason is required) inside a caller's transaction. */
+  /**
+   * Writes a due-date change (the reason is required) inside a caller's transaction, and ends
+   * any request for a new date still waiting: the date has now been set.
+   */
   async moveDueDate(
     manager: EntityManager,
     action: Action,
@@ -378,7 +388,14 @@ export class ActionsService {
     changedById: number,
     now: string,
   ): Promise<number> {
-    return addDueDateChange(manager, action, dueDate, reason, changedById, now);
+    const changeId = await addDueDateChange(manager, action, dueDate, reason, changedById, now);
+    await closePendingDueDateRequests(manager, this.audit, action, {
+      state: 'SUPERSEDED',
+      note: `The due date was changed to ${longDate(dueDate)} before this request was decided.`,
+      actorId: changedById,
+      at: now,
+    });
+    return changeId;
   }
 
   private async relinkFindings(

@@ -16,6 +16,7 @@ import { insertRows } from '../database/batch-insert';
 import { Action } from '../actions/action.entity';
 import { Evidence } from '../actions/evidence.entity';
 import { AuditService } from '../audit/audit.service';
+import { closePendingDueDateRequests } from '../actions/pending-due-date-requests';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
 import { FINDING_TEXT_MAX } from '../findings/dto/finding.dto';
@@ -840,6 +841,12 @@ class PlanWriter {
         this.actorId,
         now,
       );
+      await closePendingDueDateRequests(this.manager, this.audit, action, {
+        state: 'SUPERSEDED',
+        note: `The imported plan (row ${row.row}) set a new due date before this request was decided.`,
+        actorId: this.actorId,
+        at: now,
+      });
       changes.dueDate = row.dueDate;
     }
     if (!Object.keys(changes).length) return;
