@@ -57,6 +57,7 @@ export const TABLES_CHILD_FIRST = [
   'app_user_revision',
   'organisation_revision',
   'inspection_revision',
+  'action_comment',
   'due_date_request',
   'evidence',
   'due_date_change',
