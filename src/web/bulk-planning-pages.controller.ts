@@ -171,11 +171,15 @@ export class BulkPlanningPagesController {
     problems: FieldProblem[],
     status: number,
   ): Promise<void> {
-    const [owners, leads] = await Promise.all([
-      this.choices.people(),
-      this.choices.people(['executive', 'quality_lead', 'admin']),
-    ]);
     const organisationId = findings[0]?.organisationId;
+    // Only the people who can hold each part in the findings' trust (the API refuses others).
+    const [owners, leads] =
+      organisationId === undefined
+        ? [[], []]
+        : await Promise.all([
+            this.choices.people(organisationId, 'owner'),
+            this.choices.people(organisationId, 'executiveLead'),
+          ]);
     const count = findings.length;
     this.pages.render(
       request,
