@@ -14,6 +14,8 @@ export interface WorkQueue {
   hint: string;
   count: number;
   href: string;
+  /** The first item of the list, linked straight from Home so the next piece of work is one click away. */
+  next?: { href: string; text: string };
 }
 
 /** The filters of one actions queue: the same names as the list's URL and the API's query. */
@@ -84,13 +86,20 @@ export class WorkQueues {
       limit: 1,
       offset: 0,
     });
-    const { total } = await this.actions.list(query);
+    const { total, items } = await this.actions.list(query);
+    const first = items[0];
     return {
       id: queue.id,
       title: queue.title,
       hint: queue.hint,
       count: total,
       href: `/actions${toQueryString({ organisationId, ...stringify(queue.filters) })}`,
+      next: first
+        ? {
+            href: `/actions/${first.id}`,
+            text: first.reference ? `${first.reference}: ${first.title}` : first.title,
+          }
+        : undefined,
     };
   }
 
