@@ -8,7 +8,8 @@ import { AppError, FieldProblem } from '../common/app-error';
 import { FindingDto } from '../findings/dto/finding.dto';
 import { FindingsService } from '../findings/findings.service';
 import { Choices, choicesOf } from './choices';
-import { attempt, dateInput, dateParts, integer, text, toFormErrors, validateForm } from './forms';
+import { attempt, dateParts, integer, text, toFormErrors, validateForm } from './forms';
+import { dateAnswer } from './record-dates';
 import { PageRenderer } from './page-renderer';
 
 type Mode = 'one' | 'each';
@@ -79,7 +80,7 @@ export class BulkPlanningPagesController {
     const readable = await this.readable(ids);
     const nameOf = (id: number, i: number) =>
       readable.find((f) => f.id === id)?.reference ?? `finding ${i + 1} of ${ids.length}`;
-    const due = dateInput(body, 'dueDate', LABELS.dueDate, true);
+    const due = dateAnswer(body, 'dueDate', LABELS.dueDate, true);
     const common = {
       ownerId: integer(body, 'ownerId'),
       executiveLeadId: integer(body, 'executiveLeadId'),

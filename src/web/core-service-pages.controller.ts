@@ -11,7 +11,8 @@ import { RATING_SCOPES } from '../cqc/key-questions';
 import { RATINGS } from '../cqc/ratings';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { choicesOf } from './choices';
-import { attempt, dateInput, dateParts, text, toFormErrors, validateForm } from './forms';
+import { attempt, dateParts, text, toFormErrors, validateForm } from './forms';
+import { dateAnswer } from './record-dates';
 import { PageRenderer } from './page-renderer';
 
 type FormName = 'reinspection' | 'rename' | 'ratings';
@@ -63,8 +64,8 @@ export class CoreServicePagesController {
     @IdParam() id: number,
     @Body() body: Record<string, unknown>,
   ) {
-    const date = dateInput(body, 'reinspectionDate', LABELS.reinspectionDate, true);
-    const end = dateInput(body, 'reinspectionWindowEnd', LABELS.reinspectionWindowEnd, false);
+    const date = dateAnswer(body, 'reinspectionDate', LABELS.reinspectionDate, true);
+    const end = dateAnswer(body, 'reinspectionWindowEnd', LABELS.reinspectionWindowEnd, false);
     const problems = [date.problem, end.problem].filter((p): p is FieldProblem => !!p);
     if (date.value && end.value && end.value < date.value) {
       problems.push(
@@ -119,7 +120,7 @@ export class CoreServicePagesController {
     @IdParam() id: number,
     @Body() body: Record<string, unknown>,
   ) {
-    const ratedOn = dateInput(body, 'ratedOn', LABELS.ratedOn, true);
+    const ratedOn = dateAnswer(body, 'ratedOn', LABELS.ratedOn, true);
     const problems = ratedOn.problem ? [ratedOn.problem] : [];
     const ratings = RATING_SCOPES.flatMap((scope) => {
       const rating = text(body, fieldOf(scope));
@@ -162,7 +163,7 @@ export class CoreServicePagesController {
     @Body() body: Record<string, unknown>,
   ) {
     const name = text(body, 'name');
-    const date = dateInput(body, 'reinspectionDate', LABELS.reinspectionDate, false);
+    const date = dateAnswer(body, 'reinspectionDate', LABELS.reinspectionDate, false);
     const problems = [
       ...(name ? [] : [problem('name', 'Enter the name of the core service')]),
       ...(date.problem ? [date.problem] : []),

@@ -2,7 +2,8 @@ import { FieldProblem } from '../common/app-error';
 import { REGULATIONS } from '../cqc/regulations';
 import type { FindingDto } from '../findings/dto/finding.dto';
 import type { RegulationCitation } from '../findings/finding.entity';
-import { dateInput, integer, text } from './forms';
+import { integer, text } from './forms';
+import { dateAnswer } from './record-dates';
 
 /** The finding types in words, as the form offers them. */
 export const FINDING_TYPE_CHOICES = [
@@ -47,7 +48,7 @@ export function findingFromForm(
   if (!findingText) problems.push({ field: 'text', reason: 'Enter what CQC found' });
   const isNotice = type === 'WARNING_NOTICE';
   const deadline = isNotice
-    ? dateInput(body, 'deadline', 'deadline of the warning notice', true)
+    ? dateAnswer(body, 'deadline', 'deadline of the warning notice', true)
     : {};
   if (deadline.problem) problems.push(deadline.problem);
   const keyQuestion = text(body, 'keyQuestion');
