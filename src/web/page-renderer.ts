@@ -27,6 +27,7 @@ const NAVIGATION: NavItem[] = [
 /** Messages shown once after a form succeeds and redirects (`?done=...`). */
 const DONE_MESSAGES: Record<string, string> = {
   progress: 'Your update has been posted.',
+  comment: 'Your comment has been added.',
   evidence: 'The evidence has been added.',
   review: 'The evidence has been reviewed.',
   assured: 'The action has been assured.',

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ActionsModule } from '../actions/actions.module';
+import { ActionCommentsModule } from '../actions/action-comments.module';
 import { CoreServicesModule } from '../core-services/core-services.module';
 import { FindingsModule } from '../findings/findings.module';
 import { ImportsModule } from '../imports/imports.module';
@@ -12,6 +13,8 @@ import { CqcInboxPagesController } from './cqc-inbox-pages.controller';
 import { UsersModule } from '../users/users.module';
 import { ActionListController } from './action-list.controller';
 import { ActionPagesController } from './action-pages.controller';
+import { ActionCommentsPagesController } from './action-comments-pages.controller';
+import { ActionConversation } from './action-conversation';
 import { Choices } from './choices';
 import { FindingPagesController } from './finding-pages.controller';
 import { AccountPagesController } from './account-pages.controller';
@@ -30,6 +33,7 @@ import { TrustScopes } from './trust-scope';
   imports: [
     TypeOrmModule.forFeature([StagedUpload]),
     ActionsModule,
+    ActionCommentsModule,
     CoreServicesModule,
     FindingsModule,
     ImportsModule,
@@ -44,6 +48,7 @@ import { TrustScopes } from './trust-scope';
     HomeController,
     ActionListController,
     ActionPagesController,
+    ActionCommentsPagesController,
     FindingPagesController,
     ImportPagesController,
     ReportPagesController,
@@ -51,7 +56,7 @@ import { TrustScopes } from './trust-scope';
     AdminPagesController,
     CqcInboxPagesController,
   ],
-  providers: [PageRenderer, TrustScopes, Choices],
+  providers: [PageRenderer, TrustScopes, Choices, ActionConversation],
   exports: [PageRenderer],
 })
 export class WebModule {}
