@@ -3,6 +3,8 @@ import { AddressInfo } from 'node:net';
 import { Browser, Page } from 'playwright-core';
 import { ActionComment } from '../src/actions/action-comment.entity';
 import { Action } from '../src/actions/action.entity';
+import { AuditEvent } from '../src/audit/audit-event.entity';
+import { Finding } from '../src/findings/finding.entity';
 import { User } from '../src/users/user.entity';
 import {
   accessibilityViolations,
@@ -14,8 +16,10 @@ import {
   signOut,
 } from './browser';
 import { describeWithTool } from './external-tools';
+import { buildAction, buildFinding, buildOrganisation } from './factories';
 import { createTestApp, TestApp } from './test-app';
 
+const QUALITY_LEAD = 'priya.shah@example.nhs.uk';
 const EXECUTIVE = 'helen.carter@example.nhs.uk';
 const OWNER = 'aisha.khan@example.nhs.uk';
 /** The demo board member: a viewer in every demo trust. */
@@ -122,5 +126,115 @@ describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)(
       const response = await page.goto(`${base}/actions/${action.id}/comments`);
       expect(response?.status()).toBe(403);
     });
+
+    it('links the action to several findings and back, as the quality lead', async () => {
+      const page = await newPage();
+      await signIn(page, base, QUALITY_LEAD);
+      await page.goto(`${base}/actions/${action.id}`);
+      await page.getByRole('link', { name: /Link to findings/ }).click();
+      await page.waitForURL(/\/findings$/);
+      await expectText(page.locator('h1'), 'Link to findings');
+      await expectAccessible(page, 'action-links');
+      await screenshot(page, 'action-links');
+
+      const before = await linkedIds(action.id);
+      const boxes = page.locator('input[name=findingIds]');
+      const checked = await page.locator('input[name=findingIds]:checked').count();
+      expect(checked).toBe(before.length);
+      expect(await page.locator('main').innerText()).toMatch(/Must do|Should do/);
+
+      // None ticked: the NHS.UK error, linking to the first checkbox; nothing changes.
+      for (const box of await page.locator('input[name=findingIds]:checked').all())
+        await box.uncheck();
+      await page.getByRole('button', { name: 'Save links' }).click();
+      await expectText(page.locator('.nhsuk-error-summary'), 'Select at least one finding');
+      expect(await page.locator('.nhsuk-error-summary a').getAttribute('href')).toBe('#findingIds');
+      expect(await page.locator('#findingIds').count()).toBe(1);
+      await expectAccessible(page, 'action-links-error');
+      await screenshot(page, 'action-links-error');
+      expect(await linkedIds(action.id)).toEqual(before);
+
+      // Tick two other findings as well as the current ones.
+      const values = await boxes.evaluateAll((inputs) =>
+        inputs.map((input) => Number((input as HTMLInputElement).value)),
+      );
+      const extra = values.filter((v) => !before.includes(v)).slice(0, 2);
+      expect(extra).toHaveLength(2);
+      for (const id of [...before, ...extra])
+        await page.check(`input[name=findingIds][value="${id}"]`);
+      await page.getByRole('button', { name: 'Save links' }).click();
+      await page.waitForURL(/done=linked/);
+      await expectText(page.locator('.nhsuk-notification-banner'), 'saved');
+      expect(await linkedIds(action.id)).toEqual([...before, ...extra].sort((a, b) => a - b));
+      const event = await testApp.dataSource.getRepository(AuditEvent).findOne({
+        where: { subject: `action:${action.id}`, entity: 'action' },
+        order: { id: 'DESC' },
+      });
+      expect(event?.changes).toContain('findingIds');
+
+      // ...and back to the one it had.
+      await page.getByRole('link', { name: /Link to findings/ }).click();
+      for (const id of extra) await page.uncheck(`input[name=findingIds][value="${id}"]`);
+      await page.getByRole('button', { name: 'Save links' }).click();
+      await page.waitForURL(/done=linked/);
+      expect(await linkedIds(action.id)).toEqual(before);
+    });
+
+    it("refuses another trust's finding sent in a forged form", async () => {
+      const page = await newPage();
+      await signIn(page, base, QUALITY_LEAD);
+      await page.goto(`${base}/actions/${action.id}/findings`);
+      const foreign = await testApp.dataSource
+        .getRepository(Finding)
+        .createQueryBuilder('f')
+        .where('f.organisation_id <> :org', { org: action.organisationId })
+        .getOneOrFail();
+      const before = await linkedIds(action.id);
+      const status = await page.evaluate(async (findingId) => {
+        const form = document.querySelector('form[action$="/findings"]') as HTMLFormElement;
+        const data = new URLSearchParams(new FormData(form) as unknown as Record<string, string>);
+        data.append('findingIds', String(findingId));
+        const response = await fetch(form.action, { method: 'POST', body: data });
+        return response.status;
+      }, foreign.id);
+      expect(status).toBe(400);
+      expect(await linkedIds(action.id)).toEqual(before);
+
+      // A trust she is not in: its action is not found, its finding refused.
+      const hidden = await buildOrganisation(testApp.http);
+      const hiddenFinding = await buildFinding(testApp.http, hidden.id);
+      const hiddenAction = await buildAction(testApp.http, [hiddenFinding.id]);
+      const notFound = await page.goto(`${base}/actions/${hiddenAction.id}/findings`);
+      expect(notFound?.status()).toBe(404);
+      expect(await page.locator('main').innerText()).not.toContain(hiddenAction.title);
+      await page.goto(`${base}/actions/${action.id}/findings`);
+      const refused = await page.evaluate(async (findingId) => {
+        const form = document.querySelector('form[action$="/findings"]') as HTMLFormElement;
+        const data = new URLSearchParams();
+        data.append('_csrf', (form.elements.namedItem('_csrf') as HTMLInputElement).value);
+        data.append('findingIds', String(findingId));
+        return (await fetch(form.action, { method: 'POST', body: data })).status;
+      }, hiddenFinding.id);
+      expect(refused).toBe(400);
+      expect(await linkedIds(action.id)).toEqual(before);
+      expect(await linkedIds(hiddenAction.id)).toEqual([hiddenFinding.id]);
+    });
+
+    it('offers "Link to findings" to the quality lead only', async () => {
+      const page = await newPage();
+      await signIn(page, base, OWNER);
+      await page.goto(`${base}/actions/${action.id}`);
+      expect(await page.getByRole('link', { name: /Link to findings/ }).count()).toBe(0);
+      const response = await page.goto(`${base}/actions/${action.id}/findings`);
+      expect(response?.status()).toBe(403);
+    });
+
+    async function linkedIds(actionId: number): Promise<number[]> {
+      const rows: { finding_id: number }[] = await testApp.dataSource.query(
+        'SELECT finding_id FROM action_finding WHERE action_id = $1 ORDER BY finding_id',
+        [actionId],
+      );
+      return rows.map((r) => Number(r.finding_id));
+    }
   },
 );

@@ -15,6 +15,7 @@ import { ActionListController } from './action-list.controller';
 import { ActionPagesController } from './action-pages.controller';
 import { ActionCommentsPagesController } from './action-comments-pages.controller';
 import { ActionConversation } from './action-conversation';
+import { ActionLinksPagesController } from './action-links-pages.controller';
 import { Choices } from './choices';
 import { FindingPagesController } from './finding-pages.controller';
 import { AccountPagesController } from './account-pages.controller';
@@ -49,6 +50,7 @@ import { TrustScopes } from './trust-scope';
     ActionListController,
     ActionPagesController,
     ActionCommentsPagesController,
+    ActionLinksPagesController,
     FindingPagesController,
     ImportPagesController,
     ReportPagesController,
