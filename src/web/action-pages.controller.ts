@@ -19,6 +19,7 @@ import { FieldProblem } from '../common/app-error';
 import { IdParam } from '../common/request-params';
 import { EVIDENCE_CATEGORIES } from '../cqc/evidence-categories';
 import { FindingsService } from '../findings/findings.service';
+import { ActionConversation } from './action-conversation';
 import { permissionsFor } from './action-permissions';
 import { Choices, choicesOf } from './choices';
 import { attempt, dateInput, dateParts, integer, text, toFormErrors, validateForm } from './forms';
@@ -74,6 +75,7 @@ export class ActionPagesController {
     private readonly findings: FindingsService,
     private readonly choices: Choices,
     private readonly pages: PageRenderer,
+    private readonly conversation: ActionConversation,
   ) {}
 
   @Get(':id')
@@ -91,6 +93,7 @@ export class ActionPagesController {
       this.dueDateRequests.list(id),
       Promise.all(action.findingIds.map((findingId) => this.findings.get(findingId))),
     ]);
+    const conversation = await this.conversation.forAction(request.user!, action);
     this.pages.render(request, response, 'action', {
       title: action.reference ? `${action.reference}: ${action.title}` : action.title,
       action,
@@ -99,6 +102,7 @@ export class ActionPagesController {
       evidence,
       pendingRequests: requests.filter((r) => r.state === 'PENDING'),
       findings,
+      conversation,
       can: permissionsFor(request.user!, action),
       breadcrumbs: [
         { href: '/', text: 'Home' },

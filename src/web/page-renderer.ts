@@ -28,6 +28,8 @@ const NAVIGATION: NavItem[] = [
 /** Messages shown once after a form succeeds and redirects (`?done=...`). */
 const DONE_MESSAGES: Record<string, string> = {
   progress: 'Your update has been posted.',
+  comment: 'Your comment has been added.',
+  linked: 'The findings this action addresses have been saved.',
   evidence: 'The evidence has been added.',
   review: 'The evidence has been reviewed.',
   assured: 'The action has been assured.',

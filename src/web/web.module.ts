@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ActionsModule } from '../actions/actions.module';
+import { ActionCommentsModule } from '../actions/action-comments.module';
 import { CoreServicesModule } from '../core-services/core-services.module';
 import { FindingsModule } from '../findings/findings.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
@@ -17,6 +18,9 @@ import { BulkPlanningPagesController } from './bulk-planning-pages.controller';
 import { UsersModule } from '../users/users.module';
 import { ActionListController } from './action-list.controller';
 import { ActionPagesController } from './action-pages.controller';
+import { ActionCommentsPagesController } from './action-comments-pages.controller';
+import { ActionConversation } from './action-conversation';
+import { ActionLinksPagesController } from './action-links-pages.controller';
 import { Choices } from './choices';
 import { FindingPagesController } from './finding-pages.controller';
 import { AccountPagesController } from './account-pages.controller';
@@ -37,6 +41,7 @@ import { TrustFooterInterceptor } from './trust-footer.interceptor';
   imports: [
     TypeOrmModule.forFeature([StagedUpload]),
     ActionsModule,
+    ActionCommentsModule,
     CoreServicesModule,
     FindingsModule,
     OrganisationsModule,
@@ -52,6 +57,8 @@ import { TrustFooterInterceptor } from './trust-footer.interceptor';
     HomeController,
     ActionListController,
     ActionPagesController,
+    ActionCommentsPagesController,
+    ActionLinksPagesController,
     FindingPagesController,
     ImportPagesController,
     ReportPagesController,
@@ -67,6 +74,7 @@ import { TrustFooterInterceptor } from './trust-footer.interceptor';
     TrustScopes,
     Choices,
     WorkQueues,
+    ActionConversation,
     { provide: APP_INTERCEPTOR, useClass: TrustFooterInterceptor },
   ],
   exports: [PageRenderer],
