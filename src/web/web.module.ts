@@ -21,6 +21,7 @@ import { ReportPagesController } from './report-pages.controller';
 import { ImportPagesController } from './import-pages.controller';
 import { StagedUpload } from './staged-upload.entity';
 import { PageRenderer } from './page-renderer';
+import { PeoplePagesController } from './people-pages.controller';
 import { SignInController } from './sign-in.controller';
 import { TrustScopes } from './trust-scope';
 
@@ -50,6 +51,7 @@ import { TrustScopes } from './trust-scope';
     AccountPagesController,
     AdminPagesController,
     CqcInboxPagesController,
+    PeoplePagesController,
   ],
   providers: [PageRenderer, TrustScopes, Choices],
   exports: [PageRenderer],
