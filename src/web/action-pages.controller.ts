@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ActionsService } from '../actions/actions.service';
@@ -304,8 +304,15 @@ export class ActionPagesController {
 
   @Get(':id/assign')
   @Allow('quality_lead')
-  assignForm(@Req() r: AuthenticatedRequest, @Res() s: Response, @IdParam() id: number) {
-    return this.showForm(r, s, id, 'assign');
+  assignForm(
+    @Req() r: AuthenticatedRequest,
+    @Res() s: Response,
+    @IdParam() id: number,
+    @Query() query: Record<string, unknown>,
+  ) {
+    // A person chosen on the people search page comes back in the address.
+    const { ownerId, executiveLeadId } = query;
+    return this.showForm(r, s, id, 'assign', { ownerId, executiveLeadId });
   }
 
   @Post(':id/assign')

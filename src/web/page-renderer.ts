@@ -21,6 +21,7 @@ const NAVIGATION: NavItem[] = [
   { href: '/reports', text: 'Reports' },
   { href: '/import', text: 'Import', roles: ['quality_lead'] },
   { href: '/cqc-inbox', text: 'CQC inbox', roles: ['quality_lead'] },
+  { href: '/people', text: 'People', roles: ['quality_lead'] },
   { href: '/users', text: 'Users', roles: [] },
   { href: '/audit', text: 'Audit trail', roles: [] },
 ];
@@ -43,6 +44,7 @@ const DONE_MESSAGES: Record<string, string> = {
   'user-updated': 'The user has been updated.',
   'token-revoked': 'The API token has been revoked.',
   'feed-revoked': 'The calendar link has been turned off.',
+  reassigned: 'The actions have been reassigned.',
   'due-date-requested': 'Your request for a new due date has been sent to the executive lead.',
   // The record's pages (core services, findings, trusts, bulk planning).
   'reinspection-set': 'The reinspection date has been saved.',

@@ -30,6 +30,7 @@ import { ReportPagesController } from './report-pages.controller';
 import { ImportPagesController } from './import-pages.controller';
 import { StagedUpload } from './staged-upload.entity';
 import { PageRenderer } from './page-renderer';
+import { PeoplePagesController } from './people-pages.controller';
 import { SignInController } from './sign-in.controller';
 import { TrustScopes } from './trust-scope';
 import { WorkQueues } from './work-queues';
@@ -68,6 +69,7 @@ import { TrustFooterInterceptor } from './trust-footer.interceptor';
     CoreServicePagesController,
     TrustPagesController,
     BulkPlanningPagesController,
+    PeoplePagesController,
   ],
   providers: [
     PageRenderer,
