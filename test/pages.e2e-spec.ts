@@ -111,8 +111,11 @@ describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)('pages in a browse
     await page.fill('#progress', '140');
     await page.getByRole('button', { name: 'Post update' }).click();
     await expectText(page.locator('.nhsuk-error-summary'), 'There is a problem');
-    await expectText(page.locator('#note-error'), 'Update');
-    await expectText(page.locator('#progress-error'), 'Progress');
+    await expectText(page.locator('#note-error'), 'Enter what has happened since the last update');
+    await expectText(
+      page.locator('#progress-error'),
+      'Progress must be a whole number from 0 to 100',
+    );
     expect(await page.title()).toMatch(/^Error: /);
     await expectAccessible(page, 'form-errors');
     await screenshot(page, 'form-errors');

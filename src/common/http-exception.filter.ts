@@ -12,6 +12,7 @@ import { QueryFailedError } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { refusalToRecord } from '../auth/refusal-budget';
 import { Transactions } from '../database/transactions';
+import { keepForm } from '../web/kept-form';
 import { PageRenderer } from '../web/page-renderer';
 import { AppError, ErrorCode, errorStatus } from './app-error';
 import { ErrorBodyDto } from './error-body';
@@ -57,7 +58,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
   /** People using the pages get a page, not JSON: sign-in when they need it, or an explanation. */
   private renderPage(request: Request, response: Response, body: ErrorBodyDto): void {
     if (body.code === 'AUTHENTICATION_REQUIRED') {
-      const returnTo = request.method === 'GET' ? request.originalUrl : '/';
+      // A form sent after the session ended keeps what was typed, for the form shown again
+      // after signing in.
+      const returnTo = request.method === 'GET' ? request.originalUrl : keepForm(request, response);
       return response.redirect(303, `/sign-in?returnTo=${encodeURIComponent(returnTo)}`);
     }
     const title =

@@ -111,10 +111,11 @@ export class AdminPagesController {
     @IdParam() id: number,
     @Body() body: Record<string, unknown>,
   ) {
+    // The form shows every field filled in: one cleared is refused, never read as "unchanged".
     const plain = {
-      name: text(body, 'name'),
-      email: text(body, 'email'),
-      role: text(body, 'role'),
+      name: text(body, 'name') ?? '',
+      email: text(body, 'email') ?? '',
+      role: text(body, 'role') ?? '',
       active: body.active === 'yes',
       password: typeof body.password === 'string' && body.password ? body.password : undefined,
       memberships: body.role === 'admin' ? undefined : membershipsFrom(body),

@@ -17,7 +17,7 @@ describe('form messages', () => {
     const { errorList } = toFormErrors(problems, {}, 'action.progress');
     expect(errorList.map((e) => e.text)).toEqual([
       'Enter what has happened since the last update',
-      'Enter progress as a whole number from 0 to 100',
+      'Progress must be a whole number from 0 to 100',
     ]);
   });
 

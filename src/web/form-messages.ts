@@ -69,7 +69,7 @@ export const FORM_MESSAGES: Record<string, FormMessages> = {
     progress: {
       label: 'Progress',
       kind: 'number',
-      invalid: 'Enter progress as a whole number from 0 to 100',
+      invalid: 'Progress must be a whole number from 0 to 100',
     },
     offTrack: { label: 'Off track', kind: 'choice', invalid: 'Select yes if it is off track' },
   },

@@ -5,6 +5,7 @@ import type { AuthenticatedRequest } from '../auth/roles';
 import type { UserRole } from '../users/user.entity';
 import { cspNonce } from '../common/security-headers';
 import { currentTrustOfRequest } from './trust-scope';
+import { forgetKeptForm, keptForm, withKeptFields } from './kept-form';
 import { createViewEnvironment } from './views';
 
 interface NavItem {
@@ -73,6 +74,14 @@ export class PageRenderer {
     context: Record<string, unknown>,
     status = 200,
   ): void {
+    const kept = keptForm(request);
+    if (kept && !request.user) {
+      context = { ...context, keptFormWaiting: true };
+    } else if (kept && request.method === 'GET' && kept.page === request.originalUrl) {
+      // Back at the form after signing in again: shown as typed, sent only by the person.
+      context = withKeptFields(context, kept.fields);
+      forgetKeptForm(request, response);
+    }
     response
       .status(status)
       .type('html')

@@ -9,6 +9,7 @@ import { deviceSecretOf, setSignInCookies } from '../auth/sign-in-cookies';
 import { AppError } from '../common/app-error';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { text, toFormErrors } from './forms';
+import { forgetKeptForm } from './kept-form';
 import { PageRenderer } from './page-renderer';
 
 /** Only paths on this site: a sign-in link must not send anyone elsewhere. */
@@ -85,6 +86,8 @@ export class SignInController {
   async signOut(@Req() request: AuthenticatedRequest, @Res() response: Response) {
     if (request.sessionId && request.user) await this.auth.signOut(request.user, request.sessionId);
     response.clearCookie(SESSION_COOKIE, { path: '/' });
+    // What was typed before an earlier sign-out is not the next person's to see.
+    forgetKeptForm(request, response);
     response.redirect(303, '/sign-in?signedOut=1');
   }
 }
