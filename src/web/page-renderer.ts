@@ -40,7 +40,12 @@ const DONE_MESSAGES: Record<string, string> = {
   'user-updated': 'The user has been updated.',
   'token-revoked': 'The API token has been revoked.',
   'feed-revoked': 'The calendar link has been turned off.',
-  'due-date-requested': 'Your request for a new due date has been sent to the executive lead.',
+  'due-date-requested':
+    'Your request has been recorded. The executive lead will see it on their home page.',
+  'due-date-agreed': 'The request has been agreed and the due date moved.',
+  'due-date-refused': 'The request has been refused; the due date stays as it was.',
+  'details-changed': 'The details have been saved.',
+  cancelled: 'The action has been cancelled.',
 };
 
 export function canSee(role: UserRole, roles?: UserRole[]): boolean {

@@ -11,6 +11,7 @@ import { CqcApiModule } from '../cqc-api/cqc-api.module';
 import { CqcInboxPagesController } from './cqc-inbox-pages.controller';
 import { UsersModule } from '../users/users.module';
 import { ActionListController } from './action-list.controller';
+import { ActionChangePagesController } from './action-change-pages.controller';
 import { ActionPagesController } from './action-pages.controller';
 import { Choices } from './choices';
 import { FindingPagesController } from './finding-pages.controller';
@@ -44,6 +45,7 @@ import { TrustScopes } from './trust-scope';
     HomeController,
     ActionListController,
     ActionPagesController,
+    ActionChangePagesController,
     FindingPagesController,
     ImportPagesController,
     ReportPagesController,
