@@ -46,7 +46,6 @@ const DONE_MESSAGES: Record<string, string> = {
   'token-revoked': 'The API token has been revoked.',
   'feed-revoked': 'The calendar link has been turned off.',
   reassigned: 'The actions have been reassigned.',
-  'due-date-requested': 'Your request for a new due date has been sent to the executive lead.',
   // The record's pages (core services, findings, trusts, bulk planning).
   'reinspection-set': 'The reinspection date has been saved.',
   'core-service-renamed': 'The core service has been renamed.',
@@ -56,6 +55,12 @@ const DONE_MESSAGES: Record<string, string> = {
   'finding-corrected': 'The finding has been corrected.',
   'trust-created': 'The trust has been created. Add its people on the Users page.',
   planned: 'The actions have been planned.',
+  'due-date-requested':
+    'Your request has been recorded. The executive lead will see it on their home page.',
+  'due-date-agreed': 'The request has been agreed and the due date moved.',
+  'due-date-refused': 'The request has been refused; the due date stays as it was.',
+  'details-changed': 'The details have been saved.',
+  cancelled: 'The action has been cancelled.',
 };
 
 export function canSee(role: UserRole, roles?: UserRole[]): boolean {

@@ -17,6 +17,7 @@ import { TrustPagesController } from './trust-pages.controller';
 import { BulkPlanningPagesController } from './bulk-planning-pages.controller';
 import { UsersModule } from '../users/users.module';
 import { ActionListController } from './action-list.controller';
+import { ActionChangePagesController } from './action-change-pages.controller';
 import { ActionPagesController } from './action-pages.controller';
 import { ActionCommentsPagesController } from './action-comments-pages.controller';
 import { ActionConversation } from './action-conversation';
@@ -60,6 +61,7 @@ import { TrustFooterInterceptor } from './trust-footer.interceptor';
     ActionPagesController,
     ActionCommentsPagesController,
     ActionLinksPagesController,
+    ActionChangePagesController,
     FindingPagesController,
     ImportPagesController,
     ReportPagesController,
