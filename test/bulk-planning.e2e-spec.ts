@@ -3,7 +3,7 @@ import { AddressInfo } from 'node:net';
 import { Browser, Page } from 'playwright-core';
 import { accessibilityViolations, hasChromium, launchChromium, signIn } from './browser';
 import { describeWithTool } from './external-tools';
-import { buildFinding } from './factories';
+import { buildFinding, buildOrganisation } from './factories';
 import { createTestApp, TestApp } from './test-app';
 
 const QUALITY_LEAD = 'priya.shah@example.nhs.uk';
@@ -191,5 +191,13 @@ describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)('bulk planning', (
       const finding = await testApp.http.get(`/api/v1/findings/${f.id}`).expect(200);
       expect(finding.body.actionIds).toEqual([]);
     }
+  });
+
+  it("does not show or plan another trust's findings", async () => {
+    const elsewhere = await buildOrganisation(testApp.http);
+    const theirs = await buildFinding(testApp.http, elsewhere.id, { reference: 'THEIRS1' });
+    const response = await page.goto(`${base}/findings/plan?mode=each&findingIds=${theirs.id}`);
+    expect(response!.status()).toBe(404);
+    expect(await page.locator('main').innerText()).not.toContain('THEIRS1');
   });
 });
