@@ -183,9 +183,14 @@ describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)('pages in a browse
     const actionId = Number(/\/actions\/(\d+)/.exec(page.url())![1]);
     await signOut(page);
 
-    // The owner sees it on Home, posts progress and evidence, and completes it.
+    // The owner sees it on Home (Home shows her home trust and says where else she has open
+    // actions), posts progress and evidence, and completes it.
     await signIn(page, base, OWNER);
-    await page.getByRole('link', { name: /NB-01/ }).click();
+    await page
+      .locator('#open-elsewhere')
+      .getByRole('link', { name: /Northbrook/ })
+      .click();
+    await page.getByRole('link', { name: /NB-01/ }).first().click();
     await page.getByRole('button', { name: 'Post an update' }).click();
     await page.fill('#note', 'Checklists printed and on every resuscitation trolley');
     await page.fill('#progress', '60');

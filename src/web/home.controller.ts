@@ -59,6 +59,7 @@ export class HomeController {
         title: `My actions – ${trust.name}`,
         ...common,
         ...(await this.myActions(user.id, trust.id)),
+        elsewhere: await this.openElsewhere(user.id, scope.organisations, trust.id),
       });
     }
     const services = report.breakdowns.find((b) => b.title === 'By core service')?.rows ?? [];
@@ -73,6 +74,28 @@ export class HomeController {
       bragChart: services.length ? svgImageSource(bragByServiceChart(services)) : null,
       openChart: svgImageSource(openOverTimeChart(report.openOverTime, report.nextReinspection)),
     });
+  }
+
+  /** An owner working in several trusts is told where else their open actions are, one click away. */
+  private async openElsewhere(
+    userId: number,
+    organisations: { id: number; name: string }[],
+    currentId: number,
+  ): Promise<{ id: number; name: string; open: number }[]> {
+    const others = organisations.filter((o) => o.id !== currentId);
+    const counts = await Promise.all(
+      others.map(async (o) => {
+        const query = Object.assign(new ListActionsQueryDto(), {
+          organisationId: o.id,
+          ownerId: userId,
+          open: true,
+          limit: 1,
+          offset: 0,
+        });
+        return { ...o, open: (await this.actions.list(query)).total };
+      }),
+    );
+    return counts.filter((o) => o.open > 0);
   }
 
   private async myActions(userId: number, organisationId: number) {
