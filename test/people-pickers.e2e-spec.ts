@@ -131,6 +131,22 @@ describe('people pickers and who can hold a part', () => {
       .expect(200);
   });
 
+  it('reports a plan row naming someone who cannot own actions in the trust as a row problem', async () => {
+    const csv =
+      'Ref,Issue,Action,Lead,Due date\n' +
+      `P1,The trust must act.,Act,${people.viewer.email},31/12/2026\n` +
+      `P2,The trust must act again.,Act again,${people.owner.email},31/12/2026\n`;
+    const preview = await quality
+      .post(`/api/v1/imports/plan?organisationId=${trustA.id}&dryRun=true`)
+      .attach('file', Buffer.from(csv), 'plan.csv')
+      .expect(200);
+    const rows = preview.body.rows as { problems: string[] }[];
+    expect(rows[0].problems.join(' ')).toContain(
+      `"${people.viewer.email}" cannot own actions in this trust`,
+    );
+    expect(rows[1].problems).toEqual([]);
+  });
+
   /** The options of one select of a page, as shown. */
   function optionsOf(html: string, id: string): string[] {
     const select = new RegExp(`<select[^>]*id="${id}"[^>]*>([\\s\\S]*?)</select>`).exec(html);
