@@ -357,4 +357,27 @@ describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)('action page decis
     await executive.context().close();
     await quality.context().close();
   });
+
+  it('names the action in every form title, and prints the action without buttons', async () => {
+    const action = await freshAction();
+    const reference = (await testApp.http.get(`/api/v1/actions/${action.id}`)).body.reference;
+    const quality = await pageAs(QUALITY_LEAD);
+    for (const [path, title] of [
+      ['due-date', 'Change the due date'],
+      ['progress', 'Post an update'],
+      ['assign', 'Change the owner or executive lead'],
+      ['details', 'Edit the details'],
+      ['cancel', 'Cancel this action'],
+    ]) {
+      await quality.goto(`${base}/actions/${action.id}/${path}`);
+      expect(await quality.title()).toBe(`${title} – ${reference} – CQC Action Tracker`);
+    }
+    await quality.goto(`${base}/actions/${action.id}`);
+    expect(await quality.locator('main .nhsuk-button').first().isVisible()).toBe(true);
+    await quality.emulateMedia({ media: 'print' });
+    const shown = await quality.locator('.nhsuk-button:visible, .nhsuk-breadcrumb:visible').count();
+    expect(shown).toBe(0);
+    expect(await quality.locator('h1').isVisible()).toBe(true);
+    await quality.context().close();
+  });
 });

@@ -499,6 +499,8 @@ export class ActionPagesController {
       'action-form',
       {
         title: TITLES[form],
+        // Unique per action and form, so tabs and browser history tell them apart.
+        documentTitle: `${TITLES[form]} – ${action.reference ?? `Action ${action.id}`}`,
         form,
         action,
         evidenceItem,
