@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ActionsModule } from './actions/actions.module';
+import { ActionCommentsModule } from './actions/action-comments.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CalendarModule } from './calendar/calendar.module';
@@ -43,6 +44,7 @@ export class AppModule {
         InspectionsModule,
         FindingsModule,
         ActionsModule,
+        ActionCommentsModule,
         ImportsModule,
         ReadinessModule,
         ReportsModule,

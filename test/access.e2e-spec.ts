@@ -37,6 +37,7 @@ describe('the access matrix', () => {
     'due_date_change',
     'due_date_request',
     'evidence',
+    'action_comment',
   ];
   async function fingerprint() {
     const result: Record<string, unknown> = {};
@@ -168,6 +169,13 @@ describe('the access matrix', () => {
         body: rating,
         allowed: PLAN_RUNNERS,
       },
+      {
+        // The viewer owns nothing, so the allowed calls move no action.
+        method: 'post',
+        path: `/api/v1/organisations/${org}/reassign`,
+        body: { fromUserId: viewer.id, toUserId: plan.owner.id },
+        allowed: PLAN_RUNNERS,
+      },
       { method: 'get', path: '/api/v1/core-services', allowed: EVERYONE },
       { method: 'get', path: `/api/v1/core-services/${cs}`, allowed: EVERYONE },
       {
@@ -267,6 +275,13 @@ describe('the access matrix', () => {
       { method: 'get', path: `${a}/evidence`, allowed: EVERYONE },
       { method: 'get', path: `${a}/due-date-changes`, allowed: EVERYONE },
       { method: 'get', path: `${a}/due-date-requests`, allowed: EVERYONE },
+      { method: 'get', path: `${a}/comments`, allowed: EVERYONE },
+      {
+        method: 'post',
+        path: `${a}/comments`,
+        body: { body: 'Matrix comment' },
+        allowed: ['admin', 'quality_lead', 'executive', 'owner'],
+      },
       {
         method: 'post',
         path: '/api/v1/actions',

@@ -171,8 +171,10 @@ describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)('pages in a browse
     await mustRow.getByRole('link', { name: /Plan an action/ }).click();
     await page.fill('#title', 'Check resuscitation equipment daily on every ward');
     await page.fill('#reference', 'NB-01');
-    await page.selectOption('#ownerId', { label: 'Aisha Khan' });
-    await page.selectOption('#executiveLeadId', { label: 'Dr Helen Carter' });
+    await page.selectOption('#ownerId', { label: 'Aisha Khan (aisha.khan@example.nhs.uk)' });
+    await page.selectOption('#executiveLeadId', {
+      label: 'Dr Helen Carter (helen.carter@example.nhs.uk)',
+    });
     await page.fill('#dueDate-day', '31');
     await page.fill('#dueDate-month', '3');
     await page.fill('#dueDate-year', '2027');

@@ -10,6 +10,8 @@ import { CqcInbox1764600000000 } from './1764600000000-cqc-inbox';
 import { History1764700000000 } from './1764700000000-history';
 import { IssuedReports1764800000000 } from './1764800000000-issued-reports';
 import { FindingFailings1764900000000 } from './1764900000000-finding-failings';
+import { ActionComments1765000000000 } from './1765000000000-action-comments';
+import { SessionTrust1765200000000 } from './1765200000000-session-trust';
 
 /** Every migration, in order. Listed explicitly so the app, CLI and tests load the same set. */
 export const MIGRATIONS = [
@@ -25,4 +27,6 @@ export const MIGRATIONS = [
   History1764700000000,
   IssuedReports1764800000000,
   FindingFailings1764900000000,
+  ActionComments1765000000000,
+  SessionTrust1765200000000,
 ];

@@ -4,6 +4,7 @@ import { AuditEntry, AuditService } from '../audit/audit.service';
 import { AppError, FieldProblem, validationFailed } from '../common/app-error';
 import { insertRows, insertRowsReturningIds, rowsPerStatement } from '../database/batch-insert';
 import { recordLinks, recordRevisions } from '../history/revisions';
+import { requireAssignable } from './action-people';
 import { applyProgressUpdate, OPEN_STATUSES } from './action-rules';
 import { Action, ActionStatus } from './action.entity';
 import { DueDateChange } from './due-date-change.entity';
@@ -179,6 +180,8 @@ export async function createActions(
       );
     }
   });
+  // Nobody is given an action they could not act on, whichever door it comes in by.
+  await requireAssignable(manager, inputs, label);
   const notStarted: ActionStatus = 'NOT_STARTED';
   // The first progress entry's outcome, by the API's rule; a refusal names the row.
   const outcomes = inputs.map((input, i) => {
@@ -400,6 +403,14 @@ export async function changeAction(
     successMeasure: changes.successMeasure,
     cancellationReason: changes.cancellationReason,
   });
+  if (changes.ownerId || changes.executiveLeadId)
+    await requireAssignable(manager, [
+      {
+        organisationId: action.organisationId,
+        ownerId: changes.ownerId,
+        executiveLeadId: changes.executiveLeadId,
+      },
+    ]);
   const after = { ...changes, version: action.version + 1, updatedAt: at };
   await manager.update(Action, { id: action.id }, after);
   // Every write records a revision: version and updated_at are historised too, so a record

@@ -10,14 +10,29 @@ import { Evidence } from './evidence.entity';
 import { DueDateRequestsService } from './due-date-requests.service';
 import { EvidenceService } from './evidence.service';
 import { ProgressUpdate } from './progress-update.entity';
+import { ReassignController } from './reassign.controller';
+import { ReassignService } from './reassign.service';
 
 @Module({
   imports: [
     TypeOrmModule.forFeature([Action, ProgressUpdate, DueDateChange, Evidence]),
     DeliveryModule,
   ],
-  controllers: [ActionsController],
-  providers: [ActionWriter, ActionsService, EvidenceService, DueDateRequestsService],
-  exports: [ActionWriter, ActionsService, DeliveryModule, EvidenceService, DueDateRequestsService],
+  controllers: [ActionsController, ReassignController],
+  providers: [
+    ActionWriter,
+    ActionsService,
+    EvidenceService,
+    DueDateRequestsService,
+    ReassignService,
+  ],
+  exports: [
+    ActionWriter,
+    ActionsService,
+    DeliveryModule,
+    EvidenceService,
+    DueDateRequestsService,
+    ReassignService,
+  ],
 })
 export class ActionsModule {}

@@ -4,7 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
-import { nowTimestamp, todayDate } from '../common/dates';
+import { longDate, nowTimestamp, todayDate } from '../common/dates';
 import { Page, toPage } from '../common/pagination';
 import { checkVersion } from '../common/sql';
 import { Transactions } from '../database/transactions';
@@ -49,6 +49,7 @@ import { toActionDto, toDueDateChangeDto, toProgressUpdateDto } from './dto/acti
 import { DueDateChange } from './due-date-change.entity';
 import { Evidence } from './evidence.entity';
 import { ProgressUpdate } from './progress-update.entity';
+import { closePendingDueDateRequests } from './pending-due-date-requests';
 
 /** What a change to an action did: its new field values, and anything it created. */
 export interface ActionChange {
@@ -115,43 +116,51 @@ export class ActionsService {
   }
 
   async create(dto: CreateActionDto): Promise<ActionDto> {
-    const id = await this.transactions.run(async (manager) => {
-      const findings = await FindingsService.requireAll(manager, dto.findingIds);
-      const organisationId = findings[0].organisationId;
-      TrustAccess.requireWritable(organisationId, () =>
-        invalidReference('findingIds', `no finding ${dto.findingIds.join(', ')}`),
-      );
-      if (dto.ownerId)
-        await UsersService.requireActive(manager, dto.ownerId, 'ownerId', organisationId);
-      if (dto.executiveLeadId)
-        await UsersService.requireActive(
-          manager,
-          dto.executiveLeadId,
-          'executiveLeadId',
-          organisationId,
+    const [action] = await this.createMany([dto]);
+    return action;
+  }
+
+  /**
+   * Several actions in one transaction, each checked as one made alone: all are stored, or
+   * none (planning a whole import's findings at once).
+   */
+  async createMany(dtos: CreateActionDto[]): Promise<ActionDto[]> {
+    const ids = await this.transactions.run(async (manager) => {
+      const inputs = [];
+      for (const dto of dtos) {
+        const findings = await FindingsService.requireAll(manager, dto.findingIds);
+        const organisationId = findings[0].organisationId;
+        TrustAccess.requireWritable(organisationId, () =>
+          invalidReference('findingIds', `no finding ${dto.findingIds.join(', ')}`),
         );
-      const [id] = await createActions(
-        manager,
-        [
-          {
+        if (dto.ownerId)
+          await UsersService.requireActive(manager, dto.ownerId, 'ownerId', organisationId);
+        if (dto.executiveLeadId)
+          await UsersService.requireActive(
+            manager,
+            dto.executiveLeadId,
+            'executiveLeadId',
             organisationId,
-            reference: dto.reference,
-            title: dto.title,
-            description: dto.description,
-            successMeasure: dto.successMeasure,
-            ownerId: dto.ownerId,
-            executiveLeadId: dto.executiveLeadId,
-            startDate: dto.startDate,
-            dueDate: dto.dueDate,
-            findingIds: findings.map((f) => f.id),
-          },
-        ],
-        nowTimestamp(),
-        { audit: this.audit },
-      );
-      return id;
+          );
+        inputs.push({
+          organisationId,
+          reference: dto.reference,
+          title: dto.title,
+          description: dto.description,
+          successMeasure: dto.successMeasure,
+          ownerId: dto.ownerId,
+          executiveLeadId: dto.executiveLeadId,
+          startDate: dto.startDate,
+          dueDate: dto.dueDate,
+          findingIds: findings.map((f) => f.id),
+        });
+      }
+      // Planned together, each event says so, so the audit trail shows one decision.
+      const summary =
+        dtos.length > 1 ? (i: number) => `Planned together: ${i + 1} of ${dtos.length}` : undefined;
+      return createActions(manager, inputs, nowTimestamp(), { audit: this.audit, summary });
     });
-    return this.get(id);
+    return Promise.all(ids.map((id) => this.get(id)));
   }
 
   async update(id: number, dto: UpdateActionDto, ifMatch?: number): Promise<ActionDto> {
@@ -294,6 +303,12 @@ export class ActionsService {
         statusTo: 'CANCELLED',
         offTrack: false,
       });
+      await closePendingDueDateRequests(manager, this.audit, action, {
+        state: 'CLOSED',
+        note: 'The action was cancelled before this request was decided.',
+        actorId: actor.id,
+        at: now,
+      });
       return { changes: { status: 'CANCELLED', cancellationReason: dto.reason.trim() } };
     });
   }
@@ -361,7 +376,10 @@ export class ActionsService {
     return this.get(id);
   }
 
-  /** Writes a due-date change (the reason is required) inside a caller's transaction. */
+  /**
+   * Writes a due-date change (the reason is required) inside a caller's transaction, and ends
+   * any request for a new date still waiting: the date has now been set.
+   */
   async moveDueDate(
     manager: EntityManager,
     action: Action,
@@ -370,7 +388,14 @@ export class ActionsService {
     changedById: number,
     now: string,
   ): Promise<number> {
-    return addDueDateChange(manager, action, dueDate, reason, changedById, now);
+    const changeId = await addDueDateChange(manager, action, dueDate, reason, changedById, now);
+    await closePendingDueDateRequests(manager, this.audit, action, {
+      state: 'SUPERSEDED',
+      note: `The due date was changed to ${longDate(dueDate)} before this request was decided.`,
+      actorId: changedById,
+      at: now,
+    });
+    return changeId;
   }
 
   private async relinkFindings(

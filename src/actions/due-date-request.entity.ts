@@ -3,7 +3,17 @@ import { DateColumn, TimestampColumn } from '../database/columns';
 import { User } from '../users/user.entity';
 import { Action } from './action.entity';
 
-export const DUE_DATE_REQUEST_STATES = ['PENDING', 'APPROVED', 'REJECTED'] as const;
+/**
+ * SUPERSEDED: the due date was changed directly (or by approving another request) while this
+ * one waited; CLOSED: the action was cancelled while it waited. Both end the request undecided.
+ */
+export const DUE_DATE_REQUEST_STATES = [
+  'PENDING',
+  'APPROVED',
+  'REJECTED',
+  'SUPERSEDED',
+  'CLOSED',
+] as const;
 export type DueDateRequestState = (typeof DUE_DATE_REQUEST_STATES)[number];
 
 /** An owner asks for a new due date; an executive lead or quality lead decides. */

@@ -7,6 +7,7 @@ import { AppError } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
 import { Transactions } from '../database/transactions';
 import { toUserRef, UserRefDto } from '../users/dto/user.dto';
+import { User } from '../users/user.entity';
 import { Actor, checkLeadsAction, checkOwnsAction, OPEN_STATUSES } from './action-rules';
 import { Action } from './action.entity';
 import { ActionsService } from './actions.service';
@@ -149,7 +150,9 @@ export class DueDateRequestsService {
           },
         );
         if (dto.decision === 'REJECTED') return { changes: {}, created: undefined };
-        const reason = `${request.reason} (requested by user ${request.requestedById}, approved)`;
+        // The board reads this beside the slipped date: who asked, in words.
+        const requester = await manager.findOneBy(User, { id: request.requestedById });
+        const reason = `${request.reason} (asked for by ${requester?.name ?? `user ${request.requestedById}`}, agreed)`;
         const changeId = await this.actions.moveDueDate(
           manager,
           action,

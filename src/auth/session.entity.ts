@@ -1,5 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { TimestampColumn } from '../database/columns';
+import { Organisation } from '../organisations/organisation.entity';
 import { User } from '../users/user.entity';
 
 /**
@@ -20,4 +21,9 @@ export class Session {
   @TimestampColumn() createdAt: string;
   @TimestampColumn() lastSeenAt: string;
   @TimestampColumn() expiresAt: string;
+  /** The trust the person last chose in the pages (web/trust-scope.ts); null until they do. */
+  @Column({ type: 'integer', nullable: true }) organisationId: number | null;
+  @ManyToOne(() => Organisation, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'organisation_id' })
+  organisation?: Organisation;
 }

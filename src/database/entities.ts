@@ -1,4 +1,5 @@
 import { Action } from '../actions/action.entity';
+import { ActionComment } from '../actions/action-comment.entity';
 import { DueDateRequest } from '../actions/due-date-request.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { ApiToken } from '../auth/api-token.entity';
@@ -49,4 +50,5 @@ export const ENTITIES = [
   CqcWatchState,
   ...REVISION_ENTITIES,
   IssuedReport,
+  ActionComment,
 ];

@@ -245,8 +245,51 @@ export class ActionFactsRepository {
       const overdue = "(d.status_at IN ('NOT_STARTED', 'IN_PROGRESS') AND d.due_at < :asOf)";
       outer.push(query.overdue ? overdue : `NOT ${overdue}`);
     }
+    this.queueFilters(query, inner, outer);
 
     return { inner, outer, params, tables };
+  }
+
+  /**
+   * The work queues' filters (Home links to lists filtered by them). Evidence and due-date
+   * requests are not historised, so a past day reads them through their own timestamps: an item
+   * counts from when it was submitted, and its review or decision from when it was made.
+   */
+  private queueFilters(query: ListActionsQueryDto, inner: string[], outer: string[]): void {
+    if (query.open !== undefined) {
+      const open = "d.status_at IN ('NOT_STARTED', 'IN_PROGRESS')";
+      outer.push(query.open ? open : `NOT ${open}`);
+    }
+    const submitted = (alias: string) => `${alias}.submitted_at <= :asOfEnd`;
+    const reviewed = (alias: string) =>
+      `${alias}.reviewed_at IS NOT NULL AND ${alias}.reviewed_at <= :asOfEnd`;
+    if (query.evidence === 'toReview') {
+      inner.push(
+        `EXISTS (SELECT 1 FROM evidence e WHERE e.action_id = a.id AND ${submitted('e')} ` +
+          `AND NOT (${reviewed('e')}))`,
+      );
+    }
+    if (query.evidence === 'returned') {
+      // Sent back to the owner: rejected, and nothing submitted since that could answer it.
+      inner.push(
+        `EXISTS (SELECT 1 FROM evidence e WHERE e.action_id = a.id AND e.review_state = 'REJECTED' AND ${reviewed('e')} ` +
+          `AND NOT EXISTS (SELECT 1 FROM evidence e2 WHERE e2.action_id = a.id AND ${submitted('e2')} AND e2.submitted_at > e.reviewed_at))`,
+      );
+      outer.push("d.status_at IN ('NOT_STARTED', 'IN_PROGRESS')");
+    }
+    if (query.dueDateRequest === 'pending') {
+      inner.push(
+        `EXISTS (SELECT 1 FROM due_date_request r WHERE r.action_id = a.id AND r.requested_at <= :asOfEnd ` +
+          `AND (r.state = 'PENDING' OR (r.decided_at IS NOT NULL AND r.decided_at > :asOfEnd)))`,
+      );
+    }
+    if (query.awaiting === 'assurance') {
+      // Only what can be assured: completed, with at least one accepted evidence item.
+      inner.push(
+        `EXISTS (SELECT 1 FROM evidence e WHERE e.action_id = a.id AND e.review_state = 'ACCEPTED' AND ${reviewed('e')})`,
+      );
+      outer.push("d.status_at = 'COMPLETED'");
+    }
   }
 
   /** The tables as they stood at the end of `asOf` (the live ones as at today). */

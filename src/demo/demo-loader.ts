@@ -57,6 +57,7 @@ export const TABLES_CHILD_FIRST = [
   'app_user_revision',
   'organisation_revision',
   'inspection_revision',
+  'action_comment',
   'due_date_request',
   'evidence',
   'due_date_change',
@@ -92,8 +93,8 @@ export async function loadDemoData(
 ): Promise<DemoSummary> {
   const loader = new DemoLoader(manager, now);
   await loader.users(data.users);
-  for (const organisation of data.organisations) await loader.organisation(organisation);
-  await loader.memberships(data.users);
+  for (const organisation of data.organisations)
+    await loader.organisation(organisation, data.users);
   // Each demo row's first revision, valid from its creation (see history/revisions.ts).
   await recordAllFirstRevisions(manager);
   return {
@@ -159,25 +160,27 @@ class DemoLoader {
     }
   }
 
-  /** Each person in the trusts the data names, with their role there. */
-  async memberships(users: DemoData['users']): Promise<void> {
-    const organisations = await this.manager.find(Organisation, {
-      select: { id: true, odsCode: true },
-    });
-    const byOds = new Map(organisations.map((o) => [o.odsCode, o.id]));
+  /**
+   * The trust's people, with their role there: made before its actions, which may only be
+   * given to someone who can hold the part in the trust (actions/action-people.ts).
+   */
+  private async memberships(
+    users: DemoData['users'],
+    organisationId: number,
+    odsCode: string,
+  ): Promise<void> {
     for (const user of users) {
-      for (const ods of user.trusts ?? []) {
-        await this.manager.insert(OrganisationMembership, {
-          userId: lookup(this.userIds, user.key),
-          organisationId: lookup(byOds as Map<string, number>, ods),
-          role: user.role as TrustRole,
-          createdAt: this.ago(150),
-        });
-      }
+      if (!(user.trusts ?? []).includes(odsCode)) continue;
+      await this.manager.insert(OrganisationMembership, {
+        userId: lookup(this.userIds, user.key),
+        organisationId,
+        role: user.role as TrustRole,
+        createdAt: this.ago(150),
+      });
     }
   }
 
-  async organisation(data: DemoOrganisation): Promise<void> {
+  async organisation(data: DemoOrganisation, users: DemoData['users']): Promise<void> {
     const createdAt = this.ago(150);
     const organisation = await this.manager.save(
       this.manager.create(Organisation, {
@@ -190,6 +193,7 @@ class DemoLoader {
       }),
     );
     await this.ratings(organisation.id, null, data.ratings);
+    await this.memberships(users, organisation.id, data.odsCode);
 
     const coreServiceIds = new Map<string, number>();
     for (const service of data.coreServices) {

@@ -1,3 +1,4 @@
+import { ActionPart, ROLES_FOR_PART } from '../actions/action-people';
 import { Injectable } from '@nestjs/common';
 import { requireId } from '../common/id-field';
 import { OrganisationMembership } from '../organisations/organisation-membership.entity';
@@ -15,6 +16,7 @@ import { insertRows } from '../database/batch-insert';
 import { Action } from '../actions/action.entity';
 import { Evidence } from '../actions/evidence.entity';
 import { AuditService } from '../audit/audit.service';
+import { closePendingDueDateRequests } from '../actions/pending-due-date-requests';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
 import { FINDING_TEXT_MAX } from '../findings/dto/finding.dto';
@@ -282,7 +284,17 @@ export class PlanImportService {
       [row.owner, 'owner', headings.owner ?? 'Owner'],
       [row.executiveLead, 'executive', headings.executiveLead ?? 'Executive lead'],
     ] as const) {
-      if (!value || people.find(value)) continue;
+      if (!value) continue;
+      const known = people.find(value);
+      if (known) {
+        // Someone the plan names who could not act on the action is a row problem, not a
+        // refusal of the whole import at the end.
+        if (!people.canHold(known, role === 'owner' ? 'owner' : 'executiveLead'))
+          problems.push(
+            `${label}: "${value}" ${role === 'owner' ? 'cannot own actions' : 'cannot be the executive lead of actions'} in this trust`,
+          );
+        continue;
+      }
       if (options.createUsers) {
         if (storable) people.plan(value, role);
       } else
@@ -442,7 +454,20 @@ class PeopleIndex {
     private readonly byEmail: Map<string, User>,
     private readonly byName: Map<string, User>,
     private readonly organisationId: number,
+    /** Each member's role in this trust. */
+    private readonly trustRoles: Map<number, string>,
   ) {}
+
+  /** Whether a known person can hold the part here (src/actions/action-people.ts). */
+  canHold(user: User, part: ActionPart): boolean {
+    const role = this.trustRoles.get(user.id);
+    return (
+      user.active &&
+      user.role !== 'admin' &&
+      !!role &&
+      ROLES_FOR_PART[part].includes(role as UserRole)
+    );
+  }
 
   /**
    * The people of one trust (and admins): a plan names its owners and leads, and someone from
@@ -456,10 +481,12 @@ class PeopleIndex {
         { organisationId },
       )
       .getMany();
+    const memberships = await manager.findBy(OrganisationMembership, { organisationId });
     return new PeopleIndex(
       new Map(users.map((u) => [u.email.toLowerCase(), u])),
       new Map(users.map((u) => [u.name.toLowerCase().replace(/\s+/g, ' '), u])),
       organisationId,
+      new Map(memberships.map((m) => [m.userId, m.role])),
     );
   }
 
@@ -814,6 +841,12 @@ class PlanWriter {
         this.actorId,
         now,
       );
+      await closePendingDueDateRequests(this.manager, this.audit, action, {
+        state: 'SUPERSEDED',
+        note: `The imported plan (row ${row.row}) set a new due date before this request was decided.`,
+        actorId: this.actorId,
+        at: now,
+      });
       changes.dueDate = row.dueDate;
     }
     if (!Object.keys(changes).length) return;

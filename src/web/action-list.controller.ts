@@ -15,6 +15,7 @@ import { Choices, choicesOf } from './choices';
 import { attempt, dateInput, dateParts, integer, text, toFormErrors, validateForm } from './forms';
 import { DEFAULT_PAGE_LIMIT, paginationFor, readListQuery, toQueryString } from './list-pages';
 import { PageRenderer } from './page-renderer';
+import { actionListHeading } from './list-titles';
 import { labelOf } from './views';
 import { TrustScopes } from './trust-scope';
 
@@ -23,6 +24,10 @@ const SORTS = [
   { value: 'dueDate', text: 'Due date' },
   { value: 'updatedAt', text: 'Last updated' },
   { value: 'reference', text: 'Reference' },
+];
+const YES_NO = [
+  { value: 'true', text: 'Yes' },
+  { value: 'false', text: 'No' },
 ];
 const CREATE_LABELS: Record<string, string> = {
   title: 'Title',
@@ -78,16 +83,27 @@ export class ActionListController {
     const [services, people, leads] = scope.current
       ? await Promise.all([
           this.choices.coreServices(scope.current.id),
-          this.choices.people(),
-          this.choices.people(['executive', 'quality_lead', 'admin']),
+          this.choices.people(scope.current.id),
+          this.choices.people(scope.current.id, 'executiveLead'),
         ])
       : [[], [], []];
+    const heading = actionListHeading(filters, {
+      owners: namesOf(people),
+      leads: namesOf(leads),
+      services: namesOf(services),
+    });
+    const pageNumber = Math.floor(page.offset / page.limit) + 1;
     this.pages.render(
       request,
       response,
       'actions',
       {
-        title: 'Actions',
+        title: [
+          heading,
+          scope.current ? ` – ${scope.current.name}` : '',
+          pageNumber > 1 ? ` (page ${pageNumber})` : '',
+        ].join(''),
+        heading,
         scope,
         page,
         today: todayDate(),
@@ -113,6 +129,25 @@ export class ActionListController {
           ),
           owners: choicesOf(people, params.ownerId),
           leads: choicesOf(leads, params.executiveLeadId),
+          queues: {
+            evidence: choicesOf(
+              [
+                { value: 'toReview', text: 'Waiting for review' },
+                { value: 'returned', text: 'Sent back to the owner' },
+              ],
+              params.evidence,
+            ),
+            dueDateRequest: choicesOf(
+              [{ value: 'pending', text: 'Waiting for a decision' }],
+              params.dueDateRequest,
+            ),
+            awaiting: choicesOf(
+              [{ value: 'assurance', text: 'Assurance (evidence accepted)' }],
+              params.awaiting,
+            ),
+            open: choicesOf(YES_NO, params.open),
+            overdue: choicesOf(YES_NO, params.overdue),
+          },
           sorts: choicesOf(SORTS, params.sort, 'Due date'),
           orders: choicesOf(
             [
@@ -193,8 +228,8 @@ export class ActionListController {
     }
     const finding = await this.findings.get(findingId);
     const [owners, leads] = await Promise.all([
-      this.choices.people(),
-      this.choices.people(['executive', 'quality_lead', 'admin']),
+      this.choices.people(finding.organisationId, 'owner'),
+      this.choices.people(finding.organisationId, 'executiveLead'),
     ]);
     this.pages.render(
       request,
@@ -217,4 +252,8 @@ export class ActionListController {
       status,
     );
   }
+}
+
+function namesOf(options: { value: string | number; text: string }[]): Map<string, string> {
+  return new Map(options.map((o) => [String(o.value), o.text]));
 }

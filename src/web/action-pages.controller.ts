@@ -1,8 +1,11 @@
-import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { checkAssurerIndependent } from '../actions/assurance-independence';
+import { TrustAccess } from '../auth/trust-access';
 import { ActionsService } from '../actions/actions.service';
-import { ActionDto } from '../actions/dto/action-read.dto';
+import { ActionDto, EvidenceDto } from '../actions/dto/action-read.dto';
 import {
   AddEvidenceDto,
   AssignActionDto,
@@ -19,7 +22,15 @@ import { FieldProblem } from '../common/app-error';
 import { IdParam } from '../common/request-params';
 import { EVIDENCE_CATEGORIES } from '../cqc/evidence-categories';
 import { FindingsService } from '../findings/findings.service';
-import { permissionsFor } from './action-permissions';
+import { ActionConversation } from './action-conversation';
+import {
+  ActionPermissions,
+  assuranceExplanation,
+  AssuranceFacts,
+  canReview,
+  permissionsFor,
+  reviewExplanation,
+} from './action-permissions';
 import { Choices, choicesOf } from './choices';
 import { attempt, dateInput, dateParts, integer, text, toFormErrors, validateForm } from './forms';
 import { PageRenderer } from './page-renderer';
@@ -43,6 +54,14 @@ const TITLES: Record<FormName, string> = {
   'due-date': 'Change the due date',
   'request-due-date': 'Ask for a new due date',
   assign: 'Change the owner or executive lead',
+};
+
+/** How a decided (or overtaken) request for a new due date reads on the action. */
+const DUE_DATE_REQUEST_OUTCOMES: Record<string, string> = {
+  APPROVED: 'Agreed',
+  REJECTED: 'Refused',
+  SUPERSEDED: 'Overtaken',
+  CLOSED: 'Closed',
 };
 
 /** The words people see for each field, for error messages. */
@@ -74,6 +93,8 @@ export class ActionPagesController {
     private readonly findings: FindingsService,
     private readonly choices: Choices,
     private readonly pages: PageRenderer,
+    private readonly conversation: ActionConversation,
+    private readonly dataSource: DataSource,
   ) {}
 
   @Get(':id')
@@ -91,20 +112,49 @@ export class ActionPagesController {
       this.dueDateRequests.list(id),
       Promise.all(action.findingIds.map((findingId) => this.findings.get(findingId))),
     ]);
+    const person = TrustAccess.actorIn(request.user!, action.organisationId);
+    const facts = await this.assuranceFacts(person, action, evidence);
+    const conversation = await this.conversation.forAction(request.user!, action);
     this.pages.render(request, response, 'action', {
       title: action.reference ? `${action.reference}: ${action.title}` : action.title,
       action,
       history: [...history].reverse(),
       dueDateChanges,
-      evidence,
+      evidence: evidence.map((item) => ({
+        ...item,
+        canReview: canReview(person, action, item),
+        cannotReview: reviewExplanation(person, action, item),
+      })),
       pendingRequests: requests.filter((r) => r.state === 'PENDING'),
+      decidedRequests: requests.filter((r) => r.state !== 'PENDING').reverse(),
+      dueDateRequestOutcomes: DUE_DATE_REQUEST_OUTCOMES,
       findings,
-      can: permissionsFor(request.user!, action),
+      conversation,
+      can: permissionsFor(person, action, facts),
+      cannotAssure: assuranceExplanation(person, action, facts),
       breadcrumbs: [
         { href: '/', text: 'Home' },
         { href: `/actions?organisationId=${action.organisationId}`, text: 'Actions' },
       ],
     });
+  }
+
+  /** What the assurance rule needs, read the way the service reads it (independence included), so Assure is shown only when it would succeed. */
+  private async assuranceFacts(
+    person: { id: number; role: string },
+    action: ActionDto,
+    evidence: { reviewState: string }[],
+  ): Promise<AssuranceFacts> {
+    const acceptedEvidence = evidence.filter((item) => item.reviewState === 'ACCEPTED').length;
+    if (
+      action.status !== 'COMPLETED' ||
+      !['admin', 'quality_lead', 'executive'].includes(person.role)
+    )
+      return { acceptedEvidence, independent: true };
+    const independent = await checkAssurerIndependent(this.dataSource.manager, action.id, person.id)
+      .then(() => true)
+      .catch(() => false);
+    return { acceptedEvidence, independent };
   }
 
   @Get(':id/progress')
@@ -300,8 +350,15 @@ export class ActionPagesController {
 
   @Get(':id/assign')
   @Allow('quality_lead')
-  assignForm(@Req() r: AuthenticatedRequest, @Res() s: Response, @IdParam() id: number) {
-    return this.showForm(r, s, id, 'assign');
+  assignForm(
+    @Req() r: AuthenticatedRequest,
+    @Res() s: Response,
+    @IdParam() id: number,
+    @Query() query: Record<string, unknown>,
+  ) {
+    // A person chosen on the people search page comes back in the address.
+    const { ownerId, executiveLeadId } = query;
+    return this.showForm(r, s, id, 'assign', { ownerId, executiveLeadId });
   }
 
   @Post(':id/assign')
@@ -360,6 +417,35 @@ export class ActionPagesController {
     response.redirect(303, `/actions/${id}?done=${done[form]}`);
   }
 
+  /** Why this person cannot use this form on this action now, or null when they can. */
+  private async refusalFor(
+    request: AuthenticatedRequest,
+    action: ActionDto,
+    form: FormName,
+    evidence: EvidenceDto[],
+    item: EvidenceDto | undefined,
+  ): Promise<string | null> {
+    const person = TrustAccess.actorIn(request.user!, action.organisationId);
+    const facts = await this.assuranceFacts(person, action, evidence);
+    const can = permissionsFor(person, action, facts);
+    if (form === 'review') {
+      return item && canReview(person, action, item) ? null : FORM_REFUSALS.review;
+    }
+    if (form === 'assure' && !can.assure) {
+      return assuranceExplanation(person, action, facts) ?? FORM_REFUSALS.assure;
+    }
+    const needed: Record<Exclude<FormName, 'review'>, keyof ActionPermissions> = {
+      progress: 'postProgress',
+      complete: 'complete',
+      evidence: 'addEvidence',
+      assure: 'assure',
+      'due-date': 'changeDueDate',
+      'request-due-date': 'requestDueDate',
+      assign: 'assign',
+    };
+    return can[needed[form]] ? null : FORM_REFUSALS[form];
+  }
+
   private async showForm(
     request: AuthenticatedRequest,
     response: Response,
@@ -371,15 +457,40 @@ export class ActionPagesController {
     evidenceId?: number,
   ): Promise<void> {
     const action: ActionDto = await this.actions.get(id);
+    const evidenceList = await this.evidence.list(id);
     const evidenceItem =
-      evidenceId !== undefined
-        ? (await this.evidence.list(id)).find((item) => item.id === evidenceId)
-        : undefined;
+      evidenceId !== undefined ? evidenceList.find((item) => item.id === evidenceId) : undefined;
+    // A fresh visit to a form that cannot succeed says why instead (after a post, the
+    // service's own answer is shown on the form).
+    if (status === 200) {
+      const refusal = await this.refusalFor(request, action, form, evidenceList, evidenceItem);
+      if (refusal) {
+        const reference = action.reference ?? `Action ${action.id}`;
+        return this.pages.render(
+          request,
+          response,
+          'action-change',
+          {
+            title: TITLES[form],
+            documentTitle: `${TITLES[form]} – ${reference}`,
+            form: 'none',
+            action,
+            refusal,
+            breadcrumbs: [
+              { href: '/', text: 'Home' },
+              { href: `/actions?organisationId=${action.organisationId}`, text: 'Actions' },
+              { href: `/actions/${action.id}`, text: reference },
+            ],
+          },
+          403,
+        );
+      }
+    }
     const [owners, leads] =
       form === 'assign'
         ? await Promise.all([
-            this.choices.people(),
-            this.choices.people(['executive', 'quality_lead', 'admin']),
+            this.choices.people(action.organisationId, 'owner'),
+            this.choices.people(action.organisationId, 'executiveLead'),
           ])
         : [[], []];
     this.pages.render(
@@ -421,6 +532,24 @@ export class ActionPagesController {
 function renameEvidenceNote(problem: FieldProblem): FieldProblem {
   return problem.field === 'note' ? { ...problem, field: 'evidenceNote' } : problem;
 }
+
+/** Said instead of a form that cannot succeed for this person on this action. */
+const FORM_REFUSALS: Record<FormName, string> = {
+  progress:
+    "Only the action's owner or a quality lead can post an update, until it is assured or cancelled.",
+  complete: "Only the action's owner or a quality lead can mark it as complete, while it is open.",
+  evidence:
+    "Only the action's owner or a quality lead can add evidence, until it is assured or cancelled.",
+  review:
+    'You cannot review this evidence: it has already been reviewed, or you submitted it or own the action.',
+  assure:
+    "Only the action's executive lead or a quality lead, independent of the work, can assure it.",
+  'due-date':
+    "Only the action's executive lead or a quality lead can change the due date, while it is open.",
+  'request-due-date': "Only the action's owner can ask for a new due date, while it is open.",
+  assign:
+    'Only a quality lead can change the owner or executive lead, until it is assured or cancelled.',
+};
 
 const STALE_VERSION: FieldProblem = {
   field: 'form',

@@ -4,19 +4,25 @@ import type { Response } from 'express';
 import { ListActionsQueryDto } from '../actions/dto/action-read.dto';
 import { ActionsService } from '../actions/actions.service';
 import { Allow, AuthenticatedRequest, READ_ROLES } from '../auth/roles';
+import { TrustAccess } from '../auth/trust-access';
 import { todayDate } from '../common/dates';
 import { BoardReportService } from '../reports/board-report.service';
 import { bragByServiceChart, openOverTimeChart } from '../reports/charts';
-import { User } from '../users/user.entity';
+import { servicesWithoutDate, trustSummary } from './home-summary';
 import { PageRenderer } from './page-renderer';
 import { TrustScopes } from './trust-scope';
+import { WorkQueues } from './work-queues';
 
 const OPEN = new Set(['ON_TRACK', 'AT_RISK', 'OFF_TRACK']);
 const MY_ACTIONS_LIMIT = 200;
+/** The overview lists only the worst exceptions; the rest are a link away. */
+const EXCEPTIONS_SHOWN = 10;
 
 /**
- * Home: an owner sees their own actions, overdue first; everyone else sees the trust at a
- * glance (the board report's figures, so the two always agree).
+ * Home: a one-line summary of the trust, then the person's work queues (each a count and a
+ * link to the list of exactly those items). An owner then sees their own actions, overdue
+ * first; everyone else sees readiness, then the rest of the trust at a glance (the board
+ * report's figures, so the two always agree).
  */
 @ApiExcludeController()
 @Controller()
@@ -25,6 +31,7 @@ export class HomeController {
     private readonly actions: ActionsService,
     private readonly boardReports: BoardReportService,
     private readonly scopes: TrustScopes,
+    private readonly queues: WorkQueues,
     private readonly pages: PageRenderer,
   ) {}
 
@@ -36,27 +43,43 @@ export class HomeController {
     @Query('organisationId') organisationId?: string,
   ) {
     const user = request.user!;
-    if (user.role === 'owner') return this.ownerHome(request, response, user);
     const scope = await this.scopes.resolve(organisationId);
     if (!scope.current) {
       return this.pages.render(request, response, 'home-empty', { title: 'Home' });
     }
-    const report = await this.boardReports.build({ organisationId: scope.current.id });
+    const trust = scope.current;
+    // A person may hold different roles in different trusts: the queues follow this trust's.
+    const role = TrustAccess.roleIn(trust.id) ?? user.role;
+    const report = await this.boardReports.build({ organisationId: trust.id });
+    const withoutDate = servicesWithoutDate(report);
+    const queues = await this.queues.forRole(role, user.id, trust.id, withoutDate);
+    const common = { scope, summary: trustSummary(report), queues, report, withoutDate };
+    if (role === 'owner') {
+      return this.pages.render(request, response, 'home-owner', {
+        title: `My actions – ${trust.name}`,
+        ...common,
+        ...(await this.myActions(user.id, trust.id)),
+      });
+    }
     const services = report.breakdowns.find((b) => b.title === 'By core service')?.rows ?? [];
     this.pages.render(request, response, 'home-trust', {
-      title: scope.current.name,
-      scope,
-      report,
+      title: `Home – ${trust.name}`,
+      ...common,
+      role,
+      exceptions: report.exceptions.slice(0, EXCEPTIONS_SHOWN),
+      offTrack: report.byDeliveryStatus.OFF_TRACK,
+      atRisk: report.byDeliveryStatus.AT_RISK,
       totalActions: Object.values(report.byBrag).reduce((sum, n) => sum + n, 0),
       bragChart: services.length ? svgImageSource(bragByServiceChart(services)) : null,
       openChart: svgImageSource(openOverTimeChart(report.openOverTime, report.nextReinspection)),
     });
   }
 
-  private async ownerHome(request: AuthenticatedRequest, response: Response, user: User) {
+  private async myActions(userId: number, organisationId: number) {
     const page = await this.actions.list(
       Object.assign(new ListActionsQueryDto(), {
-        ownerId: user.id,
+        organisationId,
+        ownerId: userId,
         sort: 'dueDate',
         order: 'asc',
         limit: MY_ACTIONS_LIMIT,
@@ -65,15 +88,14 @@ export class HomeController {
     );
     const today = todayDate();
     const open = page.items.filter((a) => OPEN.has(a.deliveryStatus));
-    this.pages.render(request, response, 'home-owner', {
-      title: 'My actions',
+    return {
       today,
       overdue: open.filter((a) => a.dueDate < today),
       upcoming: open.filter((a) => a.dueDate >= today),
       awaitingAssurance: page.items.filter((a) => a.deliveryStatus === 'COMPLETED'),
       assuredCount: page.items.filter((a) => a.deliveryStatus === 'ASSURED').length,
       total: page.total,
-    });
+    };
   }
 }
 

@@ -4,6 +4,7 @@ import nunjucks from 'nunjucks';
 import type { AuthenticatedRequest } from '../auth/roles';
 import type { UserRole } from '../users/user.entity';
 import { cspNonce } from '../common/security-headers';
+import { currentTrustOfRequest } from './trust-scope';
 import { forgetKeptForm, keptForm, withKeptFields } from './kept-form';
 import { createViewEnvironment } from './views';
 
@@ -21,6 +22,7 @@ const NAVIGATION: NavItem[] = [
   { href: '/reports', text: 'Reports' },
   { href: '/import', text: 'Import', roles: ['quality_lead'] },
   { href: '/cqc-inbox', text: 'CQC inbox', roles: ['quality_lead'] },
+  { href: '/people', text: 'People', roles: ['quality_lead'] },
   { href: '/users', text: 'Users', roles: [] },
   { href: '/audit', text: 'Audit trail', roles: [] },
 ];
@@ -28,6 +30,8 @@ const NAVIGATION: NavItem[] = [
 /** Messages shown once after a form succeeds and redirects (`?done=...`). */
 const DONE_MESSAGES: Record<string, string> = {
   progress: 'Your update has been posted.',
+  comment: 'Your comment has been added.',
+  linked: 'The findings this action addresses have been saved.',
   evidence: 'The evidence has been added.',
   review: 'The evidence has been reviewed.',
   assured: 'The action has been assured.',
@@ -41,7 +45,22 @@ const DONE_MESSAGES: Record<string, string> = {
   'user-updated': 'The user has been updated.',
   'token-revoked': 'The API token has been revoked.',
   'feed-revoked': 'The calendar link has been turned off.',
-  'due-date-requested': 'Your request for a new due date has been sent to the executive lead.',
+  reassigned: 'The actions have been reassigned.',
+  // The record's pages (core services, findings, trusts, bulk planning).
+  'reinspection-set': 'The reinspection date has been saved.',
+  'core-service-renamed': 'The core service has been renamed.',
+  'core-service-added': 'The core service has been added.',
+  'ratings-recorded': 'The new ratings have been recorded.',
+  'finding-added': 'The finding has been added.',
+  'finding-corrected': 'The finding has been corrected.',
+  'trust-created': 'The trust has been created. Add its people on the Users page.',
+  planned: 'The actions have been planned.',
+  'due-date-requested':
+    'Your request has been recorded. The executive lead will see it on their home page.',
+  'due-date-agreed': 'The request has been agreed and the due date moved.',
+  'due-date-refused': 'The request has been refused; the due date stays as it was.',
+  'details-changed': 'The details have been saved.',
+  cancelled: 'The action has been cancelled.',
 };
 
 export function canSee(role: UserRole, roles?: UserRole[]): boolean {
@@ -86,8 +105,11 @@ export class PageRenderer {
           current: item.href === '/' ? path === '/' : path.startsWith(item.href),
         }))
       : [];
+    const scope = context.scope as { current?: { name: string } | null } | undefined;
     return this.environment.render(`pages/${view}.njk`, {
       user,
+      // The footer names the trust the page shows, else the one the person is working in.
+      footerTrust: user ? (scope?.current?.name ?? currentTrustOfRequest()?.name ?? null) : null,
       csrfToken: request.csrfToken ?? '',
       navigation,
       doneMessage: done ?? null,

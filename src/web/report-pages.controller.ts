@@ -160,7 +160,7 @@ export class ReportPagesController {
     const [services, leads] = scope.current
       ? await Promise.all([
           this.choices.coreServices(scope.current.id),
-          this.choices.people(['executive', 'quality_lead', 'admin']),
+          this.choices.people(scope.current.id, 'executiveLead'),
         ])
       : [[], []];
     const download = toFormErrors(

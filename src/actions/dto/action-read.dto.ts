@@ -31,6 +31,14 @@ export class AsOfQueryDto {
   asOf?: string;
 }
 
+/** The work-queue filters (Home's queues link to lists filtered by them). */
+export const EVIDENCE_FILTERS = ['toReview', 'returned'] as const;
+export type EvidenceFilter = (typeof EVIDENCE_FILTERS)[number];
+export const DUE_DATE_REQUEST_FILTERS = ['pending'] as const;
+export type DueDateRequestFilter = (typeof DUE_DATE_REQUEST_FILTERS)[number];
+export const AWAITING_FILTERS = ['assurance'] as const;
+export type AwaitingFilter = (typeof AWAITING_FILTERS)[number];
+
 export const ACTION_SORTS = ['dueDate', 'updatedAt', 'reference'] as const;
 export type ActionSort = (typeof ACTION_SORTS)[number];
 
@@ -63,6 +71,32 @@ export class ListActionsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsBooleanQuery()
   overdue?: boolean;
+  @ApiPropertyOptional({ description: 'Not started or in progress (true), or not (false)' })
+  @IsOptional()
+  @IsBooleanQuery()
+  open?: boolean;
+  @ApiPropertyOptional({
+    enum: EVIDENCE_FILTERS,
+    description:
+      'toReview: has evidence waiting for review; returned: not completed, and its latest reviewed evidence was rejected with nothing submitted since',
+  })
+  @IsOptional()
+  @IsOneOf(EVIDENCE_FILTERS)
+  evidence?: EvidenceFilter;
+  @ApiPropertyOptional({
+    enum: DUE_DATE_REQUEST_FILTERS,
+    description: 'pending: an owner has asked for a new due date and nobody has decided yet',
+  })
+  @IsOptional()
+  @IsOneOf(DUE_DATE_REQUEST_FILTERS)
+  dueDateRequest?: DueDateRequestFilter;
+  @ApiPropertyOptional({
+    enum: AWAITING_FILTERS,
+    description: 'assurance: completed, with accepted evidence, so it can be assured',
+  })
+  @IsOptional()
+  @IsOneOf(AWAITING_FILTERS)
+  awaiting?: AwaitingFilter;
   @ApiPropertyOptional({ description: 'Matches title, description or reference' })
   @IsOptional()
   @IsText(200)

@@ -3,3 +3,7 @@
 import { initAll } from '/nhsuk/nhsuk-frontend.min.js';
 
 initAll();
+
+// The person pickers' type-ahead (its select works without it).
+if (document.querySelector('[data-person-picker]'))
+  import('/public/person-picker.js').then(({ initPersonPickers }) => initPersonPickers());
