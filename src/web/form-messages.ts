@@ -194,7 +194,7 @@ export const FORM_MESSAGES: Record<string, FormMessages> = {
       kind: 'choice',
       invalid: 'Select a format this report can be issued in',
     },
-    meeting: { label: 'Meeting', missing: 'Enter the meeting it is issued to' },
+    meeting: { label: 'Meeting', missing: 'Enter the meeting the report is issued to' },
     issueAsOf: { label: 'As at date', kind: 'date' },
     organisationId: { label: 'Trust', kind: 'choice', missing: 'Select the trust', id: 'kind' },
     issueCoreServiceId: {

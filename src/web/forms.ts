@@ -96,7 +96,7 @@ function messageFor(
     case 'isCalendarDate':
       return `${entry.label} must be a real date`;
     case 'isNotInFuture':
-      return `${entry.label} must be today or in the past`;
+      return `${entry.label} is in the future: enter today or an earlier date`;
     default:
       break;
   }
