@@ -139,4 +139,20 @@ describe('due-date requests', () => {
     const requests = (await t.http.get(base).expect(200)).body;
     expect(requests.map((r: { state: string }) => r.state)).toEqual(['PENDING']);
   });
+
+  it("tells the owner on Home what became of their requests, with the lead's reason", async () => {
+    const { action, owner, lead, base, plan } = await planned();
+    const asked = await owner.post(base).send({ dueDate: '2030-04-30', reason: 'Estates delay' });
+    await lead
+      .post(`${base}/${asked.body.id}/decision`)
+      .send({ decision: 'REJECTED', note: 'Keep to the CQC deadline' })
+      .expect(200);
+    const home = (await owner.get(`/?organisationId=${plan.finding.organisationId}`).expect(200))
+      .text;
+    const section = home.slice(home.indexOf('id="request-outcomes"'));
+    expect(section).toContain(`href="/actions/${action.id}"`);
+    expect(section).toContain('30 April 2030');
+    expect(section).toContain('<strong>Refused</strong>');
+    expect(section).toContain('Keep to the CQC deadline');
+  });
 });

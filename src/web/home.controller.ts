@@ -1,6 +1,8 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { DueDateRequest } from '../actions/due-date-request.entity';
 import { ListActionsQueryDto } from '../actions/dto/action-read.dto';
 import { ActionsService } from '../actions/actions.service';
 import { Allow, AuthenticatedRequest, READ_ROLES } from '../auth/roles';
@@ -33,6 +35,7 @@ export class HomeController {
     private readonly scopes: TrustScopes,
     private readonly queues: WorkQueues,
     private readonly pages: PageRenderer,
+    private readonly dataSource: DataSource,
   ) {}
 
   @Get()
@@ -60,6 +63,7 @@ export class HomeController {
         ...common,
         ...(await this.myActions(user.id, trust.id)),
         elsewhere: await this.openElsewhere(user.id, scope.organisations, trust.id),
+        requestOutcomes: await this.requestOutcomes(user.id, trust.id),
       });
     }
     const services = report.breakdowns.find((b) => b.title === 'By core service')?.rows ?? [];
@@ -98,6 +102,35 @@ export class HomeController {
     return counts.filter((o) => o.open > 0);
   }
 
+  /**
+   * What became of the owner's requests for a new due date in the last few weeks, so the answer
+   * reaches them on Home and not only on the action.
+   */
+  private async requestOutcomes(userId: number, organisationId: number) {
+    const since = new Date(Date.now() - REQUEST_OUTCOME_DAYS * 86_400_000).toISOString();
+    const rows = await this.dataSource
+      .getRepository(DueDateRequest)
+      .createQueryBuilder('r')
+      .innerJoinAndSelect('r.action', 'a')
+      .leftJoinAndSelect('r.decidedBy', 'd')
+      .where('r.requestedById = :userId', { userId })
+      .andWhere('a.organisationId = :organisationId', { organisationId })
+      .andWhere("r.state <> 'PENDING'")
+      .andWhere('r.decidedAt >= :since', { since })
+      .orderBy('r.decidedAt', 'DESC')
+      .take(20)
+      .getMany();
+    return rows.map((r) => ({
+      actionId: r.actionId,
+      action: r.action?.reference ?? r.action?.title ?? `Action ${r.actionId}`,
+      newDueDate: r.newDueDate,
+      outcome: REQUEST_OUTCOMES[r.state] ?? r.state,
+      decidedBy: r.decidedBy?.name ?? null,
+      decidedAt: r.decidedAt,
+      note: r.decisionNote,
+    }));
+  }
+
   private async myActions(userId: number, organisationId: number) {
     const page = await this.actions.list(
       Object.assign(new ListActionsQueryDto(), {
@@ -121,6 +154,14 @@ export class HomeController {
     };
   }
 }
+
+const REQUEST_OUTCOME_DAYS = 30;
+const REQUEST_OUTCOMES: Record<string, string> = {
+  APPROVED: 'Agreed',
+  REJECTED: 'Refused',
+  SUPERSEDED: 'Overtaken by a direct change of date',
+  CLOSED: 'Closed when the action was cancelled',
+};
 
 /**
  * A chart goes into the page as an image, never as inline markup: an SVG loaded by <img> runs no
