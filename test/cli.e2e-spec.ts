@@ -94,9 +94,10 @@ describe('command line', () => {
 
   it('imports a plan with a progress bar, and fails plainly on a plan with problems', async () => {
     const file = path.join(dir, 'plan.csv');
+    // Row 2 has no owner yet (an admin cannot own actions); row 3 names someone not yet a user.
     fs.writeFileSync(
       file,
-      'Ref,Finding,Action,Owner,Due date\nX1,The trust must act.,Act now,first.admin@example.nhs.uk,31/12/2027\nX2,The trust must act.,Act later,Nobody Here,31/12/2027\n',
+      'Ref,Finding,Action,Owner,Due date\nX1,The trust must act.,Act now,,31/12/2027\nX2,The trust must act.,Act later,Nobody Here,31/12/2027\n',
     );
     const failure = await run(
       'import',
