@@ -11,6 +11,7 @@ import { CoreService } from '../core-services/core-service.entity';
 import { Finding, FindingType } from '../findings/finding.entity';
 import { attempt, integer, toFormErrors } from './forms';
 import { PageRenderer } from './page-renderer';
+import { requireFormRoleIn } from './trust-role';
 
 /** The API's limit on an action's findings (UpdateActionDto.findingIds). */
 const MOST_FINDINGS = 50;
@@ -53,6 +54,7 @@ export class ActionLinksPagesController {
     @IdParam() id: number,
   ) {
     const action = await this.actions.get(id);
+    requireFormRoleIn(action.organisationId);
     return this.show(request, response, action, action.findingIds, action.version);
   }
 

@@ -11,6 +11,7 @@ import { Choices, choicesOf } from './choices';
 import { attempt, dateParts, integer, text, toFormErrors, validateForm } from './forms';
 import { dateAnswer } from './record-dates';
 import { PageRenderer } from './page-renderer';
+import { requireFormRoleIn } from './trust-role';
 
 type Mode = 'one' | 'each';
 
@@ -52,6 +53,7 @@ export class BulkPlanningPagesController {
     const mode = modeOf(query.mode);
     // Another trust's finding is "not found" (404), as in the API.
     const findings = await Promise.all(ids.map((id) => this.findings.get(id)));
+    for (const trust of new Set(findings.map((f) => f.organisationId))) requireFormRoleIn(trust);
     const problems = choiceProblems(findings);
     const values: Record<string, unknown> =
       mode === 'one'

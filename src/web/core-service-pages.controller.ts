@@ -14,6 +14,7 @@ import { choicesOf } from './choices';
 import { attempt, dateParts, text, toFormErrors, validateForm } from './forms';
 import { dateAnswer } from './record-dates';
 import { PageRenderer } from './page-renderer';
+import { requireFormRoleIn } from './trust-role';
 
 type FormName = 'reinspection' | 'rename' | 'ratings';
 
@@ -218,6 +219,7 @@ export class CoreServicePagesController {
   ): Promise<void> {
     // Another trust's service is "not found" here, as in the API.
     const service = await this.coreServices.get(id);
+    requireFormRoleIn(service.organisationId);
     const fresh = Object.keys(body).length === 0;
     const confirmed = fresh
       ? service.reinspectionDate
@@ -272,6 +274,7 @@ export class CoreServicePagesController {
   ): Promise<void> {
     // Another trust reads as not found, as in the API.
     const organisation = await this.organisations.get(organisationId);
+    requireFormRoleIn(organisation.id);
     this.pages.render(
       request,
       response,

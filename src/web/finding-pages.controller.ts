@@ -29,6 +29,7 @@ import {
 import { attempt, dateParts, integer, text, toFormErrors, validateForm } from './forms';
 import { DEFAULT_PAGE_LIMIT, paginationFor, readListQuery, toQueryString } from './list-pages';
 import { PageRenderer } from './page-renderer';
+import { requireFormRoleIn } from './trust-role';
 import { TrustScopes } from './trust-scope';
 import { labelOf } from './views';
 
@@ -226,6 +227,7 @@ export class FindingPagesController {
     // Only the person's own trusts; another trust's id falls back to their first.
     const scope = await this.scopes.resolve(String(organisationId ?? ''));
     const trust = scope.current;
+    if (trust) requireFormRoleIn(trust.id);
     const services = trust ? await this.choices.coreServices(trust.id) : [];
     const ticked = ([] as unknown[]).concat(values.regulations ?? []).map(String);
     const type = typeof values.type === 'string' ? values.type : undefined;

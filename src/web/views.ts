@@ -1,3 +1,4 @@
+import { roleInTrust } from './trust-role';
 import { longDate } from '../common/dates';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -84,5 +85,7 @@ export function createViewEnvironment(): nunjucks.Environment {
     daysLeftText(daysBetween(todayDate(), date)),
   );
   environment.addGlobal('nhsukVersion', NHSUK_VERSION);
+  // Buttons follow the person's role in the trust the page is about, not a role held elsewhere.
+  environment.addGlobal('roleIn', roleInTrust);
   return environment;
 }
