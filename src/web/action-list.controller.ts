@@ -254,6 +254,8 @@ export class ActionListController {
   }
 }
 
-function namesOf(options: { value: string | number; text: string }[]): Map<string, string> {
-  return new Map(options.map((o) => [String(o.value), o.text]));
+function namesOf(
+  options: { value: string | number; text: string; name?: string }[],
+): Map<string, string> {
+  return new Map(options.map((o) => [String(o.value), o.name ?? o.text]));
 }

@@ -50,7 +50,7 @@ export class Choices {
     organisationId?: number,
     part?: ActionPart,
     search?: string,
-  ): Promise<{ value: number; text: string }[]> {
+  ): Promise<{ value: number; text: string; name?: string }[]> {
     if (organisationId !== undefined && part) {
       if (!TrustAccess.canRead(organisationId)) return [];
       const query = eligiblePeople(this.dataSource.manager, organisationId, part)
@@ -63,7 +63,8 @@ export class Choices {
           { like: containsPattern(search.trim()) },
         );
       const users = await query.getMany();
-      return users.map((u) => ({ value: u.id, text: personLabel(u) }));
+      // `name` alone for titles and sentences; `text` tells namesakes apart in a picker.
+      return users.map((u) => ({ value: u.id, text: personLabel(u), name: u.name }));
     }
     // Only people sharing a trust with the person asking (everyone, for an admin).
     const params: Record<string, unknown> = {};
