@@ -67,8 +67,10 @@ describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)('bulk planning', (
   }
 
   async function chooseDateAndPeople() {
-    await page.selectOption('#ownerId', { label: 'Tom Evans' });
-    await page.selectOption('#executiveLeadId', { label: 'Dr Helen Carter' });
+    await page.selectOption('#ownerId', { label: 'Tom Evans (tom.evans@example.nhs.uk)' });
+    await page.selectOption('#executiveLeadId', {
+      label: 'Dr Helen Carter (helen.carter@example.nhs.uk)',
+    });
     await page.fill('#dueDate-day', '30');
     await page.fill('#dueDate-month', '6');
     await page.fill('#dueDate-year', '2027');
