@@ -152,8 +152,10 @@ export function errorStatus(code: ErrorCode): number {
 }
 
 /** A body field names something that does not exist (an unknown owner, finding, ...). */
-export function invalidReference(field: string, reason: string): AppError {
-  return new AppError('INVALID_REFERENCE', `${field}: ${reason}`, [{ field, reason }]);
+export function invalidReference(field: string, reason: string, constraint?: string): AppError {
+  return new AppError('INVALID_REFERENCE', `${field}: ${reason}`, [
+    { field, reason, ...(constraint ? { constraint } : {}) },
+  ]);
 }
 
 export function validationFailed(field: string, reason: string, constraint?: string): AppError {

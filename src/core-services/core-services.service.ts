@@ -176,7 +176,11 @@ export class CoreServicesService {
     const service = await manager.findOneBy(CoreService, { id: requireId(id, field) });
     if (!service) throw invalidReference(field, `no core service ${id}`);
     if (service.organisationId !== organisationId) {
-      throw invalidReference(field, `core service ${id} belongs to another organisation`);
+      throw invalidReference(
+        field,
+        `core service ${id} belongs to another organisation`,
+        'isNotInTrust',
+      );
     }
     return service;
   }

@@ -211,3 +211,24 @@ export const FORM_MESSAGES: Record<string, FormMessages> = {
     password: { label: 'Password', missing: 'Enter your password' },
   },
 };
+
+/**
+ * Someone or something of the wrong trust (or who cannot hold the part) chosen in a picker,
+ * by field and failed check, whatever the form: the services word these for the API
+ * ("no user 6 in this trust"), which would show an id and a fragment on a page.
+ */
+export const PICKER_MESSAGES: Record<string, Record<string, string>> = {
+  ownerId: {
+    isNotInTrust: 'Select someone who can own actions in this trust',
+    cannotHold: 'Select someone who can own actions in this trust',
+  },
+  toUserId: {
+    isNotInTrust: 'Select someone who can own actions in this trust',
+    cannotHold: 'Select someone who can own actions in this trust',
+  },
+  executiveLeadId: {
+    isNotInTrust: 'Select an executive of this trust',
+    cannotHold: 'Select an executive of this trust',
+  },
+  coreServiceId: { isNotInTrust: 'Select a core service of this trust' },
+};
