@@ -7,6 +7,8 @@
  * error summary lists problems in that order), and passes its key to toFormErrors.
  */
 
+import { COMMENT_MAX } from '../actions/action-comment.entity';
+
 /** How the field is filled in: decides the default wording and where the summary links to. */
 export type FieldKind = 'text' | 'choice' | 'date' | 'number' | 'file';
 
@@ -132,6 +134,15 @@ export const FORM_MESSAGES: Record<string, FormMessages> = {
       label: 'Executive lead',
       kind: 'choice',
       invalid: 'Select an executive lead from the list',
+    },
+  },
+  'action.comment': {
+    // The form calls the DTO's `body` "comment".
+    comment: {
+      label: 'Comment',
+      missing: 'Enter your comment',
+      invalid: 'Enter your comment as text',
+      tooLong: `Comment must be ${COMMENT_MAX.toLocaleString('en-GB')} characters or fewer`,
     },
   },
   'account.token': {
