@@ -141,6 +141,16 @@ describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)('record pages', ()
     const ratingProblems = await errorSummary(page);
     expect(ratingProblems).toContain('Select at least one new rating');
     expect(ratingProblems).toContain('Enter the date of the ratings');
+    // A rating not yet given would show as current: a day after today is refused.
+    await page.fill('#ratedOn-day', '1');
+    await page.fill('#ratedOn-month', '1');
+    await page.fill('#ratedOn-year', '2030');
+    await page.selectOption('#rating_Safe', 'Good');
+    await page.getByRole('button', { name: 'Save ratings' }).click();
+    const futureProblems = await errorSummary(page);
+    expect(futureProblems).toContain('Enter a date that is today or in the past');
+    expectPlainMessages(futureProblems);
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.fill('#ratedOn-day', '12');
     await page.fill('#ratedOn-month', '10');
     await page.fill('#ratedOn-year', '2026');
@@ -251,6 +261,19 @@ describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)('record pages', ()
       expect([path, (await lead.goto(`${base}${path}`))!.status()]).toEqual([path, 404]);
     }
     await lead.context().close();
+  });
+
+  it('refuses a rating dated after today on the API too, naming the field', async () => {
+    const service = await buildCoreService(testApp.http, organisationId);
+    const refused = await testApp.http
+      .post(`/api/v1/core-services/${service.id}/ratings`)
+      .send({ ratings: [{ scope: 'Safe', rating: 'Good', ratedOn: '2030-01-01' }] })
+      .expect(400);
+    expect(refused.body.errors).toEqual([
+      { field: 'ratings[0].ratedOn', reason: 'Enter a date that is today or in the past' },
+    ]);
+    const after = await testApp.http.get(`/api/v1/core-services/${service.id}`).expect(200);
+    expect(after.body.ratings.Safe).toBeNull();
   });
 
   it('refuses the record pages to roles the API refuses, and changes nothing', async () => {
