@@ -129,6 +129,12 @@ describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)('record pages', ()
       'This trust already has a core service with that name',
     );
     expect(await accessibilityViolations(page)).toEqual([]);
+    // The same name in other letter case is the same name.
+    await page.fill('#name', (other.name as string).toUpperCase());
+    await page.getByRole('button', { name: 'Save name' }).click();
+    expect(await errorSummary(page)).toContain(
+      'This trust already has a core service with that name',
+    );
     await page.fill('#name', 'Night nursing team');
     await page.getByRole('button', { name: 'Save name' }).click();
     await page.waitForURL(/done=core-service-renamed/);
@@ -274,6 +280,35 @@ describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)('record pages', ()
     ]);
     const after = await testApp.http.get(`/api/v1/core-services/${service.id}`).expect(200);
     expect(after.body.ratings.Safe).toBeNull();
+  });
+
+  it('refuses a core service name already used in other letter case, on add and rename', async () => {
+    const path = '/api/v1/core-services';
+    const first = await testApp.http
+      .post(path)
+      .send({ organisationId, name: 'Hilltop respite unit' })
+      .expect(201);
+    const again = await testApp.http
+      .post(path)
+      .send({ organisationId, name: 'HILLTOP Respite Unit' })
+      .expect(409);
+    expect(again.body.errors).toEqual([
+      { field: 'name', reason: 'already exists for this organisation' },
+    ]);
+    const second = await testApp.http
+      .post(path)
+      .send({ organisationId, name: 'Valley respite unit' })
+      .expect(201);
+    await testApp.http
+      .patch(`${path}/${second.body.id}`)
+      .send({ name: 'hilltop respite unit' })
+      .expect(409);
+    // Its own name in other letter case is no clash.
+    const own = await testApp.http
+      .patch(`${path}/${first.body.id}`)
+      .send({ name: 'Hilltop Respite Unit' })
+      .expect(200);
+    expect(own.body.name).toBe('Hilltop Respite Unit');
   });
 
   it('refuses the record pages to roles the API refuses, and changes nothing', async () => {
