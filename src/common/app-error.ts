@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'TOKEN_NOT_FOUND'
   | 'DUE_DATE_REQUEST_NOT_FOUND'
   | 'DUE_DATE_REQUEST_DECIDED'
+  | 'DUE_DATE_REQUEST_PENDING'
   | 'INVALID_REFERENCE'
   | 'ORGANISATION_REQUIRED'
   | 'ROUTE_NOT_FOUND'
@@ -114,6 +115,7 @@ export function errorStatus(code: ErrorCode): number {
     case 'ACTION_CLOSED':
     case 'EVIDENCE_ALREADY_REVIEWED':
     case 'DUE_DATE_REQUEST_DECIDED':
+    case 'DUE_DATE_REQUEST_PENDING':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
     case 'IMPORT_LIMIT_EXCEEDED':

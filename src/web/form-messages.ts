@@ -122,6 +122,7 @@ export const FORM_MESSAGES: Record<string, FormMessages> = {
       kind: 'date',
       missing: 'Enter the new due date you are asking for',
       rules: {
+        isInPast: 'Enter a date in the future',
         isUnchanged: 'Enter a due date that is different from the current one',
         isNotBefore: 'Enter a due date that is after the start date',
       },
