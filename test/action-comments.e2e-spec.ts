@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { AuditEvent } from '../src/audit/audit-event.entity';
 import { buildAction, buildFinding, buildOrganisation, buildPlan, buildUser } from './factories';
 import { Client, createTestApp, TestApp } from './test-app';
@@ -105,6 +106,32 @@ describe('comments on an action', () => {
       .expect(201);
     await owner.post(path()).send({ body: 42 }).expect(400);
     await owner.post(path()).send({ body: 'ok', authorId: 1 }).expect(400);
+  });
+
+  it('says the limit on the page when a comment is too long', async () => {
+    const password = 'Kestrel-harbour-lantern-42';
+    const writer = await buildUser(t.http, {
+      role: 'quality_lead',
+      password,
+      memberships: [{ organisationId, role: 'quality_lead' }],
+    });
+    const agent = request.agent(t.app.getHttpServer() as Parameters<typeof request.agent>[0]);
+    await agent
+      .post('/sign-in')
+      .type('form')
+      .send({ email: writer.email, password, returnTo: '/' })
+      .expect(303);
+    const form = await agent.get(`/actions/${actionId}/comments`).expect(200);
+    const csrf = /_csrf(?:" value="|=)([^"&]+)/.exec(form.text)![1];
+    const before = (await t.http.get(path()).expect(200)).body.length;
+    const page = await agent
+      .post(`/actions/${actionId}/comments`)
+      .type('form')
+      .send({ _csrf: csrf, comment: 'x'.repeat(20_000) })
+      .expect(400);
+    expect(page.text).toContain('Comment must be 2,000 characters or fewer');
+    expect(page.text).not.toContain('Comment is too long');
+    expect((await t.http.get(path()).expect(200)).body.length).toBe(before);
   });
 
   it('has no way to edit or delete a comment', async () => {

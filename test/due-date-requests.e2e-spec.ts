@@ -1,3 +1,7 @@
+import request from 'supertest';
+import { DueDateRequest } from '../src/actions/due-date-request.entity';
+import { AuditService } from '../src/audit/audit.service';
+import { nowTimestamp } from '../src/common/dates';
 import { buildAction, buildPlan } from './factories';
 import { createTestApp, TestApp } from './test-app';
 
@@ -30,6 +34,33 @@ describe('due-date requests', () => {
     };
   }
 
+  /**
+   * A second pending request, as stored before one pending request per action was the rule:
+   * the API now refuses it, but rows like it may exist, and are closed the same way.
+   */
+  async function olderPending(actionId: number, requestedById: number, newDueDate: string) {
+    const saved = await t.dataSource.getRepository(DueDateRequest).save({
+      actionId,
+      requestedById,
+      requestedAt: nowTimestamp(),
+      newDueDate,
+      reason: 'More delay',
+      state: 'PENDING' as const,
+      decidedById: null,
+      decidedAt: null,
+      decisionNote: null,
+    });
+    await t.app.get(AuditService).record(t.dataSource.manager, {
+      action: 'create',
+      entity: 'due_date_request',
+      entityId: saved.id,
+      subject: `action:${actionId}`,
+      actorId: requestedById,
+      after: saved,
+    });
+    return { status: 201, body: { id: saved.id } };
+  }
+
   const auditOf = (requestId: number) =>
     t.dataSource.query(
       `SELECT action, entity, subject, changes FROM audit_event
@@ -39,7 +70,7 @@ describe('due-date requests', () => {
   it('closes pending requests when the executive lead changes the due date directly', async () => {
     const { action, owner, lead, base, plan } = await planned();
     const first = await owner.post(base).send({ dueDate: '2030-04-30', reason: 'Estates delay' });
-    const second = await owner.post(base).send({ dueDate: '2030-05-31', reason: 'More delay' });
+    const second = await olderPending(action.id, plan.owner.id, '2030-05-31');
     expect([first.status, second.status]).toEqual([201, 201]);
 
     const changed = await lead
@@ -74,9 +105,9 @@ describe('due-date requests', () => {
   });
 
   it('approving one request moves the date, keeps the history and supersedes the others', async () => {
-    const { action, owner, lead, base } = await planned();
+    const { action, owner, lead, base, plan } = await planned();
     const first = (await owner.post(base).send({ dueDate: '2030-04-30', reason: 'A' })).body;
-    const second = (await owner.post(base).send({ dueDate: '2030-06-30', reason: 'B' })).body;
+    const second = (await olderPending(action.id, plan.owner.id, '2030-06-30')).body;
 
     const approved = await lead
       .post(`${base}/${second.id}/decision`)
@@ -154,5 +185,52 @@ describe('due-date requests', () => {
     expect(section).toContain('30 April 2030');
     expect(section).toContain('<strong>Refused</strong>');
     expect(section).toContain('Keep to the CQC deadline');
+  });
+  it('refuses a date already gone, and a second request while one is pending, on the API and the page', async () => {
+    const { action, owner, base, plan } = await planned();
+    const past = await owner
+      .post(base)
+      .send({ dueDate: '2020-01-31', reason: 'Too late' })
+      .expect(400);
+    expect(past.body.errors).toEqual([{ field: 'dueDate', reason: 'Enter a date in the future' }]);
+    await owner.post(base).send({ dueDate: '2030-04-30', reason: 'Estates delay' }).expect(201);
+    const again = await owner
+      .post(base)
+      .send({ dueDate: '2030-05-31', reason: 'More delay' })
+      .expect(409);
+    expect(again.body).toMatchObject({
+      code: 'DUE_DATE_REQUEST_PENDING',
+      message: "You have already asked for a new due date; wait for the executive lead's decision",
+    });
+    expect((await t.http.get(base).expect(200)).body).toHaveLength(1);
+
+    // The same on the page, signed in as the owner.
+    const password = 'Kestrel-harbour-lantern-42';
+    await t.http.patch(`/api/v1/users/${plan.owner.id}`).send({ password }).expect(200);
+    const agent = request.agent(t.app.getHttpServer() as Parameters<typeof request.agent>[0]);
+    await agent
+      .post('/sign-in')
+      .type('form')
+      .send({ email: plan.owner.email, password, returnTo: '/' })
+      .expect(303);
+    const form = await agent.get(`/actions/${action.id}/request-due-date`).expect(200);
+    const csrf = /_csrf(?:" value="|=)([^"&]+)/.exec(form.text)![1];
+    const ask = (day: string, month: string, year: string) =>
+      agent.post(`/actions/${action.id}/request-due-date`).type('form').send({
+        _csrf: csrf,
+        'dueDate[day]': day,
+        'dueDate[month]': month,
+        'dueDate[year]': year,
+        reason: 'Estates delay',
+      });
+    const pastPage = await ask('31', '1', '2020');
+    expect(pastPage.status).toBe(400);
+    expect(pastPage.text).toContain('Enter a date in the future');
+    const pendingPage = await ask('31', '5', '2030');
+    expect(pendingPage.status).toBe(409);
+    expect(pendingPage.text).toContain(
+      'You have already asked for a new due date; wait for the executive lead&#39;s decision',
+    );
+    expect((await t.http.get(base).expect(200)).body).toHaveLength(1);
   });
 });

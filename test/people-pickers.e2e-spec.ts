@@ -1,4 +1,12 @@
-import { buildAction, buildFinding, buildOrganisation, buildUser } from './factories';
+import request from 'supertest';
+
+import {
+  buildAction,
+  buildCoreService,
+  buildFinding,
+  buildOrganisation,
+  buildUser,
+} from './factories';
 import { Client, createTestApp, TestApp } from './test-app';
 
 /**
@@ -8,6 +16,8 @@ import { Client, createTestApp, TestApp } from './test-app';
  * exactly them, telling namesakes apart; every write path refuses anyone else, naming the
  * field; and a leaver's actions move in one go, each with its history.
  */
+const PASSWORD = 'Kestrel-harbour-lantern-42';
+
 describe('people pickers and who can hold a part', () => {
   let t: TestApp;
   let quality: Client;
@@ -287,5 +297,61 @@ describe('people pickers and who can hold a part', () => {
     expect(perAction.map((e: { entity_id: string }) => Number(e.entity_id))).toEqual(
       actions.map((a) => a.id),
     );
+  });
+  it('words a wrong choice on the pages as a sentence, never an id or a fragment', async () => {
+    const lead = await member(trustA.id, 'quality_lead', { password: PASSWORD });
+    const agent = request.agent(t.app.getHttpServer() as Parameters<typeof request.agent>[0]);
+    await agent
+      .post('/sign-in')
+      .type('form')
+      .send({ email: lead.email, password: PASSWORD, returnTo: '/' })
+      .expect(303);
+    const csrfOf = (html: string) => /_csrf(?:" value="|=)([^"&]+)/.exec(html)![1];
+    const action = await buildAction(quality, [finding.id], { ownerId: people.owner.id });
+    const form = await agent.get(`/actions/${action.id}/assign`).expect(200);
+    const csrf = csrfOf(form.text);
+    const post = (fields: Record<string, unknown>) =>
+      agent
+        .post(`/actions/${action.id}/assign`)
+        .type('form')
+        .send({ _csrf: csrf, ...fields });
+    for (const [fields, sentence] of [
+      [{ ownerId: people.ownerOfB.id }, 'Select someone who can own actions in this trust'],
+      [{ ownerId: people.viewer.id }, 'Select someone who can own actions in this trust'],
+      [{ ownerId: people.admin.id }, 'Select someone who can own actions in this trust'],
+      [{ executiveLeadId: people.owner.id }, 'Select an executive of this trust'],
+      [{ executiveLeadId: people.ownerOfB.id }, 'Select an executive of this trust'],
+    ] as const) {
+      const page = await post(fields);
+      expect([400, 422]).toContain(page.status);
+      expect(page.text).toContain(sentence);
+      const id = Object.values(fields)[0];
+      expect(page.text).not.toContain(`user ${id}`);
+      expect(page.text).not.toMatch(/Owner this person|Executive lead this person/);
+    }
+    const reassign = await agent.get(
+      `/people/${people.owner.id}/reassign?organisationId=${trustA.id}`,
+    );
+    expect(reassign.status).toBe(200);
+    const moved = await agent
+      .post(`/people/${people.owner.id}/reassign?organisationId=${trustA.id}`)
+      .type('form')
+      .send({ _csrf: csrfOf(reassign.text), toUserId: people.viewer.id });
+    expect(moved.text).toContain('Select someone who can own actions in this trust');
+    expect(moved.text).not.toContain('New owner this person');
+    const serviceOfB = await buildCoreService(t.http, trustB.id);
+    const findingForm = await agent.get(`/findings/new?organisationId=${trustA.id}`).expect(200);
+    const forged = await agent
+      .post('/findings')
+      .type('form')
+      .send({
+        _csrf: csrfOf(findingForm.text),
+        organisationId: trustA.id,
+        type: 'MUST',
+        text: 'The trust must act.',
+        coreServiceId: serviceOfB.id,
+      });
+    expect(forged.text).toContain('Select a core service of this trust');
+    expect(forged.text).not.toContain('belongs to another organisation');
   });
 });

@@ -129,6 +129,12 @@ describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)('record pages', ()
       'This trust already has a core service with that name',
     );
     expect(await accessibilityViolations(page)).toEqual([]);
+    // The same name in other letter case is the same name.
+    await page.fill('#name', (other.name as string).toUpperCase());
+    await page.getByRole('button', { name: 'Save name' }).click();
+    expect(await errorSummary(page)).toContain(
+      'This trust already has a core service with that name',
+    );
     await page.fill('#name', 'Night nursing team');
     await page.getByRole('button', { name: 'Save name' }).click();
     await page.waitForURL(/done=core-service-renamed/);
@@ -141,6 +147,16 @@ describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)('record pages', ()
     const ratingProblems = await errorSummary(page);
     expect(ratingProblems).toContain('Select at least one new rating');
     expect(ratingProblems).toContain('Enter the date of the ratings');
+    // A rating not yet given would show as current: a day after today is refused.
+    await page.fill('#ratedOn-day', '1');
+    await page.fill('#ratedOn-month', '1');
+    await page.fill('#ratedOn-year', '2030');
+    await page.selectOption('#rating_Safe', 'Good');
+    await page.getByRole('button', { name: 'Save ratings' }).click();
+    const futureProblems = await errorSummary(page);
+    expect(futureProblems).toContain('Enter a date that is today or in the past');
+    expectPlainMessages(futureProblems);
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.fill('#ratedOn-day', '12');
     await page.fill('#ratedOn-month', '10');
     await page.fill('#ratedOn-year', '2026');
@@ -251,6 +267,48 @@ describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)('record pages', ()
       expect([path, (await lead.goto(`${base}${path}`))!.status()]).toEqual([path, 404]);
     }
     await lead.context().close();
+  });
+
+  it('refuses a rating dated after today on the API too, naming the field', async () => {
+    const service = await buildCoreService(testApp.http, organisationId);
+    const refused = await testApp.http
+      .post(`/api/v1/core-services/${service.id}/ratings`)
+      .send({ ratings: [{ scope: 'Safe', rating: 'Good', ratedOn: '2030-01-01' }] })
+      .expect(400);
+    expect(refused.body.errors).toEqual([
+      { field: 'ratings[0].ratedOn', reason: 'Enter a date that is today or in the past' },
+    ]);
+    const after = await testApp.http.get(`/api/v1/core-services/${service.id}`).expect(200);
+    expect(after.body.ratings.Safe).toBeNull();
+  });
+
+  it('refuses a core service name already used in other letter case, on add and rename', async () => {
+    const path = '/api/v1/core-services';
+    const first = await testApp.http
+      .post(path)
+      .send({ organisationId, name: 'Hilltop respite unit' })
+      .expect(201);
+    const again = await testApp.http
+      .post(path)
+      .send({ organisationId, name: 'HILLTOP Respite Unit' })
+      .expect(409);
+    expect(again.body.errors).toEqual([
+      { field: 'name', reason: 'already exists for this organisation' },
+    ]);
+    const second = await testApp.http
+      .post(path)
+      .send({ organisationId, name: 'Valley respite unit' })
+      .expect(201);
+    await testApp.http
+      .patch(`${path}/${second.body.id}`)
+      .send({ name: 'hilltop respite unit' })
+      .expect(409);
+    // Its own name in other letter case is no clash.
+    const own = await testApp.http
+      .patch(`${path}/${first.body.id}`)
+      .send({ name: 'Hilltop Respite Unit' })
+      .expect(200);
+    expect(own.body.name).toBe('Hilltop Respite Unit');
   });
 
   it('refuses the record pages to roles the API refuses, and changes nothing', async () => {

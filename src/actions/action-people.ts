@@ -114,7 +114,7 @@ export async function assignmentProblems(
       if (typeof id !== 'number') continue;
       const place = places.get(`${id}:${assignment.organisationId}`);
       if (!place || place.admin || !ROLES_FOR_PART[part].includes(place.role as UserRole))
-        problems.push({ field, reason: CANNOT_HOLD[part] });
+        problems.push({ field, reason: CANNOT_HOLD[part], constraint: 'cannotHold' });
       else if (!place.active) problems.push({ field, reason: 'this person is no longer active' });
     }
     return problems;
@@ -130,7 +130,7 @@ export async function requireAssignable(
   const all = await assignmentProblems(manager, assignments);
   const problems = all.flatMap((list, i) => {
     const prefix = label ? `${label(i)} ` : '';
-    return list.map((p) => ({ field: `${prefix}${p.field}`, reason: p.reason }));
+    return list.map((p) => ({ ...p, field: `${prefix}${p.field}` }));
   });
   if (problems.length)
     throw new AppError(

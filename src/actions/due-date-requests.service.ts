@@ -3,8 +3,8 @@ import { TrustAccess } from '../auth/trust-access';
 import { ApiProperty } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { AppError } from '../common/app-error';
-import { nowTimestamp } from '../common/dates';
+import { AppError, validationFailed } from '../common/app-error';
+import { nowTimestamp, todayDate } from '../common/dates';
 import { Transactions } from '../database/transactions';
 import { toUserRef, UserRefDto } from '../users/dto/user.dto';
 import { User } from '../users/user.entity';
@@ -87,6 +87,16 @@ export class DueDateRequestsService {
         throw new AppError(
           'ACTION_CLOSED',
           `This action is ${action.status}; its due date no longer moves`,
+        );
+      }
+      // A date already gone cannot be worked to; today is the last day it can still be met.
+      if (dto.dueDate < todayDate())
+        throw validationFailed('dueDate', 'Enter a date in the future', 'isInPast');
+      // One question at a time: the lead decides on one date before being asked another.
+      if (await manager.existsBy(DueDateRequest, { actionId, state: 'PENDING' })) {
+        throw new AppError(
+          'DUE_DATE_REQUEST_PENDING',
+          "You have already asked for a new due date; wait for the executive lead's decision",
         );
       }
       const saved = await manager.save(

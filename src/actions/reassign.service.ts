@@ -82,7 +82,7 @@ export class ReassignService {
       ]);
       if (problems.length)
         throw new AppError('VALIDATION_FAILED', `toUserId: ${problems[0].reason}`, [
-          { field: 'toUserId', reason: problems[0].reason },
+          { ...problems[0], field: 'toUserId' },
         ]);
       const to = (await manager.findOneBy(User, { id: dto.toUserId }))!;
       const actions = await manager.find(Action, {

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'TOKEN_NOT_FOUND'
   | 'DUE_DATE_REQUEST_NOT_FOUND'
   | 'DUE_DATE_REQUEST_DECIDED'
+  | 'DUE_DATE_REQUEST_PENDING'
   | 'INVALID_REFERENCE'
   | 'ORGANISATION_REQUIRED'
   | 'ROUTE_NOT_FOUND'
@@ -114,6 +115,7 @@ export function errorStatus(code: ErrorCode): number {
     case 'ACTION_CLOSED':
     case 'EVIDENCE_ALREADY_REVIEWED':
     case 'DUE_DATE_REQUEST_DECIDED':
+    case 'DUE_DATE_REQUEST_PENDING':
       return 409;
     case 'PAYLOAD_TOO_LARGE':
     case 'IMPORT_LIMIT_EXCEEDED':
@@ -152,8 +154,10 @@ export function errorStatus(code: ErrorCode): number {
 }
 
 /** A body field names something that does not exist (an unknown owner, finding, ...). */
-export function invalidReference(field: string, reason: string): AppError {
-  return new AppError('INVALID_REFERENCE', `${field}: ${reason}`, [{ field, reason }]);
+export function invalidReference(field: string, reason: string, constraint?: string): AppError {
+  return new AppError('INVALID_REFERENCE', `${field}: ${reason}`, [
+    { field, reason, ...(constraint ? { constraint } : {}) },
+  ]);
 }
 
 export function validationFailed(field: string, reason: string, constraint?: string): AppError {

@@ -94,6 +94,26 @@ export function IsAsOfDate(options: ValidationOptions = {}) {
   };
 }
 
+/**
+ * A date of something that has happened (a rating given): a real date, and not after today
+ * (the London day). A future one would show as current before it is.
+ */
+export function IsPastDate(options: ValidationOptions = {}) {
+  return function (object: object, propertyName: string) {
+    IsCalendarDate(options)(object, propertyName);
+    registerDecorator({
+      name: 'isNotInFuture',
+      target: object.constructor,
+      propertyName,
+      options: { message: 'Enter a date that is today or in the past', ...options },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value !== 'string' || !isSupportedDate(value) || value <= todayDate(),
+      },
+    });
+  };
+}
+
 /** This date must not be before the one in `otherProperty` (when both are given). */
 export function IsNotBefore(otherProperty: string, options: ValidationOptions = {}) {
   return function (object: object, propertyName: string) {

@@ -124,7 +124,8 @@ export class CoreServicesService {
       const before = { ...service };
       if (dto.name !== undefined) {
         const { name, custom } = canonicalCoreServiceName(dto.name);
-        if (name !== service.name) await this.assertNameFree(manager, service.organisationId, name);
+        if (name !== service.name)
+          await this.assertNameFree(manager, service.organisationId, name, service.id);
         Object.assign(service, { name, custom });
       }
       if (dto.reinspectionDate !== undefined) service.reinspectionDate = dto.reinspectionDate;
@@ -176,7 +177,11 @@ export class CoreServicesService {
     const service = await manager.findOneBy(CoreService, { id: requireId(id, field) });
     if (!service) throw invalidReference(field, `no core service ${id}`);
     if (service.organisationId !== organisationId) {
-      throw invalidReference(field, `core service ${id} belongs to another organisation`);
+      throw invalidReference(
+        field,
+        `core service ${id} belongs to another organisation`,
+        'isNotInTrust',
+      );
     }
     return service;
   }
@@ -185,8 +190,16 @@ export class CoreServicesService {
     manager: EntityManager,
     organisationId: number,
     name: string,
+    exceptId?: number,
   ): Promise<void> {
-    if (await manager.existsBy(CoreService, { organisationId, name })) {
+    // "Urgent Care" and "urgent care" are one service to a reader; a rename that only changes
+    // the case of its own name is no clash.
+    const clash = manager
+      .createQueryBuilder(CoreService, 'cs')
+      .where('cs.organisation_id = :organisationId', { organisationId })
+      .andWhere('LOWER(cs.name) = LOWER(:name)', { name });
+    if (exceptId !== undefined) clash.andWhere('cs.id <> :exceptId', { exceptId });
+    if (await clash.getExists()) {
       throw new AppError(
         'ALREADY_EXISTS',
         `This organisation already has the core service "${name}"`,

@@ -288,7 +288,7 @@ export class UsersService {
       user.role !== 'admin' &&
       !(await isMember(manager, id, organisationId))
     ) {
-      throw invalidReference(field, `no user ${id} in this trust`);
+      throw invalidReference(field, `no user ${id} in this trust`, 'isNotInTrust');
     }
     if (!user.active)
       throw new AppError('USER_INACTIVE', `${field}: user ${id} is not active`, [

@@ -89,7 +89,7 @@ export class ActionCommentsPagesController {
           { href: `/actions?organisationId=${action.organisationId}`, text: 'Actions' },
           { href: `/actions/${action.id}`, text: reference },
         ],
-        ...toFormErrors(shown, LABELS),
+        ...toFormErrors(shown, LABELS, 'action.comment'),
       },
       status,
     );

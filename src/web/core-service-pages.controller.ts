@@ -134,8 +134,11 @@ export class CoreServicePagesController {
       return this.showForm(request, response, id, 'ratings', body, problems, 400);
     const { value, problems: invalid } = await validateForm(AddRatingsDto, { ratings });
     if (invalid.length) {
-      const shown = invalid.map(() =>
-        problem(fieldOf(RATING_SCOPES[0]), 'Select a rating from the list'),
+      // The date was read above, so the DTO's only complaint about it is a day yet to come.
+      const shown = invalid.map((p) =>
+        p.constraint === 'isNotInFuture'
+          ? problem('ratedOn', 'Enter a date that is today or in the past')
+          : problem(fieldOf(RATING_SCOPES[0]), 'Select a rating from the list'),
       );
       return this.showForm(request, response, id, 'ratings', body, shown, 400);
     }

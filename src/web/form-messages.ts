@@ -7,6 +7,8 @@
  * error summary lists problems in that order), and passes its key to toFormErrors.
  */
 
+import { COMMENT_MAX } from '../actions/action-comment.entity';
+
 /** How the field is filled in: decides the default wording and where the summary links to. */
 export type FieldKind = 'text' | 'choice' | 'date' | 'number' | 'file';
 
@@ -120,6 +122,7 @@ export const FORM_MESSAGES: Record<string, FormMessages> = {
       kind: 'date',
       missing: 'Enter the new due date you are asking for',
       rules: {
+        isInPast: 'Enter a date in the future',
         isUnchanged: 'Enter a due date that is different from the current one',
         isNotBefore: 'Enter a due date that is after the start date',
       },
@@ -132,6 +135,15 @@ export const FORM_MESSAGES: Record<string, FormMessages> = {
       label: 'Executive lead',
       kind: 'choice',
       invalid: 'Select an executive lead from the list',
+    },
+  },
+  'action.comment': {
+    // The form calls the DTO's `body` "comment".
+    comment: {
+      label: 'Comment',
+      missing: 'Enter your comment',
+      invalid: 'Enter your comment as text',
+      tooLong: `Comment must be ${COMMENT_MAX.toLocaleString('en-GB')} characters or fewer`,
     },
   },
   'account.token': {
@@ -210,4 +222,25 @@ export const FORM_MESSAGES: Record<string, FormMessages> = {
     email: { label: 'Email address', missing: 'Enter your email address' },
     password: { label: 'Password', missing: 'Enter your password' },
   },
+};
+
+/**
+ * Someone or something of the wrong trust (or who cannot hold the part) chosen in a picker,
+ * by field and failed check, whatever the form: the services word these for the API
+ * ("no user 6 in this trust"), which would show an id and a fragment on a page.
+ */
+export const PICKER_MESSAGES: Record<string, Record<string, string>> = {
+  ownerId: {
+    isNotInTrust: 'Select someone who can own actions in this trust',
+    cannotHold: 'Select someone who can own actions in this trust',
+  },
+  toUserId: {
+    isNotInTrust: 'Select someone who can own actions in this trust',
+    cannotHold: 'Select someone who can own actions in this trust',
+  },
+  executiveLeadId: {
+    isNotInTrust: 'Select an executive of this trust',
+    cannotHold: 'Select an executive of this trust',
+  },
+  coreServiceId: { isNotInTrust: 'Select a core service of this trust' },
 };

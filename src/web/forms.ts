@@ -3,7 +3,7 @@ import { validate } from 'class-validator';
 import { AppError, errorStatus, FieldProblem } from '../common/app-error';
 import { EARLIEST_DATE, isIsoDate, isSupportedDate, LATEST_DATE, longDate } from '../common/dates';
 import { flattenValidationErrors } from '../common/validation';
-import { FieldKind, FieldMessages, FORM_MESSAGES } from './form-messages';
+import { FieldKind, FieldMessages, FORM_MESSAGES, PICKER_MESSAGES } from './form-messages';
 
 const NUMBER = 'must be a whole number';
 
@@ -63,6 +63,10 @@ function messageFor(
   const typed = problems.find((p) => p.constraint?.startsWith('date'));
   if (typed) problems = [typed];
   const first = problems[0];
+  for (const problem of problems) {
+    const picked = problem.constraint && PICKER_MESSAGES[field]?.[problem.constraint];
+    if (picked) return picked;
+  }
   if (field === 'form' || !entry) return legacy(field, first, label);
   const name = lowerFirst(entry.label);
   const kind = entry.kind ?? 'text';

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, ValidateNested } from 'class-validator';
 import { RATING_SCOPES, RatingScope } from '../../cqc/key-questions';
 import { Rating as RatingValue, RATINGS } from '../../cqc/ratings';
-import { IsCalendarDate, IsOneOf } from '../../common/validators';
+import { IsOneOf, IsPastDate } from '../../common/validators';
 import { Rating } from '../rating.entity';
 
 export class RatingInputDto {
@@ -11,8 +11,11 @@ export class RatingInputDto {
   @IsOneOf(RATING_SCOPES)
   scope: RatingScope;
   @ApiProperty({ enum: RATINGS }) @IsOneOf(RATINGS) rating: RatingValue;
-  @ApiProperty({ example: '2017-10-12', description: 'The date the rating was given' })
-  @IsCalendarDate()
+  @ApiProperty({
+    example: '2017-10-12',
+    description: 'The date the rating was given: today or earlier',
+  })
+  @IsPastDate()
   ratedOn: string;
 }
 
