@@ -20,7 +20,12 @@ describe('the action writer refuses what the API refuses', () => {
     expect(newActionProblems(base)).toEqual([]);
     expect(newActionProblems({ ...base, findingIds: [], startDate: '2030-02-01' })).toEqual([
       { field: 'findingIds', reason: 'an action addresses at least one finding' },
-      { field: 'startDate', reason: 'must not be after dueDate (2030-01-31)' },
+      // The failed check travels with the problem so the pages can word it (stripped from API answers).
+      {
+        field: 'startDate',
+        reason: 'must not be after dueDate (2030-01-31)',
+        constraint: 'isNotAfter',
+      },
     ]);
     expect(newActionProblems({ ...base, originalDueDate: '2029-12-31' })).toEqual([
       { field: 'changedById', reason: 'a moved due date names who moved it' },

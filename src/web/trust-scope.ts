@@ -3,6 +3,7 @@ import { DataSource, In } from 'typeorm';
 import { Session } from '../auth/session.entity';
 import { TrustAccess } from '../auth/trust-access';
 import { RequestContext } from '../common/request-context';
+import { Transactions } from '../database/transactions';
 import { OrganisationMembership } from '../organisations/organisation-membership.entity';
 import { Organisation } from '../organisations/organisation.entity';
 
@@ -29,7 +30,10 @@ export function currentTrustOfRequest(): { id: number; name: string } | null {
  */
 @Injectable()
 export class TrustScopes {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+  ) {}
 
   async resolve(requested: unknown): Promise<TrustScope> {
     // Only the trusts the person belongs to (every trust for an admin).
@@ -64,7 +68,11 @@ export class TrustScopes {
   }
 
   private async remember(sessionId: number, organisationId: number): Promise<void> {
-    await this.dataSource.getRepository(Session).update({ id: sessionId }, { organisationId });
+    // Through the write queue like every write: SQLite has one writer, and a page read must not
+    // take the connection out from under a queued transaction.
+    await this.transactions.run((manager) =>
+      manager.update(Session, { id: sessionId }, { organisationId }),
+    );
   }
 
   /** The person's first membership among the readable trusts, else the first readable trust. */
