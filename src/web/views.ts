@@ -1,5 +1,5 @@
 import { roleInTrust } from './trust-role';
-import { longDate } from '../common/dates';
+import { labelOf, ukDate, ukDateTime } from '../common/words';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
@@ -32,41 +32,7 @@ export const PUBLIC_DIR = [
   path.join(__dirname, '..', '..', '..', 'src', 'web', 'public'),
 ].find((dir) => existsSync(dir));
 
-/** "2027-03-05" → "5 March 2027", the NHS.UK style for dates. */
-export function ukDate(value: string | null | undefined): string {
-  return value ? longDate(value) : '';
-}
-
-const TIME = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-const LONDON_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
-
-/** An instant as people in England read it: "5 March 2027 at 14:03". */
-export function ukDateTime(value: string | null | undefined): string {
-  if (!value) return '';
-  const instant = new Date(value);
-  if (Number.isNaN(instant.getTime())) return value;
-  return `${ukDate(LONDON_DATE.format(instant))} at ${TIME.format(instant)}`;
-}
-
-/** Words people read for the codes the API uses; anything not listed is tidied mechanically. */
-const LABELS: Record<string, string> = {
-  WARNING_NOTICE: 'Warning notice',
-  quality_lead: 'Quality lead',
-  cqc_json: 'CQC JSON',
-};
-
-/** "OFF_TRACK" → "Off track". */
-export function labelOf(code: string | number | null | undefined): string {
-  if (code === null || code === undefined) return '';
-  const text = String(code);
-  if (LABELS[text]) return LABELS[text];
-  const words = text.replace(/_/g, ' ').toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+export { labelOf, ukDate, ukDateTime } from '../common/words';
 
 export function createViewEnvironment(): nunjucks.Environment {
   if (!VIEWS_DIR) throw new Error('The page templates (src/web/views) are missing');
