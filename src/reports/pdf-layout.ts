@@ -38,6 +38,30 @@ export function titleBlock(doc: Doc, organisation: string, title: string, filter
     .fillColor(TEXT);
 }
 
+/** How a run of body text looks; every option has a readable default (10 pt body text). */
+export interface ParagraphStyle {
+  bold?: boolean;
+  italic?: boolean;
+  /** Points; never below 10 for text a reader must read. */
+  size?: number;
+  colour?: string;
+  width?: number;
+}
+
+/**
+ * A paragraph of body text. Reports write text only through this, `heading` and `table`, so the
+ * font, the minimum size and the document structure are decided here, in one place.
+ */
+export function paragraph(doc: Doc, text: string, style: ParagraphStyle = {}): void {
+  const font = style.bold ? 'Helvetica-Bold' : style.italic ? 'Helvetica-Oblique' : 'Helvetica';
+  doc
+    .font(font)
+    .fontSize(Math.max(10, style.size ?? 10))
+    .fillColor(style.colour ?? TEXT)
+    .text(text, { width: style.width })
+    .fillColor(TEXT);
+}
+
 export function heading(doc: Doc, text: string): void {
   if (doc.y > doc.page.height - MARGIN - 80) doc.addPage();
   doc
