@@ -57,14 +57,14 @@ describe('health, reference data, OpenAPI and error shapes', () => {
     );
     const action = body.components.schemas.ActionDto;
     expect(action.properties.deliveryStatus.enum).toEqual([
-      'ASSURED',
-      'COMPLETED',
       'OFF_TRACK',
       'AT_RISK',
       'ON_TRACK',
+      'COMPLETED',
+      'ASSURED',
       'CANCELLED',
     ]);
-    expect(action.properties.brag.enum).toEqual(['BLUE', 'RED', 'AMBER', 'GREEN']);
+    expect(action.properties.brag.enum).toEqual(['RED', 'AMBER', 'GREEN', 'BLUE']);
     expect(body.components.schemas.CreateFindingDto.required).toEqual(
       expect.arrayContaining(['organisationId', 'type', 'text']),
     );

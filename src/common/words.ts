@@ -1,4 +1,6 @@
 import { longDate } from './dates';
+import { BRAG_COLOURS } from '../delivery/brag';
+import { DELIVERY_STATUSES } from '../delivery/delivery-status';
 
 /**
  * The words people read for the codes the API uses, shared by the pages and every report format
@@ -31,17 +33,10 @@ export function labelOf(code: string | number | null | undefined): string {
  * Delivery statuses in the one order every page and report lists them: what needs the board's
  * attention first (off track), then at risk, on track, done, and cancelled last.
  */
-export const DELIVERY_STATUS_ORDER = [
-  'OFF_TRACK',
-  'AT_RISK',
-  'ON_TRACK',
-  'COMPLETED',
-  'ASSURED',
-  'CANCELLED',
-] as const;
+export const DELIVERY_STATUS_ORDER = DELIVERY_STATUSES;
 
 /** BRAG colours in the same spirit: red first, blue (assured) last. */
-export const BRAG_ORDER = ['RED', 'AMBER', 'GREEN', 'BLUE'] as const;
+export const BRAG_ORDER = BRAG_COLOURS;
 
 /** Readiness verdicts, worst first. */
 export const VERDICT_ORDER = ['NOT_READY', 'AT_RISK', 'READY'] as const;

@@ -1,6 +1,7 @@
 import { DeliveryStatus } from './delivery-status';
 
-export const BRAG_COLOURS = ['BLUE', 'RED', 'AMBER', 'GREEN'] as const;
+/** Red first, blue (assured) last: the order pages and reports list them in. */
+export const BRAG_COLOURS = ['RED', 'AMBER', 'GREEN', 'BLUE'] as const;
 export type Brag = (typeof BRAG_COLOURS)[number];
 
 /**

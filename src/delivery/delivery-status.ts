@@ -1,12 +1,13 @@
 import type { ActionStatus } from '../actions/action.entity';
 import { addDays, startOfDay } from '../common/dates';
 
+/** In the one order every page, list and report shows them: what needs attention first. */
 export const DELIVERY_STATUSES = [
-  'ASSURED',
-  'COMPLETED',
   'OFF_TRACK',
   'AT_RISK',
   'ON_TRACK',
+  'COMPLETED',
+  'ASSURED',
   'CANCELLED',
 ] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
