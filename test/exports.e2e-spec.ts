@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { addDays, todayDate } from '../src/common/dates';
+import { ukDate } from '../src/common/words';
 import { pdfPages } from '../src/imports/pdf-text';
 import { binary } from './downloads';
 import { createTestApp, TestApp } from './test-app';
@@ -133,7 +134,7 @@ describe('flat exports of actions and findings', () => {
     expect(rows.find((r) => r.Reference === 'MD7')!['Core service']).toBe('Trust-wide');
   });
 
-  it('writes the CQC action-plan return: MUST findings by regulation, with actions, people, dates and status', async () => {
+  it('writes the CQC action-plan return: a group per regulation, each breach once with its actions, people, dates and status in words', async () => {
     const response = await t.http
       .get(`/api/v1/reports/cqc-return?organisationId=${organisationId}&asOf=${today}`)
       .buffer(true)
@@ -148,37 +149,51 @@ describe('flat exports of actions and findings', () => {
     expect(sheet.getCell('A1').value).toBe(
       'Leicestershire Partnership NHS Trust: CQC action plan (requirement notices)',
     );
-    expect(sheet.getCell('A2').value).toBe(`As at ${today}`);
+    expect(sheet.getCell('A2').value).toBe(`As at ${ukDate(today)}`);
     expect(sheet.getCell('A3').value).toBe('Filters: none');
-    const rows = (sheet.getSheetValues().slice(6) as unknown[][]).map((r) => r.slice(1));
-    // Grouped by regulation number, then paragraph: MD5 cites both 12 and 17(2)(a), so it appears twice.
-    expect(rows.map((r) => String(r[0]))).toEqual([
-      '9',
-      '12',
-      '12(1)(2)(a)',
-      '12(1)(2)(d)',
-      '12(2)(a)',
-      '17(1)(2)(a)',
-      '17(2)(a)',
-      '18(1)',
+    const rows = (sheet.getSheetValues().slice(6) as unknown[][]).map((r) => (r ?? []).slice(1));
+    // A heading row per regulation NUMBER (12(1)(2)(d) and 12(2)(a) are one section); each
+    // breach once. MD5 cites 12 and 17(2)(a): set out under 12, cross-referenced under 17.
+    expect(
+      rows
+        .map((r) => r[0])
+        .filter(
+          (c) =>
+            typeof c === 'string' && c !== 'Sign-off' && !/^(Name|Role|Date|Signature):/.test(c),
+        ),
+    ).toEqual([
+      'Health and Social Care Act 2008 (Regulated Activities) Regulations 2014',
+      'Regulation 9: Person-centred care',
+      'MD3',
+      'Regulation 12: Safe care and treatment',
+      'MD1',
+      'MD4',
+      'MD5',
+      'MD6',
+      'Regulation 17: Good governance',
+      'MD7',
+      'MD5',
+      'Regulation 18: Staffing',
+      'MD2',
     ]);
-    const ligature = rows.find((r) => r[3] === 'MD1')!;
+    const ligature = rows.find((r) => r[0] === 'MD1')!;
     expect(ligature.slice(0, 3)).toEqual([
-      '12(1)(2)(d)',
-      'Safe care and treatment',
+      'MD1',
       'Acute wards for adults of working age and psychiatric intensive care units',
+      'Regulation 12(1)(2)(d)',
     ]);
-    expect(ligature.slice(5, 9)).toEqual([
+    expect(ligature.slice(4, 8)).toEqual([
       'LPT-01',
       'Complete ligature risk assessments on every acute ward and brief all staff',
       'Tom Evans',
       'Dr Helen Carter',
     ]);
-    expect(ligature[9]).toEqual(new Date(`${addDays(today, 20)}T00:00:00.000Z`));
-    expect(ligature[10]).toEqual(new Date(`${addDays(today, -5)}T00:00:00.000Z`));
-    expect(ligature.slice(11, 13)).toEqual(['ASSURED', 'BLUE']);
-    const governance = rows.find((r) => r[3] === 'MD7')!;
-    expect(governance[2]).toBe('Trust-wide');
+    expect(ligature[8]).toEqual(new Date(`${addDays(today, 20)}T00:00:00.000Z`));
+    expect(ligature[10]).toContain('Monthly audit');
+    expect(ligature[12]).toBe('Assured');
+    expect(ligature[13]).toEqual(new Date(`${addDays(today, -5)}T00:00:00.000Z`));
+    const governance = rows.find((r) => r[0] === 'MD7')!;
+    expect(governance[1]).toBe('Trust-wide');
   });
 
   it('writes the CQC return as it stood at a past date', async () => {
@@ -192,13 +207,13 @@ describe('flat exports of actions and findings', () => {
     await workbook.xlsx.load(response.body as ArrayBuffer);
     const rows = (
       workbook.getWorksheet('CQC action plan')!.getSheetValues().slice(6) as unknown[][]
-    ).map((r) => r.slice(1));
-    const ligature = rows.find((r) => r[3] === 'MD1')!;
-    expect(ligature.slice(10, 12)).toEqual([undefined, 'ON_TRACK']);
+    ).map((r) => (r ?? []).slice(1));
+    const ligature = rows.find((r) => r[0] === 'MD1')!;
+    expect([ligature[12], ligature[13]]).toEqual(['On track', undefined]);
     await t.http.get('/api/v1/reports/cqc-return?organisationId=99999').expect(404);
   });
 
-  it('writes the CQC return as an A4 PDF, a section per regulation', async () => {
+  it('writes the CQC return as a PDF, a section per regulation', async () => {
     const response = await t.http
       .get(`/api/v1/reports/cqc-return?organisationId=${organisationId}&asOf=${today}`)
       .set('Accept', 'application/pdf')
@@ -209,16 +224,17 @@ describe('flat exports of actions and findings', () => {
     const pages = await pdfPages(response.body as Buffer);
     pages.forEach((page, index) => expect(page).toContain(`Page ${index + 1} of ${pages.length}`));
     const text = pages.join('\n');
-    expect(text).toContain(`CQC action plan (requirement notices) as at ${today}`);
-    for (const heading of [
+    expect(text).toContain(`CQC action plan (requirement notices) as at ${ukDate(today)}`);
+    const headings = [
       'Regulation 9: Person-centred care',
-      'Regulation 12(1)(2)(d): Safe care and treatment',
-      'Regulation 17(1)(2)(a): Good governance',
-      'Regulation 18(1): Staffing',
-    ]) {
-      expect(text).toContain(heading);
-    }
-    expect(text.indexOf('Regulation 9:')).toBeLessThan(text.indexOf('Regulation 18(1):'));
+      'Regulation 12: Safe care and treatment',
+      'Regulation 17: Good governance',
+      'Regulation 18: Staffing',
+    ];
+    for (const heading of headings) expect(text).toContain(heading);
+    const at = headings.map((h) => text.indexOf(h));
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    expect(text).not.toContain('Regulation 12(1)(2)(d):');
   });
 
   it('writes the evidence pack for a core service: findings, actions, history and evidence as they stood', async () => {

@@ -112,16 +112,34 @@ describeWithLibreOffice('XLSX opened by LibreOffice', () => {
       await download(`/api/v1/reports/cqc-return?organisationId=${organisationId}`),
       'CQC action plan',
     );
-    expect(rows[4].slice(0, 4)).toEqual(['Regulation', 'Regulation title', 'Core service', 'Ref']);
-    expect(rows.slice(5).map((r) => r[0])).toEqual([
-      '9',
-      '12',
-      '12(1)(2)(a)',
-      '12(1)(2)(d)',
-      '12(2)(a)',
-      '17(1)(2)(a)',
-      '17(2)(a)',
-      '18(1)',
+    expect(rows[4].slice(0, 4)).toEqual([
+      'Ref',
+      'Core service',
+      'Regulation paragraphs',
+      'What is not being met',
+    ]);
+    // A heading row per regulation number, each breach's reference once (MD5, citing 12 and
+    // 17, is set out under 12 and cross-referenced under 17).
+    const end = rows.findIndex((r) => r[0] === 'Sign-off');
+    expect(
+      rows
+        .slice(5, end)
+        .map((r) => r[0])
+        .filter(Boolean),
+    ).toEqual([
+      'Health and Social Care Act 2008 (Regulated Activities) Regulations 2014',
+      'Regulation 9: Person-centred care',
+      'MD3',
+      'Regulation 12: Safe care and treatment',
+      'MD1',
+      'MD4',
+      'MD5',
+      'MD6',
+      'Regulation 17: Good governance',
+      'MD7',
+      'MD5',
+      'Regulation 18: Staffing',
+      'MD2',
     ]);
   });
 });

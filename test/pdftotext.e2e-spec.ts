@@ -69,7 +69,13 @@ describeWithPoppler('PDF reports read by pdftotext', () => {
       `/api/v1/reports/cqc-return?organisationId=${organisationId}&format=pdf`,
       'cqc',
     );
-    for (const heading of ['Regulation 9: Person-centred care', 'Regulation 18(1): Staffing'])
+    for (const heading of [
+      'Regulation 9: Person-centred care',
+      'Regulation 12: Safe care and treatment',
+      'Regulation 18: Staffing',
+    ])
       expect(text).toContain(heading);
+    // One section per regulation number: paragraphs are listed with the breach, not as headings.
+    expect(text).not.toContain('Regulation 18(1): Staffing');
   });
 });

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex } from 'typeorm';
+import { HISTORISED } from '../../src/history/historised';
 import { recordAllFirstRevisions } from '../../src/history/revisions';
 
 const id: TableColumnOptions = {
@@ -120,7 +121,10 @@ export class History1764700000000 implements MigrationInterface {
       'action_finding_link',
       new TableIndex({ name: 'ix_action_finding_link_finding', columnNames: ['finding_id'] }),
     );
-    await recordAllFirstRevisions(queryRunner.manager);
+    // The columns this migration created; later migrations add their own (interim_mitigation).
+    await recordAllFirstRevisions(queryRunner.manager, {
+      action: HISTORISED.action.columns.filter((c) => c !== 'interim_mitigation'),
+    });
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

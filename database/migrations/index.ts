@@ -12,6 +12,7 @@ import { IssuedReports1764800000000 } from './1764800000000-issued-reports';
 import { FindingFailings1764900000000 } from './1764900000000-finding-failings';
 import { ActionComments1765000000000 } from './1765000000000-action-comments';
 import { SessionTrust1765200000000 } from './1765200000000-session-trust';
+import { InterimMitigation1765300000000 } from './1765300000000-interim-mitigation';
 
 /** Every migration, in order. Listed explicitly so the app, CLI and tests load the same set. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   FindingFailings1764900000000,
   ActionComments1765000000000,
   SessionTrust1765200000000,
+  InterimMitigation1765300000000,
 ];

@@ -25,6 +25,7 @@ export const ACTION_TEXT_LIMITS = {
   title: 300,
   description: 5000,
   successMeasure: 5000,
+  interimMitigation: 5000,
   cancellationReason: 5000,
   note: 5000,
 } as const;
@@ -96,6 +97,7 @@ export interface NewAction {
   title: string;
   description?: string | null;
   successMeasure?: string | null;
+  interimMitigation?: string | null;
   ownerId?: number | null;
   executiveLeadId?: number | null;
   startDate?: string | null;
@@ -127,6 +129,7 @@ export function newActionProblems(input: NewAction): FieldProblem[] {
     title: input.title,
     description: input.description,
     successMeasure: input.successMeasure,
+    interimMitigation: input.interimMitigation,
   });
   if (!input.findingIds.length)
     problems.push({ field: 'findingIds', reason: 'an action addresses at least one finding' });
@@ -206,6 +209,7 @@ export async function createActions(
     title: input.title.trim(),
     description: input.description ?? null,
     successMeasure: input.successMeasure ?? null,
+    interimMitigation: input.interimMitigation ?? null,
     ownerId: input.ownerId ?? null,
     executiveLeadId: input.executiveLeadId ?? null,
     startDate: input.startDate ?? null,
@@ -401,6 +405,7 @@ export async function changeAction(
     title: changes.title,
     description: changes.description,
     successMeasure: changes.successMeasure,
+    interimMitigation: changes.interimMitigation,
     cancellationReason: changes.cancellationReason,
   });
   if (changes.ownerId || changes.executiveLeadId)

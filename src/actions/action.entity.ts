@@ -42,6 +42,11 @@ export class Action {
   @Column({ type: 'text', nullable: true }) description: string | null;
   /** "How we will know": the measure that shows the action worked. */
   @Column({ type: 'text', nullable: true }) successMeasure: string | null;
+  /**
+   * What keeps people using the service safe until the action is done (the CQC action plan's
+   * "interim mitigation"); optional.
+   */
+  @Column({ type: 'text', nullable: true }) interimMitigation: string | null;
   @Column({ type: 'integer', nullable: true }) ownerId: number | null;
   @ManyToOne(() => User, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'owner_id' })

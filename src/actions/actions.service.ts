@@ -148,6 +148,7 @@ export class ActionsService {
           title: dto.title,
           description: dto.description,
           successMeasure: dto.successMeasure,
+          interimMitigation: dto.interimMitigation,
           ownerId: dto.ownerId,
           executiveLeadId: dto.executiveLeadId,
           startDate: dto.startDate,

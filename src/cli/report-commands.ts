@@ -26,6 +26,9 @@ interface ReportOptions {
   asOf?: string;
   organisationId?: string;
   coreServiceId?: string;
+  signOffName?: string;
+  signOffRole?: string;
+  signOffDate?: string;
 }
 
 /** `npm run cli -- report actions|findings --format csv|xlsx --out file [--as-of] [--organisation-id]` */
@@ -40,6 +43,9 @@ export function registerReportCommands(program: Command): void {
     .option('--as-of <date>', 'state as at the end of this date (YYYY-MM-DD), for actions')
     .option('--organisation-id <id>', 'only this organisation')
     .option('--core-service-id <id>', 'the core service (for the evidence pack)')
+    .option('--sign-off-name <name>', 'the CQC return: who signs it (else a blank line)')
+    .option('--sign-off-role <role>', 'the CQC return: their role (else a blank line)')
+    .option('--sign-off-date <date>', 'the CQC return: the date signed, YYYY-MM-DD')
     .action(async (kind: string, options: ReportOptions) => {
       const formats: Record<string, readonly string[]> = {
         board: ['html', 'pdf', 'xlsx'],
@@ -68,6 +74,8 @@ export function registerReportCommands(program: Command): void {
         throw new Error('The evidence pack needs --core-service-id');
       if (options.asOf && !isIsoDate(options.asOf))
         throw new Error('--as-of must be a real date written YYYY-MM-DD');
+      if (options.signOffDate && !isIsoDate(options.signOffDate))
+        throw new Error('--sign-off-date must be a real date written YYYY-MM-DD');
       const organisationId =
         options.organisationId === undefined ? undefined : Number(options.organisationId);
       if (
@@ -121,7 +129,13 @@ export function registerReportCommands(program: Command): void {
             count = report.exceptions.length;
           } else if (kind === 'cqc-return') {
             const cqcReturn = new CqcReturnService(dataSource, actions, loadConfig());
-            const returnOptions = { organisationId: organisationId!, asOf: options.asOf };
+            const returnOptions = {
+              organisationId: organisationId!,
+              asOf: options.asOf,
+              signOffName: options.signOffName,
+              signOffRole: options.signOffRole,
+              signOffDate: options.signOffDate,
+            };
             if (format === 'pdf') {
               count = await cqcReturn.pdfTo(out, returnOptions);
             } else {

@@ -341,6 +341,7 @@ function toAction(row: ActionWithPeopleRow): Action {
     title: row.title as string,
     description: row.description as string | null,
     successMeasure: row.success_measure as string | null,
+    interimMitigation: (row.interim_mitigation ?? null) as string | null,
     ownerId: nullableId(row.owner_id),
     owner: personOf(row, 'ow'),
     executiveLeadId: nullableId(row.executive_lead_id),

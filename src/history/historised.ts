@@ -17,6 +17,7 @@ export const HISTORISED = {
       'title',
       'description',
       'success_measure',
+      'interim_mitigation',
       'owner_id',
       'executive_lead_id',
       'start_date',

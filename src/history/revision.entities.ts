@@ -20,6 +20,7 @@ export class ActionRevision {
   @Column({ type: 'varchar', length: 300 }) title: string;
   @Column({ type: 'text', nullable: true }) description: string | null;
   @Column({ type: 'text', nullable: true }) successMeasure: string | null;
+  @Column({ type: 'text', nullable: true }) interimMitigation: string | null;
   @Column({ type: 'integer', nullable: true }) ownerId: number | null;
   @Column({ type: 'integer', nullable: true }) executiveLeadId: number | null;
   @DateColumn({ nullable: true }) startDate: string | null;

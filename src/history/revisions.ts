@@ -39,8 +39,9 @@ export async function recordRevisions(
 export async function recordFirstRevisions(
   manager: EntityManager,
   table: HistorisedTable,
+  columns: readonly string[] = HISTORISED[table].columns,
 ): Promise<void> {
-  const { revisionTable, key, columns } = HISTORISED[table];
+  const { revisionTable, key } = HISTORISED[table];
   const list = columns.join(', ');
   await run(
     manager,
@@ -51,8 +52,15 @@ export async function recordFirstRevisions(
   );
 }
 
-export async function recordAllFirstRevisions(manager: EntityManager): Promise<void> {
-  for (const table of HISTORISED_TABLES) await recordFirstRevisions(manager, table);
+/**
+ * `columns` names, per table, the columns that exist when an old migration runs (a later
+ * migration adds the rest, with their values); by default every historised column.
+ */
+export async function recordAllFirstRevisions(
+  manager: EntityManager,
+  columns: Partial<Record<HistorisedTable, readonly string[]>> = {},
+): Promise<void> {
+  for (const table of HISTORISED_TABLES) await recordFirstRevisions(manager, table, columns[table]);
   await recordFirstLinks(manager);
 }
 

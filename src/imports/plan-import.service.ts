@@ -78,6 +78,7 @@ export class PlanRowResultDto {
   @ApiProperty({ nullable: true, type: String }) action: string | null;
   @ApiProperty({ type: PlanFindingPreviewDto }) finding: PlanFindingPreviewDto;
   @ApiProperty({ nullable: true, type: String }) successMeasure: string | null;
+  @ApiProperty({ nullable: true, type: String }) interimMitigation: string | null;
   @ApiProperty({ nullable: true, type: String }) owner: string | null;
   @ApiProperty({ nullable: true, type: String }) executiveLead: string | null;
   @ApiProperty({
@@ -340,6 +341,7 @@ export class PlanImportService {
         firstRow: row.findingRow,
       },
       successMeasure: row.successMeasure,
+      interimMitigation: row.interimMitigation,
       owner: row.owner,
       executiveLead: row.executiveLead,
       dueDate: row.dueDate,
@@ -758,6 +760,7 @@ class PlanWriter {
         reference: row.reference,
         title: row.actionTitle!,
         successMeasure: row.successMeasure,
+        interimMitigation: row.interimMitigation,
         ownerId,
         executiveLeadId,
         dueDate: row.dueDate!,
@@ -878,6 +881,11 @@ function textProblems(row: PlanRow, headings: Partial<Record<string, string>>): 
       headings.successMeasure ?? 'Measure of success',
       row.successMeasure,
       ACTION_TEXT_LIMITS.successMeasure,
+    ],
+    [
+      headings.interimMitigation ?? 'Interim mitigation',
+      row.interimMitigation,
+      ACTION_TEXT_LIMITS.interimMitigation,
     ],
     [headings.progress ?? 'Progress', row.progressNote, ACTION_TEXT_LIMITS.note],
     [headings.evidence ?? 'Evidence', row.evidence, ACTION_TEXT_LIMITS.note],

@@ -116,6 +116,14 @@ export const PLAN_COLUMNS = {
     'expected outcome',
     'outcome',
   ],
+  interimMitigation: [
+    'interim mitigation',
+    'interim mitigations',
+    'interim measures',
+    'mitigation',
+    'mitigations',
+    'mitigation in place',
+  ],
 } as const;
 export type PlanColumn = keyof typeof PLAN_COLUMNS;
 
@@ -144,6 +152,7 @@ const HEADING_RULES: [RegExp, PlanColumn][] = [
     /\b(measures? of success|success measures?|how will we know|outcome measures?|expected outcomes?|success criteria)\b/,
     'successMeasure',
   ],
+  [/\b(interim|mitigations?|mitigating)\b/, 'interimMitigation'],
   [/\b(rag|brag|status)\b/, 'status'],
   [/%|\bpercent(age)?\b/, 'percent'],
   [/\b(progress|update|updates|comments?|commentary|position)\b/, 'progress'],
@@ -208,6 +217,8 @@ export interface PlanRow {
   evidence: string | null;
   /** How the trust will know the action worked (a "Measure of success" column). */
   successMeasure: string | null;
+  /** What keeps people safe until the action is done (an "Interim mitigation" column). */
+  interimMitigation: string | null;
   problems: string[];
 }
 
@@ -757,6 +768,7 @@ function readSheet(sheet: PlanSheet, header: HeaderFound, sheets: PlanSheetSumma
       warnings,
       evidence: cellText(get(row, 'evidence')),
       successMeasure: cellText(get(row, 'successMeasure')),
+      interimMitigation: cellText(get(row, 'interimMitigation')),
       problems,
     };
     parsed.push(parsedRow);
@@ -858,6 +870,7 @@ const EMPTY_ROW: PlanRow = {
   warnings: [],
   evidence: null,
   successMeasure: null,
+  interimMitigation: null,
   problems: [],
 };
 

@@ -11,9 +11,12 @@ const TEXT = '#212b32';
 export function newPdf(
   out: Writable,
   title: string,
+  options: { layout?: 'portrait' | 'landscape' } = {},
 ): { doc: Doc; width: number; done: Promise<void> } {
   const doc = new PDFDocument({
     size: 'A4',
+    // Landscape for wide tables (the CQC return's seven columns), so dates never break.
+    layout: options.layout ?? 'portrait',
     margin: MARGIN,
     bufferPages: true,
     info: { Title: title },

@@ -9,7 +9,7 @@ import { todayDate } from '../common/dates';
 import { ApiErrorResponses } from '../common/error-body';
 import { IdField } from '../common/id-field';
 import { STATIC_DOCUMENT_CSP } from '../common/security-headers';
-import { IsAsOfDate, IsOneOf } from '../common/validators';
+import { IsAsOfDate, IsCalendarDate, IsOneOf, IsText } from '../common/validators';
 import { ListFindingsQueryDto } from '../findings/dto/finding.dto';
 import { renderBoardReportHtml } from './board-report.html';
 import { writeBoardReportPdf } from './board-report.pdf';
@@ -58,6 +58,20 @@ export class CqcReturnQueryDto extends TrustReportQueryDto {
   @IsOptional()
   @IsOneOf(['xlsx', 'pdf'])
   format?: 'xlsx' | 'pdf';
+  @ApiPropertyOptional({ description: 'Sign-off: who signs the return (else a blank line)' })
+  @IsOptional()
+  @IsText(200)
+  signOffName?: string;
+  @ApiPropertyOptional({
+    description: 'Sign-off: their role, e.g. Chief Nurse (else a blank line)',
+  })
+  @IsOptional()
+  @IsText(200)
+  signOffRole?: string;
+  @ApiPropertyOptional({ description: 'Sign-off: the date signed, YYYY-MM-DD (else a blank line)' })
+  @IsOptional()
+  @IsCalendarDate()
+  signOffDate?: string;
 }
 
 export class BoardReportQueryDto extends TrustReportQueryDto {
@@ -180,7 +194,7 @@ export class ReportsController {
   @ApiProduces(CONTENT_TYPES.xlsx, 'application/pdf')
   @ApiOkResponse({
     description:
-      'The CQC action-plan return: each MUST finding by regulation, with its actions, people, dates and status',
+      'The CQC action-plan return: warning notices, then each MUST finding once under its regulation (2014 and 2010 apart) with its actions, people, dates, monitoring, success measure, interim mitigation and status, then a sign-off block',
   })
   async cqcReturn(
     @Query() query: CqcReturnQueryDto,

@@ -40,6 +40,10 @@ export const FORM_MESSAGES: Record<string, FormMessages> = {
       label: 'Success measure',
       invalid: 'Enter how you will know it worked, in words',
     },
+    interimMitigation: {
+      label: 'Interim mitigation',
+      invalid: 'Enter what keeps people safe until it is done, in words',
+    },
     ownerId: { label: 'Owner', kind: 'choice', missing: 'Select an owner' },
     executiveLeadId: {
       label: 'Executive lead',

@@ -122,6 +122,12 @@ export class ActionDto {
   @ApiProperty() title: string;
   @ApiProperty({ nullable: true, type: String }) description: string | null;
   @ApiProperty({ nullable: true, type: String }) successMeasure: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'What keeps people using the service safe until the action is done',
+  })
+  interimMitigation: string | null;
   @ApiProperty({ type: UserRefDto, nullable: true }) owner: UserRefDto | null;
   @ApiProperty({ type: UserRefDto, nullable: true }) executiveLead: UserRefDto | null;
   @ApiProperty({ type: [Number] }) findingIds: number[];

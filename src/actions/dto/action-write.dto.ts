@@ -53,6 +53,13 @@ export class CreateActionDto {
   @IsOptional()
   @IsText(NOTE_MAX)
   successMeasure?: string;
+  @ApiPropertyOptional({
+    description:
+      'Interim mitigation: what keeps people using the service safe until the action is done',
+  })
+  @IsOptional()
+  @IsText(NOTE_MAX)
+  interimMitigation?: string;
   @IdField({ optional: true }) ownerId?: number;
   @IdField({ optional: true }) executiveLeadId?: number;
   @ApiPropertyOptional({ example: '2026-12-01' })

@@ -37,6 +37,7 @@ export function toActionDto(action: Action, row: ActionFactsRow, asOf: string): 
     title: action.title,
     description: action.description,
     successMeasure: action.successMeasure,
+    interimMitigation: action.interimMitigation,
     owner: toUserRef(action.owner),
     executiveLead: toUserRef(action.executiveLead),
     findingIds: findings.map((f) => f.id).sort((a, b) => a - b),

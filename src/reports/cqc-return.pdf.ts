@@ -1,0 +1,114 @@
+import type { Writable } from 'node:stream';
+import { Breach, CqcReturn, NO_ACTION, ReturnAction } from './cqc-return.model';
+import { Doc, finishPdf, heading, newPdf, paragraph, table, titleBlock } from './pdf-layout';
+
+/** The columns the CQC's action plan asks for, each action under its breach. */
+export const ACTION_HEADER = [
+  'What will be done',
+  'Who is responsible',
+  'By when',
+  'How it will be monitored',
+  'How we will know it is sustained',
+  'Interim mitigation until done',
+  'Status',
+];
+
+/*
+ * Landscape A4 (742 pt between the margins). "By when" and "Status" are wide enough for the
+ * longest date ("30 September 2026") and status ("Off track") on one line at 10 pt, so
+ * neither ever breaks mid-word.
+ */
+const ACTION_WIDTHS = [140, 100, 105, 105, 105, 102, 85];
+
+export function actionCells(action: ReturnAction): string[] {
+  return [
+    action.reference ? `${action.reference}\n${action.title}` : action.title,
+    `${action.owner} (owner)\n${action.executiveLead} (executive lead)`,
+    action.completedOn ? `${action.dueDate}\nCompleted on\n${action.completedOn}` : action.dueDate,
+    action.monitoring,
+    action.sustained,
+    action.interimMitigation,
+    action.status,
+  ];
+}
+
+function actionsTable(doc: Doc, actions: ReturnAction[]): void {
+  if (!actions.length) {
+    paragraph(doc, `${NO_ACTION}.`, { italic: true });
+    doc.moveDown(0.5);
+    return;
+  }
+  table(doc, ACTION_HEADER, actions.map(actionCells), ACTION_WIDTHS);
+}
+
+function breachBlock(doc: Doc, breach: Breach): void {
+  paragraph(
+    doc,
+    [breach.reference, breach.coreService, breach.paragraphs].filter(Boolean).join(' · '),
+    { bold: true },
+  );
+  paragraph(doc, breach.text);
+  if (breach.alsoUnder.length)
+    paragraph(doc, `Also a breach of ${breach.alsoUnder.join('; ')}.`, { italic: true });
+  doc.moveDown(0.3);
+  actionsTable(doc, breach.actions);
+}
+
+/** The return as a landscape A4 PDF: warning notices, each regulation, then the sign-off. */
+export async function writeCqcReturnPdf(report: CqcReturn, out: Writable): Promise<void> {
+  const title = `${report.organisation}: CQC action plan as at ${report.asOfText}`;
+  const { doc, width, done } = newPdf(out, title, { layout: 'landscape' });
+  titleBlock(
+    doc,
+    report.organisation,
+    `CQC action plan (requirement notices) as at ${report.asOfText}`,
+    report.filters,
+  );
+
+  heading(doc, 'Warning notices');
+  if (!report.notices.length) paragraph(doc, 'None.');
+  for (const notice of report.notices) {
+    paragraph(doc, [notice.reference, notice.coreService].filter(Boolean).join(' · '), {
+      bold: true,
+    });
+    paragraph(doc, notice.text);
+    doc.moveDown(0.3);
+    table(
+      doc,
+      ['Failing', 'Deadline', 'Days left'],
+      notice.failings.map((f) => [f.text, f.deadline, f.daysLeft]),
+      [width - 260, 130, 130],
+    );
+    actionsTable(doc, notice.actions);
+  }
+
+  let part = '';
+  if (!report.sections.length) {
+    heading(doc, 'Requirement notices');
+    paragraph(doc, 'None.');
+  }
+  for (const section of report.sections) {
+    if (section.part !== part) {
+      part = section.part;
+      heading(doc, part);
+    }
+    heading(doc, section.heading);
+    for (const breach of section.breaches) breachBlock(doc, breach);
+    for (const ref of section.crossReferences)
+      paragraph(
+        doc,
+        `${[ref.reference, ref.coreService, ref.paragraphs].filter(Boolean).join(' · ')}: also a breach of this regulation; set out with its actions under ${ref.setOutUnder}.`,
+        { italic: true },
+      );
+  }
+
+  heading(doc, 'Sign-off');
+  const line = '________________________________';
+  paragraph(doc, `Signed off for ${report.organisation}:`);
+  paragraph(doc, `Name: ${report.signOff.name ?? line}`);
+  paragraph(doc, `Role: ${report.signOff.role ?? line}`);
+  paragraph(doc, `Date: ${report.signOff.date ?? line}`);
+  paragraph(doc, `Signature: ${line}`);
+
+  await finishPdf(doc, title, width, done);
+}
