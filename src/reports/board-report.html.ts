@@ -74,8 +74,8 @@ export function renderBoardReportHtml(report: BoardReport): string {
 </head>
 <body>
 <p class="marking">${escape(marking)}</p>
-<section class="cover" aria-labelledby="cover-title">
-<h1 id="cover-title">${escape(report.organisation.name)}</h1>
+<section class="cover">
+<h1>${escape(report.organisation.name)}</h1>
 <p><strong>${escape(paperTitle(report))}</strong></p>
 <p class="meta">${escape(generatedLine(report))}. ${escape(filtersLine(report))}</p>
 <h2>Cover sheet</h2>
