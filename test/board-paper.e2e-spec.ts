@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { AddressInfo } from 'node:net';
+import { Browser } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +9,13 @@ import { generateSyntheticData, SYNTHETIC_ADMIN_EMAIL } from '../src/scale/synth
 import { TokensService } from '../src/auth/tokens.service';
 import { User } from '../src/users/user.entity';
 import { binary } from './downloads';
+import {
+  accessibilityViolations,
+  expectText,
+  hasChromium,
+  launchChromium,
+  signIn,
+} from './browser';
 import { describeWithTool } from './external-tools';
 import { buildAction, buildCoreService, buildFinding, buildPlan, buildUser } from './factories';
 import { Client, clientFor, createTestApp, TestApp } from './test-app';
@@ -273,3 +282,66 @@ describeWithPoppler('the board paper at 2,000 actions', () => {
     expect(text).not.toMatch(ISO_DATE);
   });
 });
+
+describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)(
+  'the board paper form on the reports page',
+  () => {
+    let testApp: TestApp;
+    let browser: Browser;
+    let base: string;
+
+    beforeAll(async () => {
+      testApp = await createTestApp({ demoData: true });
+      await testApp.app.listen(0, '127.0.0.1');
+      const { port } = testApp.app.getHttpServer().address() as AddressInfo;
+      base = `http://127.0.0.1:${port}`;
+      browser = await launchChromium();
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await testApp?.close();
+    });
+
+    it('takes the cover sheet, checks it in words, and passes it to the paper', async () => {
+      const page = await (
+        await browser.newContext({ viewport: { width: 1100, height: 900 } })
+      ).newPage();
+      await signIn(page, base, 'priya.shah@example.nhs.uk');
+      await page.goto(`${base}/reports?organisationId=1`);
+      await page.locator('summary', { hasText: 'Board paper cover sheet' }).click();
+      expect(await accessibilityViolations(page)).toEqual([]);
+
+      await page.check('input[name="report"][value="board"]');
+      await page.selectOption('#format', 'html');
+      await page.fill('#meeting', 'Trust Board (public)');
+      await page.fill('#meetingDate-day', '31');
+      await page.fill('#meetingDate-month', '2');
+      await page.fill('#meetingDate-year', '2027');
+      await page.getByRole('button', { name: 'Download report' }).click();
+      await expectText(page.locator('.nhsuk-error-summary'), 'There is a problem');
+      await expectText(page.locator('#meetingDate-error'), 'Date of meeting must be a real date');
+      expect(await page.locator('main').textContent()).not.toMatch(/meetingDate|undefined/);
+      expect(await accessibilityViolations(page)).toEqual([]);
+
+      await page.fill('#meetingDate-day', '14');
+      await page.fill('#meetingDate-month', '1');
+      await page.check('input[name="purpose"][value="decision"]');
+      await page.selectOption('#assuranceLevel', 'reasonable');
+      await page.fill('#recommendation', 'The board is asked to approve the plan');
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url().includes('/api/v1/reports/board')),
+        page.getByRole('button', { name: 'Download report' }).click(),
+      ]);
+      expect(response.status()).toBe(200);
+      const html = await response.text();
+      for (const expected of [
+        'Trust Board (public)',
+        '14 January 2027',
+        'For decision',
+        'Reasonable assurance',
+        'Recommendation: The board is asked to approve the plan.',
+      ])
+        expect({ expected, found: html.includes(expected) }).toEqual({ expected, found: true });
+    });
+  },
+);
