@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import ExcelJS from 'exceljs';
 import { AddressInfo } from 'node:net';
 import { Browser } from 'playwright-core';
 import fs from 'node:fs';
@@ -171,6 +172,37 @@ describeWithPoppler('the board paper', () => {
     expect(words).not.toMatch(CODE);
     expect(words).not.toMatch(ISO_DATE);
     expect(text).not.toContain('undefined');
+  });
+
+  it('writes the cover sheet and summary into the workbook, in words', async () => {
+    const body = (
+      await t.http.get(`${base()}&format=xlsx${cover}`).buffer(true).parse(binary).expect(200)
+    ).body as Buffer;
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(body as unknown as ArrayBuffer);
+    expect(workbook.worksheets[0].name).toBe('Cover sheet');
+    const strings: string[] = [];
+    for (const sheet of workbook.worksheets) {
+      expect(sheet.headerFooter.oddHeader).toContain('OFFICIAL-SENSITIVE');
+      sheet.eachRow((row) =>
+        row.eachCell((cell) => {
+          if (typeof cell.value === 'string') strings.push(cell.value);
+          if (cell.value instanceof Date) expect(cell.numFmt).toBe('d mmmm yyyy');
+        }),
+      );
+    }
+    for (const expected of [
+      'For decision',
+      'Partial assurance',
+      '14 January 2027',
+      '1 of 2 actions is off track.',
+      'Off track',
+      'Not ready',
+    ])
+      expect({ expected, found: strings.includes(expected) }).toEqual({ expected, found: true });
+    const text = strings.join('\n');
+    expect(text).not.toMatch(CODE);
+    expect(text).not.toMatch(ISO_DATE);
   });
 
   it('shows readiness for a service with no reinspection date and for trust-wide findings', async () => {
