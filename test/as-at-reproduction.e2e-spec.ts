@@ -1,4 +1,5 @@
 import { addDays } from '../src/common/dates';
+import { labelOf } from '../src/common/words';
 import { londonDate, realClock, setClock } from './clock';
 import { binary } from './downloads';
 import {
@@ -308,7 +309,7 @@ describe('every report as at yesterday is reproduced exactly after every kind of
     for (const status of ['OFF_TRACK', 'AT_RISK', 'ON_TRACK', 'COMPLETED', 'ASSURED']) {
       expect({
         status,
-        row: new RegExp(`<tr><td>${status}</td><td class="n">0</td></tr>`).test(board),
+        row: new RegExp(`<tr><td>${labelOf(status)}</td><td class="n">0</td></tr>`).test(board),
       }).toEqual({ status, row: true });
     }
     expect(board).not.toContain('LPT-');
@@ -544,7 +545,7 @@ describe('the as-at day is the London calendar day, in summer and in winter', ()
       expect(
         (await t.http.get(`/api/v1/reports/board?organisationId=${organisationId}`).expect(200))
           .text,
-      ).toContain('as at 2026-07-02');
+      ).toContain('as at 2 July 2026');
       setClock('2026-01-01T00:30:00.000Z');
       expect(
         (await t.http.get(`/api/v1/readiness?organisationId=${organisationId}`).expect(200)).body

@@ -8,6 +8,7 @@ import { Transactions } from '../src/database/transactions';
 import { pdfPages } from '../src/imports/pdf-text';
 import { ReadinessService } from '../src/readiness/readiness.service';
 import { monthEnds } from '../src/reports/board-report.service';
+import { labelOf, ukDate } from '../src/common/words';
 import { binary } from './downloads';
 import { buildPlan, buildUser } from './factories';
 import { createTestApp, TestApp } from './test-app';
@@ -35,7 +36,7 @@ describe('the board report (HTML)', () => {
     expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
     const html = response.text;
     expect(html).toContain('<h1>Leicestershire Partnership NHS Trust</h1>');
-    expect(html).toContain(`board report as at ${today}`);
+    expect(html).toContain(`board paper as at ${ukDate(today)}`);
     expect(html).toContain('Filters: none');
     const readiness = (
       await t.http.get(`/api/v1/readiness?organisationId=${organisationId}`).expect(200)
@@ -48,15 +49,17 @@ describe('the board report (HTML)', () => {
       'ASSURED',
       'CANCELLED',
     ]) {
-      expect({ status, count: Number(cell(html, status)) }).toEqual({
+      expect({ status, count: Number(cell(html, labelOf(status))) }).toEqual({
         status,
         count: readiness.actionsByDeliveryStatus[status],
       });
     }
-    for (const service of readiness.coreServices.filter(
-      (s: { reinspectionDate: string | null }) => s.reinspectionDate,
+    // Every service with findings, whatever its reinspection date, with its verdict in words.
+    for (const service of readiness.coreServices.filter((s: { findingsByType: object }) =>
+      Object.values(s.findingsByType).some((n) => n > 0),
     )) {
-      expect(html).toContain(`<strong>${service.verdict}</strong>`);
+      expect(html).toContain(`<td>${labelOf(service.verdict)}</td>`);
+      expect(html).toContain(`<td>${service.name}</td>`);
     }
   });
 
@@ -66,11 +69,11 @@ describe('the board report (HTML)', () => {
     ).text;
     expect(html).toContain('LPT-02 Recruit to establishment and fill every observation shift');
     expect(html).toContain(
-      `from ${addDays(today, -40)}: Recruitment campaign extended after a low response in the first round`,
+      `From ${ukDate(addDays(today, -40))}: Recruitment campaign extended after a low response in the first round`,
     );
     expect(html).toContain('Agency cover gaps have stalled the re-audit');
     expect(html).toMatch(
-      /LPT-01 Complete ligature risk assessments on every acute ward and brief all staff<\/td><td>\d{4}-\d{2}-\d{2}<\/td><td>Priya Shah/,
+      /LPT-01 Complete ligature risk assessments on every acute ward and brief all staff<\/td><td>\d{1,2} [A-Z][a-z]+ \d{4}<\/td><td>Priya Shah/,
     );
     expect((html.match(/<svg /g) ?? []).length).toBe(2);
     expect(html).toContain('Actions by BRAG and core service');
@@ -147,6 +150,7 @@ describe('the board report (HTML)', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(response.body as ArrayBuffer);
     expect(workbook.worksheets.map((w) => w.name)).toEqual([
+      'Cover sheet',
       'Summary',
       'Readiness',
       'Exceptions',
@@ -154,16 +158,16 @@ describe('the board report (HTML)', () => {
     ]);
     const summary = workbook.getWorksheet('Summary')!;
     expect(summary.getCell('A1').value).toBe(
-      'Leicestershire Partnership NHS Trust: CQC action plan board report',
+      `Leicestershire Partnership NHS Trust: CQC action plan: board paper as at ${ukDate(today)}`,
     );
-    expect(summary.getCell('A2').value).toBe(`As at ${today}`);
+    expect(summary.getCell('A2').value).toBe(`As at ${ukDate(today)}`);
     const values = summary.getSheetValues() as unknown[][];
     const countOf = (status: string) => values.find((row) => row?.[1] === status)?.[2];
     const readiness = (
       await t.http.get(`/api/v1/readiness?organisationId=${organisationId}`).expect(200)
     ).body;
     for (const status of ['OFF_TRACK', 'AT_RISK', 'ON_TRACK', 'COMPLETED', 'ASSURED']) {
-      expect({ status, count: countOf(status) }).toEqual({
+      expect({ status, count: countOf(labelOf(status)) }).toEqual({
         status,
         count: readiness.actionsByDeliveryStatus[status],
       });
@@ -173,7 +177,7 @@ describe('the board report (HTML)', () => {
     ).filter((r) => r?.[1] === 'LPT-02');
     expect(exceptions[0].slice(5, 7)).toEqual([
       new Date(`${addDays(today, -10)}T00:00:00.000Z`),
-      'RED',
+      'Red',
     ]);
     expect(exceptions[0][10]).toBe(
       'Recruitment campaign extended after a low response in the first round',
@@ -193,7 +197,7 @@ describe('the board report (HTML)', () => {
     pages.forEach((page, index) => expect(page).toContain(`Page ${index + 1} of ${pages.length}`));
     const text = pages.join('\n');
     expect(text).toContain('Leicestershire Partnership NHS Trust');
-    expect(text).toContain(`CQC action plan: board report as at ${today}`);
+    expect(text).toContain(`CQC action plan: board paper as at ${ukDate(today)}`);
     const readiness = (
       await t.http.get(`/api/v1/readiness?organisationId=${organisationId}`).expect(200)
     ).body;
@@ -206,16 +210,17 @@ describe('the board report (HTML)', () => {
       'CANCELLED',
     ]) {
       // pdf.js text keeps each line's indent from the page margin (the report import uses it).
-      expect({ status, line: new RegExp(`^\\s*${status}\\s*(\\d+)`, 'm').exec(text)?.[1] }).toEqual(
-        {
-          status,
-          line: String(readiness.actionsByDeliveryStatus[status]),
-        },
-      );
+      expect({
+        status,
+        line: new RegExp(`^\\s*${labelOf(status)}\\s*(\\d+)`, 'm').exec(text)?.[1],
+      }).toEqual({
+        status,
+        line: String(readiness.actionsByDeliveryStatus[status]),
+      });
     }
     expect(text).toContain('Actions by BRAG and core service');
     // Table cells wrap, so a long reason spreads over lines shared with its neighbours.
-    expect(text).toContain('Recruitment campaign');
+    expect(text).toMatch(/Recruitment\s+campaign/);
     expect(text).toContain('LPT-02 Recruit to');
   });
 

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { labelOf } from '../src/common/words';
 import { binary } from './downloads';
 import { describeWithTool } from './external-tools';
 import { createTestApp, TestApp } from './test-app';
@@ -55,7 +56,8 @@ describeWithPoppler('PDF reports read by pdftotext', () => {
     ]) {
       expect({
         status,
-        count: new RegExp(`^${status}\\s+(\\d+)\\s*$`, 'm').exec(text)?.[1],
+        // The status in words ("Off track"), as every report writes it.
+        count: new RegExp(`^${labelOf(status)}\\s+(\\d+)\\s*$`, 'm').exec(text)?.[1],
       }).toEqual({
         status,
         count: String(readiness.actionsByDeliveryStatus[status]),

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { ukDate } from '../src/common/words';
 import { addDays, todayDate } from '../src/common/dates';
 import { pdfPages } from '../src/imports/pdf-text';
 import { binary } from './downloads';
@@ -63,16 +64,21 @@ describe('warning notices first in reports and pages', () => {
     ).text;
     const notices = html.indexOf('<h2>Warning notices</h2>');
     expect(notices).toBeGreaterThan(-1);
-    expect(notices).toBeLessThan(html.indexOf('<h2>Summary</h2>'));
+    // First after the executive summary: before the exceptions and every count.
+    expect(notices).toBeGreaterThan(html.indexOf('<h2 id="summary">Executive summary</h2>'));
+    expect(notices).toBeLessThan(
+      html.indexOf('<h2>Exceptions: the worst off track and at risk</h2>'),
+    );
+    expect(notices).toBeLessThan(html.indexOf('<h2>Actions by delivery status</h2>'));
     expect(html).toContain(
-      `<td>WN1 Section 29A warning notice</td><td>Urgent care</td><td>Fire safety and ligatures</td><td>${overdue}</td><td>3 days overdue</td><td>0 of 1 completed</td>`,
+      `<td>WN1 Section 29A warning notice</td><td>Urgent care</td><td>Fire safety and ligatures</td><td>${ukDate(overdue)}</td><td>3 days overdue</td><td>0 of 1 completed</td>`,
     );
     expect(html).toContain(
-      `<td>Staffing on night shifts</td><td>${ahead}</td><td>12 days left</td>`,
+      `<td>Staffing on night shifts</td><td>${ukDate(ahead)}</td><td>12 days left</td>`,
     );
     // The action plan for the report's MUST findings: publication + 28 days.
     expect(html).toContain(
-      `<td>INS-77</td><td>${published}</td><td>${addDays(published, 28)}</td><td>8 days left</td><td>1</td>`,
+      `<td>INS-77</td><td>${ukDate(published)}</td><td>${ukDate(addDays(published, 28))}</td><td>8 days left</td><td>1</td>`,
     );
   });
 
@@ -82,9 +88,11 @@ describe('warning notices first in reports and pages', () => {
       .buffer(true)
       .parse(binary)
       .expect(200);
-    const first = (await pdfPages(pdf.body as Buffer))[0];
-    expect(first.indexOf('Warning notices')).toBeGreaterThan(-1);
-    expect(first.indexOf('Warning notices')).toBeLessThan(first.indexOf('Summary'));
+    // The page after the cover sheet: the executive summary, then the notices first.
+    const first = (await pdfPages(pdf.body as Buffer))[1];
+    expect(first.indexOf('Executive summary')).toBeGreaterThan(-1);
+    expect(first.indexOf('Warning notices')).toBeGreaterThan(first.indexOf('Executive summary'));
+    expect(first.indexOf('Warning notices')).toBeLessThan(first.indexOf('Exceptions'));
     expect(first).toContain('3 days overdue');
     expect(first).toContain('Action plans due to CQC');
 

@@ -13,6 +13,14 @@ import { FindingsService } from '../findings/findings.service';
 import { ReadinessService } from '../readiness/readiness.service';
 import { renderBoardReportHtml } from '../reports/board-report.html';
 import { BoardReportService } from '../reports/board-report.service';
+import { BoardMovementService } from '../reports/board-movement.service';
+import {
+  ASSURANCE_LEVELS,
+  AssuranceLevel,
+  BOARD_PURPOSES,
+  BoardCover,
+  BoardPurpose,
+} from '../reports/board-cover';
 import { writeBoardReportPdf } from '../reports/board-report.pdf';
 import { writeBoardReportXlsx } from '../reports/board-report.xlsx';
 import { CqcReturnService } from '../reports/cqc-return.service';
@@ -29,7 +37,53 @@ interface ReportOptions {
   signOffName?: string;
   signOffRole?: string;
   signOffDate?: string;
+  executiveLeadId?: string;
+  sinceAsOf?: string;
+  meeting?: string;
+  meetingDate?: string;
+  agendaItem?: string;
+  author?: string;
+  executiveSponsor?: string;
+  purpose?: string;
+  assuranceLevel?: string;
+  strategicRisks?: string;
+  recommendation?: string;
+  marking?: string;
+  paperVersion?: string;
 }
+
+/** The board paper's cover sheet from the command line, checked as the API checks it. */
+function coverOf(options: ReportOptions): BoardCover {
+  if (options.purpose && !(BOARD_PURPOSES as readonly string[]).includes(options.purpose))
+    throw new Error(`--purpose must be one of ${BOARD_PURPOSES.join(', ')}`);
+  if (
+    options.assuranceLevel &&
+    !(ASSURANCE_LEVELS as readonly string[]).includes(options.assuranceLevel)
+  )
+    throw new Error(`--assurance-level must be one of ${ASSURANCE_LEVELS.join(', ')}`);
+  if (options.meetingDate && !isIsoDate(options.meetingDate))
+    throw new Error('--meeting-date must be a real date written YYYY-MM-DD');
+  return {
+    meeting: options.meeting,
+    meetingDate: options.meetingDate,
+    agendaItem: options.agendaItem,
+    author: options.author,
+    executiveSponsor: options.executiveSponsor,
+    purpose: options.purpose as BoardPurpose | undefined,
+    assuranceLevel: options.assuranceLevel as AssuranceLevel | undefined,
+    strategicRisks: options.strategicRisks,
+    recommendation: options.recommendation,
+    marking: options.marking,
+    version: options.paperVersion,
+  };
+}
+
+const idOption = (value: string | undefined, name: string): number | undefined => {
+  if (value === undefined) return undefined;
+  const id = Number(value);
+  if (!Number.isInteger(id) || id < 1) throw new Error(`--${name} must be a whole number`);
+  return id;
+};
 
 /** `npm run cli -- report actions|findings --format csv|xlsx --out file [--as-of] [--organisation-id]` */
 export function registerReportCommands(program: Command): void {
@@ -46,6 +100,26 @@ export function registerReportCommands(program: Command): void {
     .option('--sign-off-name <name>', 'the CQC return: who signs it (else a blank line)')
     .option('--sign-off-role <role>', 'the CQC return: their role (else a blank line)')
     .option('--sign-off-date <date>', 'the CQC return: the date signed, YYYY-MM-DD')
+    .option(
+      '--core-service-id <id>',
+      'the core service (for the evidence pack; narrows the board paper)',
+    )
+    .option('--executive-lead-id <id>', 'board paper: only actions this person leads')
+    .option(
+      '--since-as-of <date>',
+      'board paper: movement since this date, not the last issued paper',
+    )
+    .option('--meeting <text>', 'board paper cover: the meeting')
+    .option('--meeting-date <date>', 'board paper cover: date of the meeting (YYYY-MM-DD)')
+    .option('--agenda-item <text>', 'board paper cover: agenda item')
+    .option('--author <text>', 'board paper cover: author')
+    .option('--executive-sponsor <text>', 'board paper cover: executive sponsor')
+    .option('--purpose <purpose>', `board paper cover: ${BOARD_PURPOSES.join(', ')}`)
+    .option('--assurance-level <level>', `board paper cover: ${ASSURANCE_LEVELS.join(', ')}`)
+    .option('--strategic-risks <text>', 'board paper cover: links to strategic risks')
+    .option('--recommendation <text>', 'board paper cover: the recommendation')
+    .option('--marking <text>', 'board paper: protective marking (default OFFICIAL-SENSITIVE)')
+    .option('--paper-version <text>', 'board paper cover: version')
     .action(async (kind: string, options: ReportOptions) => {
       const formats: Record<string, readonly string[]> = {
         board: ['html', 'pdf', 'xlsx'],
@@ -72,6 +146,9 @@ export function registerReportCommands(program: Command): void {
       }
       if (kind === 'evidence-pack' && !options.coreServiceId)
         throw new Error('The evidence pack needs --core-service-id');
+      if (kind === 'board') coverOf(options);
+      if (options.sinceAsOf && !isIsoDate(options.sinceAsOf))
+        throw new Error('--since-as-of must be a real date written YYYY-MM-DD');
       if (options.asOf && !isIsoDate(options.asOf))
         throw new Error('--as-of must be a real date written YYYY-MM-DD');
       if (options.signOffDate && !isIsoDate(options.signOffDate))
@@ -108,15 +185,25 @@ export function registerReportCommands(program: Command): void {
           const out = fs.createWriteStream(options.out);
           let count: number;
           if (kind === 'board') {
-            const report = await new BoardReportService(
+            const boardReports = new BoardReportService(
               dataSource,
               actions,
               facts,
               new ReadinessService(dataSource, facts),
               loadConfig(),
+            );
+            const report = await new BoardMovementService(
+              dataSource,
+              boardReports,
+              actions,
+              facts,
             ).build({
               organisationId: organisationId!,
               asOf: options.asOf,
+              coreServiceId: idOption(options.coreServiceId, 'core-service-id'),
+              executiveLeadId: idOption(options.executiveLeadId, 'executive-lead-id'),
+              sinceAsOf: options.sinceAsOf,
+              cover: coverOf(options),
             });
             if (format === 'xlsx') {
               await writeBoardReportXlsx(report, out);
@@ -161,7 +248,7 @@ export function registerReportCommands(program: Command): void {
       );
       const what =
         kind === 'board'
-          ? `the board report (${rows} exceptions)`
+          ? `the board paper (${rows} exceptions)`
           : kind === 'cqc-return'
             ? `the CQC return (${rows} rows)`
             : `${rows} ${kind}`;

@@ -41,7 +41,15 @@ export class ReadinessService {
     private readonly facts: ActionFactsRepository,
   ) {}
 
-  async forOrganisation(organisationId: number, asOf = todayDate()): Promise<ReadinessDto> {
+  /**
+   * `executiveLeadId` counts only the actions that person leads (the board report's filter);
+   * findings and "uncovered" (no action by anyone) stay the trust's, a gap nobody owns.
+   */
+  async forOrganisation(
+    organisationId: number,
+    asOf = todayDate(),
+    filters: { executiveLeadId?: number } = {},
+  ): Promise<ReadinessDto> {
     TrustAccess.requireReadable(
       organisationId,
       () => new AppError('ORGANISATION_NOT_FOUND', `No organisation ${organisationId}`),
@@ -51,12 +59,17 @@ export class ReadinessService {
       .findOneBy({ id: requireId(organisationId, 'organisationId') });
     if (!organisation)
       throw new AppError('ORGANISATION_NOT_FOUND', `No organisation ${organisationId}`);
-    const params = { ...asOfParameters(asOf), organisationId };
+    const params = {
+      ...asOfParameters(asOf),
+      organisationId,
+      ...(filters.executiveLeadId ? { executiveLeadId: filters.executiveLeadId } : {}),
+    };
     // Every table as it stood at the end of the as-at day (history/as-at-tables.ts).
     const t = this.facts.tables(asOf);
     const actionsOfOrganisation = derivedActionsFrom(t, [
       'a.organisation_id = :organisationId',
       'a.created_at <= :asOfEnd',
+      ...(filters.executiveLeadId ? ['a.executive_lead_id = :executiveLeadId'] : []),
     ]);
     const statusAt = `COALESCE((SELECT pu.status_to FROM progress_update pu WHERE pu.action_id = a.id AND pu.status_to IS NOT NULL
       AND pu.created_at <= :asOfEnd ORDER BY pu.created_at DESC, pu.id DESC LIMIT 1), 'NOT_STARTED')`;

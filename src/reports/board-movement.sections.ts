@@ -1,4 +1,5 @@
 import { londonDateOf } from '../common/dates';
+import { labelOf, ukDate } from '../common/words';
 import type { BoardMovement, MovementActionRef } from './board-movement.service';
 
 export const MOVEMENT_TITLE = 'Movement since the last issued board report';
@@ -34,17 +35,17 @@ export function movementSection(movement: BoardMovement | undefined): MovementSe
   const since = movement.since;
   if (!since) return { title: MOVEMENT_TITLE, intro: NO_EARLIER_REPORT, tables: [] };
   const intro = since.issuedReport
-    ? `Compared with the board report as at ${since.asOf}, issued for ${since.issuedReport.meeting} on ${londonDateOf(since.issuedReport.issuedAt)}.`
-    : `No issued board report chosen: compared with the figures as at ${since.asOf}, the date asked for.`;
+    ? `Compared with the board report as at ${ukDate(since.asOf)}, issued for ${since.issuedReport.meeting} on ${ukDate(londonDateOf(since.issuedReport.issuedAt))}.`
+    : `No issued board report chosen: compared with the figures as at ${ukDate(since.asOf)}, the date asked for.`;
   return {
     title: MOVEMENT_TITLE,
     intro,
     tables: [
       {
         title: 'Actions by delivery status',
-        header: ['Delivery status', `As at ${since.asOf}`, 'Now', 'Change'],
+        header: ['Delivery status', `As at ${ukDate(since.asOf)}`, 'Now', 'Change'],
         rows: movement.byDeliveryStatus.map((r) => [
-          r.status,
+          labelOf(r.status),
           String(r.then),
           String(r.now),
           change(r.then, r.now),
@@ -53,9 +54,9 @@ export function movementSection(movement: BoardMovement | undefined): MovementSe
       },
       {
         title: 'Actions by BRAG (cancelled left out)',
-        header: ['BRAG', `As at ${since.asOf}`, 'Now', 'Change'],
+        header: ['BRAG', `As at ${ukDate(since.asOf)}`, 'Now', 'Change'],
         rows: movement.byBrag.map((r) => [
-          r.brag,
+          labelOf(r.brag),
           String(r.then),
           String(r.now),
           change(r.then, r.now),
@@ -79,9 +80,9 @@ export function movementSection(movement: BoardMovement | undefined): MovementSe
         header: ['Action', 'From', 'To', 'Moved on', 'Why'],
         rows: movement.dueDatesMoved.map((m) => [
           name(m.action),
-          m.from,
-          m.to,
-          londonDateOf(m.movedAt),
+          ukDate(m.from),
+          ukDate(m.to),
+          ukDate(londonDateOf(m.movedAt)),
           m.reason,
         ]),
         empty: 'None',

@@ -4,9 +4,10 @@ import { ActionsService } from '../actions/actions.service';
 import { ActionDto, ListActionsQueryDto } from '../actions/dto/action-read.dto';
 import { validationFailed } from '../common/app-error';
 import { endOfDay } from '../common/dates';
+import { BRAG_ORDER, DELIVERY_STATUS_ORDER } from '../common/words';
 import { ReadSnapshot } from '../database/read-snapshot';
 import { ActionFactsRepository } from '../delivery/action-facts.repository';
-import { BRAG_COLOURS, Brag } from '../delivery/brag';
+import { Brag } from '../delivery/brag';
 import { DeliveryStatus } from '../delivery/delivery-status';
 import { BoardReport, BoardReportOptions, BoardReportService } from './board-report.service';
 import { IssuedReport } from './issued-report.entity';
@@ -48,15 +49,8 @@ export interface BoardReportWithMovementOptions extends BoardReportOptions {
 
 const BATCH = 2000;
 
-/** The order the board report's summary uses: what needs attention first. */
-const STATUS_ORDER: DeliveryStatus[] = [
-  'OFF_TRACK',
-  'AT_RISK',
-  'ON_TRACK',
-  'COMPLETED',
-  'ASSURED',
-  'CANCELLED',
-];
+/** The one status order of every page and report: what needs attention first. */
+const STATUS_ORDER: readonly DeliveryStatus[] = DELIVERY_STATUS_ORDER;
 
 /**
  * The board report with its movement section. The earlier figures are the board report
@@ -117,7 +111,7 @@ export class BoardMovementService {
         then: then.byDeliveryStatus[status],
         now: now.byDeliveryStatus[status],
       })),
-      byBrag: BRAG_COLOURS.map((brag) => ({
+      byBrag: BRAG_ORDER.map((brag) => ({
         brag,
         then: then.byBrag[brag],
         now: now.byBrag[brag],

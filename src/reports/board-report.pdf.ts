@@ -1,154 +1,152 @@
-import { londonDateOf } from '../common/dates';
 import type { Writable } from 'node:stream';
 import SVGtoPDF from 'svg-to-pdfkit';
-import { finishPdf, heading, MARGIN, newPdf, table, titleBlock } from './pdf-layout';
-import { BRAG_COLOURS } from '../delivery/brag';
+import { finishPdf, heading, MARGIN, newPdf, paragraph, table, titleBlock } from './pdf-layout';
+import { BRAG_ORDER } from '../common/words';
 import type { BoardReport } from './board-report.service';
 import { movementSection } from './board-movement.sections';
 import { bragByServiceChart, openOverTimeChart } from './charts';
+import { ACTION_PLAN_HEADER, WARNING_NOTICE_HEADER } from './warning-notices-section';
+import { coverRows, markingOf } from './board-cover';
 import {
-  ACTION_PLAN_HEADER,
-  actionPlanRows,
-  WARNING_NOTICE_HEADER,
-  warningNoticeRows,
-} from './warning-notices-section';
+  actionPlanRowsInWords,
+  ASSURED_HEADER,
+  assuredRows,
+  BRAG_HEADER,
+  cappedNote,
+  EXCEPTION_HEADER,
+  exceptionRows,
+  generatedLine,
+  MAIN_PART_ROWS,
+  paperTitle,
+  READINESS_HEADER,
+  readinessRows,
+  statusRows,
+  summaryOf,
+  warningRowsInWords,
+} from './board-paper';
 
 /**
- * The board report as an A4 board paper: title, date and filters first, then the same
- * sections as the HTML page, the two charts, and "Page N of M" on every page.
+ * The board paper as an A4 PDF: a cover sheet, a one-page executive summary with the worst
+ * exceptions, the detail, the two charts, then an appendix with every list in full, so the
+ * main part stays short whatever the number of actions. The protective marking is on every page.
  */
 export async function writeBoardReportPdf(report: BoardReport, out: Writable): Promise<void> {
-  const { doc, width, done } = newPdf(
-    out,
-    `${report.organisation.name}: board report ${report.asOf}`,
-  );
-  titleBlock(
-    doc,
-    report.organisation.name,
-    `CQC action plan: board report as at ${report.asOf}`,
-    report.filters,
-  );
-  doc
-    .font('Helvetica')
-    .fontSize(9)
-    .fillColor('#4c6272')
-    .text('Cancelled actions are left out of the counts.')
-    .fillColor('#212b32');
+  const { doc, width, done } = newPdf(out, `${report.organisation.name}: ${paperTitle(report)}`, {
+    marking: markingOf(report.cover),
+  });
+  titleBlock(doc, report.organisation.name, paperTitle(report), report.filters);
+  paragraph(doc, generatedLine(report), { colour: '#4c6272' });
+  heading(doc, 'Cover sheet');
+  table(doc, ['Item', 'Detail'], coverRows(report.cover, report.organisation.name), [
+    150,
+    width - 150,
+  ]);
 
+  doc.addPage();
+  heading(doc, 'Executive summary');
+  for (const sentence of summaryOf(report)) {
+    paragraph(doc, sentence);
+    doc.moveDown(0.3);
+  }
+  paragraph(doc, 'Cancelled actions are left out of the counts.', { colour: '#4c6272' });
+  // Warning notices and action plans due to CQC: the most urgent, first after the summary.
   heading(doc, 'Warning notices');
   table(
     doc,
     WARNING_NOTICE_HEADER,
-    report.warningNotices.length
-      ? warningNoticeRows(report.warningNotices)
-      : [['None', '', '', '', '', '']],
-    [110, 70, width - 400, 60, 70, 90],
+    report.warningNotices.length ? warningRowsInWords(report) : [['None', '', '', '', '', '']],
+    [110, 70, width - 410, 70, 70, 90],
   );
   if (report.actionPlansDue.length) {
     heading(doc, 'Action plans due to CQC');
-    table(doc, ACTION_PLAN_HEADER, actionPlanRows(report.actionPlansDue), [
-      width - 330,
-      70,
-      90,
-      90,
-      80,
-    ]);
+    table(doc, ACTION_PLAN_HEADER, actionPlanRowsInWords(report), [width - 340, 80, 90, 90, 80]);
   }
 
-  heading(doc, 'Summary');
+  heading(doc, 'Exceptions: the worst off track and at risk');
   table(
     doc,
-    ['Delivery status', 'Actions'],
-    Object.entries(report.byDeliveryStatus).map(([s, n]) => [s, String(n)]),
-    [width - 80, 80],
+    EXCEPTION_HEADER,
+    report.exceptions.length
+      ? exceptionRows(report.exceptions.slice(0, MAIN_PART_ROWS))
+      : [['None', '', '', '', '', '']],
+    [110, 75, 60, 75, 90, width - 410],
   );
+  const capped = cappedNote(MAIN_PART_ROWS, report.exceptions.length, 'worst');
+  if (capped) paragraph(doc, capped, { italic: true });
+
+  doc.addPage();
+  heading(doc, 'Actions by delivery status');
+  table(doc, ['Delivery status', 'Actions'], statusRows(report), [width - 80, 80]);
   const total = Object.values(report.byBrag).reduce((s, n) => s + n, 0);
   table(
     doc,
-    [...BRAG_COLOURS, 'Total'],
-    [[...BRAG_COLOURS.map((b) => String(report.byBrag[b])), String(total)]],
+    [...BRAG_HEADER, 'Total'],
+    [[...BRAG_ORDER.map((b) => String(report.byBrag[b])), String(total)]],
     Array.from({ length: 5 }, () => width / 5),
   );
 
   const movement = movementSection(report.movement);
+  const movementAppendix: { title: string; header: string[]; rows: string[][] }[] = [];
   if (movement) {
     heading(doc, movement.title);
-    doc.font('Helvetica').fontSize(9).text(movement.intro);
+    paragraph(doc, movement.intro);
     for (const t of movement.tables) {
-      doc.font('Helvetica-Bold').fontSize(9).text(t.title).font('Helvetica');
-      // Short columns (counts, dates) 58pt; a closing "Why" shares the rest with the action.
-      const short = t.header.slice(1).map((h): number => (h === 'Why' ? 0 : 58));
+      paragraph(doc, t.title, { bold: true });
+      // Short columns (counts, dates) 70pt; a closing "Why" shares the rest with the action.
+      const short = t.header.slice(1).map((h): number => (h === 'Why' ? 0 : 70));
       const rest = width - short.reduce((sum, w) => sum + w, 0);
       const why = short.includes(0) ? rest / 2 : 0;
       table(
         doc,
         t.header,
-        t.rows.length ? t.rows : [[t.empty, ...t.header.slice(1).map(() => '')]],
+        t.rows.length
+          ? t.rows.slice(0, MAIN_PART_ROWS)
+          : [[t.empty, ...t.header.slice(1).map(() => '')]],
         [rest - why, ...short.map((w) => w || why)],
       );
+      const note = cappedNote(MAIN_PART_ROWS, t.rows.length, 'first');
+      if (note) {
+        paragraph(doc, note, { italic: true });
+        movementAppendix.push({ title: t.title, header: t.header, rows: t.rows });
+      }
     }
-  }
-
-  for (const breakdown of report.breakdowns) {
-    heading(doc, breakdown.title);
-    table(
-      doc,
-      ['', ...BRAG_COLOURS, 'Total'],
-      breakdown.rows.map((r) => [
-        r.label,
-        ...BRAG_COLOURS.map((b) => String(r.counts[b])),
-        String(r.total),
-      ]),
-      [width - 250, 42, 42, 42, 42, 82],
-    );
   }
 
   heading(doc, 'Readiness for reinspection');
   table(
     doc,
-    ['Core service', 'Reinspection', 'Days', 'Uncovered', 'MUST assured', 'Verdict', 'Reasons'],
-    report.readiness
-      .filter((s) => s.reinspectionDate)
-      .map((s) => [
-        s.name,
-        `${s.reinspectionDate}${s.reinspectionConfirmed ? '' : ' (expected)'}`,
-        String(s.daysToReinspection),
-        String(s.uncoveredFindings),
-        s.mustActionsAssuredPercent === null ? '-' : `${s.mustActionsAssuredPercent}%`,
-        s.verdict,
-        s.reasons.join('; '),
-      ]),
-    [110, 62, 30, 50, 50, 60, width - 362],
+    READINESS_HEADER,
+    readinessRows(report).length
+      ? readinessRows(report)
+      : [['No findings', '', '', '', '', '', '']],
+    [100, 75, 40, 55, 55, 55, width - 380],
   );
 
-  heading(doc, 'Exceptions: off track and at risk');
-  table(
-    doc,
-    ['Action', 'Owner / lead', 'Due', 'Status', 'Latest update', 'Date slipped'],
-    report.exceptions.map((e) => [
-      `${e.action.reference ?? ''} ${e.action.title}`,
-      `${e.action.owner?.name ?? ''} / ${e.action.executiveLead?.name ?? ''}`,
-      e.action.dueDate,
-      `${e.action.brag ?? ''} ${e.action.deliveryReason}`,
-      `${e.latestNote ?? ''}${e.latestNoteAt ? ` (${londonDateOf(e.latestNoteAt)})` : ''}`,
-      e.slipReason ? `from ${e.action.originalDueDate}: ${e.slipReason}` : '',
-    ]),
-    [110, 75, 52, 75, 90, width - 402],
-  );
+  for (const breakdown of report.breakdowns) {
+    heading(doc, breakdown.title);
+    table(
+      doc,
+      ['', ...BRAG_HEADER, 'Total'],
+      breakdown.rows.map((r) => [
+        r.label,
+        ...BRAG_ORDER.map((b) => String(r.counts[b])),
+        String(r.total),
+      ]),
+      [width - 270, 50, 50, 50, 50, 70],
+    );
+    if (breakdown.note) paragraph(doc, breakdown.note, { italic: true });
+  }
 
   heading(doc, 'Assured in the last 30 days');
+  const assured = assuredRows(report);
   table(
     doc,
-    ['Action', 'Assured on', 'By'],
-    report.recentlyAssured.length
-      ? report.recentlyAssured.map((r) => [
-          `${r.action.reference ?? ''} ${r.action.title}`,
-          londonDateOf(r.assuredAt),
-          r.action.assuredBy?.name ?? '',
-        ])
-      : [['None', '', '']],
-    [width - 170, 70, 100],
+    ASSURED_HEADER,
+    assured.length ? assured.slice(0, MAIN_PART_ROWS) : [['None', '', '']],
+    [width - 200, 90, 110],
   );
+  const assuredNote = cappedNote(MAIN_PART_ROWS, assured.length, 'latest');
+  if (assuredNote) paragraph(doc, assuredNote, { italic: true });
 
   const services = report.breakdowns.find((b) => b.title === 'By core service')?.rows ?? [];
   doc.addPage();
@@ -163,9 +161,31 @@ export async function writeBoardReportPdf(report: BoardReport, out: Writable): P
     preserveAspectRatio: 'xMinYMin meet',
   });
 
+  // The appendix: every list in full, after the main part.
+  doc.addPage();
+  heading(doc, 'Appendix: full lists');
+  heading(doc, 'Every off-track and at-risk action');
+  table(
+    doc,
+    EXCEPTION_HEADER,
+    report.exceptions.length ? exceptionRows(report.exceptions) : [['None', '', '', '', '', '']],
+    [110, 75, 60, 75, 90, width - 410],
+  );
+  if (assured.length > MAIN_PART_ROWS) {
+    heading(doc, 'Every action assured in the last 30 days');
+    table(doc, ASSURED_HEADER, assured, [width - 200, 90, 110]);
+  }
+  for (const t of movementAppendix) {
+    heading(doc, `${t.title} (since the last report)`);
+    const short = t.header.slice(1).map((h): number => (h === 'Why' ? 0 : 70));
+    const rest = width - short.reduce((sum, w) => sum + w, 0);
+    const why = short.includes(0) ? rest / 2 : 0;
+    table(doc, t.header, t.rows, [rest - why, ...short.map((w) => w || why)]);
+  }
+
   await finishPdf(
     doc,
-    `${report.organisation.name} · board report as at ${report.asOf}`,
+    `${report.organisation.name} · ${paperTitle(report)} · ${markingOf(report.cover)}`,
     width,
     done,
   );

@@ -19,13 +19,21 @@ import { DEFAULT_ACTION_PLAN_DAYS } from '../findings/finding-dates';
 import { readUrgentSection, UrgentSection } from './warning-notices-section';
 import type { BoardMovement } from './board-movement.service';
 import { checkReportFilters } from './report-filters';
+import { labelOf } from '../common/words';
+import type { BoardCover } from './board-cover';
+import { User } from '../users/user.entity';
 
 export interface BoardReportOptions {
   organisationId: number;
   asOf?: string;
   coreServiceId?: number;
   executiveLeadId?: number;
+  /** The cover sheet's facts (meeting, author, purpose, assurance...); all optional. */
+  cover?: BoardCover;
 }
+
+/** How many exceptions the summary shows; the full list is in the appendix. */
+export const EXCEPTIONS_ON_SUMMARY = 10;
 
 export interface ExceptionRow {
   action: ActionDto;
@@ -37,15 +45,26 @@ export interface ExceptionRow {
 export interface BoardReport extends UrgentSection {
   organisation: { id: number; name: string };
   asOf: string;
+  /** When the report was built (an instant), printed "Generated 1 December 2026 at 14:03". */
+  generatedAt: string;
+  cover: BoardCover;
   filters: string[];
+  /** Actions in the report, cancelled left out. */
+  liveActions: number;
+  /** Open actions (off track, at risk, on track) past their due date. */
+  overdue: number;
   byDeliveryStatus: Record<DeliveryStatus, number>;
   byBrag: Record<Brag, number>;
   /** Rows of [label, counts by BRAG] for MUST/SHOULD, key question, core service and executive lead. */
   breakdowns: {
     title: string;
     rows: { label: string; counts: Record<Brag, number>; total: number }[];
+    /** Why the rows add up to more than the actions, when they do. */
+    note: string | null;
   }[];
+  /** Every core service with findings, and the trust-wide findings, whatever the date. */
   readiness: ReadinessDto['coreServices'];
+  /** Every off-track and at-risk action, worst first (the summary shows the first ten). */
   exceptions: ExceptionRow[];
   recentlyAssured: { action: ActionDto; assuredAt: string }[];
   /** Open actions at the end of each of the last six months and the as-at date. */
@@ -107,22 +126,33 @@ export class BoardReportService {
       live.map((a) => a.id),
       asOf,
     );
-    const readiness = (
-      await this.readinessService.forOrganisation(organisation.id, asOf)
-    ).coreServices.filter(
-      (s) => !options.coreServiceId || s.coreServiceId === options.coreServiceId,
+    // Every core service with findings and the trust-wide row, whatever its reinspection date,
+    // counted with the same executive-lead filter as the rest of the report.
+    const allReadiness = (
+      await this.readinessService.forOrganisation(organisation.id, asOf, {
+        executiveLeadId: options.executiveLeadId,
+      })
+    ).coreServices;
+    const serviceNames = new Map(allReadiness.map((s) => [s.coreServiceId, s.name]));
+    const readiness = allReadiness.filter(
+      (s) =>
+        (!options.coreServiceId || s.coreServiceId === options.coreServiceId) &&
+        Object.values(s.findingsByType).some((n) => n > 0),
     );
-    const serviceNames = new Map(readiness.map((s) => [s.coreServiceId, s.name]));
     const breakdowns = [
       this.breakdown('MUST and SHOULD', live, (a) => [
-        ...new Set(findingFacts.get(a.id)?.map((f) => f.type) ?? []),
+        ...new Set(findingFacts.get(a.id)?.map((f) => labelOf(f.type)) ?? []),
       ]),
       this.breakdown('By key question', live, (a) => [
-        ...new Set(findingFacts.get(a.id)?.map((f) => f.keyQuestion ?? 'Not stated') ?? []),
+        ...new Set(
+          findingFacts
+            .get(a.id)
+            ?.map((f) => (f.keyQuestion ? labelOf(f.keyQuestion) : 'Not stated')) ?? [],
+        ),
       ]),
       this.breakdown('By core service', live, (a) =>
         a.coreServiceIds.length
-          ? a.coreServiceIds.map((id) => serviceNames.get(id) ?? `Service ${id}`)
+          ? a.coreServiceIds.map((id) => serviceNames.get(id) ?? 'Core service no longer listed')
           : ['Trust-wide'],
       ),
       this.breakdown('By executive lead', live, (a) => [
@@ -141,10 +171,11 @@ export class BoardReportService {
       exceptionActions.map((a) => a.id),
       asOf,
     );
+    // Worst first: off track before at risk, then the most days overdue (earliest due).
     const exceptions = exceptionActions
       .sort((a, b) =>
         a.deliveryStatus === b.deliveryStatus
-          ? a.dueDate.localeCompare(b.dueDate)
+          ? a.dueDate.localeCompare(b.dueDate) || a.id - b.id
           : a.deliveryStatus === 'OFF_TRACK'
             ? -1
             : 1,
@@ -186,21 +217,38 @@ export class BoardReportService {
       this.config.cqcActionPlanDays,
       options.coreServiceId,
     );
+    // Filters named in words, also for a lead with no actions in the report.
+    const lead = options.executiveLeadId
+      ? await ReadSnapshot.manager(this.dataSource)
+          .getRepository(User)
+          .findOne({ where: { id: options.executiveLeadId }, select: { id: true, name: true } })
+      : null;
     const filters = [
       options.coreServiceId
-        ? `Core service: ${serviceNames.get(options.coreServiceId) ?? options.coreServiceId}`
+        ? `Core service: ${serviceNames.get(options.coreServiceId) ?? 'not found on this date'}`
         : null,
       options.executiveLeadId
-        ? `Executive lead: ${actions[0]?.executiveLead?.name ?? `user ${options.executiveLeadId}`}`
+        ? `Executive lead: ${actions.find((a) => a.executiveLead?.name)?.executiveLead?.name ?? lead?.name ?? 'name not recorded'}`
         : null,
     ].filter((f): f is string => !!f);
+    const overdue = live.filter(
+      (a) =>
+        (a.deliveryStatus === 'OFF_TRACK' ||
+          a.deliveryStatus === 'AT_RISK' ||
+          a.deliveryStatus === 'ON_TRACK') &&
+        a.dueDate < asOf,
+    ).length;
     return {
       organisation: {
         id: organisation.id,
         name: await organisationNameAsAt(this.dataSource, organisation, asOf),
       },
       asOf,
+      generatedAt: new Date().toISOString(),
+      cover: options.cover ?? {},
       filters,
+      liveActions: live.length,
+      overdue,
       ...urgent,
       byDeliveryStatus,
       byBrag,
@@ -224,15 +272,21 @@ export class BoardReportService {
         rows.set(label, counts);
       }
     }
+    const sorted = [...rows.entries()]
+      .map(([label, counts]) => ({
+        label,
+        counts,
+        total: Object.values(counts).reduce((s, n) => s + n, 0),
+      }))
+      .sort((a, b) => a.label.localeCompare(b.label));
+    const sum = sorted.reduce((s, r) => s + r.total, 0);
     return {
       title,
-      rows: [...rows.entries()]
-        .map(([label, counts]) => ({
-          label,
-          counts,
-          total: Object.values(counts).reduce((s, n) => s + n, 0),
-        }))
-        .sort((a, b) => a.label.localeCompare(b.label)),
+      rows: sorted,
+      note:
+        sum > actions.length
+          ? `These rows add up to ${sum}, more than the ${actions.length} actions: an action linked to several ${title === 'By core service' ? 'core services' : 'findings'} is counted once in each.`
+          : null,
     };
   }
 

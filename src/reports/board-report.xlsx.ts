@@ -1,7 +1,10 @@
 import ExcelJS from 'exceljs';
 import type { Writable } from 'node:stream';
 import { neutraliseCell } from '../common/spreadsheet-safe';
-import { BRAG_COLOURS, Brag } from '../delivery/brag';
+import { Brag } from '../delivery/brag';
+import { BRAG_ORDER, DELIVERY_STATUS_ORDER, labelOf, ukDate } from '../common/words';
+import { coverRows, markingOf } from './board-cover';
+import { filtersLine, generatedLine, paperTitle, summaryOf } from './board-paper';
 import type { BoardReport } from './board-report.service';
 import { movementSection } from './board-movement.sections';
 import { BRAG_FILLS } from './export-columns';
@@ -15,8 +18,8 @@ function table(sheet: ExcelJS.Worksheet, title: string, header: string[], rows: 
   const head = sheet.addRow(header);
   head.font = { bold: true };
   head.eachCell((cell) => {
-    const brag = cell.value as Brag;
-    if (BRAG_FILLS[brag]) {
+    const brag: Brag | undefined = BRAG_ORDER.find((b) => labelOf(b) === cell.value);
+    if (brag && BRAG_FILLS[brag]) {
       cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: BRAG_FILLS[brag] } };
       cell.font = { bold: true, color: { argb: brag === 'AMBER' ? 'FF212B32' : 'FFFFFFFF' } };
     }
@@ -35,6 +38,26 @@ const date = (iso: string | null | undefined) =>
  */
 export async function writeBoardReportXlsx(report: BoardReport, out: Writable): Promise<void> {
   const workbook = new ExcelJS.Workbook();
+  const cover = workbook.addWorksheet('Cover sheet');
+  cover.columns = [{ width: 28 }, { width: 90 }];
+  cover.addRow([markingOf(report.cover)]).font = { bold: true };
+  cover.addRow([`${report.organisation.name}: ${paperTitle(report)}`]).font = {
+    bold: true,
+    size: 14,
+  };
+  cover.addRow([generatedLine(report)]);
+  cover.addRow([filtersLine(report)]);
+  table(
+    cover,
+    'Cover sheet',
+    ['Item', 'Detail'],
+    coverRows(report.cover, report.organisation.name),
+  );
+  cover.addRow([]);
+  cover.addRow(['Executive summary']).font = { bold: true, size: 12 };
+  for (const sentence of summaryOf(report)) cover.addRow([sentence]);
+  cover.headerFooter.oddHeader = `&C${markingOf(report.cover)}`;
+
   const summary = workbook.addWorksheet('Summary');
   summary.columns = [
     { width: 60 },
@@ -44,12 +67,12 @@ export async function writeBoardReportXlsx(report: BoardReport, out: Writable): 
     { width: 10 },
     { width: 10 },
   ];
-  summary.addRow([`${report.organisation.name}: CQC action plan board report`]).font = {
+  summary.addRow([`${report.organisation.name}: ${paperTitle(report)}`]).font = {
     bold: true,
     size: 14,
   };
-  summary.addRow([`As at ${report.asOf}`]);
-  summary.addRow([`Filters: ${report.filters.length ? report.filters.join('; ') : 'none'}`]);
+  summary.addRow([`As at ${ukDate(report.asOf)}`]);
+  summary.addRow([filtersLine(report)]);
   // Warning notices first: the most urgent thing a trust holds. One row per failing.
   table(
     summary,
@@ -86,15 +109,15 @@ export async function writeBoardReportXlsx(report: BoardReport, out: Writable): 
     summary,
     'Actions by delivery status',
     ['Delivery status', 'Actions'],
-    Object.entries(report.byDeliveryStatus).map(([status, n]) => [status, n]),
+    DELIVERY_STATUS_ORDER.map((status) => [labelOf(status), report.byDeliveryStatus[status]]),
   );
   table(
     summary,
     'Actions by BRAG',
-    [...BRAG_COLOURS, 'Total'],
+    [...BRAG_ORDER.map((b) => labelOf(b)), 'Total'],
     [
       [
-        ...BRAG_COLOURS.map((b) => report.byBrag[b]),
+        ...BRAG_ORDER.map((b) => report.byBrag[b]),
         Object.values(report.byBrag).reduce((s, n) => s + n, 0),
       ],
     ],
@@ -111,9 +134,10 @@ export async function writeBoardReportXlsx(report: BoardReport, out: Writable): 
     table(
       summary,
       breakdown.title,
-      ['', ...BRAG_COLOURS, 'Total'],
-      breakdown.rows.map((r) => [r.label, ...BRAG_COLOURS.map((b) => r.counts[b]), r.total]),
+      ['', ...BRAG_ORDER.map((b) => labelOf(b)), 'Total'],
+      breakdown.rows.map((r) => [r.label, ...BRAG_ORDER.map((b) => r.counts[b]), r.total]),
     );
+    if (breakdown.note) summary.addRow([breakdown.note]);
   }
 
   const readiness = workbook.addWorksheet('Readiness');
@@ -133,22 +157,20 @@ export async function writeBoardReportXlsx(report: BoardReport, out: Writable): 
       'Core service',
       'Reinspection',
       'Days',
-      'Uncovered findings',
+      'Findings without an action',
       'MUST assured %',
       'Verdict',
       'Reasons',
     ],
-    report.readiness
-      .filter((s) => s.reinspectionDate)
-      .map((s) => [
-        s.name,
-        date(s.reinspectionDate),
-        s.daysToReinspection,
-        s.uncoveredFindings,
-        s.mustActionsAssuredPercent,
-        s.verdict,
-        s.reasons.join('; '),
-      ]),
+    report.readiness.map((s) => [
+      s.name,
+      s.reinspectionDate ? date(s.reinspectionDate) : 'No date set',
+      s.daysToReinspection,
+      s.uncoveredFindings,
+      s.mustActionsAssuredPercent,
+      labelOf(s.verdict),
+      s.reasons.join('; '),
+    ]),
   );
 
   const exceptions = workbook.addWorksheet('Exceptions');
@@ -185,8 +207,8 @@ export async function writeBoardReportXlsx(report: BoardReport, out: Writable): 
       e.action.owner?.name,
       e.action.executiveLead?.name,
       date(e.action.dueDate),
-      e.action.brag,
-      e.action.deliveryReason,
+      labelOf(e.action.brag),
+      labelOf(e.action.deliveryReason),
       e.latestNote,
       e.slipReason ? date(e.action.originalDueDate) : null,
       e.slipReason,
@@ -207,12 +229,14 @@ export async function writeBoardReportXlsx(report: BoardReport, out: Writable): 
     ]),
   );
 
-  for (const sheet of [summary, readiness, exceptions, assured]) {
+  for (const sheet of [cover, summary, readiness, exceptions, assured]) {
+    // "1 December 2026", as every other format writes dates.
     sheet.eachRow((row) =>
       row.eachCell((cell) =>
-        cell.value instanceof Date ? (cell.numFmt = 'dd/mm/yyyy') : undefined,
+        cell.value instanceof Date ? (cell.numFmt = 'd mmmm yyyy') : undefined,
       ),
     );
+    sheet.headerFooter.oddHeader = `&C${markingOf(report.cover)}`;
   }
   await workbook.xlsx.write(out);
 }

@@ -7,11 +7,19 @@ export const MARGIN = 50;
 const BLUE = '#005eb8';
 const TEXT = '#212b32';
 
+/** Document options; `marking` is a protective marking printed at the top of every page. */
+export interface PdfOptions {
+  marking?: string;
+  /** Landscape for wide tables (the CQC return's seven columns), so dates never break. */
+  layout?: 'portrait' | 'landscape';
+}
+const MARKINGS = new WeakMap<Doc, string>();
+
 /** A new A4 document piped to `out`; `finishPdf` numbers its pages and waits for the last byte. */
 export function newPdf(
   out: Writable,
   title: string,
-  options: { layout?: 'portrait' | 'landscape' } = {},
+  options: PdfOptions = {},
 ): { doc: Doc; width: number; done: Promise<void> } {
   const doc = new PDFDocument({
     size: 'A4',
@@ -26,6 +34,7 @@ export function newPdf(
     out.on('error', reject);
   });
   doc.pipe(out);
+  if (options.marking) MARKINGS.set(doc, options.marking);
   return { doc, width: doc.page.width - 2 * MARGIN, done };
 }
 
@@ -109,8 +118,15 @@ export async function finishPdf(
   done: Promise<void>,
 ): Promise<void> {
   const range = doc.bufferedPageRange();
+  const marking = MARKINGS.get(doc);
   for (let i = range.start; i < range.start + range.count; i++) {
     doc.switchToPage(i);
+    if (marking)
+      doc
+        .font('Helvetica-Bold')
+        .fontSize(10)
+        .fillColor(TEXT)
+        .text(marking, MARGIN, MARGIN / 2 - 5, { width, align: 'center', lineBreak: false });
     doc
       .font('Helvetica')
       .fontSize(8)

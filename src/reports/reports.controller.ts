@@ -2,7 +2,17 @@ import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { OrganisationsService } from '../organisations/organisations.service';
 import type { Response } from 'express';
-import { IsOptional } from 'class-validator';
+import { IsOptional, IsString, MaxLength, ValidationArguments } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import {
+  ASSURANCE_LEVELS,
+  AssuranceLevel,
+  BOARD_PURPOSES,
+  BoardCover,
+  BoardPurpose,
+  COVER_FIELDS,
+} from './board-cover';
 import { ListActionsQueryDto } from '../actions/dto/action-read.dto';
 import { Allow, READ_ROLES } from '../auth/roles';
 import { todayDate } from '../common/dates';
@@ -74,7 +84,63 @@ export class CqcReturnQueryDto extends TrustReportQueryDto {
   signOffDate?: string;
 }
 
-export class BoardReportQueryDto extends TrustReportQueryDto {
+/** Optional words for the cover sheet: trimmed, a blank one is "not given". */
+function CoverText(maxLength: number, description: string) {
+  return applyDecorators(
+    ApiPropertyOptional({ description, maxLength }),
+    Transform(({ value }: { value: unknown }): unknown =>
+      typeof value === 'string' ? value.trim() || undefined : value,
+    ),
+    IsOptional(),
+    IsString({ message: (args: ValidationArguments) => `${args.property} must be text` }),
+    MaxLength(maxLength, {
+      message: (args: ValidationArguments) =>
+        `${args.property} must be at most ${maxLength} characters (got ${String(args.value).length})`,
+    }),
+  );
+}
+
+/** The board paper's cover sheet, as optional query parameters. */
+export class BoardCoverQueryDto extends TrustReportQueryDto {
+  @CoverText(200, 'The meeting, e.g. "Trust Board (public)"') meeting?: string;
+  @ApiPropertyOptional({ description: 'Date of the meeting, YYYY-MM-DD' })
+  @IsOptional()
+  @IsCalendarDate()
+  meetingDate?: string;
+  @CoverText(50, 'Agenda item, e.g. "7.2"') agendaItem?: string;
+  @CoverText(200, 'Author, name and role') author?: string;
+  @CoverText(200, 'Executive sponsor, name and role') executiveSponsor?: string;
+  @ApiPropertyOptional({ enum: BOARD_PURPOSES, description: 'What the board is asked to do' })
+  @IsOptional()
+  @IsOneOf(BOARD_PURPOSES)
+  purpose?: BoardPurpose;
+  @ApiPropertyOptional({
+    enum: ASSURANCE_LEVELS,
+    description: 'The assurance level the executive gives',
+  })
+  @IsOptional()
+  @IsOneOf(ASSURANCE_LEVELS)
+  assuranceLevel?: AssuranceLevel;
+  @CoverText(500, 'Links to strategic risks, e.g. "BAF risk 3"') strategicRisks?: string;
+  @CoverText(1000, 'The recommendation, one sentence') recommendation?: string;
+  @CoverText(50, 'Protective marking on every page (default OFFICIAL-SENSITIVE)') marking?: string;
+  @CoverText(50, 'Version, e.g. "1.0"') version?: string;
+}
+
+/** Splits the cover sheet's fields from the report's filters. */
+export function splitCover<T extends BoardCover>(
+  query: T,
+): { cover: BoardCover; rest: Omit<T, keyof BoardCover> } {
+  const cover: BoardCover = {};
+  const rest = { ...query } as Record<string, unknown>;
+  for (const field of COVER_FIELDS) {
+    if (rest[field] !== undefined) (cover as Record<string, unknown>)[field] = rest[field];
+    delete rest[field];
+  }
+  return { cover, rest: rest as Omit<T, keyof BoardCover> };
+}
+
+export class BoardReportQueryDto extends BoardCoverQueryDto {
   @ApiPropertyOptional({
     enum: ['html', 'pdf', 'xlsx'],
     description: 'A printable HTML page (default), an A4 PDF board paper, or a workbook',
@@ -156,7 +222,9 @@ export class ReportsController {
     @Headers('accept') accept: string | undefined,
     @Res() response: Response,
   ) {
-    const { format, ...options } = query;
+    const { format, ...withCover } = query;
+    const { cover, rest } = splitCover(withCover);
+    const options = { ...rest, cover };
     const wanted =
       format ??
       (accept?.includes('spreadsheetml')

@@ -12,6 +12,55 @@ import { attempt, dateInput, dateParts, integer, text, toFormErrors, validateFor
 import { toQueryString } from './list-pages';
 import { PageRenderer } from './page-renderer';
 import { TrustScopes } from './trust-scope';
+import {
+  ASSURANCE_LABELS,
+  ASSURANCE_LEVELS,
+  BOARD_PURPOSES,
+  DEFAULT_MARKING,
+  PURPOSE_LABELS,
+} from '../reports/board-cover';
+
+/** The board paper's cover-sheet text fields on the form, with their longest allowed length. */
+const COVER_TEXT: Record<string, { label: string; max: number }> = {
+  meeting: { label: 'Meeting', max: 200 },
+  agendaItem: { label: 'Agenda item', max: 50 },
+  author: { label: 'Author', max: 200 },
+  executiveSponsor: { label: 'Executive sponsor', max: 200 },
+  strategicRisks: { label: 'Links to strategic risks', max: 500 },
+  recommendation: { label: 'Recommendation', max: 1000 },
+  marking: { label: 'Protective marking', max: 50 },
+  version: { label: 'Version', max: 50 },
+};
+
+/**
+ * The board paper's cover sheet as typed into the reports page: checked here with the page's
+ * own words, then passed to the API route as its query parameters.
+ */
+function coverFromForm(query: Record<string, unknown>): {
+  params: Record<string, string | undefined>;
+  problems: FieldProblem[];
+} {
+  const problems: FieldProblem[] = [];
+  const params: Record<string, string | undefined> = {};
+  for (const [field, { label, max }] of Object.entries(COVER_TEXT)) {
+    const value = text(query, field);
+    if (value && value.length > max)
+      problems.push({ field, reason: `${label} must be ${max} characters or fewer` });
+    params[field] = value;
+  }
+  const meetingDate = dateInput(query, 'meetingDate', 'Date of meeting', false);
+  if (meetingDate.problem) problems.push(meetingDate.problem);
+  params.meetingDate = meetingDate.value;
+  const purpose = text(query, 'purpose');
+  if (purpose && !(BOARD_PURPOSES as readonly string[]).includes(purpose))
+    problems.push({ field: 'purpose', reason: 'Select what the board is asked to do' });
+  params.purpose = purpose;
+  const assurance = text(query, 'assuranceLevel');
+  if (assurance && !(ASSURANCE_LEVELS as readonly string[]).includes(assurance))
+    problems.push({ field: 'assuranceLevel', reason: 'Select an assurance level' });
+  params.assuranceLevel = assurance;
+  return { params, problems };
+}
 
 /** Each report, the formats it comes in, and whether it is for one core service. */
 const REPORTS: Record<string, { name: string; formats: string[]; perService?: boolean }> = {
@@ -66,6 +115,8 @@ export class ReportPagesController {
       if (spec?.perService && !coreServiceId)
         problems.push({ field: 'coreServiceId', reason: 'Select the core service' });
       if (asOf.problem) problems.push(asOf.problem);
+      const cover = report === 'board' ? coverFromForm(query) : { params: {}, problems: [] };
+      problems.push(...cover.problems);
       if (!problems.length) {
         const params = {
           organisationId: spec!.perService ? undefined : scope.current.id,
@@ -73,6 +124,7 @@ export class ReportPagesController {
           executiveLeadId: spec!.perService ? undefined : text(query, 'executiveLeadId'),
           asOf: asOf.value,
           format,
+          ...cover.params,
         };
         return response.redirect(303, `/api/v1/reports/${report}${toQueryString(params)}`);
       }
@@ -170,6 +222,10 @@ export class ReportPagesController {
         format: 'Format',
         asOf: 'As at',
         coreServiceId: 'Core service',
+        meetingDate: 'Date of meeting',
+        purpose: 'Purpose',
+        assuranceLevel: 'Assurance level',
+        ...Object.fromEntries(Object.entries(COVER_TEXT).map(([f, { label }]) => [f, label])),
       },
       'reports.download',
     );
@@ -199,6 +255,18 @@ export class ReportPagesController {
         coreServices: choicesOf(services, text(query, 'coreServiceId'), 'All core services'),
         leads: choicesOf(leads, text(query, 'executiveLeadId'), 'All executive leads'),
         asOf: dateParts(query, 'asOf'),
+        meetingDate: dateParts(query, 'meetingDate'),
+        purposes: BOARD_PURPOSES.map((value) => ({
+          value,
+          text: PURPOSE_LABELS[value],
+          checked: query.purpose === value,
+        })),
+        assuranceLevels: choicesOf(
+          ASSURANCE_LEVELS.map((value) => ({ value, text: ASSURANCE_LABELS[value] })),
+          text(query, 'assuranceLevel'),
+          'Not given',
+        ),
+        defaultMarking: DEFAULT_MARKING,
         errors: download.errors,
         // One summary at the top of the page, for whichever form was sent.
         errorList: [...download.errorList, ...issue.errorList],
