@@ -6,6 +6,7 @@ import type { BoardReport } from './board-report.service';
 import { movementSection } from './board-movement.sections';
 import { BRAG_FILLS } from './export-columns';
 import { daysLeftText } from '../findings/finding-dates';
+import { layOutWorkbook } from './xlsx-layout';
 
 type Cell = string | number | Date | null | undefined;
 
@@ -214,5 +215,6 @@ export async function writeBoardReportXlsx(report: BoardReport, out: Writable): 
       ),
     );
   }
+  layOutWorkbook(workbook); // print setup, sized wrapped rows, quote-prefix (xlsx-layout.ts)
   await workbook.xlsx.write(out);
 }

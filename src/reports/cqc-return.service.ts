@@ -21,6 +21,7 @@ import { ActionFactsRepository } from '../delivery/action-facts.repository';
 import { DEFAULT_ACTION_PLAN_DAYS, daysLeftText } from '../findings/finding-dates';
 import { readUrgentSection } from './warning-notices-section';
 import { checkReportFilters } from './report-filters';
+import { layOutWorkbook } from './xlsx-layout';
 
 export interface CqcReturnOptions {
   organisationId: number;
@@ -181,6 +182,7 @@ export class CqcReturnService {
         };
       }
     }
+    layOutWorkbook(workbook); // print setup, sized wrapped rows, quote-prefix (xlsx-layout.ts)
     await workbook.xlsx.write(out);
     return rows.length;
   }
