@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { addDays, todayDate } from '../src/common/dates';
 import { ukDate } from '../src/common/words';
 import { pdfPages } from '../src/imports/pdf-text';
+import { labelOf, ukDate } from '../src/common/words';
 import { binary } from './downloads';
 import { createTestApp, TestApp } from './test-app';
 
@@ -36,7 +37,7 @@ describe('flat exports of actions and findings', () => {
     expect(response.headers['content-disposition']).toBe(
       `attachment; filename="actions-${today}.csv"`,
     );
-    const rows: Record<string, string>[] = parse(response.text, { columns: true });
+    const rows: Record<string, string>[] = parse(response.text, { columns: true, bom: true });
     expect(rows).toHaveLength(list.total);
     const row = rows.find((r) => Number(r.ID) === first.id)!;
     expect(row.Action).toBe('\'=HYPERLINK("http://example.invalid","Click")');
@@ -46,8 +47,8 @@ describe('flat exports of actions and findings', () => {
     for (const action of fresh) {
       const exported = rows.find((r) => Number(r.ID) === action.id)!;
       expect([exported['Delivery status'], exported.BRAG, exported['Due date']]).toEqual([
-        action.deliveryStatus,
-        action.brag ?? '',
+        labelOf(action.deliveryStatus),
+        labelOf(action.brag),
         action.dueDate,
       ]);
     }
@@ -65,11 +66,11 @@ describe('flat exports of actions and findings', () => {
         `/api/v1/reports/actions?organisationId=${organisationId}&deliveryStatus=AT_RISK&asOf=${past}`,
       )
       .expect(200);
-    const rows: Record<string, string>[] = parse(response.text, { columns: true });
+    const rows: Record<string, string>[] = parse(response.text, { columns: true, bom: true });
     expect(rows.map((r) => Number(r.ID)).sort()).toEqual(
       filtered.items.map((a: { id: number }) => a.id).sort(),
     );
-    expect(new Set(rows.map((r) => r['Delivery status']))).toEqual(new Set(['AT_RISK']));
+    expect(new Set(rows.map((r) => r['Delivery status']))).toEqual(new Set(['At risk']));
   });
 
   it('writes XLSX for people: frozen header, filters, widths, real dates, coloured BRAG cells, and an About sheet', async () => {
@@ -84,7 +85,7 @@ describe('flat exports of actions and findings', () => {
     const sheet = workbook.getWorksheet('Actions')!;
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(sheet.autoFilter).toBeTruthy();
-    expect(sheet.getColumn(3).width).toBe(50);
+    expect(sheet.getColumn(3).width).toBe(40);
     const header = (sheet.getRow(1).values as unknown[]).slice(1);
     expect(header.slice(0, 3)).toEqual(['ID', 'Reference', 'Action']);
     const bragColumn = header.indexOf('BRAG') + 1;
@@ -98,7 +99,7 @@ describe('flat exports of actions and findings', () => {
     sheet.eachRow((row, number) => {
       if (number === 1 || row.getCell(1).value !== red.id) return;
       expect(row.getCell(dueColumn).value).toEqual(new Date(`${red.dueDate}T00:00:00.000Z`));
-      expect(row.getCell(bragColumn).value).toBe('RED');
+      expect(row.getCell(bragColumn).value).toBe('Red');
       expect(row.getCell(bragColumn).fill).toMatchObject({
         type: 'pattern',
         fgColor: { argb: 'FFD5281B' },
@@ -116,7 +117,7 @@ describe('flat exports of actions and findings', () => {
     expect(facts).toMatchObject({
       Export: 'Actions',
       Rows: list.total,
-      'As at': today,
+      'As at': ukDate(today),
       'Filter: organisationId': String(organisationId),
     });
   });
@@ -128,9 +129,9 @@ describe('flat exports of actions and findings', () => {
     const response = await t.http
       .get(`/api/v1/reports/findings?organisationId=${organisationId}&type=MUST`)
       .expect(200);
-    const rows: Record<string, string>[] = parse(response.text, { columns: true });
+    const rows: Record<string, string>[] = parse(response.text, { columns: true, bom: true });
     expect(rows).toHaveLength(list.total);
-    expect(new Set(rows.map((r) => r.Type))).toEqual(new Set(['MUST']));
+    expect(new Set(rows.map((r) => r.Type))).toEqual(new Set(['Must']));
     expect(rows.find((r) => r.Reference === 'MD7')!['Core service']).toBe('Trust-wide');
   });
 

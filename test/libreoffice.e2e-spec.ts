@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { labelOf } from '../src/common/words';
 import { binary } from './downloads';
 import { describeWithTool } from './external-tools';
 import { createTestApp, TestApp } from './test-app';
@@ -83,8 +84,8 @@ describeWithLibreOffice('XLSX opened by LibreOffice', () => {
     for (const action of list.items) {
       const row = rows.find((r) => Number(r[0]) === action.id)!;
       expect([row[status], row[header.indexOf('BRAG')]]).toEqual([
-        action.deliveryStatus,
-        action.brag ?? '',
+        labelOf(action.deliveryStatus),
+        labelOf(action.brag),
       ]);
     }
   });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ukDateTime } from '../src/common/words';
 import { pdfPages } from '../src/imports/pdf-text';
 import { checkedZipDirectory, unpackEntry } from '../src/imports/zip-directory';
 
@@ -15,11 +16,20 @@ export interface RequestWindow {
 
 const INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z/g;
 
+/** An instant as the reports print it for people: "2 December 2026 at 16:45" (ukDateTime). */
+const UK_INSTANT = /\d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2}/g;
+
 export function withoutGenerationTime(text: string, window: RequestWindow): string {
-  return text.replace(INSTANT, (instant) => {
-    const at = Date.parse(instant);
-    return at >= window.from - 1000 && at <= window.to + 1000 ? '<generated>' : instant;
-  });
+  // The minutes the request spanned, as people read them; only those are blanked.
+  const minutes = new Set<string>();
+  for (let at = window.from - 60_000; at <= window.to + 60_000; at += 30_000)
+    minutes.add(ukDateTime(new Date(at)));
+  return text
+    .replace(INSTANT, (instant) => {
+      const at = Date.parse(instant);
+      return at >= window.from - 1000 && at <= window.to + 1000 ? '<generated>' : instant;
+    })
+    .replace(UK_INSTANT, (instant) => (minutes.has(instant) ? '<generated>' : instant));
 }
 
 /**

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { ukDate } from '../src/common/words';
 import { addDays, todayDate } from '../src/common/dates';
+import { ukDate } from '../src/common/words';
 import { pdfPages } from '../src/imports/pdf-text';
 import { binary } from './downloads';
 import { buildAction, buildCoreService, buildFinding, buildOrganisation } from './factories';
@@ -189,7 +190,7 @@ describe('warning notices first in reports and pages', () => {
     ).text;
     expect(csv).toContain('Warning notice failings');
     expect(csv).toContain(
-      `${overdue}: Fire safety and ligatures; ${ahead}: Staffing on night shifts`,
+      `${ukDate(overdue)}: Fire safety and ligatures; ${ukDate(ahead)}: Staffing on night shifts`,
     );
     expect(csv).toContain(addDays(published, 28));
     const finding = (await t.http.get(`/api/v1/findings/${noticeId}`).expect(200)).body;

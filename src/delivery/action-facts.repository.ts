@@ -106,10 +106,37 @@ export class ActionFactsRepository {
     const coreServiceNames = postgres
       ? `(SELECT string_agg(x.name, '; ' ORDER BY x.id) FROM (${servicesOfAction}) x)`
       : `(SELECT GROUP_CONCAT(x.name, '; ') FROM (${servicesOfAction} ORDER BY cs.id) x)`;
+    // The linked findings' own fields, joined in finding order: references as the report gave
+    // them, key questions, and their regulations as one JSON array of citation arrays.
+    const ofFindings = (expression: string, separator: string, distinct = false) => {
+      const rows = `SELECT ${distinct ? 'DISTINCT ' : ''}${expression} AS x${distinct ? '' : ', f.id AS o'}
+        FROM ${t.action_finding} af JOIN ${t.finding} f ON f.id = af.finding_id
+        WHERE af.action_id = a.id AND ${expression} IS NOT NULL`;
+      return postgres
+        ? `(SELECT string_agg(y.x, '${separator}' ORDER BY ${distinct ? 'y.x' : 'y.o'}) FROM (${rows}) y)`
+        : `(SELECT GROUP_CONCAT(y.x, '${separator}') FROM (${rows} ORDER BY ${distinct ? 'x' : 'o'}) y)`;
+    };
+    const findingReferences = ofFindings("COALESCE(f.reference, '(no reference)')", ', ');
+    const keyQuestions = ofFindings('f.key_question', ', ', true);
+    const regulations = `('[' || ${ofFindings('f.regulations', ',')} || ']')`;
+    // The latest progress report (or status change) as at the date, and the evidence as it
+    // stood: submitted by then, and reviewed (accepted or returned) by then.
+    const latest = (column: string) =>
+      `(SELECT pu.${column} FROM progress_update pu WHERE pu.action_id = a.id AND pu.created_at <= :asOfEnd
+        ORDER BY pu.created_at DESC, pu.id DESC LIMIT 1)`;
+    const evidence = (condition: string) =>
+      `(SELECT COUNT(*) FROM evidence e WHERE e.action_id = a.id AND e.submitted_at <= :asOfEnd${condition})`;
+    const reviewed = (state: string) =>
+      evidence(` AND e.review_state = '${state}' AND e.reviewed_at <= :asOfEnd`);
     return this.run<ActionExportFactsRow>(
       `SELECT d.*, a.title, a.start_date, a.original_due_date, a.success_measure, a.cancellation_reason,
          ow.name AS owner_name, el.name AS executive_lead_name, ab.name AS assured_by_name,
-         ${findingIds} AS finding_ids, ${coreServiceNames} AS core_service_names
+         ${findingIds} AS finding_ids, ${coreServiceNames} AS core_service_names,
+         ${findingReferences} AS finding_references, ${keyQuestions} AS key_questions,
+         ${regulations} AS finding_regulations,
+         ${latest('note')} AS latest_note, ${latest('created_at')} AS latest_update_at,
+         ${evidence('')} AS evidence_submitted, ${reviewed('ACCEPTED')} AS evidence_accepted,
+         ${reviewed('REJECTED')} AS evidence_returned
        FROM (SELECT d.* ${from} ORDER BY d.id LIMIT :limit) d
        JOIN ${t.action} a ON a.id = d.id
        LEFT JOIN ${t.app_user} ow ON ow.id = a.owner_id
@@ -315,6 +342,15 @@ export interface ActionExportFactsRow extends ActionFactsRow {
   assured_by_name: string | null;
   finding_ids: string | null;
   core_service_names: string | null;
+  finding_references: string | null;
+  key_questions: string | null;
+  /** A JSON array of each linked finding's regulations (each a JSON array of citations). */
+  finding_regulations: string | null;
+  latest_note: string | null;
+  latest_update_at: string | Date | null;
+  evidence_submitted: number | string;
+  evidence_accepted: number | string;
+  evidence_returned: number | string;
 }
 
 type PersonColumns<P extends string> = {

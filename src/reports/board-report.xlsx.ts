@@ -9,6 +9,7 @@ import type { BoardReport } from './board-report.service';
 import { movementSection } from './board-movement.sections';
 import { BRAG_FILLS } from './export-columns';
 import { daysLeftText } from '../findings/finding-dates';
+import { layOutWorkbook } from './xlsx-layout';
 
 type Cell = string | number | Date | null | undefined;
 
@@ -238,5 +239,6 @@ export async function writeBoardReportXlsx(report: BoardReport, out: Writable): 
     );
     sheet.headerFooter.oddHeader = `&C${markingOf(report.cover)}`;
   }
+  layOutWorkbook(workbook); // print setup, sized wrapped rows, quote-prefix (xlsx-layout.ts)
   await workbook.xlsx.write(out);
 }

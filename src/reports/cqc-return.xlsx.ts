@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Writable } from 'node:stream';
 import { neutraliseCell } from '../common/spreadsheet-safe';
+import { layOutWorkbook } from './xlsx-layout';
 import { CqcReturn, NO_ACTION, ReturnAction } from './cqc-return.model';
 
 /** Dates are real dates, shown as people write them: "1 December 2026". */
@@ -188,5 +189,6 @@ export async function writeCqcReturnXlsx(report: CqcReturn, out: Writable): Prom
     const row = sheet.addRow([neutraliseCell(text)]);
     sheet.mergeCells(row.number, 1, row.number, 6);
   }
+  layOutWorkbook(workbook); // print setup, sized wrapped rows, quote-prefix (xlsx-layout.ts)
   await workbook.xlsx.write(out);
 }

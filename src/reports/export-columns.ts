@@ -2,16 +2,22 @@ import type { ActionStatus } from '../actions/action.entity';
 import type { FindingDto } from '../findings/dto/finding.dto';
 import type { Brag } from '../delivery/brag';
 import type { DeliveryReason, DeliveryStatus } from '../delivery/delivery-status';
+import type { RegulationCitation } from '../findings/finding.entity';
+import { labelOf, ukDate } from '../common/words';
 
-/** One column of a flat export: its heading, width in characters, and how to read a row. */
+/**
+ * One column of a flat export: its heading, width in characters, and how to read a row. Values
+ * are words, not codes (labelOf), and dates are ISO calendar dates (YYYY-MM-DD), which CSV
+ * writes as they are and XLSX as real date cells shown dd/mm/yyyy.
+ */
 export interface ExportColumn<T> {
   header: string;
   width: number;
   value: (row: T) => string | number | null;
   /** A calendar date, written to XLSX as a real date. */
   date?: boolean;
-  /** The BRAG colour, coloured in XLSX. */
-  brag?: boolean;
+  /** The BRAG colour the cell is filled with in XLSX. */
+  brag?: (row: T) => Brag | null;
 }
 
 /** One action as the flat export prints it: as at the export's date, names already joined. */
@@ -20,7 +26,10 @@ export interface ActionExportRow {
   reference: string | null;
   title: string;
   coreServiceNames: string;
-  findingIds: string;
+  /** The linked findings' references as the report gives them (MD1, SD2), not database ids. */
+  findingReferences: string;
+  regulations: string;
+  keyQuestions: string;
   owner: string | null;
   executiveLead: string | null;
   startDate: string | null;
@@ -32,59 +41,71 @@ export interface ActionExportRow {
   deliveryReason: DeliveryReason;
   brag: Brag | null;
   reinspectionDate: string | null;
+  latestUpdate: string | null;
+  latestUpdateDate: string | null;
+  evidenceSubmitted: number;
+  evidenceAccepted: number;
+  evidenceReturned: number;
   successMeasure: string | null;
   cancellationReason: string | null;
   assuredBy: string | null;
 }
 
+/** "Regulation 12(1)(2)(d)", marked "(2010)" for the older regulations, as the reports cite. */
+export function citationText(citation: RegulationCitation): string {
+  return `Regulation ${citation.number}${citation.paragraph ?? ''}${citation.instrument === 2010 ? ' (2010)' : ''}`;
+}
+
 export const ACTION_COLUMNS: ExportColumn<ActionExportRow>[] = [
-  { header: 'ID', width: 8, value: (a) => a.id },
-  { header: 'Reference', width: 12, value: (a) => a.reference },
-  { header: 'Action', width: 50, value: (a) => a.title },
-  { header: 'Core services', width: 40, value: (a) => a.coreServiceNames },
-  { header: 'Finding IDs', width: 14, value: (a) => a.findingIds },
-  { header: 'Owner', width: 22, value: (a) => a.owner },
-  { header: 'Executive lead', width: 22, value: (a) => a.executiveLead },
-  { header: 'Start date', width: 12, value: (a) => a.startDate, date: true },
-  { header: 'Due date', width: 12, value: (a) => a.dueDate, date: true },
-  { header: 'Original due date', width: 12, value: (a) => a.originalDueDate, date: true },
-  { header: 'Progress %', width: 10, value: (a) => a.progress },
-  { header: 'Status', width: 14, value: (a) => a.status },
-  { header: 'Delivery status', width: 14, value: (a) => a.deliveryStatus },
-  { header: 'Why', width: 26, value: (a) => a.deliveryReason },
-  { header: 'BRAG', width: 8, value: (a) => a.brag, brag: true },
+  { header: 'ID', width: 7, value: (a) => a.id },
+  { header: 'Reference', width: 10, value: (a) => a.reference },
+  { header: 'Action', width: 40, value: (a) => a.title },
+  { header: 'Core services', width: 28, value: (a) => a.coreServiceNames },
+  { header: 'Findings', width: 11, value: (a) => a.findingReferences },
+  { header: 'Regulations', width: 22, value: (a) => a.regulations },
+  { header: 'Key questions', width: 11, value: (a) => a.keyQuestions },
+  { header: 'Owner', width: 16, value: (a) => a.owner },
+  { header: 'Executive lead', width: 16, value: (a) => a.executiveLead },
+  { header: 'Start date', width: 11, value: (a) => a.startDate, date: true },
+  { header: 'Due date', width: 11, value: (a) => a.dueDate, date: true },
+  { header: 'Original due date', width: 11, value: (a) => a.originalDueDate, date: true },
+  { header: 'Progress %', width: 9, value: (a) => a.progress },
+  { header: 'Status', width: 12, value: (a) => labelOf(a.status) },
+  { header: 'Delivery status', width: 11, value: (a) => labelOf(a.deliveryStatus) },
+  { header: 'Why', width: 18, value: (a) => labelOf(a.deliveryReason) },
+  { header: 'BRAG', width: 8, value: (a) => labelOf(a.brag), brag: (a) => a.brag },
   { header: 'Reinspection date', width: 12, value: (a) => a.reinspectionDate, date: true },
-  { header: 'Success measure', width: 40, value: (a) => a.successMeasure },
-  { header: 'Cancellation reason', width: 30, value: (a) => a.cancellationReason },
-  { header: 'Assured by', width: 22, value: (a) => a.assuredBy },
+  { header: 'Latest update', width: 36, value: (a) => a.latestUpdate },
+  { header: 'Latest update date', width: 11, value: (a) => a.latestUpdateDate, date: true },
+  { header: 'Evidence submitted', width: 9, value: (a) => a.evidenceSubmitted },
+  { header: 'Evidence accepted', width: 9, value: (a) => a.evidenceAccepted },
+  { header: 'Evidence returned', width: 9, value: (a) => a.evidenceReturned },
+  { header: 'Success measure', width: 30, value: (a) => a.successMeasure },
+  { header: 'Cancellation reason', width: 20, value: (a) => a.cancellationReason },
+  { header: 'Assured by', width: 16, value: (a) => a.assuredBy },
 ];
 
 export const FINDING_COLUMNS: ExportColumn<FindingDto & { coreServiceName: string }>[] = [
-  { header: 'ID', width: 8, value: (f) => f.id },
-  { header: 'Reference', width: 12, value: (f) => f.reference },
-  { header: 'Type', width: 16, value: (f) => f.type },
-  { header: 'Core service', width: 40, value: (f) => f.coreServiceName },
-  { header: 'Key question', width: 12, value: (f) => f.keyQuestion },
-  { header: 'Quality statement', width: 30, value: (f) => f.qualityStatement },
-  {
-    header: 'Regulations',
-    width: 20,
-    value: (f) =>
-      f.regulations.map((r) => `${r.instrument} reg ${r.number}${r.paragraph ?? ''}`).join('; '),
-  },
-  { header: 'Finding', width: 70, value: (f) => f.text },
-  { header: 'Deadline', width: 12, value: (f) => f.deadline, date: true },
-  { header: 'Action IDs', width: 14, value: (f) => f.actionIds.join(', ') },
-  { header: 'Source', width: 18, value: (f) => f.source },
+  { header: 'Reference', width: 10, value: (f) => f.reference },
+  { header: 'Type', width: 14, value: (f) => labelOf(f.type) },
+  { header: 'Core service', width: 30, value: (f) => f.coreServiceName },
+  { header: 'Key question', width: 11, value: (f) => f.keyQuestion },
+  { header: 'Quality statement', width: 24, value: (f) => f.qualityStatement },
+  { header: 'Regulations', width: 22, value: (f) => f.regulations.map(citationText).join('; ') },
+  { header: 'Finding', width: 60, value: (f) => f.text },
+  { header: 'Deadline', width: 11, value: (f) => f.deadline, date: true },
+  { header: 'Actions', width: 8, value: (f) => f.actionIds.length },
+  { header: 'Source', width: 14, value: (f) => labelOf(f.source) },
   // A warning notice's failings, each with its own deadline; the Deadline column is the earliest.
   {
     header: 'Warning notice failings',
-    width: 60,
-    value: (f) => f.failings.map((failing) => `${failing.deadline}: ${failing.text}`).join('; '),
+    width: 50,
+    value: (f) =>
+      f.failings.map((failing) => `${ukDate(failing.deadline)}: ${failing.text}`).join('; '),
   },
   {
     header: 'Action plan due to CQC',
-    width: 12,
+    width: 11,
     value: (f) => f.actionPlanDueDate,
     date: true,
   },

@@ -7,7 +7,9 @@ import { DataSource } from 'typeorm';
 import { ActionExportFactsRow, ActionFactsRepository } from '../delivery/action-facts.repository';
 import { toDeliveryFacts } from '../actions/dto/action.mapper';
 import { ListActionsQueryDto } from '../actions/dto/action-read.dto';
-import { todayDate } from '../common/dates';
+import { londonDateOf, todayDate } from '../common/dates';
+import { ukDate, ukDateTime } from '../common/words';
+import type { RegulationCitation } from '../findings/finding.entity';
 import { neutraliseCell } from '../common/spreadsheet-safe';
 import { asOfParameters } from '../delivery/action-facts.sql';
 import { ListFindingsQueryDto } from '../findings/dto/finding.dto';
@@ -18,9 +20,11 @@ import {
   ACTION_COLUMNS,
   ActionExportRow,
   BRAG_FILLS,
+  citationText,
   ExportColumn,
   FINDING_COLUMNS,
 } from './export-columns';
+import { CELL_STYLES, looksLikeFormula, printableSheetOptions, sizeRow } from './xlsx-layout';
 
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -54,10 +58,7 @@ export class FlatExportService {
   ): Promise<number> {
     const asOf = query.asOf ?? todayDate();
     const rows = this.actionBatches({ ...query, asOf } as ListActionsQueryDto, asOf);
-    return this.write(out, format, 'Actions', ACTION_COLUMNS, rows, {
-      'As at': asOf,
-      ...describeFilters(query),
-    });
+    return this.write(out, format, 'Actions', ACTION_COLUMNS, rows, asOf, describeFilters(query));
   }
 
   async findingsTo(
@@ -74,10 +75,15 @@ export class FlatExportService {
       ...f,
       coreServiceName: f.coreServiceId ? (names.get(f.coreServiceId) ?? '') : 'Trust-wide',
     }));
-    return this.write(out, format, 'Findings', FINDING_COLUMNS, withNames, {
-      'As at': asOf,
-      ...describeFilters(query),
-    });
+    return this.write(
+      out,
+      format,
+      'Findings',
+      FINDING_COLUMNS,
+      withNames,
+      asOf,
+      describeFilters(query),
+    );
   }
 
   private async *actionBatches(
@@ -117,49 +123,80 @@ export class FlatExportService {
     title: string,
     columns: ExportColumn<T>[],
     rows: AsyncIterable<T>,
-    about: Record<string, string>,
+    asOf: string,
+    filters: Record<string, string>,
   ): Promise<number> {
     return format === 'csv'
-      ? writeCsv(out, columns, rows)
-      : writeXlsx(out, title, columns, rows, about);
+      ? writeCsv(out, columns, rows, asOf)
+      : writeXlsx(out, title, columns, rows, asOf, filters);
   }
 }
 
+/**
+ * CSV for spreadsheets and BI tools alike: a UTF-8 byte-order mark first (without it Excel on
+ * Windows reads the file as its local code page and garbles "Łukasz" or "≥"), words not codes,
+ * dates as ISO calendar dates (read the same in every locale), and the as-at date in a column
+ * of its own, so rows keep it once the file is loaded elsewhere. Formula-like cells keep a
+ * leading apostrophe: CSV has no styles, and that is the convention spreadsheets honour.
+ */
 async function writeCsv<T>(
   out: Writable,
   columns: ExportColumn<T>[],
   rows: AsyncIterable<T>,
+  asOf: string,
 ): Promise<number> {
   let count = 0;
   const cells = mapAsync(rows, (row) => {
     count++;
-    return columns.map((c) => neutraliseCell(c.value(row)));
+    return [...columns.map((c) => neutraliseCell(c.value(row))), asOf];
   });
   // pipeline, not pipe + 'drain': if `out` goes away the whole chain is torn down and this
   // rejects, rather than waiting for a 'drain' that never comes.
   await pipeline(
     Readable.from(cells),
-    stringify({ header: true, columns: columns.map((c) => c.header) }),
+    stringify({ bom: true, header: true, columns: [...columns.map((c) => c.header), 'As at'] }),
     out,
   );
   return count;
 }
+
+/** One shared style object per BRAG colour (see CELL_STYLES on why shared). */
+const BRAG_STYLES = Object.fromEntries(
+  Object.entries(BRAG_FILLS).map(([brag, argb]) => [
+    brag,
+    {
+      ...CELL_STYLES.text,
+      fill: { type: 'pattern', pattern: 'solid', fgColor: { argb } },
+      font: { bold: true, color: { argb: brag === 'AMBER' ? 'FF212B32' : 'FFFFFFFF' } },
+    },
+  ]),
+) as Record<Brag, Partial<ExcelJS.Style>>;
 
 async function writeXlsx<T>(
   out: Writable,
   title: string,
   columns: ExportColumn<T>[],
   rows: AsyncIterable<T>,
-  about: Record<string, string>,
+  asOf: string,
+  filters: Record<string, string>,
 ): Promise<number> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: out,
     useStyles: true,
     useSharedStrings: false,
   });
-  const sheet = workbook.addWorksheet(title, { views: [{ state: 'frozen', ySplit: 1 }] });
+  const setup = printableSheetOptions(1);
+  const sheet = workbook.addWorksheet(title, {
+    views: [{ state: 'frozen', ySplit: 1 }],
+    ...setup,
+    // The page header says what is printed and as at when: "Actions as at 1 December 2026".
+    headerFooter: { ...setup.headerFooter, oddHeader: `&L&A&C${title} as at ${ukDate(asOf)}` },
+  });
   sheet.columns = columns.map((c) => ({ header: c.header, key: c.header, width: c.width }));
-  sheet.getRow(1).font = { bold: true };
+  const widths = columns.map((c) => c.width);
+  const header = sheet.getRow(1);
+  header.eachCell((cell) => (cell.style = CELL_STYLES.header));
+  sizeRow(header, widths);
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   let count = 0;
   for await (const row of rows) {
@@ -170,33 +207,38 @@ async function writeXlsx<T>(
       columns.map((c) => {
         const value = c.value(row);
         if (c.date && typeof value === 'string') return new Date(`${value}T00:00:00.000Z`);
-        return neutraliseCell(value);
+        return value;
       }),
     );
     columns.forEach((c, index) => {
       const cell = excelRow.getCell(index + 1);
-      if (c.date) cell.numFmt = 'dd/mm/yyyy';
-      const value = c.value(row);
-      if (c.brag && typeof value === 'string' && value in BRAG_FILLS) {
-        cell.fill = {
-          type: 'pattern',
-          pattern: 'solid',
-          fgColor: { argb: BRAG_FILLS[value as Brag] },
-        };
-        cell.font = { bold: true, color: { argb: value === 'AMBER' ? 'FF212B32' : 'FFFFFFFF' } };
-      }
+      const brag = c.brag?.(row);
+      // Text that would run as a formula is kept as typed and marked as text by its style.
+      cell.style = brag
+        ? BRAG_STYLES[brag]
+        : c.date
+          ? CELL_STYLES.date
+          : looksLikeFormula(cell.value)
+            ? CELL_STYLES.quoted
+            : CELL_STYLES.text;
     });
+    sizeRow(excelRow, widths);
     excelRow.commit();
     count++;
   }
   sheet.commit();
-  const aboutSheet = workbook.addWorksheet('About');
+  const aboutSheet = workbook.addWorksheet('About', printableSheetOptions(1));
   aboutSheet.columns = [{ width: 22 }, { width: 60 }];
-  aboutSheet.addRow(['Export', title]).commit();
-  aboutSheet.addRow(['Rows', count]).commit();
-  for (const [name, value] of Object.entries(about))
-    aboutSheet.addRow([name, neutraliseCell(value)]).commit();
-  aboutSheet.addRow(['Generated', new Date().toISOString()]).commit();
+  const about = (name: string, value: string | number) => {
+    const added = aboutSheet.addRow([name, value]);
+    if (looksLikeFormula(value)) added.getCell(2).style = CELL_STYLES.quoted;
+    added.commit();
+  };
+  about('Export', title);
+  about('Rows', count);
+  about('As at', ukDate(asOf));
+  for (const [name, value] of Object.entries(filters)) about(name, value);
+  about('Generated', ukDateTime(new Date()));
   aboutSheet.commit();
   await workbook.commit();
   return count;
@@ -212,7 +254,9 @@ function toActionExportRow(row: ActionExportFactsRow, asOf: string): ActionExpor
     reference: row.reference,
     title: row.title,
     coreServiceNames: row.core_service_names ?? '',
-    findingIds: row.finding_ids ?? '',
+    findingReferences: row.finding_references ?? '',
+    regulations: regulationsOf(row.finding_regulations),
+    keyQuestions: row.key_questions ?? '',
     owner: row.owner_name,
     executiveLead: row.executive_lead_name,
     startDate: row.start_date,
@@ -224,10 +268,22 @@ function toActionExportRow(row: ActionExportFactsRow, asOf: string): ActionExpor
     deliveryReason: reason,
     brag: bragOf(deliveryStatus),
     reinspectionDate: facts.reinspectionDate,
+    latestUpdate: row.latest_note,
+    latestUpdateDate: row.latest_update_at ? londonDateOf(row.latest_update_at) : null,
+    evidenceSubmitted: Number(row.evidence_submitted),
+    evidenceAccepted: Number(row.evidence_accepted),
+    evidenceReturned: Number(row.evidence_returned),
     successMeasure: row.success_measure,
     cancellationReason: facts.status === 'CANCELLED' ? row.cancellation_reason : null,
     assuredBy: facts.status === 'ASSURED' ? row.assured_by_name : null,
   };
+}
+
+/** The linked findings' regulations, each cited once, in the order the findings give them. */
+function regulationsOf(json: string | null): string {
+  if (!json) return '';
+  const cited = (JSON.parse(json) as RegulationCitation[][]).flat().map(citationText);
+  return [...new Set(cited)].join('; ');
 }
 
 /** The filters a report was run with, in words, for its About sheet. */
