@@ -1,7 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { addDays, todayDate } from '../src/common/dates';
-import { ukDate } from '../src/common/words';
 import { pdfPages } from '../src/imports/pdf-text';
 import { labelOf, ukDate } from '../src/common/words';
 import { binary } from './downloads';

@@ -1,7 +1,6 @@
 import ExcelJS from 'exceljs';
 import { ukDate } from '../src/common/words';
 import { addDays, todayDate } from '../src/common/dates';
-import { ukDate } from '../src/common/words';
 import { pdfPages } from '../src/imports/pdf-text';
 import { binary } from './downloads';
 import { buildAction, buildCoreService, buildFinding, buildOrganisation } from './factories';
