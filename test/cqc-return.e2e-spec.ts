@@ -29,6 +29,8 @@ const itWithPoppler = PDFTOTEXT ? it : it.skip;
 describe('The CQC return', () => {
   let t: TestApp;
   let organisationId: number;
+  let wardsId: number;
+  let leadId: number;
   const today = todayDate();
   const ahead = addDays(today, 12);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cqc-return-'));
@@ -47,9 +49,11 @@ describe('The CQC return', () => {
     const org = await buildOrganisation(t.http, { name: 'Return Test NHS Trust' });
     organisationId = org.id;
     const wards = await buildCoreService(t.http, org.id, { name: 'Acute wards for adults' });
+    wardsId = wards.id;
     const owner = await buildUser(t.http, { role: 'owner', name: 'Tom Evans' });
     const lead = await buildUser(t.http, { role: 'executive', name: 'Dr Helen Carter' });
     const people = { ownerId: owner.id, executiveLeadId: lead.id };
+    leadId = lead.id;
     const md1 = await buildFinding(t.http, org.id, {
       reference: 'MD1',
       coreServiceId: wards.id,
@@ -297,6 +301,20 @@ describe('The CQC return', () => {
       'A-WN',
       'Make the wards safe',
     ]);
+  });
+
+  itWithPoppler('names its filters in words and keeps to them', async () => {
+    const text = (await pdfText(`&coreServiceId=${wardsId}&executiveLeadId=${leadId}`)).replace(
+      /\s+/g,
+      ' ',
+    );
+    expect(text).toContain(
+      'Filters: Core service: Acute wards for adults; Executive lead: Dr Helen Carter.',
+    );
+    // Only the service's findings: MD1 and MD3 (and the notice), not the trust-wide ones.
+    expect(text).toContain(TEXT.md1);
+    expect(text).toContain(TEXT.md3);
+    for (const other of [TEXT.md2, TEXT.md4, TEXT.md5]) expect(text).not.toContain(other);
   });
 
   it('refuses a sign-off date that is not a date', async () => {
