@@ -14,7 +14,9 @@ import {
   buildOrganisation,
   buildUser,
 } from './factories';
+import { buildProgram, describeFailure } from '../src/cli';
 import { createTestApp, TestApp } from './test-app';
+import { createTestDatabase, TestDatabase } from './test-database';
 
 const PDFTOTEXT = fs.existsSync('/usr/bin/pdftotext') ? '/usr/bin/pdftotext' : undefined;
 const itWithPoppler = PDFTOTEXT ? it : it.skip;
@@ -29,6 +31,8 @@ const itWithPoppler = PDFTOTEXT ? it : it.skip;
 describe('The CQC return', () => {
   let t: TestApp;
   let organisationId: number;
+  let wardsId: number;
+  let leadId: number;
   const today = todayDate();
   const ahead = addDays(today, 12);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cqc-return-'));
@@ -47,9 +51,11 @@ describe('The CQC return', () => {
     const org = await buildOrganisation(t.http, { name: 'Return Test NHS Trust' });
     organisationId = org.id;
     const wards = await buildCoreService(t.http, org.id, { name: 'Acute wards for adults' });
+    wardsId = wards.id;
     const owner = await buildUser(t.http, { role: 'owner', name: 'Tom Evans' });
     const lead = await buildUser(t.http, { role: 'executive', name: 'Dr Helen Carter' });
     const people = { ownerId: owner.id, executiveLeadId: lead.id };
+    leadId = lead.id;
     const md1 = await buildFinding(t.http, org.id, {
       reference: 'MD1',
       coreServiceId: wards.id,
@@ -299,6 +305,20 @@ describe('The CQC return', () => {
     ]);
   });
 
+  itWithPoppler('names its filters in words and keeps to them', async () => {
+    const text = (await pdfText(`&coreServiceId=${wardsId}&executiveLeadId=${leadId}`)).replace(
+      /\s+/g,
+      ' ',
+    );
+    expect(text).toContain(
+      'Filters: Core service: Acute wards for adults; Executive lead: Dr Helen Carter.',
+    );
+    // Only the service's findings: MD1 and MD3 (and the notice), not the trust-wide ones.
+    expect(text).toContain(TEXT.md1);
+    expect(text).toContain(TEXT.md3);
+    for (const other of [TEXT.md2, TEXT.md4, TEXT.md5]) expect(text).not.toContain(other);
+  });
+
   it('refuses a sign-off date that is not a date', async () => {
     const response = await t.http
       .get(`/api/v1/reports/cqc-return?organisationId=${organisationId}&signOffDate=1%2F12%2F2026`)
@@ -409,5 +429,75 @@ describe('The CQC return', () => {
     expect((await t.http.get(`/api/v1/actions/${id}`).expect(200)).body.interimMitigation).toBe(
       'Fire marshal and a second check at night',
     );
+  });
+});
+
+/** The same return from the command line, with its sign-off options. */
+describe('The CQC return from the command line', () => {
+  let db: TestDatabase;
+  const saved = { ...process.env };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cqc-return-cli-'));
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    process.env.SQLITE_PATH =
+      db.sqlitePath === ':memory:' ? path.join(dir, 'unused.sqlite') : db.sqlitePath;
+    if (db.databaseUrl) process.env.DATABASE_URL = db.databaseUrl;
+    else delete process.env.DATABASE_URL;
+    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    process.env = saved;
+    await db.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const run = (...args: string[]) =>
+    buildProgram()
+      .exitOverride()
+      .parseAsync(['node', 'cli', ...args]);
+
+  it('writes the sign-off given, and refuses a sign-off date that is not a date', async () => {
+    await run('seed');
+    const out = path.join(dir, 'cqc.xlsx');
+    await run(
+      'report',
+      'cqc-return',
+      '--organisation-id',
+      '1',
+      '--out',
+      out,
+      '--sign-off-name',
+      'Dr Jane Smith',
+      '--sign-off-role',
+      'Chief Nurse',
+      '--sign-off-date',
+      '2026-12-01',
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(out);
+    const first = (workbook.getWorksheet('CQC action plan')!.getSheetValues() as unknown[][])
+      .filter(Boolean)
+      .map((r) => r[1]);
+    expect(first).toEqual(
+      expect.arrayContaining([
+        'Sign-off',
+        'Name: Dr Jane Smith',
+        'Role: Chief Nurse',
+        'Date: 1 December 2026',
+      ]),
+    );
+    const bad = await run(
+      'report',
+      'cqc-return',
+      '--organisation-id',
+      '1',
+      '--out',
+      out,
+      '--sign-off-date',
+      '1/12/2026',
+    ).catch((e: unknown) => e);
+    expect(describeFailure(bad)).toBe('--sign-off-date must be a real date written YYYY-MM-DD');
   });
 });

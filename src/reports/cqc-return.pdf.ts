@@ -14,11 +14,12 @@ export const ACTION_HEADER = [
 ];
 
 /*
- * Landscape A4 (742 pt between the margins). "By when" and "Status" are wide enough for the
- * longest date ("30 September 2026") and status ("Off track") on one line at 10 pt, so
- * neither ever breaks mid-word.
+ * Landscape A4 (742 pt between the margins). "By when" and the monitoring column hold the
+ * longest date ("30 September 2026", about 100 pt at 10 pt in a wide Unicode font such as
+ * DejaVu or Noto Sans) on one line with room to spare, and "Status" the longest status
+ * ("Completed"), so none ever breaks mid-word.
  */
-const ACTION_WIDTHS = [140, 100, 105, 105, 105, 102, 85];
+const ACTION_WIDTHS = [130, 100, 120, 110, 100, 97, 85];
 
 export function actionCells(action: ReturnAction): string[] {
   return [
