@@ -76,6 +76,8 @@ export const CELL_STYLES = {
  */
 export function wrappedLines(text: string, width: number): number {
   const perLine = Math.max(1, Math.floor(width * 0.95));
+  // Most cells (numbers, dates, names, words) fit on one line: no need to lay them out.
+  if (text.length <= perLine && !/[\r\n]/.test(text)) return 1;
   let lines = 0;
   for (const paragraph of text.split(/\r\n|\r|\n/)) {
     let used = 0;
