@@ -169,7 +169,10 @@ export function layOutSheet(sheet: ExcelJS.Worksheet, headerRow?: number): void 
   });
   const header = headerRow ?? (tableHeaders.length === 1 ? tableHeaders[0] : 1);
   sheet.pageSetup = { ...sheet.pageSetup, ...printPageSetup(header) };
+  // A header the report set itself (a protective marking, centred) is kept beside the sheet name.
+  const own = sheet.headerFooter?.oddHeader;
   sheet.headerFooter = { ...sheet.headerFooter, ...printHeaderFooter() };
+  if (own) sheet.headerFooter.oddHeader = `${printHeaderFooter().oddHeader ?? ''}${own}`;
 }
 
 /** Marks a cell's text as text (quote prefix), keeping the rest of its style. */
