@@ -49,6 +49,9 @@ const visibleText = (html: string) =>
 function savePdf(body: Buffer, name: string): string {
   const file = path.join(dir, `${name}.pdf`);
   fs.writeFileSync(file, body);
+  // To look at the papers: BOARD_PAPER_KEEP=/some/folder keeps a copy of each.
+  if (process.env.BOARD_PAPER_KEEP)
+    fs.copyFileSync(file, path.join(process.env.BOARD_PAPER_KEEP, `${name}.pdf`));
   return file;
 }
 const pdfToText = (file: string, ...args: string[]) =>
