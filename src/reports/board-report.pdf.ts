@@ -68,7 +68,7 @@ export async function writeBoardReportPdf(report: BoardReport, out: Writable): P
     doc,
     WARNING_NOTICE_HEADER,
     report.warningNotices.length ? warningRowsInWords(report) : [['None', '', '', '', '', '']],
-    [110, 70, width - 410, 70, 70, 90],
+    [130, 65, width - 380, 65, 60, 60],
   );
   if (report.actionPlansDue.length) {
     heading(doc, 'Action plans due to CQC');
@@ -119,7 +119,7 @@ export async function writeBoardReportPdf(report: BoardReport, out: Writable): P
     readinessRows(report).length
       ? readinessRows(report)
       : [['No findings', '', '', '', '', '', '']],
-    [100, 75, 40, 55, 55, 55, width - 380],
+    [90, 70, 35, 50, 50, 45, width - 340],
   );
 
   for (const breakdown of report.breakdowns) {
