@@ -20,6 +20,8 @@ import {
 import { describeWithTool } from './external-tools';
 import { buildAction, buildCoreService, buildFinding, buildPlan, buildUser } from './factories';
 import { Client, clientFor, createTestApp, TestApp } from './test-app';
+import { createTestDatabase, TestDatabase } from './test-database';
+import { buildProgram, describeFailure } from '../src/cli';
 
 /**
  * The board paper (issue 18): cover sheet, executive summary in sentences, readiness for every
@@ -49,6 +51,9 @@ const visibleText = (html: string) =>
 function savePdf(body: Buffer, name: string): string {
   const file = path.join(dir, `${name}.pdf`);
   fs.writeFileSync(file, body);
+  // To look at the papers: BOARD_PAPER_KEEP=/some/folder keeps a copy of each.
+  if (process.env.BOARD_PAPER_KEEP)
+    fs.copyFileSync(file, path.join(process.env.BOARD_PAPER_KEEP, `${name}.pdf`));
   return file;
 }
 const pdfToText = (file: string, ...args: string[]) =>
@@ -377,3 +382,75 @@ describeWithTool('Chromium (/usr/bin/chromium)', hasChromium)(
     });
   },
 );
+
+/** The command line's board paper, run in-process against a database of its own. */
+describe('report board on the command line', () => {
+  let db: TestDatabase;
+  const saved = { ...process.env };
+  const cliDir = fs.mkdtempSync(path.join(os.tmpdir(), 'board-cli-'));
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    process.env.SQLITE_PATH =
+      db.sqlitePath === ':memory:' ? path.join(cliDir, 'unused.sqlite') : db.sqlitePath;
+    if (db.databaseUrl) process.env.DATABASE_URL = db.databaseUrl;
+    else delete process.env.DATABASE_URL;
+    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    process.env = saved;
+    await db.drop();
+    fs.rmSync(cliDir, { recursive: true, force: true });
+  });
+
+  const run = (...args: string[]) =>
+    buildProgram()
+      .exitOverride()
+      .parseAsync(['node', 'cli', ...args]);
+
+  it('takes the cover sheet and refuses a purpose not in the list', async () => {
+    await run('seed');
+    const out = path.join(cliDir, 'board.html');
+    await run(
+      'report',
+      'board',
+      '--organisation-id',
+      '1',
+      '--out',
+      out,
+      '--meeting',
+      'Trust Board (public)',
+      '--meeting-date',
+      '2027-01-14',
+      '--purpose',
+      'discussion',
+      '--assurance-level',
+      'limited',
+      '--paper-version',
+      '0.3 draft',
+    );
+    const text = visibleText(fs.readFileSync(out, 'utf8'));
+    for (const expected of [
+      'Meeting Trust Board (public)',
+      'Date of meeting 14 January 2027',
+      'Purpose For discussion',
+      'Assurance level Limited assurance',
+      'Version 0.3 draft',
+      'Author Not given',
+      'The executive gives limited assurance.',
+    ])
+      expect({ expected, found: text.includes(expected) }).toEqual({ expected, found: true });
+    const bad = await run(
+      'report',
+      'board',
+      '--organisation-id',
+      '1',
+      '--out',
+      out,
+      '--purpose',
+      'vote',
+    ).catch((e: unknown) => e);
+    expect(describeFailure(bad)).toBe('--purpose must be one of information, discussion, decision');
+  });
+});

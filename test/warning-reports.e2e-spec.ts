@@ -64,12 +64,12 @@ describe('warning notices first in reports and pages', () => {
     ).text;
     const notices = html.indexOf('<h2>Warning notices</h2>');
     expect(notices).toBeGreaterThan(-1);
-    // First after the executive summary: before the exceptions and every count.
+    // First in the detail, after the one-page executive summary: before every count.
     expect(notices).toBeGreaterThan(html.indexOf('<h2 id="summary">Executive summary</h2>'));
-    expect(notices).toBeLessThan(
-      html.indexOf('<h2>Exceptions: the worst off track and at risk</h2>'),
-    );
     expect(notices).toBeLessThan(html.indexOf('<h2>Actions by delivery status</h2>'));
+    expect(html).toContain(
+      'There is 1 warning notice, 1 with actions not yet completed; they come first after this summary.',
+    );
     expect(html).toContain(
       `<td>WN1 Section 29A warning notice</td><td>Urgent care</td><td>Fire safety and ligatures</td><td>${ukDate(overdue)}</td><td>3 days overdue</td><td>0 of 1 completed</td>`,
     );
@@ -89,10 +89,16 @@ describe('warning notices first in reports and pages', () => {
       .parse(binary)
       .expect(200);
     // The page after the cover sheet: the executive summary, then the notices first.
-    const first = (await pdfPages(pdf.body as Buffer))[1];
-    expect(first.indexOf('Executive summary')).toBeGreaterThan(-1);
-    expect(first.indexOf('Warning notices')).toBeGreaterThan(first.indexOf('Executive summary'));
-    expect(first.indexOf('Warning notices')).toBeLessThan(first.indexOf('Exceptions'));
+    // Cover sheet, then the one-page executive summary (which counts the notices), then the
+    // detail: warning notices first.
+    const pages = await pdfPages(pdf.body as Buffer);
+    expect(pages[1]).toContain('Executive summary');
+    expect(pages[1]).toContain('There is 1 warning notice');
+    const first = pages[2];
+    expect(first.indexOf('Warning notices')).toBeGreaterThan(-1);
+    expect(first.indexOf('Warning notices')).toBeLessThan(
+      first.indexOf('Actions by delivery status'),
+    );
     expect(first).toContain('3 days overdue');
     expect(first).toContain('Action plans due to CQC');
 

@@ -53,14 +53,16 @@ export function summaryOf(report: BoardReport): string[] {
     services: report.readiness.length,
     nextReinspection: next ? { date: next.reinspectionDate!, service: next.name } : null,
     warningNotices: report.warningNotices.length,
+    warningNoticesOutstanding: report.warningNotices.filter(
+      (n) => n.actions === 0 || n.openActions > 0,
+    ).length,
     assuranceLevel: report.cover.assuranceLevel,
     recommendation: report.cover.recommendation,
   });
 }
 
 /** Dates inside the shared warning-notice rows ("focused inspection of 2017-10-02") in words. */
-const isoToWords = (cell: string) =>
-  cell.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (iso) => ukDate(iso));
+const isoToWords = (cell: string) => cell.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (iso) => ukDate(iso));
 
 export const warningRowsInWords = (report: BoardReport) =>
   warningNoticeRows(report.warningNotices).map((row) => row.map(isoToWords));

@@ -94,15 +94,15 @@ ${summaryOf(report)
   .map((sentence) => `<p>${escape(sentence)}</p>`)
   .join('\n')}
 <p class="meta">Cancelled actions are left out of the counts.</p>
-<h2>Warning notices</h2>
-${report.warningNotices.length ? htmlTable(WARNING_NOTICE_HEADER, warningRowsInWords(report)) : '<p>None.</p>'}
-${report.actionPlansDue.length ? `<h2>Action plans due to CQC</h2>\n${htmlTable(ACTION_PLAN_HEADER, actionPlanRowsInWords(report))}` : ''}
 <h2>Exceptions: the worst off track and at risk</h2>
 ${htmlTable(EXCEPTION_HEADER, exceptionRows(report.exceptions.slice(0, MAIN_PART_ROWS)))}
 ${note(cappedNote(MAIN_PART_ROWS, report.exceptions.length, 'worst'))}
 </section>
 
 <section class="page">
+<h2>Warning notices</h2>
+${report.warningNotices.length ? htmlTable(WARNING_NOTICE_HEADER, warningRowsInWords(report)) : '<p>None.</p>'}
+${report.actionPlansDue.length ? `<h2>Action plans due to CQC</h2>\n${htmlTable(ACTION_PLAN_HEADER, actionPlanRowsInWords(report))}` : ''}
 <h2>Actions by delivery status</h2>
 <table><thead><tr><th scope="col">Delivery status</th><th scope="col">Actions</th></tr></thead><tbody>
 ${statusRows(report)

@@ -49,19 +49,6 @@ export async function writeBoardReportPdf(report: BoardReport, out: Writable): P
     doc.moveDown(0.3);
   }
   paragraph(doc, 'Cancelled actions are left out of the counts.', { colour: '#4c6272' });
-  // Warning notices and action plans due to CQC: the most urgent, first after the summary.
-  heading(doc, 'Warning notices');
-  table(
-    doc,
-    WARNING_NOTICE_HEADER,
-    report.warningNotices.length ? warningRowsInWords(report) : [['None', '', '', '', '', '']],
-    [110, 70, width - 410, 70, 70, 90],
-  );
-  if (report.actionPlansDue.length) {
-    heading(doc, 'Action plans due to CQC');
-    table(doc, ACTION_PLAN_HEADER, actionPlanRowsInWords(report), [width - 340, 80, 90, 90, 80]);
-  }
-
   heading(doc, 'Exceptions: the worst off track and at risk');
   table(
     doc,
@@ -75,6 +62,19 @@ export async function writeBoardReportPdf(report: BoardReport, out: Writable): P
   if (capped) paragraph(doc, capped, { italic: true });
 
   doc.addPage();
+  // Warning notices and action plans due to CQC: the most urgent, first in the detail.
+  heading(doc, 'Warning notices');
+  table(
+    doc,
+    WARNING_NOTICE_HEADER,
+    report.warningNotices.length ? warningRowsInWords(report) : [['None', '', '', '', '', '']],
+    [130, 65, width - 380, 65, 60, 60],
+  );
+  if (report.actionPlansDue.length) {
+    heading(doc, 'Action plans due to CQC');
+    table(doc, ACTION_PLAN_HEADER, actionPlanRowsInWords(report), [width - 340, 80, 90, 90, 80]);
+  }
+
   heading(doc, 'Actions by delivery status');
   table(doc, ['Delivery status', 'Actions'], statusRows(report), [width - 80, 80]);
   const total = Object.values(report.byBrag).reduce((s, n) => s + n, 0);
@@ -119,7 +119,7 @@ export async function writeBoardReportPdf(report: BoardReport, out: Writable): P
     readinessRows(report).length
       ? readinessRows(report)
       : [['No findings', '', '', '', '', '', '']],
-    [100, 75, 40, 55, 55, 55, width - 380],
+    [90, 70, 35, 50, 50, 45, width - 340],
   );
 
   for (const breakdown of report.breakdowns) {

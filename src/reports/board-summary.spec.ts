@@ -67,13 +67,24 @@ describe('the board summary sentences', () => {
       overdue: 1,
       assuredRecently: 2,
       warningNotices: 1,
+      warningNoticesOutstanding: 1,
     });
     expect(s).toContain(
       '1 core service is not ready for reinspection: Maternity; 2 are at risk: Surgery and Trust-wide.',
     );
     expect(s).toContain('1 open action is past its due date.');
     expect(s).toContain('2 actions were assured in the last 30 days.');
-    expect(s).toContain('1 warning notice is open; see the warning notices section.');
+    expect(s).toContain(
+      'There is 1 warning notice, 1 with actions not yet completed; they come first after this summary.',
+    );
+  });
+
+  it('counts warning notices with actions outstanding', () => {
+    expect(
+      summarySentences({ ...base, warningNotices: 3, warningNoticesOutstanding: 0 }),
+    ).toContain(
+      'There are 3 warning notices, none with actions not yet completed; they come first after this summary.',
+    );
   });
 
   it('says when no service is not ready', () => {

@@ -20,6 +20,8 @@ export interface SummaryFigures {
   services: number;
   nextReinspection?: { date: string; service: string } | null;
   warningNotices: number;
+  /** Warning notices with actions not yet completed (or no action at all). */
+  warningNoticesOutstanding?: number;
   assuranceLevel?: AssuranceLevel;
   recommendation?: string;
 }
@@ -77,10 +79,12 @@ export function summarySentences(f: SummaryFigures): string[] {
         `${plural(f.assuredRecently, 'action was', 'actions were')} assured in the last 30 days.`,
       );
   }
-  if (f.warningNotices > 0)
+  if (f.warningNotices > 0) {
+    const outstanding = f.warningNoticesOutstanding ?? f.warningNotices;
     out.push(
-      `${plural(f.warningNotices, 'warning notice')} ${isAre(f.warningNotices)} open; see the warning notices section.`,
+      `There ${f.warningNotices === 1 ? 'is' : 'are'} ${plural(f.warningNotices, 'warning notice')}, ${outstanding === 0 ? 'none' : outstanding} with actions not yet completed; they come first after this summary.`,
     );
+  }
   if (f.services > 0) {
     const notReady = f.notReady.length
       ? `${plural(f.notReady.length, 'core service')} ${isAre(f.notReady.length)} not ready for reinspection: ${joinWithAnd(f.notReady)}`
