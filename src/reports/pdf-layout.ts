@@ -22,6 +22,8 @@ const GREY = '#4c6272';
 /** Text a reader must read is never smaller than this (pt); the page footer may be 9. */
 const BODY_SIZE = 10;
 const FOOTER_SIZE = 9;
+/** How far below the body's last line the page footer starts (pt). */
+const FOOTER_GAP = 12;
 const HEADING_SIZE = 13;
 const CELL_PAD = 4;
 /** Words up to this many characters never break inside a table cell (longer: URLs, hashes). */
@@ -198,6 +200,20 @@ function put(doc: Doc, text: string, how: Put): void {
   };
   const runs = runsOf(doc, text, font);
   if (!runs.length) return;
+  if (runs.length > 1 && how.lineBreak === false && how.align && how.align !== 'left') {
+    // PDFKit aligns each continued run on its own; one line is placed run by run instead.
+    const sizes = runs.map((run) => doc.font(run.font).widthOfString(run.text));
+    const total = sizes.reduce((sum, w) => sum + w, 0);
+    const room = (how.width ?? contentWidth(doc)) - total;
+    let x = (how.x ?? doc.x) + (how.align === 'center' ? room / 2 : room);
+    const y = how.y ?? doc.y;
+    runs.forEach((run, i) => {
+      doc.font(run.font).text(run.text, x, y, { lineBreak: false });
+      x += sizes[i];
+    });
+    doc.fillColor(TEXT);
+    return;
+  }
   runs.forEach((run, i) => {
     doc.font(run.font);
     const opts = { ...options, continued: i < runs.length - 1 };
@@ -484,7 +500,8 @@ function columnWidths(doc: Doc, header: string[], rows: string[][], widths: numb
     });
   consider(header, 'bold');
   for (const row of rows) consider(row, 'regular');
-  const least = longest.map((w) => Math.ceil(w + 2 * CELL_PAD + 1));
+  // PDFKit measures a word with the space after it, so a column needs that space too.
+  const least = longest.map((w) => Math.ceil(w + 2 * CELL_PAD + BODY_SIZE * 0.4));
   const result = [...scaled];
   for (let pass = 0; pass < 3; pass++) {
     const short = result.reduce((s, w, i) => s + Math.max(0, least[i] - w), 0);
@@ -573,6 +590,14 @@ export function figure(doc: Doc, svg: string, alt: string, height?: number): voi
 
 // ---- Page furniture and the end ----
 
+/** `text` cut at a word to fit `width` in the current font, with an ellipsis if cut. */
+function fitted(doc: Doc, text: string, width: number): string {
+  if (doc.widthOfString(text) <= width) return text;
+  const words = text.split(' ');
+  while (words.length > 1 && doc.widthOfString(`${words.join(' ')}…`) > width) words.pop();
+  return `${words.join(' ')}…`;
+}
+
 /**
  * On every page: the protective marking (if any) at the top and foot, and "<footer> · Page N of
  * M" below the body, in the bottom margin, so body text never runs into it. Then the end.
@@ -594,24 +619,25 @@ export async function finishPdf(
     doc.page.margins = { top: 0, bottom: 0, left: saved.left, right: saved.right };
     const width = doc.page.width - saved.left - saved.right;
     const line = { x: saved.left, width, align: 'center' as const, lineBreak: false };
+    const pageNumber = `Page ${i + 1} of ${range.count}`;
+    const oneLine = `${footer} · ${pageNumber}`;
+    doc.font(FONTS.regular).fontSize(FOOTER_SIZE);
+    // One line if it fits, else the footer's words over the page number (cut short if need be).
+    const lines =
+      doc.widthOfString(oneLine) <= width ? [oneLine] : [fitted(doc, footer, width), pageNumber];
     artifact(
       doc,
       () => {
+        let y = doc.page.height - saved.bottom + FOOTER_GAP;
         if (layout.marking) {
           put(doc, layout.marking, { ...line, font: 'bold', size: FOOTER_SIZE, y: 30 });
-          put(doc, layout.marking, {
-            ...line,
-            font: 'bold',
-            size: FOOTER_SIZE,
-            y: doc.page.height - saved.bottom + 24,
-          });
+          put(doc, layout.marking, { ...line, font: 'bold', size: FOOTER_SIZE, y });
+          y += FOOTER_SIZE * 1.4;
         }
-        put(doc, `${footer} · Page ${i + 1} of ${range.count}`, {
-          ...line,
-          size: FOOTER_SIZE,
-          colour: GREY,
-          y: doc.page.height - saved.bottom + (layout.marking ? 38 : 30),
-        });
+        for (const text of lines) {
+          put(doc, text, { ...line, size: FOOTER_SIZE, colour: GREY, y });
+          y += FOOTER_SIZE * 1.4;
+        }
       },
       'Pagination',
     );
