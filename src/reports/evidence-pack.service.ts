@@ -188,7 +188,7 @@ export class EvidencePackService {
         doc,
         ['Date', 'By', 'Change', 'Note'],
         entries.map((e) => e.row),
-        [60, 90, 110, width - 260],
+        [80, 90, 110, width - 280],
       );
     const items = evidence.filter((e) => e.actionId === action.id);
     if (items.length) {

@@ -104,6 +104,12 @@ export function newPdf(
   const root = doc.struct('Document');
   doc.addStructure(root);
   layouts.set(doc, { root, marking: options.marking, pending: [] });
+  // A report that still writes with doc.text() directly gets the waiting heading above its text.
+  const text = doc.text.bind(doc) as (...args: unknown[]) => Doc;
+  (doc as unknown as { text: typeof text }).text = (...args) => {
+    if (layouts.get(doc)?.pending.length) keepTogether(doc, BODY_SIZE * 3);
+    return text(...args);
+  };
   const done = new Promise<void>((resolve, reject) => {
     out.on('finish', resolve);
     out.on('error', reject);
