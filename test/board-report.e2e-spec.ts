@@ -219,7 +219,8 @@ describe('the board report (HTML)', () => {
       });
     }
     expect(text).toContain('Actions by BRAG and core service');
-    // Table cells wrap, so a long reason spreads over lines shared with its neighbours.
+    // Table cells wrap, so a long reason spreads over lines shared with its neighbours (at
+    // 10 pt, over two lines here).
     expect(text).toMatch(/Recruitment\s+campaign/);
     expect(text).toContain('LPT-02 Recruit to');
   });

@@ -1,10 +1,9 @@
 import type { Writable } from 'node:stream';
-import SVGtoPDF from 'svg-to-pdfkit';
-import { finishPdf, heading, MARGIN, newPdf, paragraph, table, titleBlock } from './pdf-layout';
+import { figure, finishPdf, heading, newPdf, paragraph, table, titleBlock } from './pdf-layout';
 import { BRAG_ORDER } from '../common/words';
 import type { BoardReport } from './board-report.service';
 import { movementSection } from './board-movement.sections';
-import { bragByServiceChart, openOverTimeChart } from './charts';
+import { bragByServiceCharts, openOverTimeAlt, openOverTimeChart } from './charts';
 import { ACTION_PLAN_HEADER, WARNING_NOTICE_HEADER } from './warning-notices-section';
 import { coverRows, markingOf } from './board-cover';
 import {
@@ -148,18 +147,16 @@ export async function writeBoardReportPdf(report: BoardReport, out: Writable): P
   const assuredNote = cappedNote(MAIN_PART_ROWS, assured.length, 'latest');
   if (assuredNote) paragraph(doc, assuredNote, { italic: true });
 
+  // Each chart as tall as its own drawing, the next below it (on a new page if it does not
+  // fit); the BRAG chart in parts of at most 16 services, so bars and labels stay readable.
   const services = report.breakdowns.find((b) => b.title === 'By core service')?.rows ?? [];
-  doc.addPage();
   heading(doc, 'Charts');
-  SVGtoPDF(doc, bragByServiceChart(services), MARGIN, doc.y, {
-    width,
-    preserveAspectRatio: 'xMinYMin meet',
-  });
-  doc.y += Math.min(260, 90 + services.length * 34) * (width / 760) + 20;
-  SVGtoPDF(doc, openOverTimeChart(report.openOverTime, report.nextReinspection), MARGIN, doc.y, {
-    width,
-    preserveAspectRatio: 'xMinYMin meet',
-  });
+  for (const part of bragByServiceCharts(services)) figure(doc, part.svg, part.alt);
+  figure(
+    doc,
+    openOverTimeChart(report.openOverTime, report.nextReinspection),
+    openOverTimeAlt(report.openOverTime, report.nextReinspection),
+  );
 
   // The appendix: every list in full, after the main part.
   doc.addPage();

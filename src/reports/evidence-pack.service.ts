@@ -19,7 +19,8 @@ import {
   renamePeopleAsAt,
 } from '../history/records-as-at';
 import { Organisation } from '../organisations/organisation.entity';
-import { finishPdf, heading, newPdf, table, titleBlock } from './pdf-layout';
+import { Doc, finishPdf, heading, newPdf, paragraph, table, titleBlock } from './pdf-layout';
+import { labelOf, ukDate } from '../common/words';
 
 export interface EvidencePackOptions {
   coreServiceId: number;
@@ -109,9 +110,9 @@ export class EvidencePackService {
       asOf,
     );
 
-    const { doc, width, done } = newPdf(out, `${serviceName}: evidence pack ${asOf}`);
+    const { doc, width, done } = newPdf(out, `${serviceName}: evidence pack as at ${ukDate(asOf)}`);
     const organisationName = await organisationNameAsAt(this.dataSource, organisation, asOf);
-    titleBlock(doc, organisationName, `Evidence pack: ${serviceName}, as at ${asOf}`, [
+    titleBlock(doc, organisationName, `Evidence pack: ${serviceName}, as at ${ukDate(asOf)}`, [
       `core service ${serviceName}`,
     ]);
     for (const finding of findings) {
@@ -123,27 +124,22 @@ export class EvidencePackService {
         .join(', ');
       heading(
         doc,
-        `${finding.reference ?? `Finding ${finding.id}`}: ${finding.type}${finding.keyQuestion ? `, ${finding.keyQuestion}` : ''}${regulations ? `, ${regulations}` : ''}`,
+        `${finding.reference ?? `Finding ${finding.id}`}: ${labelOf(finding.type)}${finding.keyQuestion ? `, ${labelOf(finding.keyQuestion)}` : ''}${regulations ? `, ${regulations}` : ''}`,
       );
-      doc.font('Helvetica').fontSize(9).text(finding.text, { width }).moveDown(0.4);
+      paragraph(doc, finding.text, { spaceAfter: 0.5 });
       const linked = actions.filter((a) => a.findingIds.includes(finding.id));
       if (!linked.length)
-        doc
-          .font('Helvetica-Oblique')
-          .fontSize(9)
-          .text('No action addresses this finding.')
-          .moveDown(0.4);
+        paragraph(doc, 'No action addresses this finding.', { italic: true, spaceAfter: 0.5 });
       for (const action of linked)
         this.action(doc, width, action, history, evidence, dueDates, end);
     }
-    if (!findings.length)
-      doc.font('Helvetica').fontSize(10).text('This core service had no findings on this date.');
-    await finishPdf(doc, `${serviceName} · evidence pack as at ${asOf}`, width, done);
+    if (!findings.length) paragraph(doc, 'This core service had no findings on this date.');
+    await finishPdf(doc, `${serviceName} · evidence pack as at ${ukDate(asOf)}`, width, done);
     return findings.length;
   }
 
   private action(
-    doc: PDFKit.PDFDocument,
+    doc: Doc,
     width: number,
     action: ActionDto,
     history: ProgressUpdate[],
@@ -151,29 +147,27 @@ export class EvidencePackService {
     dueDates: DueDateChange[],
     end: string,
   ): void {
-    doc
-      .font('Helvetica-Bold')
-      .fontSize(10)
-      .text(`${action.reference ? `${action.reference} ` : ''}${action.title}`, { width })
-      .font('Helvetica')
-      .fontSize(8)
-      .text(
-        `Owner ${action.owner?.name ?? 'none'}; executive lead ${action.executiveLead?.name ?? 'none'}; due ${action.dueDate}` +
-          `${action.dueDate !== action.originalDueDate ? ` (first committed ${action.originalDueDate})` : ''}; ${action.status}, ${action.progress}%; ${action.deliveryStatus}${action.brag ? ` (${action.brag})` : ''}.`,
-        { width },
-      )
-      .moveDown(0.3);
+    paragraph(doc, `${action.reference ? `${action.reference} ` : ''}${action.title}`, {
+      bold: true,
+      spaceAfter: 0,
+    });
+    paragraph(
+      doc,
+      `Owner ${action.owner?.name ?? 'none'}; executive lead ${action.executiveLead?.name ?? 'none'}; due ${ukDate(action.dueDate)}` +
+        `${action.dueDate !== action.originalDueDate ? ` (first committed ${ukDate(action.originalDueDate)})` : ''}; ` +
+        `${labelOf(action.status)}, ${action.progress}% done; ${labelOf(action.deliveryStatus)}${action.brag ? ` (${labelOf(action.brag)})` : ''}.`,
+    );
     const entries = [
       ...history
         .filter((h) => h.actionId === action.id)
         .map((h) => ({
           at: h.createdAt,
           row: [
-            londonDateOf(h.createdAt),
+            ukDate(londonDateOf(h.createdAt)),
             h.author?.name ?? '',
             h.statusTo
-              ? `${h.statusFrom ?? ''} to ${h.statusTo}`
-              : `${h.progress}%${h.offTrack ? ', off track' : ''}`,
+              ? `${labelOf(h.statusFrom) || 'New'} to ${labelOf(h.statusTo)}`
+              : `${h.progress}% done${h.offTrack ? ', off track' : ''}`,
             h.note,
           ],
         })),
@@ -182,9 +176,9 @@ export class EvidencePackService {
         .map((d) => ({
           at: d.createdAt,
           row: [
-            londonDateOf(d.createdAt),
+            ukDate(londonDateOf(d.createdAt)),
             d.changedBy?.name ?? '',
-            `Due date ${d.previousDueDate} to ${d.newDueDate}`,
+            `Due date ${ukDate(d.previousDueDate)} to ${ukDate(d.newDueDate)}`,
             d.reason,
           ],
         })),
@@ -194,7 +188,7 @@ export class EvidencePackService {
         doc,
         ['Date', 'By', 'Change', 'Note'],
         entries.map((e) => e.row),
-        [60, 90, 110, width - 260],
+        [80, 90, 110, width - 280],
       );
     const items = evidence.filter((e) => e.actionId === action.id);
     if (items.length) {
@@ -205,20 +199,20 @@ export class EvidencePackService {
           // The review as it stood on the date: a later review is not shown.
           const reviewed = e.reviewedAt && e.reviewedAt <= end;
           return [
-            `${londonDateOf(e.submittedAt)} by ${e.submittedBy?.name ?? ''}`,
+            `${ukDate(londonDateOf(e.submittedAt))} by ${e.submittedBy?.name ?? ''}`,
             [e.title, e.url, e.note, e.fileName ? `${e.fileName} (SHA-256 ${e.fileSha256})` : null]
               .filter(Boolean)
               .join('\n'),
-            e.category ?? '',
+            labelOf(e.category),
             reviewed
-              ? `${e.reviewState} by ${e.reviewedBy?.name ?? ''} on ${londonDateOf(e.reviewedAt!)}: ${e.reviewNote ?? ''}`
+              ? `${labelOf(e.reviewState)} by ${e.reviewedBy?.name ?? ''} on ${ukDate(londonDateOf(e.reviewedAt!))}${e.reviewNote ? `: ${e.reviewNote}` : ''}`
               : 'Awaiting review',
           ];
         }),
         [95, width - 325, 90, 140],
       );
     } else {
-      doc.font('Helvetica-Oblique').fontSize(8).text('No evidence submitted.').moveDown(0.4);
+      paragraph(doc, 'No evidence submitted.', { italic: true, spaceAfter: 0.5 });
     }
   }
 }
