@@ -257,13 +257,13 @@ describe('flat exports of actions and findings', () => {
       return pages.join('\n').replace(/\s+/g, ' ');
     };
     const now = await read(today);
-    expect(now).toContain(`Evidence pack: ${acute.name}, as at ${today}`);
+    expect(now).toContain(`Evidence pack: ${acute.name}, as at ${ukDate(today)}`);
     for (const text of [
-      'MD1: MUST, Safe, Regulation 12(1)(2)(d)',
+      'MD1: Must, Safe, Regulation 12(1)(2)(d)',
       'LPT-01 Complete ligature risk assessments',
       'Ligature audit, all acute wards',
-      'ACCEPTED by Priya Shah',
-      'IN_PROGRESS to COMPLETED',
+      'Accepted by Priya Shah',
+      'In progress to Completed',
       'Due date',
     ]) {
       expect({ text, found: now.includes(text) }).toEqual({ text, found: true });
@@ -271,8 +271,8 @@ describe('flat exports of actions and findings', () => {
     // Three days ago the evidence had not yet been reviewed, and LPT-01 was not yet assured.
     const before = await read(addDays(today, -3));
     expect(before).toContain('Awaiting review');
-    expect(before).not.toContain('ACCEPTED by Priya Shah');
-    expect(before).not.toContain('COMPLETED to ASSURED');
+    expect(before).not.toContain('Accepted by Priya Shah');
+    expect(before).not.toContain('Completed to Assured');
     await t.http.get('/api/v1/reports/evidence-pack?coreServiceId=99999').expect(404);
   });
 

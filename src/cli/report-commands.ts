@@ -96,15 +96,17 @@ export function registerReportCommands(program: Command): void {
     .option('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}`, 'csv')
     .option('--as-of <date>', 'state as at the end of this date (YYYY-MM-DD), for actions')
     .option('--organisation-id <id>', 'only this organisation')
-    .option('--core-service-id <id>', 'the core service (for the evidence pack)')
     .option('--sign-off-name <name>', 'the CQC return: who signs it (else a blank line)')
     .option('--sign-off-role <role>', 'the CQC return: their role (else a blank line)')
     .option('--sign-off-date <date>', 'the CQC return: the date signed, YYYY-MM-DD')
     .option(
       '--core-service-id <id>',
-      'the core service (for the evidence pack; narrows the board paper)',
+      'the core service (for the evidence pack; narrows the board paper and the CQC return)',
     )
-    .option('--executive-lead-id <id>', 'board paper: only actions this person leads')
+    .option(
+      '--executive-lead-id <id>',
+      'board paper and CQC return: only actions this person leads',
+    )
     .option(
       '--since-as-of <date>',
       'board paper: movement since this date, not the last issued paper',
@@ -219,6 +221,8 @@ export function registerReportCommands(program: Command): void {
             const returnOptions = {
               organisationId: organisationId!,
               asOf: options.asOf,
+              coreServiceId: idOption(options.coreServiceId, 'core-service-id'),
+              executiveLeadId: idOption(options.executiveLeadId, 'executive-lead-id'),
               signOffName: options.signOffName,
               signOffRole: options.signOffRole,
               signOffDate: options.signOffDate,

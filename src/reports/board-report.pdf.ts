@@ -67,7 +67,7 @@ export async function writeBoardReportPdf(report: BoardReport, out: Writable): P
     doc,
     WARNING_NOTICE_HEADER,
     report.warningNotices.length ? warningRowsInWords(report) : [['None', '', '', '', '', '']],
-    [110, 60, width - 398, 78, 70, 80],
+    [100, 60, width - 414, 78, 88, 88],
   );
   if (report.actionPlansDue.length) {
     heading(doc, 'Action plans due to CQC');
