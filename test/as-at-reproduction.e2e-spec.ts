@@ -112,7 +112,8 @@ const REPORTS: Report[] = [
     name: 'evidence pack, CAMHS',
     kind: 'pdf',
     path: pack(CAMHS),
-    shows: ['CANCELLED'],
+    // The cancelled action's state, in words as every report prints it.
+    shows: ['Cancelled'],
   },
   {
     name: 'evidence pack, community health services for adults',

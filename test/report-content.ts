@@ -34,13 +34,15 @@ export function withoutGenerationTime(text: string, window: RequestWindow): stri
 
 /**
  * PDFKit stamps CreationDate (a date string `(D:20261202081500Z)`, written as an object of its
- * own) and so the file ID, a hash of it, with the time of writing. Both have a fixed length, so
- * the cross-reference offsets do not move: blank them and every other byte must be identical.
+ * own), the XMP metadata's CreateDate (PDF 1.4 and later) and so the file ID, a hash of it, with
+ * the time of writing. All have a fixed length, so the cross-reference offsets do not move: blank
+ * them and every other byte must be identical.
  */
 export function pdfWithoutGenerationTime(pdf: Buffer): { sha256: string; bytes: number } {
   const text = pdf
     .toString('latin1')
     .replace(/\(D:\d{14}(?:Z|[+-]\d{2}'\d{2}'?)?\)/g, '(D:<generated>)')
+    .replace(/<xmp:CreateDate>[^<]*<\/xmp:CreateDate>/g, '<xmp:CreateDate><generated>')
     .replace(/\/ID \[<[0-9a-f]+> <[0-9a-f]+>\]/gi, '/ID [<generated>]');
   return { sha256: createHash('sha256').update(text, 'latin1').digest('hex'), bytes: pdf.length };
 }

@@ -25,7 +25,7 @@ const FOOTER_SIZE = 9;
 /** How far below the body's last line the page footer starts (pt). */
 const FOOTER_GAP = 12;
 const HEADING_SIZE = 13;
-const CELL_PAD = 4;
+const CELL_PAD = 3;
 /** Words up to this many characters never break inside a table cell (longer: URLs, hashes). */
 const UNBREAKABLE_WORD = 20;
 
@@ -365,7 +365,9 @@ export function table(
     2 * CELL_PAD;
   const headerHeight = rowHeight(header, true);
   const pageBody = () => bottomOf(doc) - doc.page.margins.top;
-  const firstRow = rows.length ? Math.min(rowHeight(rows[0], false), pageBody() / 3) : 0;
+  // The heading and header row stay with the whole first row, unless it must be split anyway.
+  const first = rows.length ? rowHeight(rows[0], false) : 0;
+  const firstRow = first <= pageBody() - headerHeight - 60 ? first : BODY_SIZE * 1.4 * 3;
   keepTogether(doc, headerHeight + firstRow);
   const title = options.title ?? layout.section;
 
@@ -507,7 +509,7 @@ function columnWidths(doc: Doc, header: string[], rows: string[][], widths: numb
   consider(header, 'bold');
   for (const row of rows) consider(row, 'regular');
   // PDFKit measures a word with the space after it, so a column needs that space too.
-  const least = longest.map((w) => Math.ceil(w + 2 * CELL_PAD + BODY_SIZE * 0.4));
+  const least = longest.map((w) => Math.ceil(w + 2 * CELL_PAD + BODY_SIZE * 0.3));
   const result = [...scaled];
   for (let pass = 0; pass < 3; pass++) {
     const short = result.reduce((s, w, i) => s + Math.max(0, least[i] - w), 0);
