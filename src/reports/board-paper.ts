@@ -85,7 +85,37 @@ export const READINESS_HEADER = [
   'Reasons',
 ];
 
-export function readinessRows(report: BoardReport): string[][] {
+/** Longest a cell of the main part's lists may be; the appendix prints every word. */
+export const MAIN_PART_CELL_CHARS = 80;
+
+/** A cell cut at a word boundary to `limit` characters, with an ellipsis when cut. */
+export function brief(text: string, limit = MAIN_PART_CELL_CHARS): string {
+  if (text.length <= limit) return text;
+  const cut = text.slice(0, limit + 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > limit / 2 ? cut.slice(0, space) : cut.slice(0, limit)).trimEnd()}…`;
+}
+
+/** Rows of a list in the main part, each cell brief. */
+export const briefRows = (rows: string[][]): string[][] =>
+  rows.map((row) => row.map((c) => brief(c)));
+
+/** How many reasons a service's readiness row gives in the main part; all are in the appendix. */
+export const REASONS_IN_MAIN_PART = 2;
+
+/**
+ * A service's reasons, each said once (several warning notices past their deadline give the
+ * same sentence), and at most `limit` of them with a pointer to the rest.
+ */
+export function reasonsText(reasons: readonly string[], limit = Infinity): string {
+  const distinct = [...new Set(reasons)];
+  if (!distinct.length) return 'None';
+  const shown = distinct.slice(0, limit).join('; ');
+  const more = distinct.length - Math.min(limit, distinct.length);
+  return more ? `${shown}; and ${more} more (see the appendix)` : shown;
+}
+
+export function readinessRows(report: BoardReport, reasonLimit = Infinity): string[][] {
   return report.readiness.map((s) => [
     s.name,
     s.reinspectionDate
@@ -95,7 +125,7 @@ export function readinessRows(report: BoardReport): string[][] {
     String(s.uncoveredFindings),
     s.mustActionsAssuredPercent === null ? 'No MUST actions' : `${s.mustActionsAssuredPercent}%`,
     labelOf(s.verdict),
-    s.reasons.join('; ') || 'None',
+    reasonsText(s.reasons, reasonLimit),
   ]);
 }
 

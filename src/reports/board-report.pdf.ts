@@ -19,6 +19,8 @@ import {
   paperTitle,
   READINESS_HEADER,
   readinessRows,
+  briefRows,
+  REASONS_IN_MAIN_PART,
   statusRows,
   summaryOf,
   warningRowsInWords,
@@ -53,22 +55,29 @@ export async function writeBoardReportPdf(report: BoardReport, out: Writable): P
     doc,
     EXCEPTION_HEADER,
     report.exceptions.length
-      ? exceptionRows(report.exceptions.slice(0, MAIN_PART_ROWS))
+      ? briefRows(exceptionRows(report.exceptions.slice(0, MAIN_PART_ROWS)))
       : [['None', '', '', '', '', '']],
     [110, 75, 60, 75, 90, width - 410],
   );
   const capped = cappedNote(MAIN_PART_ROWS, report.exceptions.length, 'worst');
   if (capped) paragraph(doc, capped, { italic: true });
 
-  doc.addPage();
-  // Warning notices and action plans due to CQC: the most urgent, first in the detail.
+  // Warning notices and action plans due to CQC: the most urgent, first in the detail (on the
+  // same page as the summary's end, so the main part stays short).
+  // One row per failing, soonest deadline first; beyond the first 10 they are in the appendix.
+  const warningRows = warningRowsInWords(report);
+  const warningWidths = [100, 60, width - 414, 78, 88, 88];
   heading(doc, 'Warning notices');
   table(
     doc,
     WARNING_NOTICE_HEADER,
-    report.warningNotices.length ? warningRowsInWords(report) : [['None', '', '', '', '', '']],
-    [100, 60, width - 414, 78, 88, 88],
+    warningRows.length
+      ? briefRows(warningRows.slice(0, MAIN_PART_ROWS))
+      : [['None', '', '', '', '', '']],
+    warningWidths,
   );
+  const warningNote = cappedNote(MAIN_PART_ROWS, warningRows.length, 'first');
+  if (warningNote) paragraph(doc, warningNote, { italic: true });
   if (report.actionPlansDue.length) {
     heading(doc, 'Action plans due to CQC');
     table(doc, ACTION_PLAN_HEADER, actionPlanRowsInWords(report), [width - 340, 80, 90, 90, 80]);
@@ -111,14 +120,17 @@ export async function writeBoardReportPdf(report: BoardReport, out: Writable): P
     }
   }
 
+  // The main part gives each service's first reasons; the appendix gives every one.
+  const readinessWidths = [90, 70, 35, 50, 50, 45, width - 340];
+  const moreReasons = report.readiness.some((s) => new Set(s.reasons).size > REASONS_IN_MAIN_PART);
   heading(doc, 'Readiness for reinspection');
   table(
     doc,
     READINESS_HEADER,
     readinessRows(report).length
-      ? readinessRows(report)
+      ? readinessRows(report, REASONS_IN_MAIN_PART)
       : [['No findings', '', '', '', '', '', '']],
-    [90, 70, 35, 50, 50, 45, width - 340],
+    readinessWidths,
   );
 
   for (const breakdown of report.breakdowns) {
@@ -168,6 +180,14 @@ export async function writeBoardReportPdf(report: BoardReport, out: Writable): P
     report.exceptions.length ? exceptionRows(report.exceptions) : [['None', '', '', '', '', '']],
     [110, 75, 60, 75, 90, width - 410],
   );
+  if (warningRows.length > MAIN_PART_ROWS) {
+    heading(doc, 'Every failing of every warning notice');
+    table(doc, WARNING_NOTICE_HEADER, warningRows, warningWidths);
+  }
+  if (moreReasons) {
+    heading(doc, 'Readiness for reinspection: every reason');
+    table(doc, READINESS_HEADER, readinessRows(report), readinessWidths);
+  }
   if (assured.length > MAIN_PART_ROWS) {
     heading(doc, 'Every action assured in the last 30 days');
     table(doc, ASSURED_HEADER, assured, [width - 200, 90, 110]);
