@@ -1,6 +1,16 @@
 import type { Writable } from 'node:stream';
 import { Breach, CqcReturn, NO_ACTION, ReturnAction } from './cqc-return.model';
-import { Doc, finishPdf, heading, newPdf, paragraph, table, titleBlock } from './pdf-layout';
+import {
+  Doc,
+  finishPdf,
+  heading,
+  keepSpace,
+  newPdf,
+  paragraph,
+  paragraphHeight,
+  table,
+  titleBlock,
+} from './pdf-layout';
 
 /** The columns the CQC's action plan asks for, each action under its breach. */
 export const ACTION_HEADER = [
@@ -33,26 +43,27 @@ export function actionCells(action: ReturnAction): string[] {
   ];
 }
 
-function actionsTable(doc: Doc, actions: ReturnAction[]): void {
+function actionsTable(doc: Doc, actions: ReturnAction[], breach: string): void {
   if (!actions.length) {
     paragraph(doc, `${NO_ACTION}.`, { italic: true });
     doc.moveDown(0.5);
     return;
   }
-  table(doc, ACTION_HEADER, actions.map(actionCells), ACTION_WIDTHS);
+  table(doc, ACTION_HEADER, actions.map(actionCells), ACTION_WIDTHS, { title: breach });
 }
 
 function breachBlock(doc: Doc, breach: Breach): void {
-  paragraph(
-    doc,
-    [breach.reference, breach.coreService, breach.paragraphs].filter(Boolean).join(' · '),
-    { bold: true },
-  );
+  const label = [breach.reference, breach.coreService, breach.paragraphs]
+    .filter(Boolean)
+    .join(' · ');
+  // The breach's name, its words and the header and first row of its actions start together.
+  keepSpace(doc, paragraphHeight(doc, label, true) + paragraphHeight(doc, breach.text) + 90);
+  paragraph(doc, label, { bold: true });
   paragraph(doc, breach.text);
   if (breach.alsoUnder.length)
     paragraph(doc, `Also a breach of ${breach.alsoUnder.join('; ')}.`, { italic: true });
   doc.moveDown(0.3);
-  actionsTable(doc, breach.actions);
+  actionsTable(doc, breach.actions, label);
 }
 
 /** The return as a landscape A4 PDF: warning notices, each regulation, then the sign-off. */
@@ -69,9 +80,9 @@ export async function writeCqcReturnPdf(report: CqcReturn, out: Writable): Promi
   heading(doc, 'Warning notices');
   if (!report.notices.length) paragraph(doc, 'None.');
   for (const notice of report.notices) {
-    paragraph(doc, [notice.reference, notice.coreService].filter(Boolean).join(' · '), {
-      bold: true,
-    });
+    const label = [notice.reference, notice.coreService].filter(Boolean).join(' · ');
+    keepSpace(doc, paragraphHeight(doc, label, true) + paragraphHeight(doc, notice.text) + 70);
+    paragraph(doc, label, { bold: true });
     paragraph(doc, notice.text);
     doc.moveDown(0.3);
     table(
@@ -79,8 +90,9 @@ export async function writeCqcReturnPdf(report: CqcReturn, out: Writable): Promi
       ['Failing', 'Deadline', 'Days left'],
       notice.failings.map((f) => [f.text, f.deadline, f.daysLeft]),
       [width - 260, 130, 130],
+      { title: label },
     );
-    actionsTable(doc, notice.actions);
+    actionsTable(doc, notice.actions, label);
   }
 
   let part = '';
@@ -104,6 +116,8 @@ export async function writeCqcReturnPdf(report: CqcReturn, out: Writable): Promi
   }
 
   heading(doc, 'Sign-off');
+  // The whole block on one page: a signature page split in two is no sign-off.
+  keepSpace(doc, 130);
   const line = '________________________________';
   paragraph(doc, `Signed off for ${report.organisation}:`);
   paragraph(doc, `Name: ${report.signOff.name ?? line}`);

@@ -19,7 +19,17 @@ import {
   renamePeopleAsAt,
 } from '../history/records-as-at';
 import { Organisation } from '../organisations/organisation.entity';
-import { Doc, finishPdf, heading, newPdf, paragraph, table, titleBlock } from './pdf-layout';
+import {
+  Doc,
+  finishPdf,
+  heading,
+  keepSpace,
+  newPdf,
+  paragraph,
+  paragraphHeight,
+  table,
+  titleBlock,
+} from './pdf-layout';
 import { labelOf, ukDate } from '../common/words';
 
 export interface EvidencePackOptions {
@@ -124,7 +134,7 @@ export class EvidencePackService {
         .join(', ');
       heading(
         doc,
-        `${finding.reference ?? `Finding ${finding.id}`}: ${labelOf(finding.type)}${finding.keyQuestion ? `, ${labelOf(finding.keyQuestion)}` : ''}${regulations ? `, ${regulations}` : ''}`,
+        `${finding.reference ?? 'Finding without a reference'}: ${labelOf(finding.type)}${finding.keyQuestion ? `, ${labelOf(finding.keyQuestion)}` : ''}${regulations ? `, ${regulations}` : ''}`,
       );
       paragraph(doc, finding.text, { spaceAfter: 0.5 });
       const linked = actions.filter((a) => a.findingIds.includes(finding.id));
@@ -147,10 +157,10 @@ export class EvidencePackService {
     dueDates: DueDateChange[],
     end: string,
   ): void {
-    paragraph(doc, `${action.reference ? `${action.reference} ` : ''}${action.title}`, {
-      bold: true,
-      spaceAfter: 0,
-    });
+    const actionName = `${action.reference ? `${action.reference} ` : ''}${action.title}`;
+    // The action's name and facts start on a page with room for its history's first rows.
+    keepSpace(doc, paragraphHeight(doc, actionName, true) + 90);
+    paragraph(doc, actionName, { bold: true, spaceAfter: 0 });
     paragraph(
       doc,
       `Owner ${action.owner?.name ?? 'none'}; executive lead ${action.executiveLead?.name ?? 'none'}; due ${ukDate(action.dueDate)}` +
@@ -189,6 +199,7 @@ export class EvidencePackService {
         ['Date', 'By', 'Change', 'Note'],
         entries.map((e) => e.row),
         [80, 90, 110, width - 280],
+        { title: `${actionName}: history` },
       );
     const items = evidence.filter((e) => e.actionId === action.id);
     if (items.length) {
@@ -210,6 +221,7 @@ export class EvidencePackService {
           ];
         }),
         [95, width - 325, 90, 140],
+        { title: `${actionName}: evidence` },
       );
     } else {
       paragraph(doc, 'No evidence submitted.', { italic: true, spaceAfter: 0.5 });

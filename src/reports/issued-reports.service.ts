@@ -12,6 +12,7 @@ import { Transactions } from '../database/transactions';
 import { Organisation } from '../organisations/organisation.entity';
 import type { User } from '../users/user.entity';
 import { BoardMovementService } from './board-movement.service';
+import type { BoardCover } from './board-cover';
 import { renderBoardReportHtml } from './board-report.html';
 import { writeBoardReportPdf } from './board-report.pdf';
 import { writeBoardReportXlsx } from './board-report.xlsx';
@@ -78,6 +79,10 @@ export class IssuedReportsService {
       );
     if (dto.sinceAsOf !== undefined && dto.kind !== 'board')
       throw validationFailed('sinceAsOf', 'only a board report compares with an earlier date');
+    if (dto.cover !== undefined && dto.kind !== 'board')
+      throw validationFailed('cover', 'only a board report has a cover sheet');
+    if (dto.signOff !== undefined && dto.kind !== 'cqc-return')
+      throw validationFailed('signOff', 'only a CQC return has a sign-off block');
     // Issuing needs the route's role in this trust, not just somewhere.
     TrustAccess.requireWritable(dto.organisationId, () => organisationNotFound(dto.organisationId));
     const filters = {
@@ -86,7 +91,14 @@ export class IssuedReportsService {
       sinceAsOf: dto.sinceAsOf,
     };
     const file = await this.transactions.snapshot(() =>
-      this.build(dto.kind, format, { organisationId: dto.organisationId, asOf, ...filters }),
+      this.build(dto.kind, format, {
+        organisationId: dto.organisationId,
+        asOf,
+        ...filters,
+        // The paper the board reads carries its cover sheet; its meeting is the one issued to.
+        cover: { meeting: dto.meeting, ...dto.cover },
+        ...dto.signOff,
+      }),
     );
     const sha256 = createHash('sha256').update(file.content).digest('hex');
     const saved = await this.transactions.run(async (manager) => {
@@ -183,10 +195,14 @@ export class IssuedReportsService {
       coreServiceId?: number;
       executiveLeadId?: number;
       sinceAsOf?: string;
+      cover?: BoardCover;
+      signOffName?: string;
+      signOffRole?: string;
+      signOffDate?: string;
     },
   ): Promise<BuiltFile> {
     if (kind === 'cqc-return') {
-      const { sinceAsOf: _since, ...returnOptions } = options;
+      const { sinceAsOf: _since, cover: _cover, ...returnOptions } = options;
       const content = await collect((out) =>
         format === 'pdf'
           ? this.cqcReturns.pdfTo(out, returnOptions)
@@ -194,7 +210,8 @@ export class IssuedReportsService {
       );
       return { content, fileName: `cqc-action-plan-${options.asOf}.${format}` };
     }
-    const report = await this.boardReports.build(options);
+    const { signOffName: _name, signOffRole: _role, signOffDate: _date, ...boardOptions } = options;
+    const report = await this.boardReports.build(boardOptions);
     const content =
       format === 'html'
         ? Buffer.from(renderBoardReportHtml(report), 'utf8')

@@ -304,6 +304,19 @@ export function heading(doc: Doc, text: string): void {
   layoutOf(doc).pending.push(text);
 }
 
+/**
+ * Starts a new page unless `points` of what comes next fit on this one: for a block (a breach,
+ * its words and its table's first row; a sign-off) that must not start at a page foot.
+ */
+export function keepSpace(doc: Doc, points: number): void {
+  keepTogether(doc, points);
+}
+
+/** Height of `text` as paragraph() would set it in the body width (10 pt). */
+export function paragraphHeight(doc: Doc, text: string, bold = false): number {
+  return heightOf(doc, text, bold ? 'bold' : 'regular', BODY_SIZE, contentWidth(doc));
+}
+
 function headingHeight(doc: Doc, text: string): number {
   return heightOf(doc, text, 'bold', HEADING_SIZE, contentWidth(doc)) + BODY_SIZE * 0.8;
 }
@@ -368,6 +381,8 @@ export function table(
   // The heading and header row stay with the whole first row, unless it must be split anyway.
   const first = rows.length ? rowHeight(rows[0], false) : 0;
   const firstRow = first <= pageBody() - headerHeight - 60 ? first : BODY_SIZE * 1.4 * 3;
+  const pageBefore = doc.page;
+  const headed = layout.pending.length > 0;
   keepTogether(doc, headerHeight + firstRow);
   const title = options.title ?? layout.section;
 
@@ -412,6 +427,11 @@ export function table(
   /** A new page that names the table's section and repeats its header row (both artifacts). */
   const continuation = () => {
     doc.addPage();
+    continuedTitle();
+    drawCells(header, true, doc.y, headerHeight, null);
+  };
+  /** "<title> (continued)" at the top of a page the table carries on to. */
+  const continuedTitle = () => {
     if (title) {
       artifact(doc, () =>
         put(doc, `${title} (continued)`, {
@@ -426,8 +446,10 @@ export function table(
       doc.x = left;
       doc.moveDown(0.3);
     }
-    drawCells(header, true, doc.y, headerHeight, null);
   };
+  // A table pushed to a new page by its first row, with no heading of its own drawn there,
+  // names what it belongs to: the text above it is on the page before.
+  if (doc.page !== pageBefore && !headed && options.title) continuedTitle();
 
   /** A row of TH or TD cells, kept whole if it fits on a page, else split across pages. */
   const drawRow = (cells: string[], bold: boolean) => {

@@ -1,25 +1,23 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiProduces,
+  ApiPropertyOptional,
+  ApiTags,
+  IntersectionType,
+} from '@nestjs/swagger';
+import { BoardCoverFieldsDto, SignOffFieldsDto } from './dto/board-cover.dto';
 import { OrganisationsService } from '../organisations/organisations.service';
 import type { Response } from 'express';
-import { IsOptional, IsString, MaxLength, ValidationArguments } from 'class-validator';
-import { applyDecorators } from '@nestjs/common';
-import { Transform } from 'class-transformer';
-import {
-  ASSURANCE_LEVELS,
-  AssuranceLevel,
-  BOARD_PURPOSES,
-  BoardCover,
-  BoardPurpose,
-  COVER_FIELDS,
-} from './board-cover';
+import { IsOptional } from 'class-validator';
+import { BoardCover, COVER_FIELDS } from './board-cover';
 import { ListActionsQueryDto } from '../actions/dto/action-read.dto';
 import { Allow, READ_ROLES } from '../auth/roles';
 import { todayDate } from '../common/dates';
 import { ApiErrorResponses } from '../common/error-body';
 import { IdField } from '../common/id-field';
 import { STATIC_DOCUMENT_CSP } from '../common/security-headers';
-import { IsAsOfDate, IsCalendarDate, IsOneOf, IsText } from '../common/validators';
+import { IsAsOfDate, IsOneOf } from '../common/validators';
 import { ListFindingsQueryDto } from '../findings/dto/finding.dto';
 import { renderBoardReportHtml } from './board-report.html';
 import { writeBoardReportPdf } from './board-report.pdf';
@@ -63,69 +61,18 @@ class TrustReportQueryDto {
   executiveLeadId?: number;
 }
 
-export class CqcReturnQueryDto extends TrustReportQueryDto {
+export class CqcReturnQueryDto extends IntersectionType(TrustReportQueryDto, SignOffFieldsDto) {
   @ApiPropertyOptional({ enum: ['xlsx', 'pdf'], description: 'XLSX (default) or an A4 PDF' })
   @IsOptional()
   @IsOneOf(['xlsx', 'pdf'])
   format?: 'xlsx' | 'pdf';
-  @ApiPropertyOptional({ description: 'Sign-off: who signs the return (else a blank line)' })
-  @IsOptional()
-  @IsText(200)
-  signOffName?: string;
-  @ApiPropertyOptional({
-    description: 'Sign-off: their role, e.g. Chief Nurse (else a blank line)',
-  })
-  @IsOptional()
-  @IsText(200)
-  signOffRole?: string;
-  @ApiPropertyOptional({ description: 'Sign-off: the date signed, YYYY-MM-DD (else a blank line)' })
-  @IsOptional()
-  @IsCalendarDate()
-  signOffDate?: string;
-}
-
-/** Optional words for the cover sheet: trimmed, a blank one is "not given". */
-function CoverText(maxLength: number, description: string) {
-  return applyDecorators(
-    ApiPropertyOptional({ description, maxLength }),
-    Transform(({ value }: { value: unknown }): unknown =>
-      typeof value === 'string' ? value.trim() || undefined : value,
-    ),
-    IsOptional(),
-    IsString({ message: (args: ValidationArguments) => `${args.property} must be text` }),
-    MaxLength(maxLength, {
-      message: (args: ValidationArguments) =>
-        `${args.property} must be at most ${maxLength} characters (got ${String(args.value).length})`,
-    }),
-  );
 }
 
 /** The board paper's cover sheet, as optional query parameters. */
-export class BoardCoverQueryDto extends TrustReportQueryDto {
-  @CoverText(200, 'The meeting, e.g. "Trust Board (public)"') meeting?: string;
-  @ApiPropertyOptional({ description: 'Date of the meeting, YYYY-MM-DD' })
-  @IsOptional()
-  @IsCalendarDate()
-  meetingDate?: string;
-  @CoverText(50, 'Agenda item, e.g. "7.2"') agendaItem?: string;
-  @CoverText(200, 'Author, name and role') author?: string;
-  @CoverText(200, 'Executive sponsor, name and role') executiveSponsor?: string;
-  @ApiPropertyOptional({ enum: BOARD_PURPOSES, description: 'What the board is asked to do' })
-  @IsOptional()
-  @IsOneOf(BOARD_PURPOSES)
-  purpose?: BoardPurpose;
-  @ApiPropertyOptional({
-    enum: ASSURANCE_LEVELS,
-    description: 'The assurance level the executive gives',
-  })
-  @IsOptional()
-  @IsOneOf(ASSURANCE_LEVELS)
-  assuranceLevel?: AssuranceLevel;
-  @CoverText(500, 'Links to strategic risks, e.g. "BAF risk 3"') strategicRisks?: string;
-  @CoverText(1000, 'The recommendation, one sentence') recommendation?: string;
-  @CoverText(50, 'Protective marking on every page (default OFFICIAL-SENSITIVE)') marking?: string;
-  @CoverText(50, 'Version, e.g. "1.0"') version?: string;
-}
+export class BoardCoverQueryDto extends IntersectionType(
+  TrustReportQueryDto,
+  BoardCoverFieldsDto,
+) {}
 
 /** Splits the cover sheet's fields from the report's filters. */
 export function splitCover<T extends BoardCover>(

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsObject, IsOptional, ValidateNested } from 'class-validator';
+import { BoardCoverFieldsDto, SignOffFieldsDto } from './board-cover.dto';
 import { IdField } from '../../common/id-field';
 import { PageQueryDto } from '../../common/pagination';
 import { IsAsOfDate, IsOneOf, IsTrimmedText } from '../../common/validators';
@@ -53,6 +55,27 @@ export class IssueReportDto {
   @IsOptional()
   @IsAsOfDate()
   sinceAsOf?: string;
+
+  @ApiPropertyOptional({
+    type: BoardCoverFieldsDto,
+    description:
+      "Board report only: its cover sheet. The cover's meeting defaults to the meeting above.",
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => BoardCoverFieldsDto)
+  cover?: BoardCoverFieldsDto;
+
+  @ApiPropertyOptional({
+    type: SignOffFieldsDto,
+    description: 'CQC return only: who signs it, their role and the date',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SignOffFieldsDto)
+  signOff?: SignOffFieldsDto;
 }
 
 export class ListIssuedReportsQueryDto extends PageQueryDto {
