@@ -62,7 +62,8 @@ export function summaryOf(report: BoardReport): string[] {
 }
 
 /** Dates inside the shared warning-notice rows ("focused inspection of 2017-10-02") in words. */
-const isoToWords = (cell: string) => cell.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (iso) => ukDate(iso));
+export const isoToWords = (cell: string) =>
+  cell.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (iso) => ukDate(iso));
 
 export const warningRowsInWords = (report: BoardReport) =>
   warningNoticeRows(report.warningNotices).map((row) => row.map(isoToWords));

@@ -31,6 +31,13 @@ import {
  * exceptions, the detail, the two charts, then an appendix with every list in full, so the
  * main part stays short whatever the number of actions. The protective marking is on every page.
  */
+/**
+ * Rows of each movement list and of recent assurances in the main part: the board reads the
+ * exceptions in full detail; what moved and what was assured it reads as a sample, with every
+ * row in the appendix, so the main part stays under 10 pages with movement shown.
+ */
+const MOVEMENT_ROWS = 5;
+
 export async function writeBoardReportPdf(report: BoardReport, out: Writable): Promise<void> {
   const { doc, width, done } = newPdf(out, `${report.organisation.name}: ${paperTitle(report)}`, {
     marking: markingOf(report.cover),
@@ -108,11 +115,11 @@ export async function writeBoardReportPdf(report: BoardReport, out: Writable): P
         doc,
         t.header,
         t.rows.length
-          ? t.rows.slice(0, MAIN_PART_ROWS)
+          ? briefRows(t.rows.slice(0, MOVEMENT_ROWS))
           : [[t.empty, ...t.header.slice(1).map(() => '')]],
         [rest - why, ...short.map((w) => w || why)],
       );
-      const note = cappedNote(MAIN_PART_ROWS, t.rows.length, 'first');
+      const note = cappedNote(MOVEMENT_ROWS, t.rows.length, 'first');
       if (note) {
         paragraph(doc, note, { italic: true });
         movementAppendix.push({ title: t.title, header: t.header, rows: t.rows });
@@ -153,10 +160,10 @@ export async function writeBoardReportPdf(report: BoardReport, out: Writable): P
   table(
     doc,
     ASSURED_HEADER,
-    assured.length ? assured.slice(0, MAIN_PART_ROWS) : [['None', '', '']],
+    assured.length ? briefRows(assured.slice(0, MOVEMENT_ROWS)) : [['None', '', '']],
     [width - 200, 90, 110],
   );
-  const assuredNote = cappedNote(MAIN_PART_ROWS, assured.length, 'latest');
+  const assuredNote = cappedNote(MOVEMENT_ROWS, assured.length, 'latest');
   if (assuredNote) paragraph(doc, assuredNote, { italic: true });
 
   // Each chart as tall as its own drawing, the next below it (on a new page if it does not
@@ -188,7 +195,7 @@ export async function writeBoardReportPdf(report: BoardReport, out: Writable): P
     heading(doc, 'Readiness for reinspection: every reason');
     table(doc, READINESS_HEADER, readinessRows(report), readinessWidths);
   }
-  if (assured.length > MAIN_PART_ROWS) {
+  if (assured.length > MOVEMENT_ROWS) {
     heading(doc, 'Every action assured in the last 30 days');
     table(doc, ASSURED_HEADER, assured, [width - 200, 90, 110]);
   }

@@ -4,7 +4,7 @@ import { neutraliseCell } from '../common/spreadsheet-safe';
 import { Brag } from '../delivery/brag';
 import { BRAG_ORDER, DELIVERY_STATUS_ORDER, labelOf, ukDate } from '../common/words';
 import { coverRows, markingOf } from './board-cover';
-import { filtersLine, generatedLine, paperTitle, summaryOf } from './board-paper';
+import { filtersLine, generatedLine, isoToWords, paperTitle, summaryOf } from './board-paper';
 import type { BoardReport } from './board-report.service';
 import { movementSection } from './board-movement.sections';
 import { BRAG_FILLS } from './export-columns';
@@ -98,7 +98,7 @@ export async function writeBoardReportXlsx(report: BoardReport, out: Writable): 
       'Action plans due to CQC',
       ['Report', 'Published', 'Action plan due', 'Days left', 'MUST findings'],
       report.actionPlansDue.map((p) => [
-        p.inspection,
+        isoToWords(p.inspection),
         date(p.publishedOn),
         date(p.dueDate),
         daysLeftText(p.daysLeft),

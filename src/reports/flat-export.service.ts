@@ -185,6 +185,10 @@ async function writeXlsx<T>(
     useStyles: true,
     useSharedStrings: false,
   });
+  // Headers never break mid-word: each column at least as wide as its header's longest word.
+  const widths = columns.map((c) =>
+    Math.max(c.width, ...c.header.split(/\s+/).map((word) => Math.ceil(word.length * 1.15) + 2)),
+  );
   const setup = printableSheetOptions(1);
   const sheet = workbook.addWorksheet(title, {
     views: [{ state: 'frozen', ySplit: 1 }],
@@ -192,8 +196,7 @@ async function writeXlsx<T>(
     // The page header says what is printed and as at when: "Actions as at 1 December 2026".
     headerFooter: { ...setup.headerFooter, oddHeader: `&L&A&C${title} as at ${ukDate(asOf)}` },
   });
-  sheet.columns = columns.map((c) => ({ header: c.header, key: c.header, width: c.width }));
-  const widths = columns.map((c) => c.width);
+  sheet.columns = columns.map((c, i) => ({ header: c.header, key: c.header, width: widths[i] }));
   const header = sheet.getRow(1);
   header.eachCell((cell) => (cell.style = CELL_STYLES.header));
   sizeRow(header, widths);

@@ -96,7 +96,7 @@ export class IssuedReportsService {
         asOf,
         ...filters,
         // The paper the board reads carries its cover sheet; its meeting is the one issued to.
-        cover: { meeting: dto.meeting, ...dto.cover },
+        cover: { ...dto.cover, meeting: dto.cover?.meeting ?? dto.meeting },
         ...dto.signOff,
       }),
     );

@@ -150,7 +150,9 @@ export function layOutWorkbook(workbook: ExcelJS.Workbook): void {
 
 /** `layOutWorkbook` for one sheet; `headerRow` when the caller knows which row is the header. */
 export function layOutSheet(sheet: ExcelJS.Worksheet, headerRow?: number): void {
+  widenForDatesAndHeaders(sheet);
   const widths = sheet.columns?.map((column) => column.width ?? 9) ?? [];
+  const sheetWidth = widths.reduce((sum, w) => sum + w, 0);
   const tableHeaders: number[] = [];
   sheet.eachRow((row, number) => {
     const filled = (row.values as unknown[]).filter(
@@ -166,6 +168,7 @@ export function layOutSheet(sheet: ExcelJS.Worksheet, headerRow?: number): void 
     });
     if (filled >= 2 && allBold) tableHeaders.push(number);
     if (filled >= 2) sizeRow(row, widths);
+    else if (filled === 1) wrapAcross(sheet, row, widths, sheetWidth);
   });
   const header = headerRow ?? (tableHeaders.length === 1 ? tableHeaders[0] : 1);
   sheet.pageSetup = { ...sheet.pageSetup, ...printPageSetup(header) };
@@ -173,6 +176,53 @@ export function layOutSheet(sheet: ExcelJS.Worksheet, headerRow?: number): void 
   const own = sheet.headerFooter?.oddHeader;
   sheet.headerFooter = { ...sheet.headerFooter, ...printHeaderFooter() };
   if (own) sheet.headerFooter.oddHeader = `${printHeaderFooter().oddHeader ?? ''}${own}`;
+}
+
+/** A dd/mm/yyyy date needs this many characters of width, or a spreadsheet prints "###". */
+const DATE_WIDTH = 12;
+
+/**
+ * Widens a column that holds dates to show them whole, and one whose header has a longer word
+ * than it holds, so a header never breaks mid-word ("Evidence submitte|d").
+ */
+function widenForDatesAndHeaders(sheet: ExcelJS.Worksheet): void {
+  const needed = new Map<number, number>();
+  const need = (column: number, width: number) =>
+    needed.set(column, Math.max(needed.get(column) ?? 0, width));
+  sheet.eachRow((row) => {
+    const bold = row.font?.bold === true;
+    row.eachCell((cell, column) => {
+      if (cell.value instanceof Date) need(column, DATE_WIDTH);
+      if ((bold || cell.font?.bold) && typeof cell.value === 'string') {
+        const longest = Math.max(...cell.value.split(/\s+/).map((word) => [...word].length));
+        // Bold headers are a little wider than the characters suggest.
+        if (longest <= 20) need(column, Math.ceil(longest * 1.15) + 2);
+      }
+    });
+  });
+  for (const [column, width] of needed) {
+    const col = sheet.getColumn(column);
+    if ((col.width ?? 9) < width) col.width = width;
+  }
+}
+
+/**
+ * A row with one long text (a sentence of a summary): merged across the sheet's columns and
+ * wrapped, so it prints inside the page rather than widening the printed area.
+ */
+function wrapAcross(
+  sheet: ExcelJS.Worksheet,
+  row: ExcelJS.Row,
+  widths: readonly number[],
+  sheetWidth: number,
+): void {
+  const cell = row.getCell(1);
+  const text = shownText(cell.value);
+  if (widths.length < 2 || !text || [...text].length <= (widths[0] ?? 9)) return;
+  if (!cell.isMerged) sheet.mergeCells(row.number, 1, row.number, widths.length);
+  cell.alignment = { ...(cell.alignment ?? {}), ...WRAPPED };
+  const size = typeof cell.font?.size === 'number' ? cell.font.size : 11;
+  row.height = Math.ceil(wrappedLines(text, sheetWidth) * LINE_HEIGHT * Math.max(1, size / 11));
 }
 
 /** Marks a cell's text as text (quote prefix), keeping the rest of its style. */
