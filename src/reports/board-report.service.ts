@@ -63,7 +63,13 @@ export interface BoardReport extends UrgentSection {
     note: string | null;
   }[];
   /** Every core service with findings, and the trust-wide findings, whatever the date. */
+  /** Readiness of every core service with findings (and trust-wide): the board's table. */
   readiness: ReadinessDto['coreServices'];
+  /**
+   * Every core service of the trust, with or without findings (Home's summary and its queue of
+   * services without a reinspection date count those too).
+   */
+  allServices: ReadinessDto['coreServices'];
   /** Every off-track and at-risk action, worst first (the summary shows the first ten). */
   exceptions: ExceptionRow[];
   recentlyAssured: { action: ActionDto; assuredAt: string }[];
@@ -254,6 +260,9 @@ export class BoardReportService {
       byBrag,
       breakdowns,
       readiness,
+      allServices: allReadiness.filter(
+        (s) => !options.coreServiceId || s.coreServiceId === options.coreServiceId,
+      ),
       exceptions,
       recentlyAssured,
       openOverTime,

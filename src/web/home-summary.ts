@@ -12,7 +12,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
  * ready; 2 warning notices due in 14 days".
  */
 export function trustSummary(report: BoardReport): string {
-  const services = report.readiness.filter((s) => s.coreServiceId !== null);
+  const services = report.allServices.filter((s) => s.coreServiceId !== null);
   const notReady = services.filter((s) => s.verdict !== 'READY').length;
   const parts = [
     services.length
@@ -34,7 +34,7 @@ export function trustSummary(report: BoardReport): string {
 
 /** The services whose reinspection date nobody has recorded. */
 export function servicesWithoutDate(report: BoardReport): ServiceWithoutDate[] {
-  return report.readiness
+  return report.allServices
     .filter((s) => s.coreServiceId !== null && !s.reinspectionDate)
     .map((s) => ({ coreServiceId: s.coreServiceId, name: s.name }));
 }
