@@ -3,7 +3,7 @@ import { AddressInfo } from 'node:net';
 import { Browser } from 'playwright-core';
 import { AuditEvent } from '../src/audit/audit-event.entity';
 import { Session } from '../src/auth/session.entity';
-import { OidcConfig } from '../src/config/configuration';
+import { loadConfig, OidcConfig } from '../src/config/configuration';
 import { User } from '../src/users/user.entity';
 import { UsersService } from '../src/users/users.service';
 import { hasChromium, launchChromium } from './browser';
@@ -244,10 +244,10 @@ describe('sign in with the trust’s OpenID provider (issue 21)', () => {
   });
 
   it.each([
-    ['signature', 'failed to validate JWT signature'],
-    ['audience', 'aud'],
-    ['expired', 'expired'],
-  ] as const)('refuses an ID token with a bad %s, and audits it', async (mode, reason) => {
+    ['signed with another key', 'signature', 'failed to validate JWT signature'],
+    ['for another audience', 'audience', 'aud'],
+    ['already expired', 'expired', 'expired'],
+  ] as const)('refuses an ID token %s, and audits it', async (_title, mode, reason) => {
     const dan = await addUser(`dan.${mode}@nhs.net`);
     await provider.account({ sub: `sub-dan-${mode}`, email: dan.email, email_verified: true });
     await provider.tamper(mode);
@@ -281,6 +281,86 @@ describe('sign in with the trust’s OpenID provider (issue 21)', () => {
       expect.stringContaining('single sign-on: the state is unknown, used already'),
       expect.stringContaining('single sign-on: the state is unknown, used already'),
     ]);
+  });
+
+  it('gives an unknown person an inactive viewer account to approve, when configured', async () => {
+    oidc.newUsers = 'pending';
+    try {
+      await provider.account({
+        sub: 'sub-henry',
+        email: 'henry.ward@nhs.net',
+        email_verified: true,
+        name: 'Henry Ward',
+      });
+      const { answer } = await signInThroughProvider('sub-henry');
+      expect(answer.status).toBe(403);
+      expect(answer.body).toContain('a tracker admin has been asked to approve your account');
+      const henry = await testApp.dataSource
+        .getRepository(User)
+        .findOneByOrFail({ email: 'henry.ward@nhs.net' });
+      expect(henry).toMatchObject({
+        name: 'Henry Ward',
+        role: 'viewer',
+        active: false,
+        oidcSubject: 'sub-henry',
+      });
+      // A stranger from a domain not allowed gets nothing.
+      await provider.account({ sub: 'sub-ivy', email: 'ivy@gmail.com', email_verified: true });
+      expect((await signInThroughProvider('sub-ivy')).answer.status).toBe(403);
+      expect(await testApp.dataSource.getRepository(User).countBy({ email: 'ivy@gmail.com' })).toBe(
+        0,
+      );
+      expect(await failures()).toContainEqual(expect.stringContaining('domain not allowed'));
+    } finally {
+      oidc.newUsers = 'refuse';
+    }
+  });
+
+  it('sets the role from a mapped group claim, when configured', async () => {
+    const jack = await addUser('jack.lee@nhs.net');
+    oidc.groupRoles = { 'group-quality': 'quality_lead', 'group-board': 'executive' };
+    try {
+      await provider.account({
+        sub: 'sub-jack',
+        email: 'jack.lee@nhs.net',
+        email_verified: true,
+        groups: ['group-other', 'group-board', 'group-quality'],
+      });
+      expect((await signInThroughProvider('sub-jack')).answer.status).toBe(303);
+      const stored = await testApp.dataSource.getRepository(User).findOneByOrFail({ id: jack.id });
+      expect(stored.role).toBe('quality_lead');
+    } finally {
+      oidc.groupRoles = {};
+    }
+  });
+
+  it('refuses an incomplete or bad OIDC_ environment at start, naming the variable', () => {
+    expect(() => loadConfig({ OIDC_ISSUER: 'https://login.example/t/v2.0' })).toThrow(
+      /OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URL must be set too/,
+    );
+    const full = {
+      OIDC_ISSUER: 'https://login.microsoftonline.com/tenant/v2.0',
+      OIDC_CLIENT_ID: 'id',
+      OIDC_CLIENT_SECRET: 'secret',
+      OIDC_REDIRECT_URL: 'https://tracker.example.nhs.uk/sign-in/nhs/callback',
+    };
+    expect(() => loadConfig({ ...full, OIDC_GROUP_ROLES: 'abc=boss' })).toThrow(/OIDC_GROUP_ROLES/);
+    expect(() => loadConfig({ ...full, PASSWORD_SIGN_IN: 'some' })).toThrow(/PASSWORD_SIGN_IN/);
+    expect(() => loadConfig({ PASSWORD_SIGN_IN: 'off' })).toThrow(/needs single sign-on/);
+    expect(
+      loadConfig({
+        ...full,
+        OIDC_ALLOWED_DOMAINS: 'nhs.net, @Trust.nhs.uk',
+        OIDC_GROUP_ROLES: 'g1=admin',
+      }),
+    ).toMatchObject({
+      passwordSignIn: 'admins',
+      oidc: {
+        allowedDomains: ['nhs.net', 'trust.nhs.uk'],
+        newUsers: 'refuse',
+        groupRoles: { g1: 'admin' },
+      },
+    });
   });
 
   it('keeps passwords for admins only when single sign-on is on', async () => {

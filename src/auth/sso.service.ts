@@ -135,7 +135,7 @@ export class SsoService {
         code_verifier: attempt.codeVerifier,
         response_type: 'code',
       });
-      claims = tokens.claims() as SsoClaims;
+      claims = tokens.claims();
     } catch (error) {
       if (!(error instanceof errors.RPError) && !(error instanceof errors.OPError)) throw error;
       const why =
