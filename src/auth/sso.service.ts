@@ -293,17 +293,28 @@ export class SsoService {
 
   /** Discovers the provider once (retried after a failure) and keeps its client. */
   private openClient(oidc: OidcConfig): Promise<BaseClient> {
-    this.client ??= Issuer.discover(oidc.issuer).then((issuer) => {
-      const client = new issuer.Client({
-        client_id: oidc.clientId,
-        client_secret: oidc.clientSecret,
-        redirect_uris: [oidc.redirectUrl],
-        response_types: ['code'],
-      });
-      client[custom.clock_tolerance] = CLOCK_TOLERANCE_S;
-      return client;
-    });
-    this.client.catch(() => (this.client = null));
+    this.client ??= Issuer.discover(oidc.issuer).then(
+      (issuer) => {
+        const client = new issuer.Client({
+          client_id: oidc.clientId,
+          client_secret: oidc.clientSecret,
+          redirect_uris: [oidc.redirectUrl],
+          response_types: ['code'],
+        });
+        client[custom.clock_tolerance] = CLOCK_TOLERANCE_S;
+        return client;
+      },
+      (error) => {
+        this.client = null;
+        this.logger.warn(
+          `The sign-in provider ${oidc.issuer} could not be reached: ${String(error)}`,
+        );
+        throw new AppError(
+          'SSO_PROVIDER_UNAVAILABLE',
+          'The NHS account sign-in service cannot be reached just now: try again in a few minutes',
+        );
+      },
+    );
     return this.client;
   }
 }

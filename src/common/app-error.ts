@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'SSO_STATE_INVALID'
   | 'SSO_TOKEN_REFUSED'
   | 'SSO_ACCOUNT_REFUSED'
+  | 'SSO_PROVIDER_UNAVAILABLE'
   | 'ROLE_NOT_ALLOWED'
   | 'NOT_ACTION_OWNER'
   | 'NOT_ACTION_LEAD'
@@ -141,6 +142,7 @@ export function errorStatus(code: ErrorCode): number {
       return 422;
     case 'DATABASE_UNAVAILABLE':
     case 'SIGN_IN_BUSY':
+    case 'SSO_PROVIDER_UNAVAILABLE':
     case 'IMPORTS_BUSY':
       return 503;
     case 'CROSS_SITE_SIGN_IN':
