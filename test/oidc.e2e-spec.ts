@@ -3,6 +3,7 @@ import { AddressInfo } from 'node:net';
 import { Browser } from 'playwright-core';
 import { AuditEvent } from '../src/audit/audit-event.entity';
 import { Session } from '../src/auth/session.entity';
+import { SsoSignIn } from '../src/auth/sso-sign-in.entity';
 import { loadConfig, OidcConfig } from '../src/config/configuration';
 import { User } from '../src/users/user.entity';
 import { UsersService } from '../src/users/users.service';
@@ -331,6 +332,22 @@ describe('sign in with the trust’s OpenID provider (issue 21)', () => {
       expect(stored.role).toBe('quality_lead');
     } finally {
       oidc.groupRoles = {};
+    }
+  });
+
+  it('answers 503 when the provider cannot be reached, and starts no sign-in', async () => {
+    const closed = await createTestApp({
+      // Port 9 (discard) on 127.0.0.1: nothing listens, so discovery fails at once.
+      config: { oidc: { ...oidc, issuer: 'http://127.0.0.1:9' } },
+    });
+    try {
+      const answer = await closed.anonymous.get('/sign-in/nhs');
+      expect(answer.status).toBe(503);
+      expect(answer.text).toContain('cannot be reached just now');
+      expect(answer.text).not.toMatch(/at .*\.js:\d+/);
+      expect(await closed.dataSource.getRepository(SsoSignIn).count()).toBe(0);
+    } finally {
+      await closed.close();
     }
   });
 
