@@ -487,4 +487,27 @@ describe('issued reports', () => {
       .send({ _csrf: csrfOf(page.text), organisationId, kind: 'board', meeting: 'Board' })
       .expect(403);
   });
+
+  it("says on the reports page, not in the API's JSON, that another trust's service or lead is not this trust's", async () => {
+    const other = await buildPlan(t.http);
+    const stranger = await buildUser(t.http, {
+      role: 'executive',
+      memberships: [{ organisationId: other.organisation.id, role: 'executive' }],
+    });
+    const agent = await signedIn('priya.shah@example.nhs.uk');
+    for (const [field, id, reason] of [
+      ['coreServiceId', other.coreService.id, 'Select a core service of this trust'],
+      ['executiveLeadId', stranger.id, 'Select an executive lead of this trust'],
+    ] as const) {
+      const page = await agent
+        .get(
+          `/reports?organisationId=${organisationId}&download=1&report=board&format=html&${field}=${id}`,
+        )
+        .expect(400);
+      expect(page.headers['content-type']).toMatch(/text\/html/);
+      expect(page.text).toContain('There is a problem');
+      expect(page.text).toContain(`href="#${field}"`);
+      expect(page.text).toContain(reason);
+    }
+  });
 });
