@@ -226,6 +226,8 @@ describeWithPoppler('the board paper', () => {
     );
     expect(filtered).toContain('Executive lead: Dr Nobody Yet');
     expect(filtered).not.toMatch(/user \d/);
+    expect(filtered).toContain('With no actions in this report, the readiness below rests on none');
+    expect(filtered).not.toContain('No core service is judged not ready');
     const readiness = filtered.slice(filtered.indexOf('Readiness for reinspection'));
     expect(readiness).not.toContain('MUST action is off track');
     expect(readiness).toContain('Community dental');
