@@ -510,4 +510,29 @@ describe('issued reports', () => {
       expect(page.text).toContain(reason);
     }
   });
+  it('says a board report was issued as at the same date, rather than that none was', async () => {
+    await t.http
+      .post('/api/v1/reports/issued')
+      .send({ kind: 'board', organisationId, asOf: today, meeting: 'Quality Committee' })
+      .expect(201);
+    const intro = movementOf((await board('')).text).intro;
+    expect(intro).not.toBe('No earlier board report has been issued.');
+    // The earlier-dated paper issued above is still the one compared with; with only
+    // same-date papers, the intro says so.
+    expect(intro).toMatch(/^Compared with the board report as at /);
+    const other = await buildPlan(t.http);
+    const url = `/api/v1/reports/board?organisationId=${other.organisation.id}`;
+    await t.http
+      .post('/api/v1/reports/issued')
+      .send({
+        kind: 'board',
+        organisationId: other.organisation.id,
+        asOf: today,
+        meeting: 'Trust Board',
+      })
+      .expect(201);
+    expect(movementOf((await t.http.get(url).expect(200)).text).intro).toBe(
+      'The last board report issued, for Trust Board, was as at this same date, so there is no earlier report to compare with. Choose an earlier date to compare with.',
+    );
+  });
 });
