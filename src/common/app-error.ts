@@ -7,6 +7,10 @@ export type ErrorCode =
   | 'VALIDATION_FAILED'
   | 'AUTHENTICATION_REQUIRED'
   | 'SIGN_IN_FAILED'
+  | 'SSO_NOT_CONFIGURED'
+  | 'SSO_STATE_INVALID'
+  | 'SSO_TOKEN_REFUSED'
+  | 'SSO_ACCOUNT_REFUSED'
   | 'ROLE_NOT_ALLOWED'
   | 'NOT_ACTION_OWNER'
   | 'NOT_ACTION_LEAD'
@@ -86,10 +90,16 @@ export function errorStatus(code: ErrorCode): number {
   switch (code) {
     case 'VALIDATION_FAILED':
     case 'MALFORMED_BODY':
+    case 'SSO_STATE_INVALID':
       return 400;
     case 'AUTHENTICATION_REQUIRED':
     case 'SIGN_IN_FAILED':
+    case 'SSO_TOKEN_REFUSED':
       return 401;
+    case 'SSO_ACCOUNT_REFUSED':
+      return 403;
+    case 'SSO_NOT_CONFIGURED':
+      return 404;
     case 'ROLE_NOT_ALLOWED':
     case 'NOT_ACTION_OWNER':
     case 'NOT_ACTION_LEAD':

@@ -50,6 +50,7 @@ export const TABLES_CHILD_FIRST = [
   'api_token',
   'user_session',
   'known_device',
+  'sso_sign_in',
   'action_finding_link',
   'action_revision',
   'finding_revision',
