@@ -12,6 +12,9 @@ export type ErrorCode =
   | 'NOT_ACTION_LEAD'
   | 'CSRF_TOKEN_INVALID'
   | 'TOKEN_NOT_FOUND'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_REVOKED'
+  | 'TOKEN_SCOPE_INSUFFICIENT'
   | 'DUE_DATE_REQUEST_NOT_FOUND'
   | 'DUE_DATE_REQUEST_DECIDED'
   | 'DUE_DATE_REQUEST_PENDING'
@@ -89,7 +92,11 @@ export function errorStatus(code: ErrorCode): number {
       return 400;
     case 'AUTHENTICATION_REQUIRED':
     case 'SIGN_IN_FAILED':
+    case 'TOKEN_EXPIRED':
+    case 'TOKEN_REVOKED':
       return 401;
+    case 'TOKEN_SCOPE_INSUFFICIENT':
+      return 403;
     case 'ROLE_NOT_ALLOWED':
     case 'NOT_ACTION_OWNER':
     case 'NOT_ACTION_LEAD':
