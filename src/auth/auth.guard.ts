@@ -63,7 +63,12 @@ export class AuthGuard implements CanActivate {
       );
     }
     // An admin's token without scope admin cannot reach what only an admin may do.
-    if (identity.scope && identity.scope !== 'admin' && !allowed.length) {
+    if (
+      identity.scope &&
+      identity.scope !== 'admin' &&
+      identity.user.role === 'admin' &&
+      !allowed.length
+    ) {
       throw new AppError(
         'TOKEN_SCOPE_INSUFFICIENT',
         `Only an admin may do this, with a token of scope admin; this token has scope ${identity.scope}`,
