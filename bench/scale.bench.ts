@@ -257,7 +257,7 @@ async function main(): Promise<void> {
     dataSource,
     new Transactions(dataSource),
     new AuditService(),
-  ).create(admin, `bench ${Date.now()}`);
+  ).create(admin, { name: `bench ${Date.now()}`, scope: 'admin' });
   const organisationId = Math.ceil(trusts / 2);
   const repo = new BareFactsRepository(dataSource, {
     query: () => Promise.resolve([]),

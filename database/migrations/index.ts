@@ -14,6 +14,7 @@ import { ActionComments1765000000000 } from './1765000000000-action-comments';
 import { SessionTrust1765200000000 } from './1765200000000-session-trust';
 import { InterimMitigation1765300000000 } from './1765300000000-interim-mitigation';
 import { SingleSignOn1765500000000 } from './1765500000000-single-sign-on';
+import { ApiTokenScope1765600000000 } from './1765600000000-api-token-scope';
 
 /** Every migration, in order. Listed explicitly so the app, CLI and tests load the same set. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   SessionTrust1765200000000,
   InterimMitigation1765300000000,
   SingleSignOn1765500000000,
+  ApiTokenScope1765600000000,
 ];

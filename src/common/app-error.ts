@@ -17,6 +17,9 @@ export type ErrorCode =
   | 'NOT_ACTION_LEAD'
   | 'CSRF_TOKEN_INVALID'
   | 'TOKEN_NOT_FOUND'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_REVOKED'
+  | 'TOKEN_SCOPE_INSUFFICIENT'
   | 'DUE_DATE_REQUEST_NOT_FOUND'
   | 'DUE_DATE_REQUEST_DECIDED'
   | 'DUE_DATE_REQUEST_PENDING'
@@ -96,8 +99,11 @@ export function errorStatus(code: ErrorCode): number {
     case 'AUTHENTICATION_REQUIRED':
     case 'SIGN_IN_FAILED':
     case 'SSO_TOKEN_REFUSED':
+    case 'TOKEN_EXPIRED':
+    case 'TOKEN_REVOKED':
       return 401;
     case 'SSO_ACCOUNT_REFUSED':
+    case 'TOKEN_SCOPE_INSUFFICIENT':
       return 403;
     case 'SSO_NOT_CONFIGURED':
       return 404;
