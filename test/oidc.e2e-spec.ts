@@ -7,7 +7,7 @@ import { SsoSignIn } from '../src/auth/sso-sign-in.entity';
 import { loadConfig, OidcConfig } from '../src/config/configuration';
 import { User } from '../src/users/user.entity';
 import { UsersService } from '../src/users/users.service';
-import { hasChromium, launchChromium } from './browser';
+import { accessibilityViolations, hasChromium, launchChromium } from './browser';
 import { startTestProvider, TestProvider } from './oidc-provider';
 import { createTestApp, TestApp } from './test-app';
 
@@ -434,6 +434,7 @@ describe('sign in with the trust’s OpenID provider (issue 21)', () => {
         browser = await launchChromium();
         const page = await browser.newPage();
         await page.goto(`${base}/sign-in`);
+        expect(await accessibilityViolations(page)).toEqual([]);
         await page.getByRole('button', { name: 'Sign in with your NHS account' }).click();
         await page.waitForURL((url) => url.origin === provider.issuer);
         await page.fill('input[name="login"]', 'sub-grace');
