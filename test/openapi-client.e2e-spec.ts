@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { OPERATION_SUMMARIES } from '../src/common/openapi-summaries';
 import type { paths } from './generated/api';
 import { buildAction, buildPlan } from './factories';
 import { createTestApp, TestApp } from './test-app';
@@ -64,6 +65,31 @@ describe('a client generated from the OpenAPI document', () => {
       encoding: 'utf8',
     });
     expect(formatted).toBe(fs.readFileSync(GENERATED, 'utf8'));
+  });
+
+  it('gives every operation a summary in words, an operationId and its security', async () => {
+    const { body: document } = await t.http.get('/api/docs-json').expect(200);
+    const problems: string[] = [];
+    const ids = new Set<string>();
+    for (const [route, item] of Object.entries(
+      document.paths as Record<string, Record<string, Record<string, unknown>>>,
+    )) {
+      for (const [method, operation] of Object.entries(item)) {
+        const where = `${method} ${route}`;
+        const id = operation.operationId as string | undefined;
+        if (!id || ids.has(id)) problems.push(`${where}: operationId ${id} missing or repeated`);
+        else ids.add(id);
+        if (!OPERATION_SUMMARIES[id ?? '']) problems.push(`${where}: no summary in words`);
+        if (!Array.isArray(operation.security)) problems.push(`${where}: no security`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(Object.keys(document.components.securitySchemes as object).sort()).toEqual([
+      'apiToken',
+      'csrf',
+      'session',
+    ]);
+    expect(document.servers).toHaveLength(1);
   });
 
   it('signs in with a token, lists with filters, and posts progress with If-Match, handling a 409', async () => {
