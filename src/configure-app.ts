@@ -19,7 +19,10 @@ export const BODY_LIMIT = '5mb';
  * What main.ts and the tests both apply to the Nest app: body parsing with a size limit and
  * errors in the house shape, and the OpenAPI document.
  */
-export function configureApp(app: INestApplication, config: Pick<AppConfig, 'trustProxy' | 'host' | 'port'>): void {
+export function configureApp(
+  app: INestApplication,
+  config: Pick<AppConfig, 'trustProxy' | 'host' | 'port'>,
+): void {
   const server = app.getHttpAdapter().getInstance() as express.Express;
   // Behind a TLS-terminating proxy, req.secure (and so the Secure cookie flag) follows X-Forwarded-Proto.
   server.set('trust proxy', config.trustProxy);

@@ -292,7 +292,8 @@ describeWithPoppler('the board paper at 2,000 actions', () => {
     const entity = await t.dataSource.getRepository(User).findOneByOrFail({ id: Number(user.id) });
     admin = clientFor(
       t.app.getHttpServer(),
-      (await t.app.get(TokensService).create(entity, { name: 'board-paper', scope: 'admin' })).token,
+      (await t.app.get(TokensService).create(entity, { name: 'board-paper', scope: 'admin' }))
+        .token,
     );
   });
   afterAll(() => t.close());

@@ -64,9 +64,7 @@ describe('ETags on single records', () => {
       .expect(409);
     expect(stale.body.code).toBe('VERSION_CONFLICT');
     const history = await quality.get(`${path}/progress`).expect(200);
-    expect(history.body.map((u: { note: string }) => u.note)).not.toContain(
-      'Written over the top',
-    );
+    expect(history.body.map((u: { note: string }) => u.note)).not.toContain('Written over the top');
     const after = await quality.get(path).expect(200);
     expect({ version: after.body.version, progress: after.body.progress }).toEqual({
       version: read.body.version + 1,

@@ -101,9 +101,7 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async identify(
-    request: AuthenticatedRequest,
-  ): Promise<{
+  private async identify(request: AuthenticatedRequest): Promise<{
     user: User;
     sessionId?: number;
     csrfToken?: string;
