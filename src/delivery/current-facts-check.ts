@@ -27,7 +27,9 @@ const text = (value: unknown, column: string): string => {
   if (value === null || value === undefined) return 'null';
   if (column === 'off_track') return String(value === true || Number(value) === 1);
   if (value instanceof Date) return value.toISOString().slice(0, 10);
-  return String(value);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
+  return JSON.stringify(value);
 };
 
 /**
