@@ -1,3 +1,4 @@
+import { refreshCurrentFacts } from '../delivery/current-facts';
 import { recordAllFirstRevisions } from '../history/revisions';
 import { DataSource, EntityManager } from 'typeorm';
 import { writeTransaction } from '../database/write-queue';
@@ -98,6 +99,8 @@ export async function loadDemoData(
     await loader.organisation(organisation, data.users);
   // Each demo row's first revision, valid from its creation (see history/revisions.ts).
   await recordAllFirstRevisions(manager);
+  // The facts each action keeps as at now, from the history just written.
+  await refreshCurrentFacts(manager, 'all');
   return {
     users: data.users.length,
     organisations: data.organisations.length,
