@@ -13,6 +13,7 @@ import { FindingFailings1764900000000 } from './1764900000000-finding-failings';
 import { ActionComments1765000000000 } from './1765000000000-action-comments';
 import { SessionTrust1765200000000 } from './1765200000000-session-trust';
 import { InterimMitigation1765300000000 } from './1765300000000-interim-mitigation';
+import { EvidenceFiles1765700000000 } from './1765700000000-evidence-files';
 
 /** Every migration, in order. Listed explicitly so the app, CLI and tests load the same set. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   ActionComments1765000000000,
   SessionTrust1765200000000,
   InterimMitigation1765300000000,
+  EvidenceFiles1765700000000,
 ];

@@ -28,7 +28,16 @@ export interface AppConfig {
   cqcWatchMinutes?: number;
   /** Days after a report's publication that the action plan for its MUST findings is due to CQC. */
   cqcActionPlanDays: number;
+  /** Evidence documents (docs/operations.md): the largest upload, in bytes (20 MB). */
+  evidenceMaxBytes?: number;
+  /** Where evidence documents' bytes are kept: in the database (default) or a directory. */
+  evidenceStorage?: EvidenceStorageKind;
+  /** The directory for EVIDENCE_STORAGE=directory. */
+  evidenceDirectory?: string;
 }
+
+export type EvidenceStorageKind = 'database' | 'directory';
+export const DEFAULT_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024;
 
 /** false (believe no proxy), a hop count, or proxy addresses/subnets (Express's forms). */
 export type TrustProxy = false | number | string[];
@@ -95,7 +104,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // Regulation 17(3): CQC asks for the action plan within 28 days; a trust may agree otherwise.
   const cqcActionPlanDays = positiveInteger(env, 'CQC_ACTION_PLAN_DAYS', 28);
 
+  const evidence = evidenceVariables(env);
+
   return {
+    ...evidence,
     port,
     host,
     sqlitePath,
@@ -109,6 +121,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cqcWatchMinutes,
     cqcActionPlanDays,
   };
+}
+
+/** EVIDENCE_MAX_BYTES, EVIDENCE_STORAGE and EVIDENCE_DIRECTORY (issue 20). */
+function evidenceVariables(
+  env: NodeJS.ProcessEnv,
+): Pick<AppConfig, 'evidenceMaxBytes' | 'evidenceStorage' | 'evidenceDirectory'> {
+  const evidenceMaxBytes = positiveInteger(env, 'EVIDENCE_MAX_BYTES', DEFAULT_EVIDENCE_MAX_BYTES);
+  const storage = (env.EVIDENCE_STORAGE || 'database').trim().toLowerCase();
+  if (storage !== 'database' && storage !== 'directory') {
+    throw new ConfigError(
+      `EVIDENCE_STORAGE must be database or directory (S3 is not implemented); got "${env.EVIDENCE_STORAGE}"`,
+    );
+  }
+  const evidenceDirectory = env.EVIDENCE_DIRECTORY?.trim() || undefined;
+  if (storage === 'directory' && !evidenceDirectory) {
+    throw new ConfigError('EVIDENCE_STORAGE=directory needs EVIDENCE_DIRECTORY, the directory to keep files in');
+  }
+  return { evidenceMaxBytes, evidenceStorage: storage, evidenceDirectory };
 }
 
 export const DEFAULT_CQC_API_URL = 'https://api.service.cqc.org.uk/public/v1';
