@@ -6,12 +6,7 @@ import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { EvidenceFile } from './evidence-file.entity';
 import { EvidenceFilesController } from './evidence-files.controller';
 import { EvidenceFilesService } from './evidence-files.service';
-import {
-  DatabaseEvidenceStore,
-  DirectoryEvidenceStore,
-  EVIDENCE_STORE,
-  EvidenceStore,
-} from './evidence-store';
+import { EVIDENCE_STORE, EvidenceStore, evidenceStoreFor } from './evidence-store';
 import { EvidenceUpload } from './evidence-upload';
 
 /** Evidence documents: upload, keep (EVIDENCE_STORAGE), download (issue 20). */
@@ -25,9 +20,7 @@ import { EvidenceUpload } from './evidence-upload';
       provide: EVIDENCE_STORE,
       inject: [APP_CONFIG, DataSource],
       useFactory: (config: AppConfig, dataSource: DataSource): EvidenceStore =>
-        config.evidenceStorage === 'directory' && config.evidenceDirectory
-          ? new DirectoryEvidenceStore(config.evidenceDirectory)
-          : new DatabaseEvidenceStore(dataSource),
+        evidenceStoreFor(config, dataSource),
     },
   ],
   exports: [EvidenceFilesService, EvidenceUpload, EVIDENCE_STORE],

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DataSource, EntityManager } from 'typeorm';
 import { nowTimestamp } from '../common/dates';
+import type { AppConfig } from '../config/configuration';
 import { EvidenceFile } from './evidence-file.entity';
 
 /** What the store needs to know about a file it keeps. */
@@ -99,3 +100,13 @@ export class DirectoryEvidenceStore implements EvidenceStore {
 }
 
 export const EVIDENCE_STORE = Symbol('EVIDENCE_STORE');
+
+/** The store the configuration names (EVIDENCE_STORAGE), for the app and the command line. */
+export function evidenceStoreFor(
+  config: Pick<AppConfig, 'evidenceStorage' | 'evidenceDirectory'>,
+  dataSource: DataSource,
+): EvidenceStore {
+  return config.evidenceStorage === 'directory' && config.evidenceDirectory
+    ? new DirectoryEvidenceStore(config.evidenceDirectory)
+    : new DatabaseEvidenceStore(dataSource);
+}

@@ -38,6 +38,8 @@ export class EvidenceUpload implements NestInterceptor {
     const Multer = FileInterceptor('file', {
       storage: diskStorage({ destination: os.tmpdir() }),
       limits: { fileSize: this.maxBytes, files: 1, fields: 20, fieldSize: 100_000 },
+      // Browsers send a file's name as UTF-8; busboy's default would read it as Latin-1.
+      defParamCharset: 'utf8',
     });
     this.multer = new Multer();
   }

@@ -62,6 +62,11 @@ const TYPES = {
   csv: { mediaType: 'text/csv', extension: 'csv', description: 'CSV text' },
 } satisfies Record<string, AllowedType>;
 
+/** A kept file's type in words ("PDF document"), or the media type itself if unknown. */
+export function describeMediaType(mediaType: string): string {
+  return Object.values(TYPES).find((t) => t.mediaType === mediaType)?.description ?? mediaType;
+}
+
 /** Every media type an evidence file may have (documented in docs/operations.md). */
 export const ALLOWED_MEDIA_TYPES = [...new Set(Object.values(TYPES).map((t) => t.mediaType))];
 
