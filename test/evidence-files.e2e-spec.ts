@@ -40,8 +40,9 @@ const query = (t: TestApp, sql: string, parameters: unknown[] = []) =>
   );
 
 const STORED = (t: TestApp, hash: string) =>
-  query(t, 'SELECT COUNT(*) AS n FROM evidence_file WHERE sha256 = $1', [hash])
-    .then((rows: { n: number | string }[]) => Number(rows[0].n));
+  query(t, 'SELECT COUNT(*) AS n FROM evidence_file WHERE sha256 = $1', [hash]).then(
+    (rows: { n: number | string }[]) => Number(rows[0].n),
+  );
 
 describe('evidence documents (issue 20)', () => {
   let t: TestApp & { database: TestDatabase };
@@ -70,9 +71,7 @@ describe('evidence documents (issue 20)', () => {
 
   const evidenceCount = async (actionId: number) =>
     Number(
-      (
-        await query(t, 'SELECT COUNT(*) AS n FROM evidence WHERE action_id = $1', [actionId])
-      )[0].n,
+      (await query(t, 'SELECT COUNT(*) AS n FROM evidence WHERE action_id = $1', [actionId]))[0].n,
     );
 
   it('keeps an uploaded PDF and gives it back byte for byte, as an attachment with its hash', async () => {
@@ -103,11 +102,7 @@ describe('evidence documents (issue 20)', () => {
     expect(stored[0].media_type).toBe('application/pdf');
     expect(Buffer.compare(Buffer.from(stored[0].content), pdf)).toBe(0);
 
-    const download = await t.http
-      .get(created.body.fileUrl)
-      .buffer(true)
-      .parse(binary)
-      .expect(200);
+    const download = await t.http.get(created.body.fileUrl).buffer(true).parse(binary).expect(200);
     expect(Buffer.compare(download.body as Buffer, pdf)).toBe(0);
     expect(download.headers['content-type']).toBe('application/pdf');
     expect(download.headers['content-disposition']).toBe(
@@ -163,7 +158,10 @@ describe('evidence documents (issue 20)', () => {
 
   it('refuses a program renamed .pdf, naming what it is, and keeps nothing', async () => {
     const { owner, a, action } = await actionWithOwner();
-    const exe = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), Buffer.alloc(512, 7)]);
+    const exe = Buffer.concat([
+      Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'),
+      Buffer.alloc(512, 7),
+    ]);
     const refused = await upload(owner, a, exe, 'report.pdf').expect(415);
     expect(refused.body.code).toBe('EVIDENCE_FILE_TYPE_NOT_ALLOWED');
     expect(refused.body.errors).toEqual([
@@ -182,7 +180,9 @@ describe('evidence documents (issue 20)', () => {
     expect(got.headers['content-type']).toBe('application/pdf');
     expect(got.headers['content-disposition']).toContain("filename*=UTF-8''notes.txt.pdf");
     // Plain text is text, and a PNG an image, whatever they are called.
-    const text = await upload(owner, a, Buffer.from('Ward,Score\n3,95\n'), 'scores.csv').expect(201);
+    const text = await upload(owner, a, Buffer.from('Ward,Score\n3,95\n'), 'scores.csv').expect(
+      201,
+    );
     expect(text.body.fileMediaType).toBe('text/csv');
     const png = await upload(owner, a, TINY_PNG, 'photo.pdf').expect(201);
     expect(png.body.fileMediaType).toBe('image/png');

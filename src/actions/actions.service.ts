@@ -47,7 +47,6 @@ import {
 } from './dto/action-write.dto';
 import { toActionDto, toDueDateChangeDto, toProgressUpdateDto } from './dto/action.mapper';
 import { DueDateChange } from './due-date-change.entity';
-import { Evidence } from './evidence.entity';
 import { countAcceptedInForce } from './evidence-validity';
 import { ProgressUpdate } from './progress-update.entity';
 import { closePendingDueDateRequests } from './pending-due-date-requests';

@@ -6,10 +6,7 @@ import { Evidence } from './evidence.entity';
  * including its expiry date, and from the day after it no longer counts towards assurance, in
  * the assure rule, the pages and the exports' counts alike.
  */
-export function evidenceExpired(
-  evidence: { expiryDate: string | null },
-  asOf: string,
-): boolean {
+export function evidenceExpired(evidence: { expiryDate: string | null }, asOf: string): boolean {
   return evidence.expiryDate !== null && evidence.expiryDate < asOf;
 }
 

@@ -136,7 +136,9 @@ function evidenceVariables(
   }
   const evidenceDirectory = env.EVIDENCE_DIRECTORY?.trim() || undefined;
   if (storage === 'directory' && !evidenceDirectory) {
-    throw new ConfigError('EVIDENCE_STORAGE=directory needs EVIDENCE_DIRECTORY, the directory to keep files in');
+    throw new ConfigError(
+      'EVIDENCE_STORAGE=directory needs EVIDENCE_DIRECTORY, the directory to keep files in',
+    );
   }
   return { evidenceMaxBytes, evidenceStorage: storage, evidenceDirectory };
 }

@@ -66,12 +66,11 @@ export class EvidenceFilesService {
       size: bytes.length,
       mediaType: detected.type.mediaType,
     };
-    return this.evidence.add(
-      actionId,
-      { ...dto, kind: 'file', title: dto.title },
-      actor,
-      { ...facts, fileName, keep: (manager) => this.store.put(manager, facts, bytes) },
-    );
+    return this.evidence.add(actionId, { ...dto, kind: 'file', title: dto.title }, actor, {
+      ...facts,
+      fileName,
+      keep: (manager) => this.store.put(manager, facts, bytes),
+    });
   }
 
   /**

@@ -18,8 +18,7 @@ export interface AllowedType {
 }
 
 export type Detection =
-  | { allowed: true; type: AllowedType }
-  | { allowed: false; description: string };
+  { allowed: true; type: AllowedType } | { allowed: false; description: string };
 
 const TYPES = {
   pdf: { mediaType: 'application/pdf', extension: 'pdf', description: 'PDF document' },
@@ -52,7 +51,11 @@ const TYPES = {
     extension: 'ods',
     description: 'OpenDocument spreadsheet (ods)',
   },
-  doc: { mediaType: 'application/msword', extension: 'doc', description: 'Word 97-2003 document (doc)' },
+  doc: {
+    mediaType: 'application/msword',
+    extension: 'doc',
+    description: 'Word 97-2003 document (doc)',
+  },
   xls: {
     mediaType: 'application/vnd.ms-excel',
     extension: 'xls',
@@ -87,7 +90,8 @@ const startsWith = (bytes: Buffer, signature: number[] | string, at = 0) => {
 export function detectFileType(bytes: Buffer, name: string): Detection {
   // PDF readers accept the header anywhere in the first 1024 bytes, so a PDF may start later.
   if (bytes.subarray(0, 1024).includes('%PDF-', 0, 'latin1')) return allowed(TYPES.pdf);
-  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return allowed(TYPES.png);
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+    return allowed(TYPES.png);
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return allowed(TYPES.jpeg);
   if (startsWith(bytes, 'GIF87a') || startsWith(bytes, 'GIF89a')) return allowed(TYPES.gif);
   if (startsWith(bytes, 'RIFF') && startsWith(bytes, 'WEBP', 8)) return allowed(TYPES.webp);
@@ -96,7 +100,8 @@ export function detectFileType(bytes: Buffer, name: string): Detection {
     return compoundDocument(bytes);
   }
   if (startsWith(bytes, 'MZ')) return refused('a Windows program (MZ executable)');
-  if (startsWith(bytes, [0x7f, 0x45, 0x4c, 0x46])) return refused('a Linux program (ELF executable)');
+  if (startsWith(bytes, [0x7f, 0x45, 0x4c, 0x46]))
+    return refused('a Linux program (ELF executable)');
   if (startsWith(bytes, '#!')) return refused('a script');
   if (isText(bytes)) return allowed(/\.csv$/i.test(name) ? TYPES.csv : TYPES.text);
   return refused('unrecognised binary data');

@@ -19,7 +19,10 @@ export async function sendEvidenceFile(response: Response, file: EvidenceDownloa
   response.setHeader('X-Content-Type-Options', 'nosniff');
   response.setHeader('ETag', `"sha256-${file.sha256}"`);
   response.setHeader('X-Content-SHA256', file.sha256);
-  response.setHeader('Repr-Digest', `sha-256=:${Buffer.from(file.sha256, 'hex').toString('base64')}:`);
+  response.setHeader(
+    'Repr-Digest',
+    `sha-256=:${Buffer.from(file.sha256, 'hex').toString('base64')}:`,
+  );
   response.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
   response.setHeader('Cache-Control', 'private, no-store');
   await pipeline(Readable.from([file.content]), response);

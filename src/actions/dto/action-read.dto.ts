@@ -181,7 +181,7 @@ export class EvidenceDto {
   @ApiProperty({
     nullable: true,
     type: String,
-    description: 'The kept document\'s type, read from its bytes; null when no document is kept',
+    description: "The kept document's type, read from its bytes; null when no document is kept",
   })
   fileMediaType: string | null;
   @ApiProperty({

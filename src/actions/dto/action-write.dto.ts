@@ -143,7 +143,7 @@ export class AddEvidenceDto {
   category?: EvidenceCategory;
   @ApiPropertyOptional({
     example: '2027-01-15',
-    description: 'The day the evidence speaks from (an audit\'s date)',
+    description: "The day the evidence speaks from (an audit's date)",
   })
   @IsOptional()
   @IsCalendarDate()
