@@ -328,3 +328,40 @@ describe('evidence documents with a small EVIDENCE_MAX_BYTES', () => {
       .expect(201);
   });
 });
+
+describe('evidence documents kept in a directory (EVIDENCE_STORAGE=directory)', () => {
+  let t: TestApp;
+  let directory: string;
+  beforeAll(async () => {
+    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'evidence-store-'));
+    t = await createTestApp({
+      config: { evidenceStorage: 'directory', evidenceDirectory: directory },
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    fs.rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('writes the bytes to the directory by hash, records the file in the database without them, and serves them back', async () => {
+    const plan = await buildPlan(t.http);
+    const action = await buildAction(t.http, [plan.finding.id], { ownerId: plan.owner.id });
+    const owner = await t.as(plan.owner);
+    const pdf = tinyPdf('in a directory');
+    const hash = sha256(pdf);
+    const created = await owner
+      .post(`/api/v1/actions/${action.id}/evidence/files`)
+      .field('title', 'Kept on disk')
+      .attach('file', pdf, 'disk.pdf')
+      .expect(201);
+    const onDisk = path.join(directory, hash.slice(0, 2), hash);
+    expect(Buffer.compare(fs.readFileSync(onDisk), pdf)).toBe(0);
+    const rows = await query(t, 'SELECT size, content FROM evidence_file WHERE sha256 = $1', [
+      hash,
+    ]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].content).toBeNull();
+    const got = await t.http.get(created.body.fileUrl).buffer(true).parse(binary).expect(200);
+    expect(Buffer.compare(got.body as Buffer, pdf)).toBe(0);
+  });
+});

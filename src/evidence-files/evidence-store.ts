@@ -44,8 +44,14 @@ export class DatabaseEvidenceStore implements EvidenceStore {
   constructor(private readonly dataSource: DataSource) {}
 
   async put(manager: EntityManager, facts: StoredFileFacts, bytes: Buffer): Promise<void> {
-    if (await manager.existsBy(EvidenceFile, { sha256: facts.sha256 })) return;
     await insertFacts(manager, facts, bytes);
+    // A file first kept while EVIDENCE_STORAGE=directory has no bytes here yet: add them.
+    await manager
+      .createQueryBuilder()
+      .update(EvidenceFile)
+      .set({ content: bytes })
+      .where('sha256 = :sha256 AND content IS NULL', { sha256: facts.sha256 })
+      .execute();
   }
 
   async read(sha256: string): Promise<Buffer | null> {
