@@ -46,6 +46,14 @@ export class EvidenceFilesService {
     actor: Actor,
     maxBytes: number,
   ): Promise<EvidenceDto> {
+    // Another trust's action is not found, before anything about the file is said.
+    const action = await this.dataSource
+      .getRepository(Action)
+      .findOne({ where: { id: actionId }, select: { id: true, organisationId: true } });
+    TrustAccess.requireReadable(
+      action?.organisationId,
+      () => new AppError('ACTION_NOT_FOUND', `No action ${actionId}`),
+    );
     if (!file) throw validationFailed('file', 'choose a file to upload (multipart field "file")');
     if (file.size > maxBytes) throw evidenceTooLarge(maxBytes);
     const bytes = await fs.readFile(file.path);
