@@ -309,6 +309,14 @@ describe('the access matrix', () => {
         body: { kind: 'note', title: 'More', note: 'x' },
         allowed: ['admin', 'quality_lead', 'owner'],
       },
+      // Evidence documents (issue 20): a JSON body has no file (400), a note has no document (404).
+      {
+        method: 'post',
+        path: `${a}/evidence/files`,
+        body: { title: 'No file' },
+        allowed: ['admin', 'quality_lead', 'owner'],
+      },
+      { method: 'get', path: `/api/v1/evidence/${evidence.id}/file`, allowed: EVERYONE },
       {
         method: 'post',
         path: `${a}/evidence/${evidence.id}/review`,

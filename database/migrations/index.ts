@@ -16,6 +16,7 @@ import { InterimMitigation1765300000000 } from './1765300000000-interim-mitigati
 import { CurrentFacts1765400000000 } from './1765400000000-current-facts';
 import { SingleSignOn1765500000000 } from './1765500000000-single-sign-on';
 import { ApiTokenScope1765600000000 } from './1765600000000-api-token-scope';
+import { EvidenceFiles1765700000000 } from './1765700000000-evidence-files';
 
 /** Every migration, in order. Listed explicitly so the app, CLI and tests load the same set. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   CurrentFacts1765400000000,
   SingleSignOn1765500000000,
   ApiTokenScope1765600000000,
+  EvidenceFiles1765700000000,
 ];

@@ -47,7 +47,7 @@ import {
 } from './dto/action-write.dto';
 import { toActionDto, toDueDateChangeDto, toProgressUpdateDto } from './dto/action.mapper';
 import { DueDateChange } from './due-date-change.entity';
-import { Evidence } from './evidence.entity';
+import { countAcceptedInForce } from './evidence-validity';
 import { ProgressUpdate } from './progress-update.entity';
 import { closePendingDueDateRequests } from './pending-due-date-requests';
 
@@ -266,10 +266,8 @@ export class ActionsService {
       dto.note ?? 'Assured',
       async (manager, action, now) => {
         checkLeadsAction(TrustAccess.actorIn(actor, action.organisationId), action);
-        const acceptedEvidence = await manager.countBy(Evidence, {
-          actionId: id,
-          reviewState: 'ACCEPTED',
-        });
+        // Expired evidence no longer shows the action works (evidence-validity.ts).
+        const acceptedEvidence = await countAcceptedInForce(manager, id, todayDate());
         checkAssurance({
           status: action.status,
           ownerId: action.ownerId,

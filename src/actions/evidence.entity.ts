@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { EvidenceCategory } from '../cqc/evidence-categories';
-import { TimestampColumn } from '../database/columns';
+import { DateColumn, TimestampColumn } from '../database/columns';
 import { User } from '../users/user.entity';
 import { Action } from './action.entity';
 
@@ -27,6 +27,12 @@ export class Evidence {
   /** SHA-256 of the file's bytes, so the evidence can be shown unaltered later. */
   @Column({ type: 'varchar', length: 64, nullable: true }) fileSha256: string | null;
   @Column({ type: 'integer', nullable: true }) fileSize: number | null;
+  /** The kept file's type, read from its bytes; null for a link, a note, or a file named only. */
+  @Column({ type: 'varchar', length: 100, nullable: true }) fileMediaType: string | null;
+  /** The day the evidence speaks from (an audit's date); null: from when it was submitted. */
+  @DateColumn({ nullable: true }) effectiveDate: string | null;
+  /** The last day it counts (an audit valid for 3 months); after it, it no longer assures. */
+  @DateColumn({ nullable: true }) expiryDate: string | null;
   @Column({ type: 'varchar', length: 50, nullable: true }) category: EvidenceCategory | null;
   @Column({ type: 'integer' }) submittedById: number;
   @ManyToOne(() => User, { onDelete: 'RESTRICT' })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TrustAccess } from '../auth/trust-access';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppError } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
@@ -13,6 +13,15 @@ import { EvidenceDto } from './dto/action-read.dto';
 import { AddEvidenceDto, ReviewEvidenceDto } from './dto/action-write.dto';
 import { toEvidenceDto } from './dto/action.mapper';
 import { Evidence } from './evidence.entity';
+
+/** A document whose bytes are kept with its evidence item (see EvidenceFilesService). */
+export interface KeptFile {
+  fileName: string;
+  sha256: string;
+  size: number;
+  mediaType: string;
+  keep(manager: EntityManager): Promise<void>;
+}
 
 @Injectable()
 export class EvidenceService {
@@ -33,7 +42,17 @@ export class EvidenceService {
     return rows.map(toEvidenceDto);
   }
 
-  async add(actionId: number, dto: AddEvidenceDto, actor: Actor): Promise<EvidenceDto> {
+  /**
+   * Adds an evidence item. A kept document (evidence-files/) comes as `file`: its facts, read
+   * from its bytes, replace whatever the DTO said, and `keep` stores the bytes in the same
+   * transaction as the item, so neither is kept without the other.
+   */
+  async add(
+    actionId: number,
+    dto: AddEvidenceDto,
+    actor: Actor,
+    file?: KeptFile,
+  ): Promise<EvidenceDto> {
     const id = await this.transactions.run(async (manager) => {
       const action = await manager.findOneBy(Action, { id: actionId });
       if (!action) throw new AppError('ACTION_NOT_FOUND', `No action ${actionId}`);
@@ -45,6 +64,7 @@ export class EvidenceService {
         throw new AppError('ACTION_CLOSED', 'This action was cancelled; it takes no more evidence');
       }
       checkOwnsAction(TrustAccess.actorIn(actor, action.organisationId), action);
+      if (file) await file.keep(manager);
       const saved = await manager.save(
         manager.create(Evidence, {
           actionId,
@@ -52,10 +72,13 @@ export class EvidenceService {
           title: dto.title.trim(),
           url: dto.kind === 'link' ? (dto.url ?? null) : null,
           note: dto.note ?? null,
-          fileName: dto.kind === 'file' ? (dto.fileName ?? null) : null,
-          fileSha256: dto.kind === 'file' ? (dto.fileSha256 ?? null) : null,
-          fileSize: dto.kind === 'file' ? (dto.fileSize ?? null) : null,
+          fileName: file?.fileName ?? (dto.kind === 'file' ? (dto.fileName ?? null) : null),
+          fileSha256: file?.sha256 ?? (dto.kind === 'file' ? (dto.fileSha256 ?? null) : null),
+          fileSize: file?.size ?? (dto.kind === 'file' ? (dto.fileSize ?? null) : null),
+          fileMediaType: file?.mediaType ?? null,
           category: dto.category ?? null,
+          effectiveDate: dto.effectiveDate ?? null,
+          expiryDate: dto.expiryDate ?? null,
           submittedById: actor.id,
           submittedAt: nowTimestamp(),
           reviewState: 'SUBMITTED',

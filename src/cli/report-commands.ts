@@ -25,6 +25,7 @@ import { writeBoardReportPdf } from '../reports/board-report.pdf';
 import { writeBoardReportXlsx } from '../reports/board-report.xlsx';
 import { CqcReturnService } from '../reports/cqc-return.service';
 import { EvidencePackService } from '../reports/evidence-pack.service';
+import { evidenceStoreFor } from '../evidence-files/evidence-store';
 import { EXPORT_FORMATS, ExportFormat, FlatExportService } from '../reports/flat-export.service';
 import { withDatabase } from './cli-context';
 
@@ -234,7 +235,8 @@ export function registerReportCommands(program: Command): void {
               out.end();
             }
           } else if (kind === 'evidence-pack') {
-            count = await new EvidencePackService(dataSource, actions).pdfTo(out, {
+            const store = evidenceStoreFor(loadConfig(), dataSource);
+            count = await new EvidencePackService(dataSource, actions, store).pdfTo(out, {
               coreServiceId: Number(options.coreServiceId),
               asOf: options.asOf,
             });

@@ -43,6 +43,10 @@ export type ErrorCode =
   | 'ASSURER_IS_OWNER'
   | 'REVIEWER_IS_AUTHOR'
   | 'EVIDENCE_ALREADY_REVIEWED'
+  // Evidence documents (issue 20).
+  | 'EVIDENCE_FILE_TOO_LARGE'
+  | 'EVIDENCE_FILE_TYPE_NOT_ALLOWED'
+  | 'EVIDENCE_FILE_NOT_FOUND'
   | 'DUE_DATE_UNCHANGED'
   | 'FINDINGS_FROM_DIFFERENT_ORGANISATIONS'
   | 'USER_INACTIVE'
@@ -136,7 +140,12 @@ export function errorStatus(code: ErrorCode): number {
       return 409;
     case 'PAYLOAD_TOO_LARGE':
     case 'IMPORT_LIMIT_EXCEEDED':
+    case 'EVIDENCE_FILE_TOO_LARGE':
       return 413;
+    case 'EVIDENCE_FILE_TYPE_NOT_ALLOWED':
+      return 415;
+    case 'EVIDENCE_FILE_NOT_FOUND':
+      return 404;
     case 'INVALID_REFERENCE':
     case 'ORGANISATION_REQUIRED':
     case 'COMPLETION_NEEDS_FULL_PROGRESS':

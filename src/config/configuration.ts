@@ -33,6 +33,12 @@ export interface AppConfig {
   oidc?: OidcConfig;
   /** Who may sign in with a password: everyone, admins only, or nobody (SSO only). */
   passwordSignIn?: PasswordSignIn;
+  /** Evidence documents (docs/operations.md): the largest upload, in bytes (20 MB). */
+  evidenceMaxBytes?: number;
+  /** Where evidence documents' bytes are kept: in the database (default) or a directory. */
+  evidenceStorage?: EvidenceStorageKind;
+  /** The directory for EVIDENCE_STORAGE=directory. */
+  evidenceDirectory?: string;
 }
 
 export const PASSWORD_SIGN_IN = ['all', 'admins', 'off'] as const;
@@ -54,6 +60,9 @@ export interface OidcConfig {
   /** Group id to role; a matched group sets the role at each sign-in. Empty: roles stay as set in the tracker. */
   groupRoles: Record<string, UserRole>;
 }
+
+export type EvidenceStorageKind = 'database' | 'directory';
+export const DEFAULT_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024;
 
 /** false (believe no proxy), a hop count, or proxy addresses/subnets (Express's forms). */
 export type TrustProxy = false | number | string[];
@@ -134,9 +143,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
 
+  const evidence = evidenceVariables(env);
+
   return {
     oidc,
     passwordSignIn,
+    ...evidence,
     port,
     host,
     sqlitePath,
@@ -209,6 +221,26 @@ function oidcVariables(env: NodeJS.ProcessEnv): OidcConfig | undefined {
     groupsClaim: env.OIDC_GROUPS_CLAIM?.trim() || 'groups',
     groupRoles,
   };
+}
+
+/** EVIDENCE_MAX_BYTES, EVIDENCE_STORAGE and EVIDENCE_DIRECTORY (issue 20). */
+function evidenceVariables(
+  env: NodeJS.ProcessEnv,
+): Pick<AppConfig, 'evidenceMaxBytes' | 'evidenceStorage' | 'evidenceDirectory'> {
+  const evidenceMaxBytes = positiveInteger(env, 'EVIDENCE_MAX_BYTES', DEFAULT_EVIDENCE_MAX_BYTES);
+  const storage = (env.EVIDENCE_STORAGE || 'database').trim().toLowerCase();
+  if (storage !== 'database' && storage !== 'directory') {
+    throw new ConfigError(
+      `EVIDENCE_STORAGE must be database or directory (S3 is not implemented); got "${env.EVIDENCE_STORAGE}"`,
+    );
+  }
+  const evidenceDirectory = env.EVIDENCE_DIRECTORY?.trim() || undefined;
+  if (storage === 'directory' && !evidenceDirectory) {
+    throw new ConfigError(
+      'EVIDENCE_STORAGE=directory needs EVIDENCE_DIRECTORY, the directory to keep files in',
+    );
+  }
+  return { evidenceMaxBytes, evidenceStorage: storage, evidenceDirectory };
 }
 
 export const DEFAULT_CQC_API_URL = 'https://api.service.cqc.org.uk/public/v1';

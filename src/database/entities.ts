@@ -10,6 +10,7 @@ import { Session } from '../auth/session.entity';
 import { SignInThrottle } from '../auth/sign-in-throttle.entity';
 import { DueDateChange } from '../actions/due-date-change.entity';
 import { Evidence } from '../actions/evidence.entity';
+import { EvidenceFile } from '../evidence-files/evidence-file.entity';
 import { ProgressUpdate } from '../actions/progress-update.entity';
 import { CqcInboxItem, CqcWatchState } from '../cqc-api/cqc-inbox-item.entity';
 import { CoreService } from '../core-services/core-service.entity';
@@ -37,6 +38,7 @@ export const ENTITIES = [
   ProgressUpdate,
   DueDateChange,
   Evidence,
+  EvidenceFile,
   DueDateRequest,
   Session,
   ApiToken,

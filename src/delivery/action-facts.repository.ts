@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { evidenceInForceSql } from '../actions/evidence-validity';
 import { TrustAccess } from '../auth/trust-access';
 import { DataSource } from 'typeorm';
 import { ReadSnapshot } from '../database/read-snapshot';
@@ -124,8 +125,9 @@ export class ActionFactsRepository {
     const latest = (column: string) =>
       `(SELECT pu.${column} FROM progress_update pu WHERE pu.action_id = a.id AND pu.created_at <= :asOfEnd
         ORDER BY pu.created_at DESC, pu.id DESC LIMIT 1)`;
+    // Expired evidence (past its expiry date on the as-at day) is not counted (issue 20).
     const evidence = (condition: string) =>
-      `(SELECT COUNT(*) FROM evidence e WHERE e.action_id = a.id AND e.submitted_at <= :asOfEnd${condition})`;
+      `(SELECT COUNT(*) FROM evidence e WHERE e.action_id = a.id AND e.submitted_at <= :asOfEnd AND ${evidenceInForceSql('e')}${condition})`;
     const reviewed = (state: string) =>
       evidence(` AND e.review_state = '${state}' AND e.reviewed_at <= :asOfEnd`);
     return this.run<ActionExportFactsRow>(
@@ -313,7 +315,7 @@ export class ActionFactsRepository {
     if (query.awaiting === 'assurance') {
       // Only what can be assured: completed, with at least one accepted evidence item.
       inner.push(
-        `EXISTS (SELECT 1 FROM evidence e WHERE e.action_id = a.id AND e.review_state = 'ACCEPTED' AND ${reviewed('e')})`,
+        `EXISTS (SELECT 1 FROM evidence e WHERE e.action_id = a.id AND e.review_state = 'ACCEPTED' AND ${reviewed('e')} AND ${evidenceInForceSql('e')})`,
       );
       outer.push("d.status_at = 'COMPLETED'");
     }

@@ -62,6 +62,7 @@ export const TABLES_CHILD_FIRST = [
   'action_comment',
   'due_date_request',
   'evidence',
+  'evidence_file',
   'due_date_change',
   'progress_update',
   'action_finding',

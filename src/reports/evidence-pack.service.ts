@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { requireId } from '../common/id-field';
 import { TrustAccess } from '../auth/trust-access';
 import type { Writable } from 'node:stream';
@@ -27,10 +27,15 @@ import {
   newPdf,
   paragraph,
   paragraphHeight,
+  picture,
   table,
   titleBlock,
 } from './pdf-layout';
 import { labelOf, ukDate } from '../common/words';
+import { evidenceExpired } from '../actions/evidence-validity';
+import { EVIDENCE_STORE, EvidenceStore } from '../evidence-files/evidence-store';
+import { describeMediaType } from '../evidence-files/file-types';
+import { megabytes } from '../imports/import-limits';
 
 export interface EvidencePackOptions {
   coreServiceId: number;
@@ -40,14 +45,17 @@ export interface EvidencePackOptions {
 /**
  * The evidence pack for one core service, as at a date: each finding, the actions addressing
  * it, their history (progress, status changes, moved dates) and their evidence with its review,
- * as it stood then. Evidence is links and notes (and file names and hashes); there are no stored
- * files yet, so there is no ZIP.
+ * as it stood then. Each kept document is listed with its type, size and SHA-256, and an
+ * appendix indexes them all (who uploaded it, when), with PNG and JPEG pictures shown scaled.
+ * Other documents (PDFs, office files) are indexed, not reproduced: drawing a PDF's pages would
+ * need a renderer the server does not have; the hash ties the listed file to the kept one.
  */
 @Injectable()
 export class EvidencePackService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly actions: ActionsService,
+    @Inject(EVIDENCE_STORE) private readonly store: EvidenceStore,
   ) {}
 
   async pdfTo(out: Writable, options: EvidencePackOptions): Promise<number> {
@@ -144,6 +152,7 @@ export class EvidencePackService {
         this.action(doc, width, action, history, evidence, dueDates, end);
     }
     if (!findings.length) paragraph(doc, 'This core service had no findings on this date.');
+    await this.appendix(doc, actions, evidence, asOf);
     await finishPdf(doc, `${serviceName} · evidence pack as at ${ukDate(asOf)}`, width, done);
     return findings.length;
   }
@@ -211,7 +220,7 @@ export class EvidencePackService {
           const reviewed = e.reviewedAt && e.reviewedAt <= end;
           return [
             `${ukDate(londonDateOf(e.submittedAt))} by ${e.submittedBy?.name ?? ''}`,
-            [e.title, e.url, e.note, e.fileName ? `${e.fileName} (SHA-256 ${e.fileSha256})` : null]
+            [e.title, e.url, e.note, fileLine(e), datesLine(e, londonDateOf(end))]
               .filter(Boolean)
               .join('\n'),
             labelOf(e.category),
@@ -227,4 +236,72 @@ export class EvidencePackService {
       paragraph(doc, 'No evidence submitted.', { italic: true, spaceAfter: 0.5 });
     }
   }
+
+  /** Every kept document of the pack's actions, in the order the pack shows them. */
+  private async appendix(
+    doc: Doc,
+    actions: ActionDto[],
+    evidence: Evidence[],
+    asOf: string,
+  ): Promise<void> {
+    const order = new Map(actions.map((a, index) => [a.id, index]));
+    const kept = evidence
+      .filter((e) => e.fileMediaType && e.fileSha256)
+      .sort((a, b) => (order.get(a.actionId) ?? 0) - (order.get(b.actionId) ?? 0) || a.id - b.id);
+    if (!kept.length) return;
+    heading(doc, 'Appendix: evidence documents');
+    paragraph(
+      doc,
+      'Each document kept as evidence, as uploaded. Its SHA-256 identifies the exact file: the copy ' +
+        'downloaded from the tracker has the same hash. Pictures are shown scaled.',
+      { spaceAfter: 0.5 },
+    );
+    const actionNames = new Map(
+      actions.map((a) => [a.id, a.reference ? `${a.reference} ${a.title}` : a.title]),
+    );
+    for (const [index, e] of kept.entries()) {
+      const label = `E${index + 1}. ${e.fileName ?? e.title}`;
+      keepSpace(doc, paragraphHeight(doc, label, true) + 60);
+      paragraph(doc, label, { bold: true, spaceAfter: 0 });
+      paragraph(
+        doc,
+        [
+          `${describeMediaType(e.fileMediaType!)}, ${sizeInWords(e.fileSize ?? 0)}; SHA-256 ${e.fileSha256}.`,
+          `"${e.title}", for ${actionNames.get(e.actionId) ?? `action ${e.actionId}`}.`,
+          `Uploaded by ${e.submittedBy?.name ?? 'unknown'} on ${ukDate(londonDateOf(e.submittedAt))}.`,
+          datesLine(e, asOf),
+        ]
+          .filter(Boolean)
+          .join(' '),
+        { spaceAfter: 0.5 },
+      );
+      if (e.fileMediaType === 'image/png' || e.fileMediaType === 'image/jpeg') {
+        const bytes = await this.store.read(e.fileSha256!);
+        const shown = bytes && picture(doc, bytes, `${e.title}: ${e.fileName ?? 'picture'}`);
+        if (!shown) paragraph(doc, 'The picture could not be shown.', { italic: true });
+      }
+    }
+  }
+}
+
+/** A kept document's line in the evidence table: name, type, size and hash. */
+function fileLine(e: Evidence): string | null {
+  if (!e.fileName) return null;
+  if (!e.fileMediaType) return `${e.fileName} (SHA-256 ${e.fileSha256})`;
+  return `${e.fileName} (${describeMediaType(e.fileMediaType)}, ${sizeInWords(e.fileSize ?? 0)}, SHA-256 ${e.fileSha256})`;
+}
+
+/** When the evidence holds from and until, and whether it had expired on the pack's date. */
+function datesLine(e: Evidence, asOf: string): string | null {
+  const parts = [
+    e.effectiveDate ? `Effective ${ukDate(e.effectiveDate)}` : null,
+    e.expiryDate
+      ? `${evidenceExpired(e, asOf) ? 'Expired after' : 'Valid until'} ${ukDate(e.expiryDate)}`
+      : null,
+  ].filter(Boolean);
+  return parts.length ? `${parts.join('; ')}.` : null;
+}
+
+function sizeInWords(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : megabytes(bytes);
 }

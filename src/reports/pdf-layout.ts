@@ -677,3 +677,54 @@ export async function finishPdf(
   doc.end();
   await done;
 }
+
+/**
+ * A PNG or JPEG picture (an evidence photograph), scaled to fit `maxHeight` points and the
+ * body width, tagged as a Figure with its alternative text. Returns false, drawing nothing,
+ * for a picture whose size cannot be read (the caller lists it instead).
+ */
+export function picture(doc: Doc, image: Buffer, alt: string, maxHeight = 260): boolean {
+  const size = pictureSize(image);
+  if (!size) return false;
+  const scale = Math.min(1, contentWidth(doc) / size.width, maxHeight / size.height);
+  const width = size.width * scale;
+  const drawn = size.height * scale;
+  keepTogether(doc, drawn);
+  if (doc.y + drawn > bottomOf(doc)) doc.addPage();
+  const x = doc.page.margins.left;
+  const y = doc.y;
+  const element = doc.struct('Figure', { alt }, [
+    () => doc.image(image, x, y, { width, height: drawn }),
+  ]);
+  setAttributes(element, {
+    O: 'Layout',
+    BBox: [x, doc.page.height - y - drawn, x + width, doc.page.height - y],
+  });
+  layoutOf(doc).root.add(element);
+  doc.x = x;
+  doc.y = y + drawn + 12;
+  return true;
+}
+
+/** Pixel size of a PNG (its IHDR) or a JPEG (its first start-of-frame marker). */
+function pictureSize(image: Buffer): { width: number; height: number } | null {
+  if (image.length > 24 && image.readUInt32BE(0) === 0x89504e47) {
+    const size = { width: image.readUInt32BE(16), height: image.readUInt32BE(20) };
+    return size.width > 0 && size.height > 0 ? size : null;
+  }
+  if (image.length > 4 && image[0] === 0xff && image[1] === 0xd8) {
+    let at = 2;
+    while (at + 9 < image.length) {
+      if (image[at] !== 0xff) return null;
+      const marker = image[at + 1];
+      const length = image.readUInt16BE(at + 2);
+      // SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC), carry the frame's size.
+      if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
+        const size = { height: image.readUInt16BE(at + 5), width: image.readUInt16BE(at + 7) };
+        return size.width > 0 && size.height > 0 ? size : null;
+      }
+      at += 2 + length;
+    }
+  }
+  return null;
+}

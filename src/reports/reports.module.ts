@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ActionsModule } from '../actions/actions.module';
+import { EvidenceFilesModule } from '../evidence-files/evidence-files.module';
 import { FindingsModule } from '../findings/findings.module';
 import { ReadinessModule } from '../readiness/readiness.module';
 import { BoardReportService } from './board-report.service';
@@ -13,7 +14,7 @@ import { FeedController } from './feed.controller';
 import { ReportsController } from './reports.controller';
 
 @Module({
-  imports: [ActionsModule, FindingsModule, ReadinessModule],
+  imports: [ActionsModule, EvidenceFilesModule, FindingsModule, ReadinessModule],
   controllers: [ReportsController, IssuedReportsController, FeedController],
   providers: [
     FlatExportService,

@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Post,
+  Query,
+  Req,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -14,7 +24,11 @@ import {
   PostProgressDto,
   RequestDueDateDto,
   ReviewEvidenceDto,
+  UploadEvidenceDto,
 } from '../actions/dto/action-write.dto';
+import { EvidenceFilesService } from '../evidence-files/evidence-files.service';
+import { EvidenceUpload, UploadedEvidenceFile } from '../evidence-files/evidence-upload';
+import { megabytes } from '../imports/import-limits';
 import { DueDateRequestsService } from '../actions/due-date-requests.service';
 import { EvidenceService } from '../actions/evidence.service';
 import { Allow, AuthenticatedRequest, READ_ROLES } from '../auth/roles';
@@ -79,6 +93,9 @@ const LABELS: Record<string, string> = {
   ownerId: 'Owner',
   executiveLeadId: 'Executive lead',
   evidenceNote: 'Note',
+  file: 'File',
+  effectiveDate: 'Date the evidence is from',
+  expiryDate: 'Date the evidence expires',
   version: 'This action',
 };
 
@@ -89,6 +106,8 @@ export class ActionPagesController {
   constructor(
     private readonly actions: ActionsService,
     private readonly evidence: EvidenceService,
+    private readonly evidenceFiles: EvidenceFilesService,
+    private readonly evidenceUpload: EvidenceUpload,
     private readonly dueDateRequests: DueDateRequestsService,
     private readonly findings: FindingsService,
     private readonly choices: Choices,
@@ -143,9 +162,12 @@ export class ActionPagesController {
   private async assuranceFacts(
     person: { id: number; role: string },
     action: ActionDto,
-    evidence: { reviewState: string }[],
+    evidence: { reviewState: string; expired: boolean }[],
   ): Promise<AssuranceFacts> {
-    const acceptedEvidence = evidence.filter((item) => item.reviewState === 'ACCEPTED').length;
+    // Expired evidence no longer counts (evidence-validity.ts), as in the assure rule.
+    const acceptedEvidence = evidence.filter(
+      (item) => item.reviewState === 'ACCEPTED' && !item.expired,
+    ).length;
     if (
       action.status !== 'COMPLETED' ||
       !['admin', 'quality_lead', 'executive'].includes(person.role)
@@ -213,24 +235,65 @@ export class ActionPagesController {
     return this.showForm(r, s, id, 'evidence');
   }
 
+  /**
+   * The evidence form posts multipart (it may carry a document; its CSRF token is in the
+   * address, as the guard runs before the body is read). A document goes to the same upload
+   * the API uses (evidence-files/), with its type read from its bytes and its size bounded.
+   */
   @Post(':id/evidence')
   @Allow('quality_lead', 'owner')
+  @UseInterceptors(EvidenceUpload)
   async addEvidence(
     @Req() request: AuthenticatedRequest,
     @Res() response: Response,
     @IdParam() id: number,
-    @Body() body: Record<string, unknown>,
+    @Body() posted: Record<string, unknown>,
+    @UploadedFile() file?: UploadedEvidenceFile,
   ) {
+    const body = flattenDateParts(posted);
     const kind = text(body, 'kind');
+    const effective = dateInput(body, 'effectiveDate', LABELS.effectiveDate, false);
+    const expiry = dateInput(body, 'expiryDate', LABELS.expiryDate, false);
+    const dates = { effectiveDate: effective.value, expiryDate: expiry.value };
+    const problem = effective.problem ?? expiry.problem;
+    if (kind === 'file') {
+      const plain = {
+        title: text(body, 'title'),
+        note: text(body, 'evidenceNote'),
+        category: text(body, 'category'),
+        ...dates,
+      };
+      return this.submit(
+        request,
+        response,
+        id,
+        'evidence',
+        body,
+        UploadEvidenceDto,
+        plain,
+        (dto) =>
+          this.evidenceFiles.upload(id, dto, file, request.user!, this.evidenceUpload.maxBytes),
+        problem,
+      );
+    }
     const plain = {
       kind,
       title: text(body, 'title'),
       url: kind === 'link' ? text(body, 'url') : undefined,
       note: kind === 'note' ? text(body, 'evidenceNote') : undefined,
       category: text(body, 'category'),
+      ...dates,
     };
-    await this.submit(request, response, id, 'evidence', body, AddEvidenceDto, plain, (dto) =>
-      this.evidence.add(id, dto, request.user!),
+    await this.submit(
+      request,
+      response,
+      id,
+      'evidence',
+      body,
+      AddEvidenceDto,
+      plain,
+      (dto) => this.evidence.add(id, dto, request.user!),
+      problem,
     );
   }
 
@@ -507,6 +570,9 @@ export class ActionPagesController {
         values: body,
         version: integer(body, 'version') ?? action.version,
         dueDate: dateParts(body, 'dueDate', form === 'due-date' ? action.dueDate : null),
+        evidenceMaxMegabytes: megabytes(this.evidenceUpload.maxBytes),
+        effectiveDate: dateParts(body, 'effectiveDate', null),
+        expiryDate: dateParts(body, 'expiryDate', null),
         categories: choicesOf(
           EVIDENCE_CATEGORIES.map((c) => ({ value: c, text: c })),
           text(body, 'category'),
@@ -558,3 +624,18 @@ const STALE_VERSION: FieldProblem = {
   reason:
     'Someone else changed this action while you had it open. The page now shows the latest version; check it and send your change again.',
 };
+
+/**
+ * Multipart fields named `expiryDate[day]` arrive nested (multer reads the brackets) where
+ * the URL-encoded forms' parser leaves them flat; the form helpers read the flat names.
+ */
+function flattenDateParts(body: Record<string, unknown>): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(body ?? {})) {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [part, partValue] of Object.entries(value as Record<string, unknown>))
+        flat[`${name}[${part}]`] = partValue;
+    } else flat[name] = value;
+  }
+  return flat;
+}

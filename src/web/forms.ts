@@ -278,7 +278,8 @@ export async function attempt<T>(
     return { ok: true, value: await work() };
   } catch (error) {
     const status = error instanceof AppError ? errorStatus(error.code) : 500;
-    if (error instanceof AppError && [400, 409, 422].includes(status)) {
+    // 415: an evidence document of a type not allowed is answered on its form, naming the file.
+    if (error instanceof AppError && [400, 409, 415, 422].includes(status)) {
       return {
         ok: false,
         status,

@@ -45,6 +45,12 @@ export function createViewEnvironment(): nunjucks.Environment {
   environment.addFilter('ukDate', ukDate);
   environment.addFilter('ukDateTime', ukDateTime);
   environment.addFilter('label', labelOf);
+  // An evidence document's size in words (12 KB, 3.4 MB).
+  environment.addFilter('fileSize', (bytes: number) =>
+    bytes < 1024 * 1024
+      ? `${Math.max(1, Math.round(bytes / 1024))} KB`
+      : `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`,
+  );
   environment.addFilter('daysLeft', daysLeftText);
   // Days from today to a deadline, in words ("3 days overdue"), for pages that show today's view.
   environment.addFilter('daysLeftFromToday', (date: string) =>

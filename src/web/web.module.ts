@@ -6,6 +6,7 @@ import { ActionCommentsModule } from '../actions/action-comments.module';
 import { CoreServicesModule } from '../core-services/core-services.module';
 import { FindingsModule } from '../findings/findings.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
+import { EvidenceFilesModule } from '../evidence-files/evidence-files.module';
 import { ImportsModule } from '../imports/imports.module';
 import { ReadinessModule } from '../readiness/readiness.module';
 import { ReportsModule } from '../reports/reports.module';
@@ -43,6 +44,7 @@ import { TrustFooterInterceptor } from './trust-footer.interceptor';
   imports: [
     TypeOrmModule.forFeature([StagedUpload]),
     ActionsModule,
+    EvidenceFilesModule,
     ActionCommentsModule,
     CoreServicesModule,
     FindingsModule,

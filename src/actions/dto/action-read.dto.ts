@@ -178,7 +178,25 @@ export class EvidenceDto {
   @ApiProperty({ nullable: true, type: String }) fileName: string | null;
   @ApiProperty({ nullable: true, type: String }) fileSha256: string | null;
   @ApiProperty({ nullable: true, type: Number }) fileSize: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "The kept document's type, read from its bytes; null when no document is kept",
+  })
+  fileMediaType: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Where the kept document is downloaded (GET), or null',
+  })
+  fileUrl: string | null;
   @ApiProperty({ enum: EVIDENCE_CATEGORIES, nullable: true }) category: EvidenceCategory | null;
+  @ApiProperty({ nullable: true, type: String }) effectiveDate: string | null;
+  @ApiProperty({ nullable: true, type: String }) expiryDate: string | null;
+  @ApiProperty({
+    description: 'Past its expiry date (today): it no longer counts towards assurance',
+  })
+  expired: boolean;
   @ApiProperty({ type: UserRefDto, nullable: true }) submittedBy: UserRefDto | null;
   @ApiProperty() submittedAt: string;
   @ApiProperty({ enum: EVIDENCE_REVIEW_STATES }) reviewState: EvidenceReviewState;

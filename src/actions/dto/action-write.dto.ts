@@ -141,7 +141,35 @@ export class AddEvidenceDto {
   @IsOptional()
   @IsOneOf(EVIDENCE_CATEGORIES)
   category?: EvidenceCategory;
+  @ApiPropertyOptional({
+    example: '2027-01-15',
+    description: "The day the evidence speaks from (an audit's date)",
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  effectiveDate?: string;
+  @ApiPropertyOptional({
+    example: '2027-04-15',
+    description:
+      'The last day the evidence counts (an audit valid for 3 months); after it, it no longer counts towards assurance',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  @IsNotBefore('effectiveDate')
+  expiryDate?: string;
 }
+
+/**
+ * The fields sent beside an uploaded evidence document (multipart/form-data, with the document
+ * as `file`). Kind is `file`; its name, hash, size and type come from the file itself.
+ */
+export class UploadEvidenceDto extends OmitType(AddEvidenceDto, [
+  'kind',
+  'url',
+  'fileName',
+  'fileSha256',
+  'fileSize',
+] as const) {}
 
 export class ReviewEvidenceDto {
   @ApiProperty({ enum: ['ACCEPTED', 'REJECTED'] })

@@ -1,3 +1,4 @@
+import { todayDate } from '../../common/dates';
 import { bragOf } from '../../delivery/brag';
 import { ActionFactsRow } from '../../delivery/action-facts.sql';
 import {
@@ -9,6 +10,7 @@ import { toUserRef } from '../../users/dto/user.dto';
 import { Action, ActionStatus } from '../action.entity';
 import { DueDateChange } from '../due-date-change.entity';
 import { Evidence } from '../evidence.entity';
+import { evidenceExpired } from '../evidence-validity';
 import { ProgressUpdate } from '../progress-update.entity';
 import { ActionDto, DueDateChangeDto, EvidenceDto, ProgressUpdateDto } from './action-read.dto';
 
@@ -87,7 +89,12 @@ export function toEvidenceDto(evidence: Evidence): EvidenceDto {
     fileName: evidence.fileName,
     fileSha256: evidence.fileSha256,
     fileSize: evidence.fileSize,
+    fileMediaType: evidence.fileMediaType,
+    fileUrl: evidence.fileMediaType ? `/api/v1/evidence/${evidence.id}/file` : null,
     category: evidence.category,
+    effectiveDate: evidence.effectiveDate,
+    expiryDate: evidence.expiryDate,
+    expired: evidenceExpired(evidence, todayDate()),
     submittedBy: toUserRef(evidence.submittedBy),
     submittedAt: evidence.submittedAt,
     reviewState: evidence.reviewState,
