@@ -56,6 +56,8 @@ export const OPERATION_SUMMARIES: Record<string, string> = {
   actions_listEvidence: "List an action's evidence",
   actions_addEvidence: 'Submit evidence for an action',
   actions_reviewEvidence: 'Accept or return evidence',
+  evidenceFiles_uploadFile: 'Upload a document as evidence for an action',
+  evidenceFiles_download: "Download an evidence document's file",
   reassign_reassign: "Hand one person's actions in a trust to another",
   actionComments_list: "List an action's comments",
   actionComments_post: 'Comment on an action',

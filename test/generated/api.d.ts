@@ -1032,6 +1032,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/actions/{id}/evidence/files': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Upload a document as evidence for an action */
+    post: operations['evidenceFiles_uploadFile'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/evidence/{id}/file': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download an evidence document's file */
+    get: operations['evidenceFiles_download'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1722,6 +1756,10 @@ export interface components {
       fileName: string | null;
       fileSha256: string | null;
       fileSize: number | null;
+      /** @description The kept document's type, read from its bytes; null when no document is kept */
+      fileMediaType: string | null;
+      /** @description Where the kept document is downloaded (GET), or null */
+      fileUrl: string | null;
       /** @enum {string|null} */
       category:
         | "People's experience"
@@ -1731,6 +1769,10 @@ export interface components {
         | 'Processes'
         | 'Outcomes'
         | null;
+      effectiveDate: string | null;
+      expiryDate: string | null;
+      /** @description Past its expiry date (today): it no longer counts towards assurance */
+      expired: boolean;
       submittedBy: components['schemas']['UserRefDto'] | null;
       submittedAt: string;
       /** @enum {string} */
@@ -1762,6 +1804,16 @@ export interface components {
         | 'Observation'
         | 'Processes'
         | 'Outcomes';
+      /**
+       * @description The day the evidence speaks from (an audit's date)
+       * @example 2027-01-15
+       */
+      effectiveDate?: string;
+      /**
+       * @description The last day the evidence counts (an audit valid for 3 months); after it, it no longer counts towards assurance
+       * @example 2027-04-15
+       */
+      expiryDate?: string;
     };
     ReviewEvidenceDto: {
       /** @enum {string} */
@@ -8132,6 +8184,168 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input; `errors` lists each field and reason */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the API token is unknown, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The caller's role, trust, or token scope does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Stale version, duplicate, or a status change the rules refuse */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refers to something missing, or breaks a rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  evidenceFiles_uploadFile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    /** @description The document as "file" (at most EVIDENCE_MAX_BYTES, 20 MB by default; its type is read from its bytes and must be one of application/pdf, image/png, image/jpeg, image/gif, image/webp, application/vnd.openxmlformats-officedocument.wordprocessingml.document, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/vnd.openxmlformats-officedocument.presentationml.presentation, application/vnd.oasis.opendocument.text, application/vnd.oasis.opendocument.spreadsheet, application/msword, application/vnd.ms-excel, text/plain, text/csv), with the evidence's title, and optionally category, note, effectiveDate and expiryDate. 413 past the size limit, 415 for a type not allowed. */
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          /** Format: binary */
+          file: string;
+          title: string;
+          note?: string;
+          category?: string;
+          /** Format: date */
+          effectiveDate?: string;
+          /** Format: date */
+          expiryDate?: string;
+        };
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EvidenceDto'];
+        };
+      };
+      /** @description Invalid input; `errors` lists each field and reason */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Not signed in, or the API token is unknown, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description The caller's role, trust, or token scope does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Stale version, duplicate, or a status change the rules refuse */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description Refers to something missing, or breaks a rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+    };
+  };
+  evidenceFiles_download: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The kept document, byte for byte, as an attachment; ETag and X-Content-SHA256 carry its SHA-256 */
       200: {
         headers: {
           [name: string]: unknown;
