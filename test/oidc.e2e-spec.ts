@@ -4,6 +4,7 @@ import { Browser } from 'playwright-core';
 import { AuditEvent } from '../src/audit/audit-event.entity';
 import { Session } from '../src/auth/session.entity';
 import { SsoSignIn } from '../src/auth/sso-sign-in.entity';
+import { SSO_STARTS_PER_CLIENT } from '../src/auth/sso.service';
 import { loadConfig, OidcConfig } from '../src/config/configuration';
 import { User } from '../src/users/user.entity';
 import { UsersService } from '../src/users/users.service';
@@ -348,6 +349,22 @@ describe('sign in with the trust’s OpenID provider (issue 21)', () => {
       expect(await closed.dataSource.getRepository(SsoSignIn).count()).toBe(0);
     } finally {
       await closed.close();
+    }
+  });
+
+  it('lets one address start at most 30 sign-ins in 15 minutes, so nobody can fill the table', async () => {
+    const own = await createTestApp({ config: { oidc, passwordSignIn: 'admins' } });
+    try {
+      for (let i = 0; i < SSO_STARTS_PER_CLIENT.limit; i++)
+        await own.anonymous.get('/sign-in/nhs').expect(303);
+      const refused = await own.anonymous.get('/sign-in/nhs');
+      expect(refused.status).toBe(429);
+      expect(refused.text).toContain('Too many sign-ins were started from this address');
+      expect(await own.dataSource.getRepository(SsoSignIn).count()).toBe(
+        SSO_STARTS_PER_CLIENT.limit,
+      );
+    } finally {
+      await own.close();
     }
   });
 

@@ -8,6 +8,7 @@ import { APP_CONFIG, AppConfig, OidcConfig } from '../config/configuration';
 import { Transactions } from '../database/transactions';
 import { User, UserRole } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
+import { spendAttempt } from './attempt-budget';
 import { AuthService, SignedIn } from './auth.service';
 import { randomSecret, sha256 } from './secrets';
 import { SessionsService } from './sessions.service';
@@ -18,6 +19,8 @@ export const SSO_COOKIE = 'tracker_sso';
 export const SSO_ATTEMPT_MS = 10 * 60_000;
 /** Clock difference tolerated between the provider and this server when checking iat/exp. */
 const CLOCK_TOLERANCE_S = 30;
+/** Sign-ins one client address may start in 15 minutes (a person needs a few; a script, more). */
+export const SSO_STARTS_PER_CLIENT = { limit: 30, windowMs: 15 * 60_000, lockMs: 0 };
 /** Highest first: several matched groups give the most senior of their roles. */
 const ROLE_RANK: UserRole[] = ['admin', 'quality_lead', 'executive', 'owner', 'viewer'];
 
@@ -60,7 +63,10 @@ export class SsoService {
   }
 
   /** Sends the browser to the provider; the cookie secret binds the attempt to this browser. */
-  async start(returnTo: string): Promise<{ url: string; browserSecret: string }> {
+  async start(
+    returnTo: string,
+    clientAddress: string,
+  ): Promise<{ url: string; browserSecret: string }> {
     const oidc = this.settings();
     const client = await this.openClient(oidc);
     const browserSecret = randomSecret();
@@ -68,6 +74,17 @@ export class SsoService {
     const nonce = generators.nonce();
     const codeVerifier = generators.codeVerifier();
     await this.transactions.run(async (manager) => {
+      // Each start stores a row until it expires: one address may not fill the table.
+      const { refused } = await spendAttempt(
+        manager,
+        `sso-start:${clientAddress}`,
+        SSO_STARTS_PER_CLIENT,
+      );
+      if (refused)
+        throw new AppError(
+          'SSO_TOO_MANY_STARTS',
+          'Too many sign-ins were started from this address. Wait 15 minutes, then try again.',
+        );
       await manager
         .createQueryBuilder()
         .delete()

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'SSO_TOKEN_REFUSED'
   | 'SSO_ACCOUNT_REFUSED'
   | 'SSO_PROVIDER_UNAVAILABLE'
+  | 'SSO_TOO_MANY_STARTS'
   | 'ROLE_NOT_ALLOWED'
   | 'NOT_ACTION_OWNER'
   | 'NOT_ACTION_LEAD'
@@ -109,6 +110,8 @@ export function errorStatus(code: ErrorCode): number {
     case 'SSO_ACCOUNT_REFUSED':
     case 'TOKEN_SCOPE_INSUFFICIENT':
       return 403;
+    case 'SSO_TOO_MANY_STARTS':
+      return 429;
     case 'SSO_NOT_CONFIGURED':
       return 404;
     case 'ROLE_NOT_ALLOWED':

@@ -55,7 +55,13 @@ export class SignInController {
     @Res() response: Response,
     @Query('returnTo') returnTo?: string,
   ) {
-    const { url, browserSecret } = await this.sso.start(safeReturnTo(returnTo));
+    let started: { url: string; browserSecret: string };
+    try {
+      started = await this.sso.start(safeReturnTo(returnTo), request.ip ?? 'unknown');
+    } catch (error) {
+      return this.refusedSingleSignOn(request, response, error);
+    }
+    const { url, browserSecret } = started;
     response.cookie(SSO_COOKIE, browserSecret, {
       httpOnly: true,
       // Lax: the cookie comes back on the provider's top-level redirect (a GET) to the callback.
@@ -85,21 +91,30 @@ export class SignInController {
       setSignInCookies(request, response, signedIn, this.sessions.maxAgeMs);
       return response.redirect(303, safeReturnTo(signedIn.returnTo));
     } catch (error) {
-      if (!(error instanceof AppError) || !error.code.startsWith('SSO_')) throw error;
-      this.pages.render(
-        request,
-        response,
-        'sign-in',
-        {
-          ...(await this.signInChoices(request)),
-          title: 'Sign in',
-          returnTo: '/',
-          values: {},
-          errorList: [{ text: error.message, href: '#sso' }],
-        },
-        errorStatus(error.code),
-      );
+      return this.refusedSingleSignOn(request, response, error);
     }
+  }
+
+  /** A single sign-on refused: the sign-in page with the reason, and the refusal's status. */
+  private async refusedSingleSignOn(
+    request: AuthenticatedRequest,
+    response: Response,
+    error: unknown,
+  ) {
+    if (!(error instanceof AppError) || !error.code.startsWith('SSO_')) throw error;
+    this.pages.render(
+      request,
+      response,
+      'sign-in',
+      {
+        ...(await this.signInChoices(request)),
+        title: 'Sign in',
+        returnTo: '/',
+        values: {},
+        errorList: [{ text: error.message, href: '#sso' }],
+      },
+      errorStatus(error.code),
+    );
   }
 
   /** What the sign-in page offers: the NHS account button, the password form, the provider's sign-out. */
