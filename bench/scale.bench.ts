@@ -339,7 +339,7 @@ async function main(): Promise<void> {
     dataSource,
     new Transactions(dataSource),
     new AuditService(),
-  ).create(admin, `bench ${Date.now()}`);
+  ).create(admin, { name: `bench ${Date.now()}`, scope: 'admin' });
   const organisationId = Math.ceil(trusts / 2);
   // The limit baseline's table of current facts, rebuilt every run: the facts are as at today.
   const factsStarted = Date.now();

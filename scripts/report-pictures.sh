@@ -16,8 +16,15 @@ unset DATABASE_URL
 npm run -s build
 node dist/src/cli.js seed >/dev/null
 # The demo's first trust (Leicestershire Partnership) and its first core service.
-node dist/src/cli.js report board --organisation-id 1 --format pdf --out "$work/board-report.pdf"
-node dist/src/cli.js report cqc-return --organisation-id 1 --format pdf --out "$work/cqc-return.pdf"
+# The cover sheet and sign-off filled in as a quality lead would for a public board meeting.
+node dist/src/cli.js report board --organisation-id 1 --format pdf --out "$work/board-report.pdf" \
+  --meeting "Trust Board (public)" --meeting-date 2027-01-14 --agenda-item 7.2 \
+  --author "Anna Byrne, Head of Quality" --executive-sponsor "Dr Jane Smith, Chief Nurse" \
+  --purpose decision --assurance-level partial --strategic-risks "BAF risk 3: quality of care" \
+  --recommendation "The board is asked to approve the revised due dates and note the risks." \
+  --paper-version 1.2
+node dist/src/cli.js report cqc-return --organisation-id 1 --format pdf --out "$work/cqc-return.pdf" \
+  --sign-off-name "Dr Jane Smith" --sign-off-role "Chief Nurse" --sign-off-date 2027-01-15
 node dist/src/cli.js report evidence-pack --core-service-id 1 --out "$work/evidence-pack.pdf"
 mkdir -p docs/images
 for report in board-report cqc-return evidence-pack; do

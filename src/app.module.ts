@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ActionsModule } from './actions/actions.module';
 import { ActionCommentsModule } from './actions/action-comments.module';
 import { AuditModule } from './audit/audit.module';
@@ -23,6 +23,7 @@ import { ReferenceController } from './reference/reference.controller';
 import { ReportsModule } from './reports/reports.module';
 import { UsersModule } from './users/users.module';
 import { WebModule } from './web/web.module';
+import { EtagInterceptor } from './common/etag.interceptor';
 
 /**
  * The whole app. The pipe and filter are providers, not `app.use...` calls, so the tests,
@@ -57,6 +58,7 @@ export class AppModule {
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
       ],
     };
   }

@@ -1,9 +1,10 @@
 import { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import express, { NextFunction, Request, Response } from 'express';
 import path from 'node:path';
 import { ErrorCode, errorStatus } from './common/app-error';
+import { buildOpenApiDocument } from './common/openapi';
 import { ErrorBodyDto } from './common/error-body';
 import { refuseNulBytes, TooDeepError, verifyJsonDepth } from './common/request-bounds';
 import { RequestContext } from './common/request-context';
@@ -18,7 +19,10 @@ export const BODY_LIMIT = '5mb';
  * What main.ts and the tests both apply to the Nest app: body parsing with a size limit and
  * errors in the house shape, and the OpenAPI document.
  */
-export function configureApp(app: INestApplication, config: Pick<AppConfig, 'trustProxy'>): void {
+export function configureApp(
+  app: INestApplication,
+  config: Pick<AppConfig, 'trustProxy' | 'host' | 'port'>,
+): void {
   const server = app.getHttpAdapter().getInstance() as express.Express;
   // Behind a TLS-terminating proxy, req.secure (and so the Secure cookie flag) follows X-Forwarded-Proto.
   server.set('trust proxy', config.trustProxy);
@@ -53,17 +57,6 @@ export function configureApp(app: INestApplication, config: Pick<AppConfig, 'tru
 
   app.use(refuseNulBytes);
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('CQC Action Tracker API')
-      .setDescription(
-        'Findings from CQC inspections, the actions that address them, their progress, evidence and assurance, ' +
-          'and the delivery status derived from that history. Every error has the body { statusCode, code, message, errors? }.',
-      )
-      .setVersion('1')
-      .build(),
-    { extraModels: [ErrorBodyDto] },
-  );
+  const document = buildOpenApiDocument(app, config);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }

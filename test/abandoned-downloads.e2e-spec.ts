@@ -33,7 +33,8 @@ describe('abandoned downloads', () => {
       `SELECT id FROM app_user WHERE email = '${SYNTHETIC_ADMIN_EMAIL}'`,
     );
     const user = await t.dataSource.getRepository(User).findOneByOrFail({ id: Number(admin.id) });
-    token = (await t.app.get(TokensService).create(user, 'downloads')).token;
+    token = (await t.app.get(TokensService).create(user, { name: 'downloads', scope: 'admin' }))
+      .token;
     // This helper's own ports: 3450 on SQLite, 3451 on PostgreSQL.
     await t.app.listen(process.env.DATABASE_URL ? 3451 : 3450, '127.0.0.1');
     port = (t.app.getHttpServer().address() as AddressInfo).port;

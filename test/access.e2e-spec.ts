@@ -247,6 +247,8 @@ describe('the access matrix', () => {
       { method: 'get', path: `/api/v1/readiness/core-services/${cs}`, allowed: EVERYONE },
       { method: 'get', path: `/api/v1/reports/actions?organisationId=${org}`, allowed: EVERYONE },
       { method: 'get', path: `/api/v1/reports/findings?organisationId=${org}`, allowed: EVERYONE },
+      { method: 'get', path: `/api/feed/actions.csv?organisationId=${org}`, allowed: EVERYONE },
+      { method: 'get', path: `/api/feed/findings.csv?organisationId=${org}`, allowed: EVERYONE },
       { method: 'get', path: '/api/v1/calendar/feed', allowed: EVERYONE },
       { method: 'post', path: '/api/v1/calendar/feed', allowed: EVERYONE },
       { method: 'post', path: '/api/v1/calendar/feed/revoke', allowed: EVERYONE },

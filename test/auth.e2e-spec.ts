@@ -195,7 +195,7 @@ describe('accounts, sessions, tokens and the audit trail', () => {
         .get('/api/v1/actions')
         .set('Authorization', bearer)
         .expect(401);
-      expect(refused.body.code).toBe('AUTHENTICATION_REQUIRED');
+      expect(refused.body.code).toBe('TOKEN_REVOKED');
     });
 
     it('refuses the token of a deactivated user', async () => {

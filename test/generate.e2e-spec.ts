@@ -102,7 +102,9 @@ describe('cli generate', () => {
       `SELECT id FROM app_user WHERE email = '${SYNTHETIC_ADMIN_EMAIL}'`,
     );
     const user = await t.dataSource.getRepository(User).findOneByOrFail({ id: Number(admin.id) });
-    const { token } = await t.app.get(TokensService).create(user, 'generated');
+    const { token } = await t.app
+      .get(TokensService)
+      .create(user, { name: 'generated', scope: 'admin' });
     const http = clientFor(t.app.getHttpServer(), token);
     for (const deliveryStatus of DELIVERY_STATUSES) {
       const page = await http

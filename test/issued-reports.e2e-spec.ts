@@ -487,4 +487,52 @@ describe('issued reports', () => {
       .send({ _csrf: csrfOf(page.text), organisationId, kind: 'board', meeting: 'Board' })
       .expect(403);
   });
+
+  it("says on the reports page, not in the API's JSON, that another trust's service or lead is not this trust's", async () => {
+    const other = await buildPlan(t.http);
+    const stranger = await buildUser(t.http, {
+      role: 'executive',
+      memberships: [{ organisationId: other.organisation.id, role: 'executive' }],
+    });
+    const agent = await signedIn('priya.shah@example.nhs.uk');
+    for (const [field, id, reason] of [
+      ['coreServiceId', other.coreService.id, 'Select a core service of this trust'],
+      ['executiveLeadId', stranger.id, 'Select an executive lead of this trust'],
+    ] as const) {
+      const page = await agent
+        .get(
+          `/reports?organisationId=${organisationId}&download=1&report=board&format=html&${field}=${id}`,
+        )
+        .expect(400);
+      expect(page.headers['content-type']).toMatch(/text\/html/);
+      expect(page.text).toContain('There is a problem');
+      expect(page.text).toContain(`href="#${field}"`);
+      expect(page.text).toContain(reason);
+    }
+  });
+  it('says a board report was issued as at the same date, rather than that none was', async () => {
+    await t.http
+      .post('/api/v1/reports/issued')
+      .send({ kind: 'board', organisationId, asOf: today, meeting: 'Quality Committee' })
+      .expect(201);
+    const intro = movementOf((await board('')).text).intro;
+    expect(intro).not.toBe('No earlier board report has been issued.');
+    // The earlier-dated paper issued above is still the one compared with; with only
+    // same-date papers, the intro says so.
+    expect(intro).toMatch(/^Compared with the board report as at /);
+    const other = await buildPlan(t.http);
+    const url = `/api/v1/reports/board?organisationId=${other.organisation.id}`;
+    await t.http
+      .post('/api/v1/reports/issued')
+      .send({
+        kind: 'board',
+        organisationId: other.organisation.id,
+        asOf: today,
+        meeting: 'Trust Board',
+      })
+      .expect(201);
+    expect(movementOf((await t.http.get(url).expect(200)).text).intro).toBe(
+      'The last board report issued, for Trust Board, was as at this same date, so there is no earlier report to compare with. Choose an earlier date to compare with.',
+    );
+  });
 });

@@ -13,6 +13,9 @@ import { FindingFailings1764900000000 } from './1764900000000-finding-failings';
 import { ActionComments1765000000000 } from './1765000000000-action-comments';
 import { SessionTrust1765200000000 } from './1765200000000-session-trust';
 import { InterimMitigation1765300000000 } from './1765300000000-interim-mitigation';
+import { CurrentFacts1765400000000 } from './1765400000000-current-facts';
+import { SingleSignOn1765500000000 } from './1765500000000-single-sign-on';
+import { ApiTokenScope1765600000000 } from './1765600000000-api-token-scope';
 
 /** Every migration, in order. Listed explicitly so the app, CLI and tests load the same set. */
 export const MIGRATIONS = [
@@ -31,4 +34,7 @@ export const MIGRATIONS = [
   ActionComments1765000000000,
   SessionTrust1765200000000,
   InterimMitigation1765300000000,
+  CurrentFacts1765400000000,
+  SingleSignOn1765500000000,
+  ApiTokenScope1765600000000,
 ];

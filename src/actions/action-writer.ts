@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AuditEntry, AuditService } from '../audit/audit.service';
 import { AppError, FieldProblem, validationFailed } from '../common/app-error';
 import { insertRows, insertRowsReturningIds, rowsPerStatement } from '../database/batch-insert';
+import { refreshCurrentFacts } from '../delivery/current-facts';
 import { recordLinks, recordRevisions } from '../history/revisions';
 import { requireAssignable } from './action-people';
 import { applyProgressUpdate, OPEN_STATUSES } from './action-rules';
@@ -356,6 +357,7 @@ export async function addProgressEntry(
     statusTo: entry.statusTo,
     offTrack: entry.offTrack,
   });
+  await refreshCurrentFacts(manager, { actionIds: [action.id] });
   return Number(inserted.identifiers[0].id);
 }
 
@@ -379,6 +381,7 @@ export async function addDueDateChange(
     changedById,
     createdAt: at,
   });
+  await refreshCurrentFacts(manager, { actionIds: [action.id] });
   return Number(inserted.identifiers[0].id);
 }
 

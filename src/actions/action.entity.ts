@@ -31,6 +31,10 @@ export type ActionStatus = (typeof ACTION_STATUSES)[number];
 @Index('ix_action_organisation_due', ['organisationId', 'dueDate'])
 @Index('ix_action_owner', ['ownerId'])
 @Index('ix_action_executive_lead', ['executiveLeadId'])
+@Index('ix_action_organisation_status_due', ['organisationId', 'status', 'dueDate'])
+@Index('ix_action_owner_due', ['ownerId', 'dueDate'])
+@Index('ix_action_executive_lead_due', ['executiveLeadId', 'dueDate'])
+@Index('ix_action_reinspection', ['reinspectionAt'])
 export class Action {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: 'integer' }) organisationId: number;
@@ -68,6 +72,13 @@ export class Action {
   @JoinColumn({ name: 'assured_by_id' })
   assuredBy?: User;
   @Column({ type: 'integer' }) version: number;
+  /*
+   * Facts as at now kept from the history for today's lists (delivery/current-facts.ts);
+   * written only by refreshCurrentFacts, so never selected into the entity.
+   */
+  @Column({ type: 'boolean', nullable: true, select: false }) offTrack?: boolean | null;
+  @TimestampColumn({ nullable: true, select: false }) lastActivityAt?: string | null;
+  @DateColumn({ nullable: true, select: false }) reinspectionAt?: string | null;
   @TimestampColumn() createdAt: string;
   @TimestampColumn() updatedAt: string;
   @ManyToMany(() => Finding)

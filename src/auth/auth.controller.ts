@@ -89,7 +89,7 @@ export class TokensController {
   @Allow(...READ_ROLES)
   @ApiCreatedResponse({ type: CreatedApiTokenDto })
   create(@CurrentUser() user: User, @Body() dto: CreateTokenDto) {
-    return this.tokens.create(user, dto.name);
+    return this.tokens.create(user, dto);
   }
 
   @Post(':id/revoke')

@@ -8,6 +8,7 @@ import type { User, UserRole } from '../users/user.entity';
 import { AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY } from './roles';
 import { SESSION_COOKIE, SessionsService } from './sessions.service';
 import { TokensService } from './tokens.service';
+import type { TokenScope } from './api-token.entity';
 import { loadTrustGrant, TrustGrant } from './trust-access';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -55,6 +56,24 @@ export class AuthGuard implements CanActivate {
         'Sign in, or send an API token as "Authorization: Bearer ..."',
       );
     }
+    if (identity.scope === 'read' && !SAFE_METHODS.has(request.method)) {
+      throw new AppError(
+        'TOKEN_SCOPE_INSUFFICIENT',
+        'This API token has scope read, which only reads; make a read-write token to change things',
+      );
+    }
+    // An admin's token without scope admin cannot reach what only an admin may do.
+    if (
+      identity.scope &&
+      identity.scope !== 'admin' &&
+      identity.user.role === 'admin' &&
+      !allowed.length
+    ) {
+      throw new AppError(
+        'TOKEN_SCOPE_INSUFFICIENT',
+        `Only an admin may do this, with a token of scope admin; this token has scope ${identity.scope}`,
+      );
+    }
     if (
       identity.csrfToken &&
       !SAFE_METHODS.has(request.method) &&
@@ -82,19 +101,19 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async identify(
-    request: AuthenticatedRequest,
-  ): Promise<{ user: User; sessionId?: number; csrfToken?: string } | null> {
+  private async identify(request: AuthenticatedRequest): Promise<{
+    user: User;
+    sessionId?: number;
+    csrfToken?: string;
+    scope?: TokenScope;
+  } | null> {
     const header = request.headers.authorization;
     if (header) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      const user = match ? await this.tokens.resolve(match[1]) : null;
-      if (!user || !user.active)
-        throw new AppError(
-          'AUTHENTICATION_REQUIRED',
-          'That API token is not valid or has been revoked',
-        );
-      return { user };
+      const found = match ? await this.tokens.resolve(match[1]) : null;
+      if (!found || !found.user.active)
+        throw new AppError('AUTHENTICATION_REQUIRED', 'That API token is not valid');
+      return found;
     }
     const secret = (request.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
     if (!secret) return null;

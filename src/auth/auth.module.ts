@@ -12,12 +12,14 @@ import { SessionsService } from './sessions.service';
 import { SignInThrottle } from './sign-in-throttle.entity';
 import { SignInThrottleService } from './sign-in-throttle.service';
 import { TokensService } from './tokens.service';
+import { SsoService } from './sso.service';
+import { SsoSignIn } from './sso-sign-in.entity';
 import { UsersModule } from '../users/users.module';
 
 @Global()
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Session, ApiToken, SignInThrottle, KnownDevice]),
+    TypeOrmModule.forFeature([Session, ApiToken, SignInThrottle, KnownDevice, SsoSignIn]),
     UsersModule,
   ],
   controllers: [AuthController, TokensController],
@@ -27,8 +29,9 @@ import { UsersModule } from '../users/users.module';
     TokensService,
     SignInThrottleService,
     KnownDevicesService,
+    SsoService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [TokensService, SessionsService, AuthService],
+  exports: [TokensService, SessionsService, AuthService, SsoService],
 })
 export class AuthModule {}

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AppError } from '../common/app-error';
-import { APP_CONFIG, AppConfig } from '../config/configuration';
+import { APP_CONFIG, AppConfig, PasswordSignIn } from '../config/configuration';
 import { Transactions } from '../database/transactions';
 import { User } from '../users/user.entity';
 import { KnownDevicesService } from './known-devices.service';
@@ -83,11 +83,23 @@ export class AuthService {
         `User ${user.id} still has the published demo password, refused outside demo mode; an admin must set a new one`,
       );
     }
-    const ok = !!user && user.active && !!user.passwordHash && passwordOk && !demoRefused;
+    const passwordsAllowed =
+      this.passwordSignIn === 'all' || (this.passwordSignIn === 'admins' && user?.role === 'admin');
+    const ok =
+      !!user &&
+      user.active &&
+      !!user.passwordHash &&
+      passwordOk &&
+      !demoRefused &&
+      passwordsAllowed;
     if (!ok || !user) {
       await this.recordFailure(
         client,
-        demoRefused ? 'the published demo password, outside demo mode' : 'password checked',
+        demoRefused
+          ? 'the published demo password, outside demo mode'
+          : passwordOk && !passwordsAllowed
+            ? `password sign-in is ${this.passwordSignIn === 'off' ? 'off' : 'for admins only'}; use single sign-on`
+            : 'password checked',
       );
       throw new AppError('SIGN_IN_FAILED', SIGN_IN_FAILED);
     }
@@ -113,7 +125,8 @@ export class AuthService {
     });
   }
 
-  private async recordFailure(client: string, why: string): Promise<void> {
+  /** A refused sign-in, password or single sign-on: one event shape for both. */
+  async recordFailure(client: string, why: string): Promise<void> {
     await this.transactions.run((manager) =>
       this.audit.record(manager, {
         action: 'sign_in_failed',
@@ -122,6 +135,11 @@ export class AuthService {
         summary: `Failed sign-in from ${client} (${why})`,
       }),
     );
+  }
+
+  /** PASSWORD_SIGN_IN: everyone, admins only (when single sign-on is set up), or nobody. */
+  get passwordSignIn(): PasswordSignIn {
+    return this.config.passwordSignIn ?? 'all';
   }
 
   async signOut(user: User, sessionId: number): Promise<void> {

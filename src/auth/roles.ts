@@ -1,4 +1,10 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  ExecutionContext,
+  SetMetadata,
+} from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { User, UserRole } from '../users/user.entity';
 
@@ -11,8 +17,12 @@ export const PUBLIC_KEY = 'public';
  */
 export const Allow = (...roles: UserRole[]) => SetMetadata(ROLES_KEY, roles);
 
+/** Marks a public route in the OpenAPI document, which then declares it needs no security. */
+export const PUBLIC_EXTENSION = 'x-public';
+
 /** A route anyone may call without signing in (health, sign-in, API docs). */
-export const Public = () => SetMetadata(PUBLIC_KEY, true);
+export const Public = () =>
+  applyDecorators(SetMetadata(PUBLIC_KEY, true), ApiExtension(PUBLIC_EXTENSION, true));
 
 /** Everyone who can sign in reads everything. */
 export const READ_ROLES: UserRole[] = ['quality_lead', 'executive', 'owner', 'viewer'];

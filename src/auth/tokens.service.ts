@@ -6,7 +6,8 @@ import { AppError } from '../common/app-error';
 import { nowTimestamp } from '../common/dates';
 import { Transactions } from '../database/transactions';
 import { User } from '../users/user.entity';
-import { ApiToken } from './api-token.entity';
+import { ApiToken, TOKEN_SCOPES, TokenScope } from './api-token.entity';
+import { CreateTokenDto, DEFAULT_TOKEN_DAYS } from './auth.dto';
 import { randomSecret, sha256 } from './secrets';
 
 export const TOKEN_PREFIX = 'cqct_';
@@ -21,6 +22,9 @@ export class ApiTokenDto {
   @ApiProperty() createdAt: string;
   @ApiProperty({ nullable: true, type: String }) lastUsedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) revokedAt: string | null;
+  @ApiProperty({ enum: TOKEN_SCOPES }) scope: TokenScope;
+  @ApiProperty({ nullable: true, type: String, description: 'Null: never expires' })
+  expiresAt: string | null;
 }
 
 export class CreatedApiTokenDto extends ApiTokenDto {
@@ -35,6 +39,8 @@ function toDto(token: ApiToken): ApiTokenDto {
     createdAt: token.createdAt,
     lastUsedAt: token.lastUsedAt,
     revokedAt: token.revokedAt,
+    scope: token.scope,
+    expiresAt: token.expiresAt,
   };
 }
 
@@ -46,7 +52,17 @@ export class TokensService {
     private readonly audit: AuditService,
   ) {}
 
-  async create(user: User, name: string): Promise<CreatedApiTokenDto> {
+  /** A name alone makes a read-write token for 90 days. */
+  async create(user: User, request: CreateTokenDto | string): Promise<CreatedApiTokenDto> {
+    const dto = typeof request === 'string' ? { name: request } : request;
+    const scope = dto.scope ?? 'read-write';
+    // Admin powers travel by token only when an admin asks for them by name.
+    if (scope === 'admin' && user.role !== 'admin') {
+      throw new AppError('ROLE_NOT_ALLOWED', 'Only an admin may make a token with scope admin');
+    }
+    const days = dto.expiresInDays ?? DEFAULT_TOKEN_DAYS;
+    const createdAt = nowTimestamp();
+    const expiresAt = new Date(Date.parse(createdAt) + days * 86_400_000).toISOString();
     return this.transactions.run(async (manager) => {
       // Locks the user's row on PostgreSQL, so concurrent creations are counted one by one.
       await this.transactions.findForUpdate(manager, User, user.id);
@@ -61,12 +77,14 @@ export class TokensService {
       const saved = await manager.save(
         manager.create(ApiToken, {
           userId: user.id,
-          name: name.trim(),
+          name: dto.name.trim(),
           prefix: token.slice(0, 12),
           tokenHash: sha256(token),
-          createdAt: nowTimestamp(),
+          createdAt,
           lastUsedAt: null,
           revokedAt: null,
+          scope,
+          expiresAt,
         }),
       );
       await this.audit.record(manager, {
@@ -106,19 +124,33 @@ export class TokensService {
     });
   }
 
-  /** The active user a bearer token belongs to, or null. Revocation takes effect at once. */
-  async resolve(token: string): Promise<User | null> {
+  /**
+   * The user a bearer token belongs to and the token's scope. Revocation and expiry take effect
+   * at once, each refused with its own code so a script's owner knows what to do. Last use is
+   * written at most once a minute, so a busy script costs one small write a minute.
+   */
+  async resolve(token: string): Promise<{ user: User; scope: TokenScope } | null> {
     if (!token.startsWith(TOKEN_PREFIX)) return null;
     const found = await this.dataSource.getRepository(ApiToken).findOne({
-      where: { tokenHash: sha256(token), revokedAt: IsNull() },
+      where: { tokenHash: sha256(token) },
       relations: { user: true },
     });
     if (!found?.user) return null;
-    if (!found.lastUsedAt || Date.now() - Date.parse(found.lastUsedAt) > TOUCH_EVERY_MS) {
-      await this.transactions.run((manager) =>
-        manager.update(ApiToken, { id: found.id }, { lastUsedAt: nowTimestamp() }),
+    if (found.revokedAt) {
+      throw new AppError('TOKEN_REVOKED', `That API token was revoked at ${found.revokedAt}`);
+    }
+    const now = nowTimestamp();
+    if (found.expiresAt && found.expiresAt <= now) {
+      throw new AppError(
+        'TOKEN_EXPIRED',
+        `That API token expired at ${found.expiresAt}; make a new one`,
       );
     }
-    return found.user;
+    if (!found.lastUsedAt || Date.parse(now) - Date.parse(found.lastUsedAt) > TOUCH_EVERY_MS) {
+      await this.transactions.run((manager) =>
+        manager.update(ApiToken, { id: found.id }, { lastUsedAt: now }),
+      );
+    }
+    return { user: found.user, scope: found.scope };
   }
 }

@@ -5,6 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { AuditQueryService } from '../audit/audit-query.service';
+import { TOKEN_SCOPES } from '../auth/api-token.entity';
+import { DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS } from '../auth/auth.dto';
 import { TokensService } from '../auth/tokens.service';
 import { neutraliseCell } from '../common/spreadsheet-safe';
 import { User } from '../users/user.entity';
@@ -50,16 +52,33 @@ export function registerAccountCommands(program: Command): void {
     .description('Create a personal API token for a user (printed once)')
     .requiredOption('--email <email>', 'whose token')
     .requiredOption('--name <name>', 'what the token is for')
-    .action(async (options: { email: string; name: string }) => {
-      const token = await withDatabase(async ({ dataSource, transactions, audit }) => {
-        const user = await dataSource
-          .getRepository(User)
-          .findOneBy({ email: options.email.trim().toLowerCase() });
-        if (!user || !user.active) throw new Error(`No active user has the email ${options.email}`);
-        return new TokensService(dataSource, transactions, audit).create(user, options.name);
-      });
-      out(token.token);
-    });
+    .option('--scope <scope>', 'read, read-write or admin (admin only for an admin)', 'read-write')
+    .option('--expires-in-days <days>', 'days until it stops working', String(DEFAULT_TOKEN_DAYS))
+    .action(
+      async (options: { email: string; name: string; scope: string; expiresInDays: string }) => {
+        const scope = TOKEN_SCOPES.find((s) => s === options.scope);
+        if (!scope) throw new Error(`--scope must be one of ${TOKEN_SCOPES.join(', ')}`);
+        const expiresInDays = Number(options.expiresInDays);
+        if (!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > MAX_TOKEN_DAYS)
+          throw new Error(`--expires-in-days must be a whole number from 1 to ${MAX_TOKEN_DAYS}`);
+        const token = await withDatabase(async ({ dataSource, transactions, audit }) => {
+          const user = await dataSource
+            .getRepository(User)
+            .findOneBy({ email: options.email.trim().toLowerCase() });
+          if (!user || !user.active)
+            throw new Error(`No active user has the email ${options.email}`);
+          return new TokensService(dataSource, transactions, audit).create(user, {
+            name: options.name,
+            scope,
+            expiresInDays,
+          });
+        });
+        out(token.token);
+        process.stderr.write(
+          `Scope ${token.scope}; expires ${token.expiresAt ?? 'never'}. Shown this once.\n`,
+        );
+      },
+    );
 
   const audit = program.command('audit').description('The audit trail');
   audit

@@ -7,11 +7,19 @@ export type ErrorCode =
   | 'VALIDATION_FAILED'
   | 'AUTHENTICATION_REQUIRED'
   | 'SIGN_IN_FAILED'
+  | 'SSO_NOT_CONFIGURED'
+  | 'SSO_STATE_INVALID'
+  | 'SSO_TOKEN_REFUSED'
+  | 'SSO_ACCOUNT_REFUSED'
+  | 'SSO_PROVIDER_UNAVAILABLE'
   | 'ROLE_NOT_ALLOWED'
   | 'NOT_ACTION_OWNER'
   | 'NOT_ACTION_LEAD'
   | 'CSRF_TOKEN_INVALID'
   | 'TOKEN_NOT_FOUND'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_REVOKED'
+  | 'TOKEN_SCOPE_INSUFFICIENT'
   | 'DUE_DATE_REQUEST_NOT_FOUND'
   | 'DUE_DATE_REQUEST_DECIDED'
   | 'DUE_DATE_REQUEST_PENDING'
@@ -86,10 +94,19 @@ export function errorStatus(code: ErrorCode): number {
   switch (code) {
     case 'VALIDATION_FAILED':
     case 'MALFORMED_BODY':
+    case 'SSO_STATE_INVALID':
       return 400;
     case 'AUTHENTICATION_REQUIRED':
     case 'SIGN_IN_FAILED':
+    case 'SSO_TOKEN_REFUSED':
+    case 'TOKEN_EXPIRED':
+    case 'TOKEN_REVOKED':
       return 401;
+    case 'SSO_ACCOUNT_REFUSED':
+    case 'TOKEN_SCOPE_INSUFFICIENT':
+      return 403;
+    case 'SSO_NOT_CONFIGURED':
+      return 404;
     case 'ROLE_NOT_ALLOWED':
     case 'NOT_ACTION_OWNER':
     case 'NOT_ACTION_LEAD':
@@ -131,6 +148,7 @@ export function errorStatus(code: ErrorCode): number {
       return 422;
     case 'DATABASE_UNAVAILABLE':
     case 'SIGN_IN_BUSY':
+    case 'SSO_PROVIDER_UNAVAILABLE':
     case 'IMPORTS_BUSY':
       return 503;
     case 'CROSS_SITE_SIGN_IN':

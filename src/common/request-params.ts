@@ -27,14 +27,15 @@ export function IdParam(name = 'id') {
 }
 
 /**
- * The version named in an `If-Match` header (`"3"`, `W/"3"` or `3`), or undefined. A header
+ * The version named in an `If-Match` header (`"3"`, `W/"3"`, `3`, or an ETag as given,
+ * `W/"3-1a2b3c4d"`), or undefined. A header
  * that names no version is a 400 rather than being ignored, so a client never believes it is
  * protected when it is not.
  */
 export const IfMatchVersion = createParamDecorator((_: unknown, context: ExecutionContext) => {
   const header = context.switchToHttp().getRequest<Request>().headers['if-match'];
   if (header === undefined || header === '') return undefined;
-  const match = /^(?:W\/)?"?(\d+)"?$/.exec(String(header).trim());
+  const match = /^(?:W\/)?"?(\d+)(?:-[0-9a-f]+)?"?$/.exec(String(header).trim());
   if (!match)
     throw validationFailed('If-Match', `must name a version such as "3"; got ${String(header)}`);
   return Number(match[1]);

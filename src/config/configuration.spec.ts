@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       cqcApiKey: undefined,
       cqcWatchMinutes: undefined,
       cqcActionPlanDays: 28,
+      passwordSignIn: 'all',
     });
   });
 
@@ -47,6 +48,7 @@ describe('loadConfig', () => {
       cqcApiKey: 'k',
       cqcWatchMinutes: 15,
       cqcActionPlanDays: 21,
+      passwordSignIn: 'all',
     });
   });
 

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { USER_ROLES, UserRole } from '../users/user.entity';
 
 export interface AppConfig {
   port: number;
@@ -28,6 +29,30 @@ export interface AppConfig {
   cqcWatchMinutes?: number;
   /** Days after a report's publication that the action plan for its MUST findings is due to CQC. */
   cqcActionPlanDays: number;
+  /** Sign-in through the trust's OpenID Connect provider (Entra ID); unset: passwords only. */
+  oidc?: OidcConfig;
+  /** Who may sign in with a password: everyone, admins only, or nobody (SSO only). */
+  passwordSignIn?: PasswordSignIn;
+}
+
+export const PASSWORD_SIGN_IN = ['all', 'admins', 'off'] as const;
+export type PasswordSignIn = (typeof PASSWORD_SIGN_IN)[number];
+
+export interface OidcConfig {
+  /** e.g. https://login.microsoftonline.com/<tenant-id>/v2.0 */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** This app's /sign-in/nhs/callback as the provider has it registered. */
+  redirectUrl: string;
+  /** Email domains whose verified addresses may be matched or admitted; empty: any. */
+  allowedDomains: string[];
+  /** A person the tracker does not know: refused, or given an inactive viewer account for an admin to approve. */
+  newUsers: 'refuse' | 'pending';
+  /** The claim holding the person's groups (Entra: `groups`). */
+  groupsClaim: string;
+  /** Group id to role; a matched group sets the role at each sign-in. Empty: roles stay as set in the tracker. */
+  groupRoles: Record<string, UserRole>;
 }
 
 /** false (believe no proxy), a hop count, or proxy addresses/subnets (Express's forms). */
@@ -95,7 +120,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // Regulation 17(3): CQC asks for the action plan within 28 days; a trust may agree otherwise.
   const cqcActionPlanDays = positiveInteger(env, 'CQC_ACTION_PLAN_DAYS', 28);
 
+  const oidc = oidcVariables(env);
+  const passwordSignIn = (env.PASSWORD_SIGN_IN?.trim().toLowerCase() ||
+    (oidc ? 'admins' : 'all')) as PasswordSignIn;
+  if (!PASSWORD_SIGN_IN.includes(passwordSignIn)) {
+    throw new ConfigError(
+      `PASSWORD_SIGN_IN must be all, admins or off; got "${env.PASSWORD_SIGN_IN}"`,
+    );
+  }
+  if (passwordSignIn === 'off' && !oidc) {
+    throw new ConfigError(
+      'PASSWORD_SIGN_IN=off needs single sign-on: set OIDC_ISSUER and the other OIDC_ variables',
+    );
+  }
+
   return {
+    oidc,
+    passwordSignIn,
     port,
     host,
     sqlitePath,
@@ -108,6 +149,65 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cqcApiKey,
     cqcWatchMinutes,
     cqcActionPlanDays,
+  };
+}
+
+const OIDC_REQUIRED = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL'];
+
+/** All four OIDC_ variables, or none (passwords only). */
+function oidcVariables(env: NodeJS.ProcessEnv): OidcConfig | undefined {
+  const given = OIDC_REQUIRED.filter((name) => env[name]?.trim());
+  if (!given.length) return undefined;
+  const missing = OIDC_REQUIRED.filter((name) => !env[name]?.trim());
+  if (missing.length) {
+    throw new ConfigError(
+      `${missing.join(', ')} must be set too: single sign-on needs ${OIDC_REQUIRED.join(', ')}`,
+    );
+  }
+  for (const name of ['OIDC_ISSUER', 'OIDC_REDIRECT_URL']) {
+    if (!/^https?:\/\/[^\s]+$/.test(env[name]!.trim())) {
+      throw new ConfigError(`${name} must be an https:// URL; got "${env[name]}"`);
+    }
+  }
+  const allowedDomains = (env.OIDC_ALLOWED_DOMAINS ?? '')
+    .split(',')
+    .map((domain) => domain.trim().toLowerCase().replace(/^@/, ''))
+    .filter(Boolean);
+  for (const domain of allowedDomains) {
+    if (!/^[a-z0-9.-]+\.[a-z]{2,}$/.test(domain)) {
+      throw new ConfigError(
+        `OIDC_ALLOWED_DOMAINS must list email domains such as nhs.net; "${domain}" is not one`,
+      );
+    }
+  }
+  const newUsers = env.OIDC_NEW_USERS?.trim().toLowerCase() || 'refuse';
+  if (newUsers !== 'refuse' && newUsers !== 'pending') {
+    throw new ConfigError(`OIDC_NEW_USERS must be refuse or pending; got "${env.OIDC_NEW_USERS}"`);
+  }
+  const groupRoles: Record<string, UserRole> = {};
+  for (const entry of (env.OIDC_GROUP_ROLES ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const at = entry.lastIndexOf('=');
+    const group = entry.slice(0, at).trim();
+    const role = entry.slice(at + 1).trim() as UserRole;
+    if (at < 1 || !USER_ROLES.includes(role)) {
+      throw new ConfigError(
+        `OIDC_GROUP_ROLES must be group=role pairs separated by commas, the role one of ${USER_ROLES.join(', ')}; "${entry}" is not`,
+      );
+    }
+    groupRoles[group] = role;
+  }
+  return {
+    issuer: env.OIDC_ISSUER!.trim(),
+    clientId: env.OIDC_CLIENT_ID!.trim(),
+    clientSecret: env.OIDC_CLIENT_SECRET!.trim(),
+    redirectUrl: env.OIDC_REDIRECT_URL!.trim(),
+    allowedDomains,
+    newUsers,
+    groupsClaim: env.OIDC_GROUPS_CLAIM?.trim() || 'groups',
+    groupRoles,
   };
 }
 

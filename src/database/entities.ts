@@ -5,6 +5,7 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import { ApiToken } from '../auth/api-token.entity';
 import { CalendarFeed } from '../calendar/calendar-feed.entity';
 import { KnownDevice } from '../auth/known-device.entity';
+import { SsoSignIn } from '../auth/sso-sign-in.entity';
 import { Session } from '../auth/session.entity';
 import { SignInThrottle } from '../auth/sign-in-throttle.entity';
 import { DueDateChange } from '../actions/due-date-change.entity';
@@ -46,6 +47,7 @@ export const ENTITIES = [
   StagedUpload,
   OrganisationMembership,
   KnownDevice,
+  SsoSignIn,
   CqcInboxItem,
   CqcWatchState,
   ...REVISION_ENTITIES,

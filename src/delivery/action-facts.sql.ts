@@ -1,5 +1,5 @@
 import { addDays, endOfDay } from '../common/dates';
-import type { TablesAsAt } from '../history/as-at-tables';
+import { isLive, type TablesAsAt } from '../history/as-at-tables';
 import {
   DeliveryStatus,
   DUE_SOON_DAYS,
@@ -31,8 +31,29 @@ const latestHistory = (column: string, extra = '') =>
 /** The status of action `a` at the end of the as-at day, from its history. */
 export const statusAtSql = `COALESCE(${latestHistory('status_to', ' AND pu.status_to IS NOT NULL')}, 'NOT_STARTED')`;
 
-/** The facts of each action `a`, with links, findings and services read from `tables`. */
-export const actionFactsColumns = (tables: TablesAsAt) => `
+/** The status of action `a` as at the day of `tables`: kept on the action as at today. */
+export const statusAtColumn = (tables: TablesAsAt) => (isLive(tables) ? 'a.status' : statusAtSql);
+
+/**
+ * The facts of each action `a`. As at today (`tables` live) they are the columns each action
+ * keeps as at now (delivery/current-facts.ts); as at a past day they are derived from the
+ * history, with links, findings and services read from `tables`. The date-dependent rules
+ * (past due, due soon, stale) are applied to either by `deliveryStatusCase`, at read time.
+ */
+export const actionFactsColumns = (tables: TablesAsAt) =>
+  isLive(tables) ? keptFactsColumns : derivedFactsColumns(tables);
+
+/** The facts each action keeps as at now. */
+export const keptFactsColumns = `
+  a.status AS status_at,
+  a.progress AS progress_at,
+  a.off_track AS off_track_at,
+  a.last_activity_at AS last_activity_at,
+  a.due_date AS due_at,
+  a.reinspection_at AS reinspection_at`;
+
+/** The facts of each action `a` derived from its history as at `:asOfEnd`. */
+export const derivedFactsColumns = (tables: TablesAsAt) => `
   ${statusAtSql} AS status_at,
   COALESCE(${latestHistory('progress')}, 0) AS progress_at,
   COALESCE(${latestHistory('off_track')}, false) AS off_track_at,

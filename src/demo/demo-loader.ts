@@ -1,3 +1,4 @@
+import { refreshCurrentFacts } from '../delivery/current-facts';
 import { recordAllFirstRevisions } from '../history/revisions';
 import { DataSource, EntityManager } from 'typeorm';
 import { writeTransaction } from '../database/write-queue';
@@ -50,6 +51,7 @@ export const TABLES_CHILD_FIRST = [
   'api_token',
   'user_session',
   'known_device',
+  'sso_sign_in',
   'action_finding_link',
   'action_revision',
   'finding_revision',
@@ -97,6 +99,8 @@ export async function loadDemoData(
     await loader.organisation(organisation, data.users);
   // Each demo row's first revision, valid from its creation (see history/revisions.ts).
   await recordAllFirstRevisions(manager);
+  // The facts each action keeps as at now, from the history just written.
+  await refreshCurrentFacts(manager, 'all');
   return {
     users: data.users.length,
     organisations: data.organisations.length,

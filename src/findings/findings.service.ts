@@ -1,6 +1,6 @@
 import { insertRowsReturningIds } from '../database/batch-insert';
 import { recordRevisions } from '../history/revisions';
-import { asOfParameters, statusAtSql } from '../delivery/action-facts.sql';
+import { asOfParameters, statusAtColumn } from '../delivery/action-facts.sql';
 import { tablesAsAt } from '../history/as-at-tables';
 import { hydrate, publicationDatesAsAt } from '../history/records-as-at';
 import { Inject, Injectable } from '@nestjs/common';
@@ -81,7 +81,7 @@ export class FindingsService {
     if (query.uncovered !== undefined) {
       // Covered: an action linked then, created by then, and not cancelled then.
       const covered = `EXISTS (SELECT 1 FROM ${t.action_finding} af JOIN action a ON a.id = af.action_id
-        WHERE af.finding_id = f.id AND a.created_at <= :asOfEnd AND ${statusAtSql} <> 'CANCELLED')`;
+        WHERE af.finding_id = f.id AND a.created_at <= :asOfEnd AND ${statusAtColumn(t)} <> 'CANCELLED')`;
       qb.andWhere(query.uncovered ? `NOT ${covered}` : covered);
     }
     if (query.q) {

@@ -22,6 +22,11 @@ const LIVE: TablesAsAt = {
   action_finding: 'action_finding',
 };
 
+/** Whether `tables` are the live tables (as at today), whose actions keep their facts as at now. */
+export function isLive(tables: TablesAsAt): boolean {
+  return tables === LIVE;
+}
+
 export function tablesAsAt(dataSource: DataSource, asOf: string): TablesAsAt {
   if (asOf >= todayDate()) return LIVE;
   const sources = Object.fromEntries(

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { refreshCurrentFacts } from '../delivery/current-facts';
 import { HISTORISED, HISTORISED_TABLES, HistorisedTable } from './historised';
 
 /**
@@ -29,6 +30,11 @@ export async function recordRevisions(
       [at, ...chunk],
     );
   }
+  // The facts kept on actions (delivery/current-facts.ts) follow every change that can move
+  // them, in the same transaction: the action's own, its findings' services, their dates.
+  if (table === 'action') await refreshCurrentFacts(manager, { actionIds: unique });
+  if (table === 'finding') await refreshCurrentFacts(manager, { findingIds: unique });
+  if (table === 'core_service') await refreshCurrentFacts(manager, { coreServiceIds: unique });
 }
 
 /**
@@ -98,6 +104,7 @@ export async function recordLinks(
       [at, ...chunk],
     );
   }
+  await refreshCurrentFacts(manager, { actionIds: unique });
 }
 
 /**

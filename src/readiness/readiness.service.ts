@@ -9,7 +9,7 @@ import { daysBetween, todayDate } from '../common/dates';
 import { CoreService } from '../core-services/core-service.entity';
 import type { FindingType } from '../findings/finding.entity';
 import { Organisation } from '../organisations/organisation.entity';
-import { asOfParameters, derivedActionsFrom } from '../delivery/action-facts.sql';
+import { asOfParameters, derivedActionsFrom, statusAtColumn } from '../delivery/action-facts.sql';
 import { DeliveryStatus } from '../delivery/delivery-status';
 import type { TablesAsAt } from '../history/as-at-tables';
 import { ReadinessDto, ServiceReadinessDto } from './readiness.dto';
@@ -71,8 +71,7 @@ export class ReadinessService {
       'a.created_at <= :asOfEnd',
       ...(filters.executiveLeadId ? ['a.executive_lead_id = :executiveLeadId'] : []),
     ]);
-    const statusAt = `COALESCE((SELECT pu.status_to FROM progress_update pu WHERE pu.action_id = a.id AND pu.status_to IS NOT NULL
-      AND pu.created_at <= :asOfEnd ORDER BY pu.created_at DESC, pu.id DESC LIMIT 1), 'NOT_STARTED')`;
+    const statusAt = statusAtColumn(t);
 
     const [services, findingRows, serviceActionRows, mustActionRows, totalRows, openRows, notices] =
       await ReadSnapshot.all([

@@ -33,7 +33,15 @@ const name = (action: MovementActionRef) =>
 export function movementSection(movement: BoardMovement | undefined): MovementSection | null {
   if (!movement) return null;
   const since = movement.since;
-  if (!since) return { title: MOVEMENT_TITLE, intro: NO_EARLIER_REPORT, tables: [] };
+  if (!since) {
+    const same = movement.sameDateIssued;
+    // A paper issued earlier the same day is no earlier report: there is no movement to show,
+    // but saying none was issued would be untrue.
+    const intro = same
+      ? `The last board report issued, for ${same.meeting}, was as at this same date, so there is no earlier report to compare with. Choose an earlier date to compare with.`
+      : NO_EARLIER_REPORT;
+    return { title: MOVEMENT_TITLE, intro, tables: [] };
+  }
   const intro = since.issuedReport
     ? `Compared with the board report as at ${ukDate(since.asOf)}, issued for ${since.issuedReport.meeting} on ${ukDate(londonDateOf(since.issuedReport.issuedAt))}.`
     : `No issued board report chosen: compared with the figures as at ${ukDate(since.asOf)}, the date asked for.`;

@@ -33,6 +33,11 @@ export interface BoardMovement {
   /** Assured now and not assured then. */
   newlyAssured: MovementActionRef[];
   /** Every due-date change made after the end of the earlier day, up to the end of this one. */
+  /**
+   * When nothing earlier was issued but a board report as at this same date was (issued
+   * earlier in the day, say): which one, so the paper does not claim none was issued.
+   */
+  sameDateIssued?: { meeting: string; issuedAt: string } | null;
   dueDatesMoved: {
     action: MovementActionRef;
     from: string;
@@ -87,6 +92,9 @@ export class BoardMovementService {
     if (!since)
       return {
         since: null,
+        sameDateIssued: sinceAsOf
+          ? null
+          : await this.issuedForSameDate(now.organisation.id, now.asOf),
         byDeliveryStatus: [],
         byBrag: [],
         newlyOffTrack: [],
@@ -147,6 +155,25 @@ export class BoardMovementService {
       asOf: issued.asOf,
       issuedReport: { id: issued.id, meeting: issued.meeting, issuedAt: issued.issuedAt },
     };
+  }
+
+  /** The latest board report issued as at exactly this date, by the end of the day. */
+  private async issuedForSameDate(
+    organisationId: number,
+    asOf: string,
+  ): Promise<BoardMovement['sameDateIssued']> {
+    const issued = await ReadSnapshot.manager(this.dataSource)
+      .getRepository(IssuedReport)
+      .createQueryBuilder('r')
+      .select(['r.id', 'r.meeting', 'r.issuedAt'])
+      .where('r.organisationId = :organisationId', { organisationId })
+      .andWhere("r.kind = 'board'")
+      .andWhere('r.asOf = :asOf', { asOf })
+      .andWhere('r.issuedAt <= :end', { end: endOfDay(asOf) })
+      .orderBy('r.issuedAt', 'DESC')
+      .addOrderBy('r.id', 'DESC')
+      .getOne();
+    return issued ? { meeting: issued.meeting, issuedAt: issued.issuedAt } : null;
   }
 
   /** The report's actions in one delivery status as at a date, filtered as the report is. */

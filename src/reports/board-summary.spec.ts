@@ -58,6 +58,25 @@ describe('the board summary sentences', () => {
     expect(s.join(' ')).not.toMatch(/undefined|NaN/);
   });
 
+  it('does not call services ready when the report holds no actions to judge them by', () => {
+    const s = summarySentences({ ...base, total: 0, offTrack: 0, atRisk: 0, services: 6 });
+    expect(s).toContain(
+      'With no actions in this report, the readiness below rests on none and says nothing of how ready the core services are.',
+    );
+    expect(s.join(' ')).not.toMatch(/No core service is judged not ready/);
+    const withFindingsUnanswered = summarySentences({
+      ...base,
+      total: 0,
+      offTrack: 0,
+      atRisk: 0,
+      services: 2,
+      notReady: ['Maternity'],
+    });
+    expect(withFindingsUnanswered).toContain(
+      '1 core service is not ready for reinspection: Maternity.',
+    );
+  });
+
   it('names one not-ready service and at-risk services, overdue and assured counts', () => {
     const s = summarySentences({
       ...base,

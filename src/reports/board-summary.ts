@@ -85,7 +85,13 @@ export function summarySentences(f: SummaryFigures): string[] {
       `There ${f.warningNotices === 1 ? 'is' : 'are'} ${plural(f.warningNotices, 'warning notice')}, ${outstanding === 0 ? 'none' : outstanding} with actions not yet completed; they come first after this summary.`,
     );
   }
-  if (f.services > 0) {
+  if (f.services > 0 && f.total === 0 && !f.notReady.length && !f.atRiskServices.length) {
+    // A filter that leaves no actions (an executive lead who leads none) judges every service
+    // on nothing: "no service is not ready" would read as good news it is not.
+    out.push(
+      'With no actions in this report, the readiness below rests on none and says nothing of how ready the core services are.',
+    );
+  } else if (f.services > 0) {
     const notReady = f.notReady.length
       ? `${plural(f.notReady.length, 'core service')} ${isAre(f.notReady.length)} not ready for reinspection: ${joinWithAnd(f.notReady)}`
       : 'No core service is judged not ready for reinspection';

@@ -28,6 +28,12 @@ import { CELL_STYLES, looksLikeFormula, printableSheetOptions, sizeRow } from '.
 
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/**
+ * How the columns are headed: 'words' for people (the export), 'keys' for BI tools (the
+ * reporting feed, /api/feed/*.csv): stable snake_case names, the as-at date as as_at.
+ */
+export type ColumnNaming = 'words' | 'keys';
+
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -55,9 +61,11 @@ export class FlatExportService {
     out: Writable,
     format: ExportFormat,
     query: Omit<ListActionsQueryDto, 'limit' | 'offset'>,
+    naming: ColumnNaming = 'words',
   ): Promise<number> {
     const asOf = query.asOf ?? todayDate();
     const rows = this.actionBatches({ ...query, asOf } as ListActionsQueryDto, asOf);
+    if (format === 'csv') return writeCsv(out, ACTION_COLUMNS, rows, asOf, naming);
     return this.write(out, format, 'Actions', ACTION_COLUMNS, rows, asOf, describeFilters(query));
   }
 
@@ -65,6 +73,7 @@ export class FlatExportService {
     out: Writable,
     format: ExportFormat,
     query: Omit<ListFindingsQueryDto, 'limit' | 'offset'>,
+    naming: ColumnNaming = 'words',
   ): Promise<number> {
     const asOf = query.asOf ?? todayDate();
     const names = await this.coreServiceNames(asOf);
@@ -75,6 +84,7 @@ export class FlatExportService {
       ...f,
       coreServiceName: f.coreServiceId ? (names.get(f.coreServiceId) ?? '') : 'Trust-wide',
     }));
+    if (format === 'csv') return writeCsv(out, FINDING_COLUMNS, withNames, asOf, naming);
     return this.write(
       out,
       format,
@@ -144,6 +154,7 @@ async function writeCsv<T>(
   columns: ExportColumn<T>[],
   rows: AsyncIterable<T>,
   asOf: string,
+  naming: ColumnNaming = 'words',
 ): Promise<number> {
   let count = 0;
   const cells = mapAsync(rows, (row) => {
@@ -154,7 +165,14 @@ async function writeCsv<T>(
   // rejects, rather than waiting for a 'drain' that never comes.
   await pipeline(
     Readable.from(cells),
-    stringify({ bom: true, header: true, columns: [...columns.map((c) => c.header), 'As at'] }),
+    stringify({
+      bom: true,
+      header: true,
+      columns:
+        naming === 'keys'
+          ? [...columns.map((c) => c.key), 'as_at']
+          : [...columns.map((c) => c.header), 'As at'],
+    }),
     out,
   );
   return count;

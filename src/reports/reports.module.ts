@@ -9,11 +9,12 @@ import { FlatExportService } from './flat-export.service';
 import { BoardMovementService } from './board-movement.service';
 import { IssuedReportsController } from './issued-reports.controller';
 import { IssuedReportsService } from './issued-reports.service';
+import { FeedController } from './feed.controller';
 import { ReportsController } from './reports.controller';
 
 @Module({
   imports: [ActionsModule, FindingsModule, ReadinessModule],
-  controllers: [ReportsController, IssuedReportsController],
+  controllers: [ReportsController, IssuedReportsController, FeedController],
   providers: [
     FlatExportService,
     CqcReturnService,

@@ -1,3 +1,4 @@
+import { refreshCurrentFacts } from '../delivery/current-facts';
 import { recordAllFirstRevisions } from '../history/revisions';
 import { DataSource, EntityManager } from 'typeorm';
 import { writeTransaction } from '../database/write-queue';
@@ -115,6 +116,8 @@ export async function generateSyntheticData(
     await recordGeneratedActionRevisions(manager);
     // Each other generated row's first revision, valid from its creation (history/revisions.ts).
     await recordAllFirstRevisions(manager);
+    // The facts each action keeps as at now, from the history just written.
+    await refreshCurrentFacts(manager, 'all');
     if (postgres) await resetSequences(manager);
     return result;
   });

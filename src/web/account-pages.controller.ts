@@ -6,7 +6,7 @@ import { CreateTokenDto } from '../auth/auth.dto';
 import { TokensService } from '../auth/tokens.service';
 import { CalendarService } from '../calendar/calendar.service';
 import { IdParam } from '../common/request-params';
-import { text, toFormErrors, validateForm } from './forms';
+import { integer, text, toFormErrors, validateForm } from './forms';
 import { PageRenderer } from './page-renderer';
 
 /** One's own account: API tokens for scripts and spreadsheets, and the private calendar link. */
@@ -32,12 +32,16 @@ export class AccountPagesController {
     @Res() response: Response,
     @Body() body: Record<string, unknown>,
   ) {
-    const { value, problems } = await validateForm(CreateTokenDto, { name: text(body, 'name') });
+    const { value, problems } = await validateForm(CreateTokenDto, {
+      name: text(body, 'name'),
+      scope: text(body, 'scope'),
+      expiresInDays: integer(body, 'expiresInDays'),
+    });
     if (problems.length) {
       return this.render(request, response, { values: body, problems }, 400);
     }
     // Shown on this response only: the tracker keeps just its hash.
-    const created = await this.tokens.create(request.user!, value.name);
+    const created = await this.tokens.create(request.user!, value);
     await this.render(request, response, { createdToken: created.token });
   }
 

@@ -115,6 +115,7 @@ export class ReportPagesController {
       if (spec?.perService && !coreServiceId)
         problems.push({ field: 'coreServiceId', reason: 'Select the core service' });
       if (asOf.problem) problems.push(asOf.problem);
+      problems.push(...(await this.otherTrustChoices(scope.current.id, query)));
       const cover = report === 'board' ? coverFromForm(query) : { params: {}, problems: [] };
       problems.push(...cover.problems);
       if (!problems.length) {
@@ -200,6 +201,33 @@ export class ReportPagesController {
     });
   }
 
+  /**
+   * A core service or executive lead not of the trust shown (a stale bookmark, an edited
+   * address): said on the page, where the API would answer with its JSON 400.
+   */
+  private async otherTrustChoices(
+    organisationId: number,
+    query: Record<string, unknown>,
+  ): Promise<FieldProblem[]> {
+    const problems: FieldProblem[] = [];
+    const coreServiceId = text(query, 'coreServiceId');
+    const executiveLeadId = text(query, 'executiveLeadId');
+    if (coreServiceId) {
+      const services = await this.choices.coreServices(organisationId);
+      if (!services.some((s) => String(s.value) === coreServiceId))
+        problems.push({ field: 'coreServiceId', reason: 'Select a core service of this trust' });
+    }
+    if (executiveLeadId) {
+      const leads = await this.choices.people(organisationId, 'executiveLead');
+      if (!leads.some((l) => String(l.value) === executiveLeadId))
+        problems.push({
+          field: 'executiveLeadId',
+          reason: 'Select an executive lead of this trust',
+        });
+    }
+    return problems;
+  }
+
   private async show(
     request: AuthenticatedRequest,
     response: Response,
@@ -222,6 +250,7 @@ export class ReportPagesController {
         format: 'Format',
         asOf: 'As at',
         coreServiceId: 'Core service',
+        executiveLeadId: 'Executive lead',
         meetingDate: 'Date of meeting',
         purpose: 'Purpose',
         assuranceLevel: 'Assurance level',

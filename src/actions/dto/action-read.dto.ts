@@ -142,7 +142,7 @@ export class ActionDto {
   @ApiProperty({ type: UserRefDto, nullable: true }) assuredBy: UserRefDto | null;
   @ApiProperty({ description: 'The date derived state is computed for' }) asOf: string;
   @ApiProperty({ enum: DELIVERY_STATUSES }) deliveryStatus: DeliveryStatus;
-  @ApiProperty({ description: 'The rule that decided the delivery status' })
+  @ApiProperty({ type: String, description: 'The rule that decided the delivery status' })
   deliveryReason: DeliveryReason;
   @ApiProperty({ enum: BRAG_COLOURS, nullable: true }) brag: Brag | null;
   @ApiProperty({
