@@ -2,6 +2,8 @@
  * The baseline server of `npm run bench`: a bare Node.js HTTP server answering the actions
  * list and trust readiness by running the app's own SQL straight through the driver, and
  * returning the rows as JSON. No framework, no ORM, no authentication, no mapping to DTOs.
+ * Under /limit/ it answers the same questions from the bench's table of current facts
+ * (bench/limit-facts.ts), which the bench builds before starting it.
  *
  *   SQLITE_PATH=... or DATABASE_URL=...  BENCH_PORT=...  node dist/bench/bare-server.js
  */
@@ -12,6 +14,7 @@ import { todayDate } from '../src/common/dates';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { ReadinessService } from '../src/readiness/readiness.service';
 import { BareFactsRepository, openBareDriver } from './bare-driver';
+import { limitOffTrackList, limitReadiness } from './limit-facts';
 import { EVERY_TRUST } from '../src/auth/trust-access';
 import { RequestContext } from '../src/common/request-context';
 
@@ -71,6 +74,25 @@ async function main(): Promise<void> {
     query.limit ??= 50;
     const asOf = todayDate();
     if (url.pathname === '/health') return void response.end('ok');
+    const organisationId = Number(query.organisationId);
+    const engine = postgres ? 'postgres' : 'sqlite';
+    if (url.pathname.startsWith('/limit/')) {
+      const limit = Number(query.limit);
+      const answer =
+        url.pathname === '/limit/actions'
+          ? limitOffTrackList(driver, engine, organisationId, asOf, limit)
+          : limitReadiness(driver, engine, organisationId, asOf);
+      return void answer.then(
+        (body) => {
+          response.writeHead(200, { 'Content-Type': 'application/json' });
+          response.end(JSON.stringify(body));
+        },
+        (error: Error) => {
+          response.writeHead(500);
+          response.end(error.message);
+        },
+      );
+    }
     const work =
       url.pathname === '/actions'
         ? (async () => {
@@ -82,7 +104,6 @@ async function main(): Promise<void> {
             return { items: page.rows, people: [...people.values()], total: page.total };
           })()
         : (async () => {
-            const organisationId = Number(query.organisationId);
             const [organisation, services, ...aggregates] = await Promise.all([
               driver.query(one('SELECT * FROM organisation WHERE id = ?'), [organisationId]),
               driver.query(
