@@ -1,6 +1,6 @@
 import { ApiToken } from '../src/auth/api-token.entity';
 import { sha256 } from '../src/auth/secrets';
-import { TOKEN_PREFIX } from '../src/auth/tokens.service';
+import { TOKEN_PREFIX, TokensService } from '../src/auth/tokens.service';
 import { User } from '../src/users/user.entity';
 import { buildPlan } from './factories';
 import { clientFor, Client, createTestApp, TestApp } from './test-app';
@@ -44,9 +44,11 @@ describe('API tokens: scope, expiry, last use', () => {
   }
 
   it('makes a read-write token for 90 days by default, and says so when made', async () => {
-    const made = await makeToken(quality, { name: 'Weekly script' });
+    // As the account page and the CLI make it (signed in, not with another token).
+    const user = await t.dataSource.getRepository(User).findOneByOrFail({ id: qualityId });
+    const made = await t.app.get(TokensService).create(user, { name: 'Weekly script' });
     expect(made.scope).toBe('read-write');
-    expect(Date.parse(made.expiresAt) - Date.parse(made.createdAt)).toBe(90 * DAY_MS);
+    expect(Date.parse(made.expiresAt!) - Date.parse(made.createdAt)).toBe(90 * DAY_MS);
     const stored = await tokens().findOneByOrFail({ id: made.id });
     expect({ scope: stored.scope, expiresAt: stored.expiresAt }).toEqual({
       scope: 'read-write',
@@ -103,6 +105,38 @@ describe('API tokens: scope, expiry, last use', () => {
       .post('/api/v1/users')
       .send({ name: 'New Person', email: 'new.person@example.nhs.uk', role: 'viewer' })
       .expect(201);
+  });
+
+  it('never lets a token make a token with a wider scope or a later expiry than its own', async () => {
+    const shortLived = await makeToken(quality, { name: 'short', expiresInDays: 1 });
+    const short = clientFor(server(), shortLived.token);
+    const before = await countOf(qualityId);
+    const { body: longer } = await short
+      .post('/api/v1/tokens')
+      .send({ name: 'long', expiresInDays: 366 })
+      .expect(400);
+    expect(longer.errors).toEqual([
+      expect.objectContaining({ field: 'expiresInDays', reason: expect.stringMatching(/outlast/) }),
+    ]);
+    // With no length asked for, the new token ends when the one making it does.
+    const defaulted = await makeToken(short, { name: 'default' });
+    expect(defaulted.expiresAt).toBe(shortLived.expiresAt);
+
+    const reader = clientFor(
+      server(),
+      (await makeToken(quality, { name: 'reader', scope: 'read' })).token,
+    );
+    // A read token cannot write at all, so it cannot make tokens; a read-write one cannot
+    // make an admin one, even for an admin.
+    await reader.post('/api/v1/tokens').send({ name: 'rw' }).expect(403);
+    const adminReadWrite = clientFor(server(), (await makeToken(t.http, { name: 'arw' })).token);
+    const { body: wider } = await adminReadWrite
+      .post('/api/v1/tokens')
+      .send({ name: 'escalate', scope: 'admin' })
+      .expect(403);
+    expect(wider.code).toBe('TOKEN_SCOPE_INSUFFICIENT');
+    expect(wider.message).toContain('cannot make a token of scope admin');
+    expect(await countOf(qualityId)).toBe(before + 2);
   });
 
   it('lets a read token read and refuses its writes with 403 naming the scope', async () => {

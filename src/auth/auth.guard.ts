@@ -47,6 +47,8 @@ export class AuthGuard implements CanActivate {
         state.trusts = grant;
         state.allowedRoles = allowed;
         state.sessionId = identity.sessionId;
+        if (identity.scope)
+          state.token = { scope: identity.scope, expiresAt: identity.expiresAt ?? null };
       }
     }
     if (isPublic) return true;
@@ -106,6 +108,7 @@ export class AuthGuard implements CanActivate {
     sessionId?: number;
     csrfToken?: string;
     scope?: TokenScope;
+    expiresAt?: string | null;
   } | null> {
     const header = request.headers.authorization;
     if (header) {

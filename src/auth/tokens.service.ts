@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { DataSource, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { AppError } from '../common/app-error';
+import { AppError, validationFailed } from '../common/app-error';
+import { RequestContext } from '../common/request-context';
 import { nowTimestamp } from '../common/dates';
 import { Transactions } from '../database/transactions';
 import { User } from '../users/user.entity';
@@ -44,6 +45,31 @@ function toDto(token: ApiToken): ApiTokenDto {
   };
 }
 
+const SCOPE_RANK: Record<TokenScope, number> = { read: 0, 'read-write': 1, admin: 2 };
+
+/**
+ * A token made with another token (a script, or whoever holds a leaked token) gets no more
+ * than that token has: no wider scope, and no later expiry. Otherwise a short-lived read-write
+ * token could make itself an admin token, or one that never ends. Sessions and the CLI are not
+ * limited by this.
+ */
+function requireWithinCallingToken(scope: TokenScope, expiresAt: string): void {
+  const calling = RequestContext.current()?.token;
+  if (!calling) return;
+  if (SCOPE_RANK[scope] > SCOPE_RANK[calling.scope]) {
+    throw new AppError(
+      'TOKEN_SCOPE_INSUFFICIENT',
+      `A token of scope ${calling.scope} cannot make a token of scope ${scope}; sign in to make it`,
+    );
+  }
+  if (calling.expiresAt && expiresAt > calling.expiresAt) {
+    throw validationFailed(
+      'expiresInDays',
+      `must not make the new token outlast the token making it (which expires at ${calling.expiresAt}); sign in to make a longer-lived one`,
+    );
+  }
+}
+
 @Injectable()
 export class TokensService {
   constructor(
@@ -62,7 +88,12 @@ export class TokensService {
     }
     const days = dto.expiresInDays ?? DEFAULT_TOKEN_DAYS;
     const createdAt = nowTimestamp();
-    const expiresAt = new Date(Date.parse(createdAt) + days * 86_400_000).toISOString();
+    let expiresAt = new Date(Date.parse(createdAt) + days * 86_400_000).toISOString();
+    // Made with a token and no length asked for: the default stops when the maker's token does.
+    const callingExpiry = RequestContext.current()?.token?.expiresAt;
+    if (dto.expiresInDays === undefined && callingExpiry && callingExpiry < expiresAt)
+      expiresAt = callingExpiry;
+    requireWithinCallingToken(scope, expiresAt);
     return this.transactions.run(async (manager) => {
       // Locks the user's row on PostgreSQL, so concurrent creations are counted one by one.
       await this.transactions.findForUpdate(manager, User, user.id);
@@ -129,7 +160,9 @@ export class TokensService {
    * at once, each refused with its own code so a script's owner knows what to do. Last use is
    * written at most once a minute, so a busy script costs one small write a minute.
    */
-  async resolve(token: string): Promise<{ user: User; scope: TokenScope } | null> {
+  async resolve(
+    token: string,
+  ): Promise<{ user: User; scope: TokenScope; expiresAt: string | null } | null> {
     if (!token.startsWith(TOKEN_PREFIX)) return null;
     const found = await this.dataSource.getRepository(ApiToken).findOne({
       where: { tokenHash: sha256(token) },
@@ -151,6 +184,6 @@ export class TokensService {
         manager.update(ApiToken, { id: found.id }, { lastUsedAt: now }),
       );
     }
-    return { user: found.user, scope: found.scope };
+    return { user: found.user, scope: found.scope, expiresAt: found.expiresAt };
   }
 }

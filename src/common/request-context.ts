@@ -1,3 +1,4 @@
+import type { TokenScope } from '../auth/api-token.entity';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
@@ -17,6 +18,8 @@ export interface RequestState {
   allowedRoles?: UserRole[];
   /** The session the request came with, if it came with one (not an API token). */
   sessionId?: number;
+  /** The API token the request came with (none for a session): what it may hand on. */
+  token?: { scope: TokenScope; expiresAt: string | null };
 }
 
 const storage = new AsyncLocalStorage<RequestState>();

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { findCurrentFactProblems } from '../../src/delivery/current-facts-check';
 import { findHistoryProblems } from '../../src/scale/history-consistency';
 import { AppProcess, call, Deployment } from './server-process';
 
@@ -88,6 +89,7 @@ describeOnSqlite('backup and restore while serving writes', () => {
       for (const note of before) expect(notes.has(note)).toBe(true);
       for (const note of after) expect(notes.has(note)).toBe(false);
       expect(await findHistoryProblems(dataSource)).toEqual([]);
+      expect(await findCurrentFactProblems(dataSource)).toEqual([]);
       expect(await dataSource.query('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
     } finally {
       await dataSource.destroy();

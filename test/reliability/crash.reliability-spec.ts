@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { DataSource } from 'typeorm';
+import { findCurrentFactProblems } from '../../src/delivery/current-facts-check';
 import { findHistoryProblems } from '../../src/scale/history-consistency';
 import { AppProcess, call, Deployment } from './server-process';
 
@@ -169,6 +170,7 @@ describe('after kill -9', () => {
       // At most the writes in flight at the kill committed without their answer arriving.
       expect(stored.length - acknowledged.length).toBeLessThanOrEqual(10);
       expect(await findHistoryProblems(d)).toEqual([]);
+      expect(await findCurrentFactProblems(d)).toEqual([]);
     });
   });
 });

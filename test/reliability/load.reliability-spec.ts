@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { findCurrentFactProblems } from '../../src/delivery/current-facts-check';
 import { findHistoryProblems } from '../../src/scale/history-consistency';
 import { AppProcess, call, Deployment } from './server-process';
 
@@ -160,6 +161,7 @@ describe('under mixed load', () => {
     );
     for (const row of counted) expect(Number(row.updates)).toBe(perAction.get(Number(row.id)) ?? 0);
     expect(await findHistoryProblems(dataSource)).toEqual([]);
+    expect(await findCurrentFactProblems(dataSource)).toEqual([]);
   });
 
   it('lets one of many concurrent writes to an action win and answers the rest 409', async () => {
@@ -188,5 +190,6 @@ describe('under mixed load', () => {
     );
     expect(races.map((r) => r.note)).toEqual([`race ${winner}`]);
     expect(await findHistoryProblems(dataSource)).toEqual([]);
+    expect(await findCurrentFactProblems(dataSource)).toEqual([]);
   });
 });
