@@ -72,6 +72,32 @@ describe('ETags on single records', () => {
     });
   });
 
+  it('does not drop a stale If-Match when the body carries the current version', async () => {
+    const action = await buildAction(quality, [findingId]);
+    const path = `/api/v1/actions/${action.id}`;
+    const stale = `"${action.version}"`;
+    await quality.post(`${path}/progress`).send({ note: 'First', progress: 10 }).expect(201);
+    const current = (await quality.get(path).expect(200)).body.version as number;
+    const { body } = await quality
+      .patch(path)
+      .set('If-Match', stale)
+      .send({ successMeasure: 'Stale header wins?', version: current })
+      .expect(409);
+    expect(body.code).toBe('VERSION_CONFLICT');
+    expect(body.errors).toEqual([expect.objectContaining({ field: 'If-Match' })]);
+    const after = (await quality.get(path).expect(200)).body;
+    expect({ version: after.version, successMeasure: after.successMeasure }).toEqual({
+      version: current,
+      successMeasure: action.successMeasure ?? null,
+    });
+    // The same version in both is fine.
+    await quality
+      .patch(path)
+      .set('If-Match', `"${current}"`)
+      .send({ successMeasure: 'Both agree', version: current })
+      .expect(200);
+  });
+
   it('refuses an If-Match that names no version with 400 naming the header', async () => {
     const action = await buildAction(quality, [findingId]);
     const { body } = await quality

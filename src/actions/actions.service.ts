@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { longDate, nowTimestamp, todayDate } from '../common/dates';
 import { Page, toPage } from '../common/pagination';
+import { expectedVersion } from '../common/request-params';
 import { checkVersion } from '../common/sql';
 import { Transactions } from '../database/transactions';
 import { FindingsService } from '../findings/findings.service';
@@ -165,41 +166,53 @@ export class ActionsService {
   }
 
   async update(id: number, dto: UpdateActionDto, ifMatch?: number): Promise<ActionDto> {
-    return this.mutate(id, dto.version ?? ifMatch, 'Details changed', async (manager, action) => {
-      const { version: _version, findingIds, ...fields } = dto;
-      if (fields.startDate !== undefined && fields.startDate > action.dueDate) {
-        throw validationFailed('startDate', `must not be after the due date (${action.dueDate})`);
-      }
-      const links = findingIds ? await this.relinkFindings(manager, action, findingIds) : undefined;
-      return {
-        changes: { ...fields, ...(fields.title ? { title: fields.title.trim() } : {}) },
-        links,
-      };
-    });
+    return this.mutate(
+      id,
+      expectedVersion(dto.version, ifMatch),
+      'Details changed',
+      async (manager, action) => {
+        const { version: _version, findingIds, ...fields } = dto;
+        if (fields.startDate !== undefined && fields.startDate > action.dueDate) {
+          throw validationFailed('startDate', `must not be after the due date (${action.dueDate})`);
+        }
+        const links = findingIds
+          ? await this.relinkFindings(manager, action, findingIds)
+          : undefined;
+        return {
+          changes: { ...fields, ...(fields.title ? { title: fields.title.trim() } : {}) },
+          links,
+        };
+      },
+    );
   }
 
   async assign(id: number, dto: AssignActionDto, ifMatch?: number): Promise<ActionDto> {
     if (dto.ownerId === undefined && dto.executiveLeadId === undefined) {
       throw validationFailed('ownerId', 'name an ownerId, an executiveLeadId, or both');
     }
-    return this.mutate(id, dto.version ?? ifMatch, 'Assigned', async (manager, action) => {
-      const changes: Partial<Action> = {};
-      if (dto.ownerId !== undefined) {
-        changes.ownerId = (
-          await UsersService.requireActive(manager, dto.ownerId, 'ownerId', action.organisationId)
-        ).id;
-      }
-      if (dto.executiveLeadId !== undefined) {
-        const lead = await UsersService.requireActive(
-          manager,
-          dto.executiveLeadId,
-          'executiveLeadId',
-          action.organisationId,
-        );
-        changes.executiveLeadId = lead.id;
-      }
-      return { changes };
-    });
+    return this.mutate(
+      id,
+      expectedVersion(dto.version, ifMatch),
+      'Assigned',
+      async (manager, action) => {
+        const changes: Partial<Action> = {};
+        if (dto.ownerId !== undefined) {
+          changes.ownerId = (
+            await UsersService.requireActive(manager, dto.ownerId, 'ownerId', action.organisationId)
+          ).id;
+        }
+        if (dto.executiveLeadId !== undefined) {
+          const lead = await UsersService.requireActive(
+            manager,
+            dto.executiveLeadId,
+            'executiveLeadId',
+            action.organisationId,
+          );
+          changes.executiveLeadId = lead.id;
+        }
+        return { changes };
+      },
+    );
   }
 
   async postProgress(
@@ -208,26 +221,31 @@ export class ActionsService {
     actor: Actor,
     ifMatch?: number,
   ): Promise<ActionDto> {
-    return this.mutate(id, dto.version ?? ifMatch, dto.note, async (manager, action, now) => {
-      checkOwnsAction(TrustAccess.actorIn(actor, action.organisationId), action);
-      const outcome = applyProgressUpdate(action, { progress: dto.progress, status: dto.status });
-      const entryId = await this.recordHistory(manager, action, now, {
-        authorId: actor.id,
-        note: dto.note,
-        progress: outcome.progress,
-        statusTo: outcome.statusTo,
-        offTrack: dto.offTrack ?? false,
-      });
-      const reopensAssured = outcome.statusTo === 'IN_PROGRESS' && action.status === 'ASSURED';
-      return {
-        changes: {
+    return this.mutate(
+      id,
+      expectedVersion(dto.version, ifMatch),
+      dto.note,
+      async (manager, action, now) => {
+        checkOwnsAction(TrustAccess.actorIn(actor, action.organisationId), action);
+        const outcome = applyProgressUpdate(action, { progress: dto.progress, status: dto.status });
+        const entryId = await this.recordHistory(manager, action, now, {
+          authorId: actor.id,
+          note: dto.note,
           progress: outcome.progress,
-          ...(outcome.statusTo ? { status: outcome.statusTo } : {}),
-          ...(reopensAssured ? { assuredById: null } : {}),
-        },
-        created: { entity: 'progress_update', id: entryId },
-      };
-    });
+          statusTo: outcome.statusTo,
+          offTrack: dto.offTrack ?? false,
+        });
+        const reopensAssured = outcome.statusTo === 'IN_PROGRESS' && action.status === 'ASSURED';
+        return {
+          changes: {
+            progress: outcome.progress,
+            ...(outcome.statusTo ? { status: outcome.statusTo } : {}),
+            ...(reopensAssured ? { assuredById: null } : {}),
+          },
+          created: { entity: 'progress_update', id: entryId },
+        };
+      },
+    );
   }
 
   /** Moves the due date at once: a quality lead, or the executive who leads the action. */
@@ -237,21 +255,26 @@ export class ActionsService {
     actor: Actor,
     ifMatch?: number,
   ): Promise<ActionDto> {
-    return this.mutate(id, dto.version ?? ifMatch, dto.reason, async (manager, action, now) => {
-      checkLeadsAction(TrustAccess.actorIn(actor, action.organisationId), action);
-      const changeId = await this.moveDueDate(
-        manager,
-        action,
-        dto.dueDate,
-        dto.reason,
-        actor.id,
-        now,
-      );
-      return {
-        changes: { dueDate: dto.dueDate },
-        created: { entity: 'due_date_change', id: changeId },
-      };
-    });
+    return this.mutate(
+      id,
+      expectedVersion(dto.version, ifMatch),
+      dto.reason,
+      async (manager, action, now) => {
+        checkLeadsAction(TrustAccess.actorIn(actor, action.organisationId), action);
+        const changeId = await this.moveDueDate(
+          manager,
+          action,
+          dto.dueDate,
+          dto.reason,
+          actor.id,
+          now,
+        );
+        return {
+          changes: { dueDate: dto.dueDate },
+          created: { entity: 'due_date_change', id: changeId },
+        };
+      },
+    );
   }
 
   async assure(
@@ -262,7 +285,7 @@ export class ActionsService {
   ): Promise<ActionDto> {
     return this.mutate(
       id,
-      dto.version ?? ifMatch,
+      expectedVersion(dto.version, ifMatch),
       dto.note ?? 'Assured',
       async (manager, action, now) => {
         checkLeadsAction(TrustAccess.actorIn(actor, action.organisationId), action);
@@ -293,23 +316,28 @@ export class ActionsService {
     actor: Actor,
     ifMatch?: number,
   ): Promise<ActionDto> {
-    return this.mutate(id, dto.version ?? ifMatch, dto.reason, async (manager, action, now) => {
-      checkTransition(action.status, 'CANCELLED');
-      await this.recordHistory(manager, action, now, {
-        authorId: actor.id,
-        note: dto.reason,
-        progress: action.progress,
-        statusTo: 'CANCELLED',
-        offTrack: false,
-      });
-      await closePendingDueDateRequests(manager, this.audit, action, {
-        state: 'CLOSED',
-        note: 'The action was cancelled before this request was decided.',
-        actorId: actor.id,
-        at: now,
-      });
-      return { changes: { status: 'CANCELLED', cancellationReason: dto.reason.trim() } };
-    });
+    return this.mutate(
+      id,
+      expectedVersion(dto.version, ifMatch),
+      dto.reason,
+      async (manager, action, now) => {
+        checkTransition(action.status, 'CANCELLED');
+        await this.recordHistory(manager, action, now, {
+          authorId: actor.id,
+          note: dto.reason,
+          progress: action.progress,
+          statusTo: 'CANCELLED',
+          offTrack: false,
+        });
+        await closePendingDueDateRequests(manager, this.audit, action, {
+          state: 'CLOSED',
+          note: 'The action was cancelled before this request was decided.',
+          actorId: actor.id,
+          at: now,
+        });
+        return { changes: { status: 'CANCELLED', cancellationReason: dto.reason.trim() } };
+      },
+    );
   }
 
   async history(id: number): Promise<ProgressUpdateDto[]> {

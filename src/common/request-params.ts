@@ -6,7 +6,7 @@ import {
   PipeTransform,
 } from '@nestjs/common';
 import type { Request } from 'express';
-import { validationFailed } from './app-error';
+import { AppError, validationFailed } from './app-error';
 import { MAX_ID } from './validators';
 
 /** A numeric path id; anything else, or one no row could have, is a 400 naming the parameter. */
@@ -40,3 +40,21 @@ export const IfMatchVersion = createParamDecorator((_: unknown, context: Executi
     throw validationFailed('If-Match', `must name a version such as "3"; got ${String(header)}`);
   return Number(match[1]);
 });
+
+/**
+ * The version a write expects: the body's `version` or the `If-Match` header's. When both are
+ * sent they must agree: one of them is stale otherwise, and a stale precondition silently
+ * dropped would let a lost update through. 409, like any stale version.
+ */
+export function expectedVersion(
+  bodyVersion: number | undefined,
+  ifMatch: number | undefined,
+): number | undefined {
+  if (bodyVersion !== undefined && ifMatch !== undefined && bodyVersion !== ifMatch)
+    throw new AppError(
+      'VERSION_CONFLICT',
+      `If-Match names version ${ifMatch} but the body's version is ${bodyVersion}; send the version you last read, in one of them or both alike`,
+      [{ field: 'If-Match', reason: `names version ${ifMatch}, the body ${bodyVersion}` }],
+    );
+  return bodyVersion ?? ifMatch;
+}

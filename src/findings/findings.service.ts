@@ -12,6 +12,7 @@ import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { AppError, invalidReference, validationFailed } from '../common/app-error';
 import { nowTimestamp, todayDate } from '../common/dates';
 import { Page, toPage } from '../common/pagination';
+import { expectedVersion } from '../common/request-params';
 import { checkVersion, containsPattern, LIKE_ESCAPE } from '../common/sql';
 import { CoreServicesService } from '../core-services/core-services.service';
 import { keyQuestionOfStatement } from '../cqc/quality-statements';
@@ -219,7 +220,7 @@ export class FindingsService {
       const finding = await this.transactions.findForUpdate(manager, Finding, id);
       if (!finding) throw notFound(id);
       TrustAccess.requireWritable(finding.organisationId, () => notFound(id));
-      checkVersion('finding', finding.version, dto.version ?? ifMatch);
+      checkVersion('finding', finding.version, expectedVersion(dto.version, ifMatch));
       const current = await failingsOf(manager, [id]);
       const before = { ...finding, failings: current.get(id) ?? [] };
       const {
