@@ -6,6 +6,7 @@ import { addDays, todayDate } from '../src/common/dates';
 import { pdfPages } from '../src/imports/pdf-text';
 import { backupSqlite, restoreSqlite } from '../src/scale/sqlite-backup';
 import { binary } from './downloads';
+import { packed, zip } from './hostile-files';
 import { addMembership, buildAction, buildOrganisation, buildPlan, buildUser } from './factories';
 import { Client, createTestApp, TestApp } from './test-app';
 import { createTestDatabase, TestDatabase } from './test-database';
@@ -169,6 +170,33 @@ describe('evidence documents (issue 20)', () => {
     ]);
     expect(await evidenceCount(action.id)).toBe(0);
     expect(await STORED(t, sha256(exe))).toBe(0);
+  });
+
+  it('refuses an office document carrying macros or a program, and keeps the plain one', async () => {
+    const { owner, a, action } = await actionWithOwner();
+    const docx = (...extra: ReturnType<typeof packed>[]) =>
+      zip([
+        packed('[Content_Types].xml', '<Types/>'),
+        packed('word/document.xml', '<w:document/>'),
+        ...extra,
+      ]);
+    for (const [bytes, reason] of [
+      [docx(packed('word/vbaProject.bin', Buffer.alloc(64, 1))), 'macros'],
+      [docx(packed('evil.exe', Buffer.from('MZ\x90\x00', 'latin1'))), 'a program'],
+    ] as const) {
+      const refused = await upload(owner, a, bytes, 'minutes.docx').expect(415);
+      expect(refused.body.errors).toEqual([
+        { field: 'file', reason: expect.stringContaining(reason) },
+      ]);
+    }
+    expect(await evidenceCount(action.id)).toBe(0);
+    await upload(owner, a, docx(), 'minutes.docx').expect(201);
+  });
+
+  it('drops bidirectional controls from a file name, so "\u202egnp.pdf" cannot pose as a .png', async () => {
+    const { owner, a } = await actionWithOwner();
+    const kept = await upload(owner, a, tinyPdf('rtl'), '\u202egnp.pdf').expect(201);
+    expect(kept.body.fileName).toBe('gnp.pdf');
   });
 
   it('reads the type from the bytes: a PDF named .txt is kept as a PDF', async () => {

@@ -45,7 +45,13 @@ export function buildOpenApiDocument(
       .setVersion('1')
       .addServer(serverUrl(config), 'This instance')
       .addBearerAuth(
-        { type: 'http', scheme: 'bearer', description: 'A personal API token (cqct_...)' },
+        {
+          type: 'http',
+          scheme: 'bearer',
+          // Nest's default says JWT; the tracker's tokens are opaque (cqct_ and random text).
+          bearerFormat: 'opaque',
+          description: 'A personal API token (cqct_...)',
+        },
         'apiToken',
       )
       .addCookieAuth(

@@ -4,6 +4,7 @@ import {
   ApiConsumes,
   ApiCreatedResponse,
   ApiOkResponse,
+  ApiResponse,
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
@@ -11,7 +12,7 @@ import type { Response } from 'express';
 import { EvidenceDto } from '../actions/dto/action-read.dto';
 import { UploadEvidenceDto } from '../actions/dto/action-write.dto';
 import { Allow, CurrentUser, READ_ROLES } from '../auth/roles';
-import { ApiErrorResponses } from '../common/error-body';
+import { ApiErrorResponses, ErrorBodyDto } from '../common/error-body';
 import { IdParam } from '../common/request-params';
 import { User } from '../users/user.entity';
 import { EvidenceFilesService } from './evidence-files.service';
@@ -51,6 +52,16 @@ export class EvidenceFilesController {
     },
   })
   @ApiCreatedResponse({ type: EvidenceDto })
+  @ApiResponse({
+    status: 413,
+    type: ErrorBodyDto,
+    description: 'EVIDENCE_FILE_TOO_LARGE: over EVIDENCE_MAX_BYTES (20 MB by default)',
+  })
+  @ApiResponse({
+    status: 415,
+    type: ErrorBodyDto,
+    description: 'EVIDENCE_FILE_TYPE_NOT_ALLOWED: the bytes are not an allowed type (named)',
+  })
   uploadFile(
     @IdParam() id: number,
     @Body() dto: UploadEvidenceDto,

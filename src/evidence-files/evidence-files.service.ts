@@ -112,8 +112,11 @@ export class EvidenceFilesService {
 /** The uploaded name without any folder a browser sent, control characters or excess length. */
 function cleanFileName(name: string | undefined): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  // Control characters, and the bidirectional controls that make "\u202egnp.pdf" show as a .png.
+  const clean = base
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .trim();
   return (clean || 'evidence').slice(-255);
 }
 

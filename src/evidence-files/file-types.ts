@@ -107,6 +107,12 @@ export function detectFileType(bytes: Buffer, name: string): Detection {
   return refused('unrecognised binary data');
 }
 
+/** OOXML's VBA project and ActiveX binaries, and ODF's Basic and script folders. */
+const MACRO_PARTS =
+  /(^|\/)(vbaProject\.bin|vbaData\.xml)$|(^|\/)activeX\/.*\.bin$|^(Basic|Scripts)\//i;
+/** Programs and scripts a ZIP-based document has no reason to hold. */
+const PROGRAM_NAMES = /\.(exe|dll|com|scr|msi|bat|cmd|ps1|vbs|vbe|js|jse|wsf|hta|jar|sh|lnk)$/i;
+
 /**
  * OOXML (docx, xlsx, pptx) and ODF (odt, ods) files are ZIP archives; what they hold says
  * which. The central directory is read (src/imports' bounded reader), nothing is unpacked
@@ -119,6 +125,17 @@ function zipDocument(bytes: Buffer): Detection {
   } catch {
     return refused('a damaged or oversized ZIP archive');
   }
+  // Macros and programs ride inside office files: a document is evidence to read, never code
+  // to run, so a file carrying either is refused whatever it calls itself.
+  const carried = [...names.keys()].find(
+    (entry) => MACRO_PARTS.test(entry) || PROGRAM_NAMES.test(entry),
+  );
+  if (carried)
+    return refused(
+      MACRO_PARTS.test(carried)
+        ? `an office document with macros (${carried})`
+        : `an archive carrying a program (${carried})`,
+    );
   if (names.has('[Content_Types].xml')) {
     if (names.has('word/document.xml')) return allowed(TYPES.docx);
     if (names.has('xl/workbook.xml')) return allowed(TYPES.xlsx);

@@ -8323,6 +8323,24 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyDto'];
         };
       };
+      /** @description EVIDENCE_FILE_TOO_LARGE: over EVIDENCE_MAX_BYTES (20 MB by default) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
+      /** @description EVIDENCE_FILE_TYPE_NOT_ALLOWED: the bytes are not an allowed type (named) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyDto'];
+        };
+      };
       /** @description Refers to something missing, or breaks a rule */
       422: {
         headers: {
