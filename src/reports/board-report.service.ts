@@ -205,8 +205,21 @@ export class BoardReportService {
       .sort((a, b) => b.assuredAt.localeCompare(a.assuredAt));
 
     const openOverTime = [];
+    const today = todayDate();
+    const stamp = await this.pastCountStamp(today);
     for (const date of monthEnds(asOf, 6)) {
-      const open = await this.facts.countOpen({ ...query, asOf: date }, date);
+      // A count as at a past date never changes while nothing is written: cached, keyed by
+      // the filters, the date and the newest action and revision ids.
+      const key = JSON.stringify([
+        stamp,
+        query.organisationId,
+        query.coreServiceId ?? null,
+        query.executiveLeadId ?? null,
+        date,
+      ]);
+      let open = date < today ? this.pastOpenCounts.get(key) : undefined;
+      if (open === undefined) open = await this.facts.countOpen({ ...query, asOf: date }, date);
+      if (date < today) this.rememberPastCount(key, open);
       openOverTime.push({ date, open });
     }
     const nextReinspection =
@@ -297,6 +310,33 @@ export class BoardReportService {
           ? `These rows add up to ${sum}, more than the ${actions.length} actions: an action linked to several ${title === 'By core service' ? 'core services' : 'findings'} is counted once in each.`
           : null,
     };
+  }
+
+  /** Past month-end open counts, least recently used first (bounded). */
+  private readonly pastOpenCounts = new Map<string, number>();
+  private countsToday = '';
+
+  /**
+   * What a cached past count is valid for: the newest action and revision ids (every write
+   * to an action records a revision). Forgets everything if the clock has moved backwards.
+   */
+  private async pastCountStamp(today: string): Promise<string> {
+    if (today < this.countsToday) this.pastOpenCounts.clear();
+    this.countsToday = today;
+    const [row] = await ReadSnapshot.manager(this.dataSource).query<
+      { actions: number | string | null; revisions: number | string | null }[]
+    >(
+      'SELECT (SELECT MAX(id) FROM action) AS actions, (SELECT MAX(id) FROM action_revision) AS revisions',
+    );
+    return `${row.actions ?? 0}/${row.revisions ?? 0}`;
+  }
+
+  private rememberPastCount(key: string, open: number): void {
+    this.pastOpenCounts.delete(key);
+    this.pastOpenCounts.set(key, open);
+    if (this.pastOpenCounts.size > PAST_COUNTS_KEPT) {
+      this.pastOpenCounts.delete(this.pastOpenCounts.keys().next().value!);
+    }
   }
 
   private async allActions(query: ListActionsQueryDto, asOf: string): Promise<ActionDto[]> {
@@ -405,6 +445,9 @@ function chunks(ids: number[], size = 500): number[][] {
   for (let i = 0; i < ids.length; i += size) out.push(ids.slice(i, i + size));
   return out;
 }
+
+/** How many past month-end counts a report service keeps. */
+const PAST_COUNTS_KEPT = 5000;
 
 /** The last day of each of the `months` months before the as-at date, then the date itself. */
 export function monthEnds(asOf: string, months: number): string[] {

@@ -106,6 +106,9 @@ export async function generateSyntheticData(
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const postgres = dataSource.options.type === 'postgres';
   const summary = await writeTransaction(dataSource, async (manager) => {
+    // A million-action set takes longer than the app's per-statement limit in places
+    // (refreshing every action's current facts); lift it for this transaction only.
+    if (postgres) await manager.query('SET LOCAL statement_timeout = 0');
     await emptyDatabase(manager, postgres);
     const generator = new SyntheticGenerator(
       new BulkInserter(manager, postgres),
@@ -134,13 +137,34 @@ export async function generateSyntheticData(
  * cancelled and the assurer from the instant it was assured. Generated actions never reopen.
  */
 async function recordGeneratedActionRevisions(manager: EntityManager): Promise<void> {
+  // In batches of action ids, so no one statement runs long on a million actions.
+  type Bounds = { low: number | string | null; high: number | string | null };
+  const [{ low, high }] = await manager.query<Bounds[]>(
+    'SELECT MIN(id) AS low, MAX(id) AS high FROM action',
+  );
+  if (low === null || high === null) return;
+  for (let from = Number(low); from <= Number(high); from += REVISION_BATCH) {
+    await recordRevisionBatch(manager, from, Math.min(from + REVISION_BATCH - 1, Number(high)));
+  }
+}
+
+/** Actions per revision-writing statement. */
+const REVISION_BATCH = 20_000;
+
+async function recordRevisionBatch(
+  manager: EntityManager,
+  from: number,
+  to: number,
+): Promise<void> {
+  const range = `a.id BETWEEN ${from} AND ${to}`;
   const fixed =
     'a.reference, a.title, a.description, a.success_measure, a.owner_id, a.executive_lead_id, a.start_date';
   const columns = `action_id, valid_from, reference, title, description, success_measure, owner_id,
     executive_lead_id, start_date, cancellation_reason, assured_by_id, version, updated_at`;
   await manager.query(
     `INSERT INTO action_revision (${columns})
-     SELECT a.id, a.created_at, ${fixed}, NULL, NULL, 1, a.created_at FROM action a ORDER BY a.id`,
+     SELECT a.id, a.created_at, ${fixed}, NULL, NULL, 1, a.created_at FROM action a
+      WHERE ${range} ORDER BY a.id`,
   );
   const since = (status: string) =>
     `w.at >= (SELECT MIN(pu.created_at) FROM progress_update pu
@@ -154,8 +178,11 @@ async function recordGeneratedActionRevisions(manager: EntityManager): Promise<v
        FROM action a
        JOIN (SELECT action_id, at, ROW_NUMBER() OVER (PARTITION BY action_id ORDER BY at) AS n
                FROM (SELECT action_id, created_at AS at FROM progress_update
-                     UNION ALL SELECT action_id, created_at FROM due_date_change) writes) w
+                     WHERE action_id BETWEEN ${from} AND ${to}
+                     UNION ALL SELECT action_id, created_at FROM due_date_change
+                     WHERE action_id BETWEEN ${from} AND ${to}) writes) w
          ON w.action_id = a.id
+      WHERE ${range}
       ORDER BY a.id, w.at`,
   );
 }
