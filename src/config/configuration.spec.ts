@@ -16,6 +16,10 @@ describe('loadConfig', () => {
       cqcWatchMinutes: undefined,
       cqcActionPlanDays: 28,
       passwordSignIn: 'all',
+      oidc: undefined,
+      evidenceMaxBytes: 20 * 1024 * 1024,
+      evidenceStorage: 'database',
+      evidenceDirectory: undefined,
     });
   });
 
@@ -49,6 +53,10 @@ describe('loadConfig', () => {
       cqcWatchMinutes: 15,
       cqcActionPlanDays: 21,
       passwordSignIn: 'all',
+      oidc: undefined,
+      evidenceMaxBytes: 20 * 1024 * 1024,
+      evidenceStorage: 'database',
+      evidenceDirectory: undefined,
     });
   });
 
