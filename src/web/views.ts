@@ -47,9 +47,11 @@ export function createViewEnvironment(): nunjucks.Environment {
   environment.addFilter('label', labelOf);
   // An evidence document's size in words (12 KB, 3.4 MB).
   environment.addFilter('fileSize', (bytes: number) =>
-    bytes < 1024 * 1024
-      ? `${Math.max(1, Math.round(bytes / 1024))} KB`
-      : `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`,
+    bytes < 1024
+      ? `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`
+      : bytes < 1024 * 1024
+        ? `${Math.round(bytes / 1024)} KB`
+        : `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`,
   );
   environment.addFilter('daysLeft', daysLeftText);
   // Days from today to a deadline, in words ("3 days overdue"), for pages that show today's view.
